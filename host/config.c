@@ -1,0 +1,538 @@
+/* Reads an experiment file with libconfig and checks every setting, so a
+ * mistake is one message naming file, line and setting, before anything runs. */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FILE_BYTES (1 << 20)
+
+struct ctx {
+	struct cl_experiment *x;
+	struct cl_registry   *reg;
+	const char           *path;
+	char                 *err;
+	size_t                errlen;
+};
+
+__attribute__((format(printf, 4, 5)))
+static int fail(struct ctx *c, const config_setting_t *s, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(c->err, c->errlen, "%s:%d: %s: ", c->path,
+			 s ? config_setting_source_line(s) : 0, what);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < c->errlen)
+		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *type_name(int type)
+{
+	switch (type) {
+	case CONFIG_TYPE_GROUP:  return "a group { }";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:  return "an integer";
+	case CONFIG_TYPE_FLOAT:  return "a number with a fraction";
+	case CONFIG_TYPE_STRING: return "a string";
+	case CONFIG_TYPE_BOOL:   return "a boolean";
+	case CONFIG_TYPE_ARRAY:  return "an array [ ]";
+	case CONFIG_TYPE_LIST:   return "a list ( )";
+	}
+	return "nothing";
+}
+
+/* Every member of group `g` must be one of `allowed` (NULL-terminated). */
+static int only_members(struct ctx *c, const config_setting_t *g, const char *what,
+			const char *const *allowed)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(m);
+		size_t k = 0;
+
+		while (allowed[k] && strcmp(allowed[k], name))
+			k++;
+		if (!allowed[k]) {
+			char list[256] = "";
+
+			for (k = 0; allowed[k]; k++)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+					 k ? ", " : "", allowed[k]);
+			return fail(c, m, what, "unknown setting '%s' (expected one of: %s)", name, list);
+		}
+	}
+	return 0;
+}
+
+static int is_int(const config_setting_t *s)
+{
+	int t = config_setting_type(s);
+
+	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+}
+
+/* How a number of the config maps to the experiment. */
+struct number {
+	const char *what;  /* setting path for messages            */
+	const char *knob;  /* name of the sweep; NULL: same as what */
+	int64_t     min, max;
+	int64_t     scale; /* ms -> ns and so on                   */
+	int         is_bool;
+	const struct cl_loaded_plugin *plugin; /* sweep target: plugin param ... */
+	size_t      param;
+	ssize_t     offset;                    /* ... or workload offset (>= 0)   */
+};
+
+static int one_value(struct ctx *c, const config_setting_t *s, const struct number *n, int64_t *out)
+{
+	if (n->is_bool) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(c, s, n->what, "must be true or false, got %s",
+				    type_name(config_setting_type(s)));
+		*out = config_setting_get_bool(s);
+		return 0;
+	}
+	if (!is_int(s))
+		return fail(c, s, n->what, "must be an integer, got %s", type_name(config_setting_type(s)));
+	long long v = config_setting_get_int64(s);
+
+	if (v < n->min || v > n->max)
+		return fail(c, s, n->what, "must be between %lld and %lld, got %lld",
+			    (long long)n->min, (long long)n->max, v);
+	*out = v * n->scale;
+	return 0;
+}
+
+/* A scalar, or an array of at least two values that the matrix sweeps. */
+static int read_number(struct ctx *c, const config_setting_t *s, const struct number *n,
+		       int64_t *base)
+{
+	struct cl_experiment *x = c->x;
+	int len;
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return one_value(c, s, n, base);
+	len = config_setting_length(s);
+	if (len == 0)
+		return fail(c, s, n->what, "an empty sweep: give at least one value");
+	if (len > CL_MAX_CELLS)
+		return fail(c, s, n->what, "a sweep of %d values; at most %d cells fit an experiment",
+			    len, CL_MAX_CELLS);
+	if (len > 1 && x->nknobs == CL_MAX_KNOBS)
+		return fail(c, s, n->what, "more than %d swept settings", CL_MAX_KNOBS);
+
+	struct cl_knob *k = &x->knobs[x->nknobs];
+	int64_t *values = calloc((size_t)len, sizeof *values);
+	char **labels = calloc((size_t)len, sizeof *labels);
+
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		if (one_value(c, e, n, &values[i])) {
+			for (int j = 0; j < i; j++)
+				free(labels[j]);
+			free(values);
+			free(labels);
+			return -1;
+		}
+		if (asprintf(&labels[i], "%lld", (long long)(n->is_bool ? values[i]
+								       : values[i] / n->scale)) < 0)
+			labels[i] = NULL;
+	}
+	*base = values[0];
+	if (len == 1) {
+		free(labels[0]);
+		free(values);
+		free(labels);
+		return 0;
+	}
+	memset(k, 0, sizeof *k);
+	snprintf(k->name, sizeof k->name, "%s", n->knob ? n->knob : n->what);
+	k->line = config_setting_source_line(s);
+	k->plugin = n->plugin;
+	k->param = n->param;
+	k->offset = n->offset >= 0 ? (size_t)n->offset : 0;
+	k->nvalues = (size_t)len;
+	k->values = values;
+	k->labels = labels;
+	x->nknobs++;
+	return 0;
+}
+
+static int workload_number(struct ctx *c, const config_setting_t *g, const char *key,
+			   const char *what, int64_t min, int64_t max, int64_t scale, int64_t *field)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+	struct number n = { .what = what, .min = min, .max = max, .scale = scale,
+			    .knob = strncmp(what, "workload.", 9) ? NULL : what + 9,
+			    .offset = (char *)field - (char *)&c->x->workload };
+
+	return s ? read_number(c, s, &n, field) : 0;
+}
+
+static int read_step(struct ctx *c, const config_setting_t *s, int i)
+{
+	static const char *const keys[] = { "op", "ms", "us", "iterations", "times", "inside",
+					    "outside", NULL };
+	struct cl_step_spec *st = &c->x->workload.steps[i];
+	char what[64], sub[96];
+	const char *op;
+
+	snprintf(what, sizeof what, "workload.steps[%d]", i);
+	st->line = config_setting_source_line(s);
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(c, s, what, "each step must be a group like { op = \"sleep\"; ms = 10; }");
+	if (only_members(c, s, what, keys))
+		return -1;
+	if (!config_setting_lookup_string(s, "op", &op))
+		return fail(c, s, what, "missing op (\"sleep\", \"compute\" or \"increment\")");
+
+#define NUM(key, lo, hi, scale, field) \
+	(snprintf(sub, sizeof sub, "%s.%s", what, key), \
+	 workload_number(c, s, key, sub, lo, hi, scale, &st->field))
+
+	if (!strcmp(op, "sleep")) {
+		const config_setting_t *ms = config_setting_get_member(s, "ms");
+		const config_setting_t *us = config_setting_get_member(s, "us");
+
+		st->op = CL_OP_SLEEP;
+		if (!!ms == !!us)
+			return fail(c, s, what, "a sleep takes exactly one of ms or us");
+		if (ms ? NUM("ms", 0, 3600000, 1000000, sleep_ns)
+		       : NUM("us", 0, 3600000000LL, 1000, sleep_ns))
+			return -1;
+	} else if (!strcmp(op, "compute")) {
+		st->op = CL_OP_COMPUTE;
+		if (!config_setting_get_member(s, "iterations"))
+			return fail(c, s, what, "compute needs iterations");
+		if (NUM("iterations", 0, 1000000000000LL, 1, iterations))
+			return -1;
+	} else if (!strcmp(op, "increment")) {
+		st->op = CL_OP_INCREMENT;
+		if (!config_setting_get_member(s, "times"))
+			return fail(c, s, what, "increment needs times");
+		if (NUM("times", 0, 10000000000LL, 1, times) ||
+		    NUM("inside", 0, 1000000000, 1, inside) ||
+		    NUM("outside", 0, 1000000000, 1, outside))
+			return -1;
+	} else {
+		return fail(c, config_setting_get_member(s, "op"), what,
+			    "unknown op \"%s\" (expected \"sleep\", \"compute\" or \"increment\")", op);
+	}
+#undef NUM
+	/* A key that belongs to another op is a mistake, not something to ignore. */
+	static const char *const per_op[][4] = {
+		[CL_OP_SLEEP] = { "ms", "us", NULL },
+		[CL_OP_COMPUTE] = { "iterations", NULL },
+		[CL_OP_INCREMENT] = { "times", "inside", "outside", NULL },
+	};
+	for (int k = 1; keys[k]; k++) {
+		int ok = 0;
+
+		for (int j = 0; per_op[st->op][j]; j++)
+			ok |= !strcmp(per_op[st->op][j], keys[k]);
+		if (!ok && config_setting_get_member(s, keys[k]))
+			return fail(c, config_setting_get_member(s, keys[k]), what,
+				    "'%s' does not apply to op \"%s\"", keys[k], op);
+	}
+	return 0;
+}
+
+static int read_workload(struct ctx *c, const config_setting_t *root)
+{
+	static const char *const keys[] = { "tasks", "loop", "steps", NULL };
+	const config_setting_t *w = config_setting_get_member(root, "workload");
+	const config_setting_t *steps;
+	struct cl_workload *wl = &c->x->workload;
+
+	if (!w)
+		return fail(c, root, "workload", "missing: say what each task does, e.g. "
+			    "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 100; } ); };");
+	if (config_setting_type(w) != CONFIG_TYPE_GROUP)
+		return fail(c, w, "workload", "must be a group { }");
+	if (only_members(c, w, "workload", keys))
+		return -1;
+	wl->tasks = 1;
+	wl->loop = 1;
+	if (!config_setting_get_member(w, "tasks"))
+		return fail(c, w, "workload.tasks", "missing: how many tasks run the steps");
+	if (workload_number(c, w, "tasks", "tasks", 1, CL_MAX_TASKS, 1, &wl->tasks) ||
+	    workload_number(c, w, "loop", "loop", 1, 1000000000, 1, &wl->loop))
+		return -1;
+	steps = config_setting_get_member(w, "steps");
+	if (!steps)
+		return fail(c, w, "workload.steps", "missing: a list of steps ( { op = ...; }, ... )");
+	if (config_setting_type(steps) != CONFIG_TYPE_LIST)
+		return fail(c, steps, "workload.steps", "must be a list ( { ... }, { ... } ), got %s",
+			    type_name(config_setting_type(steps)));
+	wl->nsteps = config_setting_length(steps);
+	if (wl->nsteps == 0 || wl->nsteps > CL_MAX_STEPS)
+		return fail(c, steps, "workload.steps", "needs between 1 and %d steps, got %lld",
+			    CL_MAX_STEPS, (long long)wl->nsteps);
+	for (int i = 0; i < wl->nsteps; i++)
+		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), i))
+			return -1;
+	return 0;
+}
+
+static void set_defaults(struct cl_plugin_use *u)
+{
+	for (size_t i = 0; i < u->plugin->nparams; i++)
+		u->params[i] = u->plugin->desc->params[i].def;
+}
+
+static int read_plugins(struct ctx *c, const config_setting_t *root, const char *key,
+			enum cl_plugin_kind kind, struct cl_plugin_use *uses, size_t *n)
+{
+	const config_setting_t *list = config_setting_get_member(root, key);
+	char why[2048];
+
+	if (!list)
+		return fail(c, root, key, "missing: name at least one %s plugin, e.g. %s = ( \"%s\" );",
+			    cl_plugin_kind_name(kind), key, kind == CL_PLUGIN_SYNC ? "none" : "serial");
+	if (config_setting_type(list) == CONFIG_TYPE_STRING) {
+		/* allow `syncs = "none";` for one plugin */
+	} else if (config_setting_type(list) != CONFIG_TYPE_LIST &&
+		   config_setting_type(list) != CONFIG_TYPE_ARRAY) {
+		return fail(c, list, key, "must be a list of plugin names ( \"a\", \"b\" ), got %s",
+			    type_name(config_setting_type(list)));
+	}
+	int len = config_setting_type(list) == CONFIG_TYPE_STRING ? 1 : config_setting_length(list);
+
+	if (len == 0)
+		return fail(c, list, key, "an empty list: the matrix would have no cells");
+	if (len > CL_MAX_PLUGINS)
+		return fail(c, list, key, "more than %d plugins", CL_MAX_PLUGINS);
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = config_setting_type(list) == CONFIG_TYPE_STRING
+						    ? list : config_setting_get_elem(list, (unsigned)i);
+		const char *ref = config_setting_get_string(e);
+
+		if (!ref)
+			return fail(c, e, key, "entry %d must be a plugin name in quotes, got %s", i,
+				    type_name(config_setting_type(e)));
+		uses[i].plugin = cl_registry_resolve(c->reg, ref, kind, why, sizeof why);
+		if (!uses[i].plugin)
+			return fail(c, e, key, "%s", why);
+		for (int j = 0; j < i; j++)
+			if (uses[j].plugin == uses[i].plugin)
+				return fail(c, e, key, "'%s' is named twice", ref);
+		uses[i].line = config_setting_source_line(e);
+		set_defaults(&uses[i]);
+	}
+	*n = (size_t)len;
+	return 0;
+}
+
+static struct cl_plugin_use *use_named(struct cl_experiment *x, const char *name)
+{
+	for (size_t i = 0; i < x->nstrategies; i++)
+		if (!strcmp(x->strategies[i].plugin->desc->name, name))
+			return &x->strategies[i];
+	for (size_t i = 0; i < x->nsyncs; i++)
+		if (!strcmp(x->syncs[i].plugin->desc->name, name))
+			return &x->syncs[i];
+	return NULL;
+}
+
+static int read_params(struct ctx *c, const config_setting_t *root)
+{
+	const config_setting_t *all = config_setting_get_member(root, "params");
+
+	if (!all)
+		return 0;
+	if (config_setting_type(all) != CONFIG_TYPE_GROUP)
+		return fail(c, all, "params", "must be a group: params = { threads = { workers = 4; }; };");
+	for (int i = 0; i < config_setting_length(all); i++) {
+		const config_setting_t *g = config_setting_get_elem(all, (unsigned)i);
+		const char *pname = config_setting_name(g);
+		struct cl_plugin_use *u = use_named(c->x, pname);
+		char what[160];
+
+		snprintf(what, sizeof what, "params.%s", pname);
+		if (!u)
+			return fail(c, g, what, "'%s' is not one of this experiment's strategies or syncs",
+				    pname);
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return fail(c, g, what, "must be a group { name = value; }");
+		for (int j = 0; j < config_setting_length(g); j++) {
+			const config_setting_t *s = config_setting_get_elem(g, (unsigned)j);
+			const char *name = config_setting_name(s);
+			const struct cl_param_decl *d = u->plugin->desc->params;
+			size_t k = 0;
+
+			snprintf(what, sizeof what, "params.%s.%s", pname, name);
+			while (k < u->plugin->nparams && strcmp(d[k].name, name))
+				k++;
+			if (k == u->plugin->nparams) {
+				char list[512] = "";
+
+				for (size_t m = 0; m < u->plugin->nparams; m++)
+					snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+						 m ? ", " : "", d[m].name);
+				return fail(c, s, what, "plugin '%s' declares no parameter '%s' (it has: %s)",
+					    pname, name, *list ? list : "none");
+			}
+			struct number n = { .what = what, .min = d[k].min, .max = d[k].max, .scale = 1,
+					    .is_bool = d[k].type == CL_PARAM_BOOL,
+					    .plugin = u->plugin, .param = k, .offset = -1 };
+			char knob[96];
+
+			snprintf(knob, sizeof knob, "%s.%s", pname, name);
+			n.knob = knob;
+			if (read_number(c, s, &n, &u->params[k]))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int read_scalars(struct ctx *c, const config_setting_t *root)
+{
+	struct cl_experiment *x = c->x;
+	const config_setting_t *s;
+	const char *str;
+	struct number repeat = { .what = "repeat", .min = 1, .max = 10000, .scale = 1, .offset = -1 };
+	struct number warmup = { .what = "warmup", .min = 0, .max = 1000, .scale = 1, .offset = -1 };
+
+	x->repeat = 1;
+	x->warmup = 0;
+	x->timeout_ms = 600000;
+	if ((s = config_setting_get_member(root, "name"))) {
+		if (!(str = config_setting_get_string(s)) || !*str)
+			return fail(c, s, "name", "must be a non-empty string");
+		x->name = strdup(str);
+	}
+	if ((s = config_setting_get_member(root, "description"))) {
+		if (!(str = config_setting_get_string(s)))
+			return fail(c, s, "description", "must be a string");
+		x->description = strdup(str);
+	}
+	if ((s = config_setting_get_member(root, "repeat")) && one_value(c, s, &repeat, &x->repeat))
+		return -1;
+	if ((s = config_setting_get_member(root, "warmup")) && one_value(c, s, &warmup, &x->warmup))
+		return -1;
+	if ((s = config_setting_get_member(root, "timeout"))) {
+		double t;
+
+		if (is_int(s))
+			t = (double)config_setting_get_int64(s);
+		else if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+			t = config_setting_get_float(s);
+		else
+			return fail(c, s, "timeout", "must be a number of seconds, got %s",
+				    type_name(config_setting_type(s)));
+		if (!(t >= 0.001 && t <= 86400))
+			return fail(c, s, "timeout", "must be between 0.001 and 86400 seconds, got %g", t);
+		x->timeout_ms = (int64_t)llround(t * 1000);
+	}
+	return 0;
+}
+
+/* Pairs the host cannot run, refused before anything runs. */
+static int check_pairs(struct ctx *c, const config_setting_t *root)
+{
+	struct cl_experiment *x = c->x;
+
+	for (size_t i = 0; i < x->nstrategies; i++) {
+		const struct cl_plugin *st = x->strategies[i].plugin->desc;
+
+		for (size_t j = 0; j < x->nsyncs; j++) {
+			const struct cl_plugin *sy = x->syncs[j].plugin->desc;
+
+			if ((st->ops.strategy->flags & CL_STRATEGY_FORKS) &&
+			    (sy->ops.sync->flags & CL_SYNC_THREADS_ONLY))
+				return fail(c, config_setting_get_member(root, "syncs"), "syncs",
+					    "sync '%s' works only inside one process and cannot serve "
+					    "strategy '%s', which forks", sy->name, st->name);
+		}
+	}
+	return 0;
+}
+
+static char *slurp(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	char *text;
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
+		snprintf(err, errlen, "%s: not a regular file of at most %d bytes", path, MAX_FILE_BYTES);
+		fclose(f);
+		return NULL;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	n = fread(text, 1, (size_t)st.st_size, f);
+	text[n] = 0;
+	fclose(f);
+	return text;
+}
+
+int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_registry *reg,
+		       char *err, size_t errlen)
+{
+	static const char *const keys[] = { "name", "description", "repeat", "warmup", "timeout",
+					    "workload", "strategies", "syncs", "params", NULL };
+	struct ctx c = { x, reg, path, err, errlen };
+	config_t cfg;
+	const config_setting_t *root;
+	int rc = -1;
+
+	memset(x, 0, sizeof *x);
+	x->path = strdup(path);
+	x->text = slurp(path, err, errlen);
+	if (!x->text)
+		return -1;
+	config_init(&cfg);
+	if (!config_read_string(&cfg, x->text)) {
+		snprintf(err, errlen, "%s:%d: syntax error: %s", path, config_error_line(&cfg),
+			 config_error_text(&cfg));
+		goto out_destroy;
+	}
+	root = config_root_setting(&cfg);
+	if (only_members(&c, root, "experiment", keys) || read_scalars(&c, root) ||
+	    read_workload(&c, root) ||
+	    read_plugins(&c, root, "strategies", CL_PLUGIN_STRATEGY, x->strategies, &x->nstrategies) ||
+	    read_plugins(&c, root, "syncs", CL_PLUGIN_SYNC, x->syncs, &x->nsyncs) ||
+	    read_params(&c, root) || check_pairs(&c, root))
+		goto out_destroy;
+	if (!x->name) {
+		const char *base = strrchr(path, '/');
+
+		x->name = strndup(base ? base + 1 : path, strcspn(base ? base + 1 : path, "."));
+	}
+	rc = 0;
+out_destroy:
+	config_destroy(&cfg);
+	return rc;
+}
+
+void cl_experiment_free(struct cl_experiment *x)
+{
+	for (size_t i = 0; i < x->nknobs; i++) {
+		for (size_t j = 0; j < x->knobs[i].nvalues; j++)
+			free(x->knobs[i].labels[j]);
+		free(x->knobs[i].labels);
+		free(x->knobs[i].values);
+	}
+	free(x->path);
+	free(x->name);
+	free(x->description);
+	free(x->text);
+	memset(x, 0, sizeof *x);
+}

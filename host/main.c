@@ -1,0 +1,411 @@
+/* conclab: the command line. Verbs run, check, plugins, info; each has --help.
+ * Exit codes: 0 every trial ok, 1 a trial failed or was wrong, 2 usage,
+ * config or plugin-load error. */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define EXIT_TRIAL 1
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+	"usage: conclab [--plugin-path DIR]... VERB [ARGS]\n"
+	"\n"
+	"Measure concurrency strategies and locks side by side.\n"
+	"\n"
+	"verbs:\n"
+	"  run FILE      run an experiment and print its table (JSON/CSV on request)\n"
+	"  check FILE    validate an experiment without running it\n"
+	"  plugins       list every plugin on the search path\n"
+	"  info NAME     show one plugin's metadata and parameters\n"
+	"  help [VERB]   this text, or a verb's\n"
+	"  version       print the version\n"
+	"\n"
+	"Plugins are searched in every --plugin-path DIR, then $CONCLAB_PLUGIN_PATH\n"
+	"(colon-separated), then the build tree and install folders. `conclab VERB --help`\n"
+	"says more. Exit codes: 0 ok, 1 a trial failed or was wrong, 2 usage, config or\n"
+	"plugin error.\n";
+
+static const char usage_run[] =
+	"usage: conclab run FILE [--json OUT] [--csv OUT] [--repeat N] [--timeout SEC] [--quiet]\n"
+	"\n"
+	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
+	"own child process, and print the table of results.\n"
+	"\n"
+	"  --json OUT       also write the results as JSON (docs/results-schema.md)\n"
+	"  --csv OUT        also write one CSV row per trial\n"
+	"  --repeat N       override the config's repeat\n"
+	"  --timeout SEC    override the config's per-trial timeout\n"
+	"  --quiet          no progress on stderr\n"
+	"  --plugin-path DIR  search DIR for plugins first (repeatable)\n"
+	"\n"
+	"Exit code 0: every trial ok; 1: a trial crashed, hung, failed or was wrong;\n"
+	"2: bad usage, config or plugin.\n";
+
+static const char usage_check[] =
+	"usage: conclab check FILE [--plugin-path DIR]...\n"
+	"\n"
+	"Parse the experiment, load its plugins, check every setting and parameter and\n"
+	"expand the matrix, without running anything (like nginx -t). Prints the cells.\n"
+	"Exit code 0: valid; 2: the first problem, as FILE:LINE: SETTING: why.\n";
+
+static const char usage_plugins[] =
+	"usage: conclab plugins [--plugin-path DIR]...\n"
+	"\n"
+	"List every plugin found on the search path (name, kind, version, summary, file),\n"
+	"then every .so that is not a usable plugin, with the reason.\n";
+
+static const char usage_info[] =
+	"usage: conclab info NAME|PATH [--plugin-path DIR]...\n"
+	"\n"
+	"Show one plugin's metadata and its declared parameters with their types,\n"
+	"defaults and ranges, like modinfo.\n";
+
+struct cli {
+	char  **plugin_dirs;
+	size_t  nplugin_dirs;
+	const char *json, *csv;
+	int64_t repeat, timeout_ms;
+	int     quiet;
+};
+
+static void add_plugin_dir(struct cli *cli, const char *dir)
+{
+	cli->plugin_dirs = realloc(cli->plugin_dirs, (cli->nplugin_dirs + 1) * sizeof(char *));
+	cli->plugin_dirs[cli->nplugin_dirs++] = (char *)dir;
+}
+
+/* Parse the verb's options; returns the index of the first operand, or -1
+ * (usage printed) on a bad option, or -2 after --help. */
+static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "json", required_argument, 0, 'j' },    { "csv", required_argument, 0, 'c' },
+		{ "repeat", required_argument, 0, 'r' },  { "timeout", required_argument, 0, 't' },
+		{ "quiet", no_argument, 0, 'q' },         { "plugin-path", required_argument, 0, 'P' },
+		{ "help", no_argument, 0, 'h' },          { 0 },
+	};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		char *end;
+
+		switch (ch) {
+		case 'j': cli->json = optarg; break;
+		case 'c': cli->csv = optarg; break;
+		case 'q': cli->quiet = 1; break;
+		case 'P': add_plugin_dir(cli, optarg); break;
+		case 'h': fputs(usage, stdout); return -2;
+		case 'r':
+			cli->repeat = strtoll(optarg, &end, 10);
+			if (*end || cli->repeat < 1 || cli->repeat > 10000) {
+				fprintf(stderr, "conclab: --repeat wants 1..10000, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 't': {
+			double s = strtod(optarg, &end);
+
+			if (*end || !(s >= 0.001 && s <= 86400)) {
+				fprintf(stderr, "conclab: --timeout wants 0.001..86400 seconds, got '%s'\n",
+					optarg);
+				return -1;
+			}
+			cli->timeout_ms = (int64_t)(s * 1000);
+			break;
+		}
+		default: fputs(usage, stderr); return -1;
+		}
+	}
+	return optind;
+}
+
+static void print_problems(const struct cl_registry *reg)
+{
+	for (size_t i = 0; i < reg->nproblems; i++)
+		fprintf(stderr, "conclab: warning: %s: %s\n", reg->problems[i].path,
+			reg->problems[i].reason);
+}
+
+static int cmd_plugins(struct cli *cli)
+{
+	struct cl_registry reg;
+
+	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(&reg);
+	printf("%-12s %-9s %-8s %-46s %s\n", "NAME", "KIND", "VERSION", "SUMMARY", "FILE");
+	for (size_t i = 0; i < reg.nplugins; i++) {
+		const struct cl_loaded_plugin *p = reg.plugins[i];
+
+		printf("%-12s %-9s %-8s %-46s %s\n", p->desc->name, cl_plugin_kind_name(p->desc->kind),
+		       p->desc->version, p->desc->summary, p->path);
+	}
+	if (reg.nproblems) {
+		printf("\nnot loaded:\n");
+		for (size_t i = 0; i < reg.nproblems; i++)
+			printf("  %s: %s\n", reg.problems[i].path, reg.problems[i].reason);
+	}
+	printf("\nsearch path:");
+	for (size_t i = 0; i < reg.ndirs; i++)
+		printf(" %s", reg.dirs[i]);
+	printf("\n");
+	cl_registry_free(&reg);
+	return 0;
+}
+
+static int cmd_info(struct cli *cli, const char *name)
+{
+	struct cl_registry reg;
+	const struct cl_loaded_plugin *p;
+	char err[2048];
+
+	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(&reg);
+	p = cl_registry_resolve(&reg, name, CL_PLUGIN_STRATEGY, err, sizeof err);
+	if (!p)
+		p = cl_registry_resolve(&reg, name, CL_PLUGIN_SYNC, err, sizeof err);
+	if (!p) {
+		fprintf(stderr, "conclab: info: %s\n", err);
+		cl_registry_free(&reg);
+		return EXIT_USAGE;
+	}
+	const struct cl_plugin *d = p->desc;
+
+	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u\nfile:        %s\n"
+	       "summary:     %s\n", d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, p->path,
+	       d->summary);
+	if (d->description)
+		printf("description: %s\n", d->description);
+	if (d->kind == CL_PLUGIN_STRATEGY)
+		printf("flags:       %s\n", d->ops.strategy->flags & CL_STRATEGY_FORKS
+					       ? "forks (syncs must work across processes)" : "-");
+	else
+		printf("flags:       %s%s\nstate:       %zu bytes shared, %zu bytes per task\n",
+		       d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost updates are its finding) " : "",
+		       d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only" : "",
+		       d->ops.sync->shared_size, d->ops.sync->local_size);
+	printf("parameters:%s\n", p->nparams ? "" : " none");
+	for (size_t i = 0; i < p->nparams; i++) {
+		const struct cl_param_decl *pd = &d->params[i];
+
+		if (pd->type == CL_PARAM_BOOL)
+			printf("  %-12s bool  default %-8s %-24s %s\n", pd->name, pd->def ? "true" : "false",
+			       "", pd->help ? pd->help : "");
+		else {
+			char range[64];
+
+			snprintf(range, sizeof range, "range [%lld, %lld]", (long long)pd->min,
+				 (long long)pd->max);
+			printf("  %-12s int   default %-8lld %-24s %s\n", pd->name, (long long)pd->def,
+			       range, pd->help ? pd->help : "");
+		}
+	}
+	cl_registry_free(&reg);
+	return 0;
+}
+
+/* Load config and plugins; on error print it and return -1. */
+static int load(struct cli *cli, const char *path, struct cl_registry *reg,
+		struct cl_experiment *x, struct cl_cell **cells, size_t *ncells)
+{
+	char err[4096];
+
+	cl_registry_init(reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(reg);
+	if (cl_experiment_load(x, path, reg, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		return -1;
+	}
+	if (cli->repeat)
+		x->repeat = cli->repeat;
+	if (cli->timeout_ms)
+		x->timeout_ms = cli->timeout_ms;
+	*ncells = cl_matrix_expand(x, cells, err, sizeof err);
+	if (!*ncells) {
+		fprintf(stderr, "conclab: %s\n", err);
+		return -1;
+	}
+	if ((size_t)(x->repeat + x->warmup) * *ncells > CL_MAX_TRIALS) {
+		fprintf(stderr, "conclab: %s: %zu cells x %lld trials is more than %d trials\n", path,
+			*ncells, (long long)(x->repeat + x->warmup), CL_MAX_TRIALS);
+		free(*cells);
+		*cells = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_check(struct cli *cli, const char *path)
+{
+	struct cl_registry reg;
+	struct cl_experiment x;
+	struct cl_cell *cells = NULL;
+	size_t n = 0;
+	int rc = EXIT_USAGE;
+
+	if (load(cli, path, &reg, &x, &cells, &n) == 0) {
+		printf("%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)\n", path, x.name,
+		       n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
+		       (long long)x.warmup);
+		for (size_t i = 0; i < n; i++)
+			printf("  %s\n", cells[i].label);
+		rc = 0;
+	}
+	free(cells);
+	cl_experiment_free(&x);
+	cl_registry_free(&reg);
+	return rc;
+}
+
+static int cmd_run(struct cli *cli, const char *path)
+{
+	struct cl_registry reg;
+	struct cl_experiment x;
+	struct cl_cell *cells = NULL;
+	struct cl_report rep = { 0 };
+	size_t n = 0;
+	int rc = EXIT_USAGE, progress;
+	char err[4096];
+
+	if (load(cli, path, &reg, &x, &cells, &n))
+		goto out;
+	print_problems(&reg);
+	rep.x = &x;
+	rep.ncells = n;
+	rep.cells = calloc(n, sizeof *rep.cells);
+	progress = !cli->quiet && isatty(STDERR_FILENO);
+	for (size_t c = 0; c < n; c++) {
+		struct cl_cell_result *cr = &rep.cells[c];
+		struct cl_run_opts opts = { .timeout_ms = x.timeout_ms };
+
+		cr->cell = &cells[c];
+		cr->ntrials = (size_t)(x.warmup + x.repeat);
+		cr->trials = calloc(cr->ntrials, sizeof *cr->trials);
+		for (size_t t = 0; t < cr->ntrials; t++) {
+			if (progress)
+				fprintf(stderr, "\r\033[K[%zu/%zu] %s trial %zu/%zu", c + 1, n, cells[c].label,
+					t + 1, cr->ntrials);
+			if (cl_trial_execute(&cells[c], &opts, &cr->trials[t]))
+				fprintf(stderr, "conclab: %s: %s\n", cells[c].label, cr->trials[t].message);
+			cr->trials[t].warmup = (int64_t)t < x.warmup;
+		}
+	}
+	if (progress)
+		fprintf(stderr, "\r\033[K");
+	cl_report_summarize(&rep);
+	cl_report_table(stdout, &rep);
+	rc = cl_report_exit_code(&rep);
+	if (cli->json && cl_report_json(cli->json, &rep, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		rc = EXIT_USAGE;
+	}
+	if (cli->csv && cl_report_csv(cli->csv, &rep, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		rc = EXIT_USAGE;
+	}
+	for (size_t c = 0; c < rep.ncells; c++) {
+		for (size_t t = 0; t < rep.cells[c].ntrials; t++)
+			cl_trial_result_free(&rep.cells[c].trials[t]);
+		free(rep.cells[c].trials);
+	}
+	free(rep.cells);
+out:
+	free(cells);
+	cl_experiment_free(&x);
+	cl_registry_free(&reg);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	int i = 1, first, rc;
+	const char *verb;
+
+	/* Orphans of a trial (a plugin's grandchildren) are re-parented to us,
+	 * so the sandbox can reap them all. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--plugin-path") && i + 1 < argc) {
+			add_plugin_dir(&cli, argv[i + 1]);
+			i += 2;
+		} else if (!strncmp(argv[i], "--plugin-path=", 14)) {
+			add_plugin_dir(&cli, argv[i++] + 14);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_main, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("conclab %s (plugin ABI %u)\n", CL_VERSION, CL_ABI_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "conclab: unknown option '%s'\n\n%s", argv[i], usage_main);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	verb = argv[i];
+	argc -= i;
+	argv += i;
+
+	const struct {
+		const char *name, *usage;
+		int operands; /* required operands */
+	} verbs[] = {
+		{ "run", usage_run, 1 },         { "check", usage_check, 1 },
+		{ "plugins", usage_plugins, 0 }, { "info", usage_info, 1 },
+		{ "help", usage_main, 0 },       { "version", usage_main, 0 },
+	};
+	size_t v = 0;
+
+	while (v < sizeof verbs / sizeof *verbs && strcmp(verbs[v].name, verb))
+		v++;
+	if (v == sizeof verbs / sizeof *verbs) {
+		fprintf(stderr, "conclab: unknown verb '%s'\n\n%s", verb, usage_main);
+		return EXIT_USAGE;
+	}
+	first = parse_opts(&cli, argc, argv, verbs[v].usage);
+	if (first == -2)
+		return 0;
+	if (first < 0)
+		return EXIT_USAGE;
+	if (!strcmp(verb, "help")) {
+		const char *which = first < argc ? argv[first] : NULL;
+
+		for (size_t k = 0; which && k < sizeof verbs / sizeof *verbs; k++)
+			if (!strcmp(verbs[k].name, which)) {
+				fputs(verbs[k].usage, stdout);
+				return 0;
+			}
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(verb, "version")) {
+		printf("conclab %s (plugin ABI %u)\n", CL_VERSION, CL_ABI_VERSION);
+		return 0;
+	}
+	if (argc - first != verbs[v].operands) {
+		fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n%s", verb,
+			verbs[v].operands, verbs[v].operands == 1 ? "" : "s", argc - first, verbs[v].usage);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(verb, "run"))
+		rc = cmd_run(&cli, argv[first]);
+	else if (!strcmp(verb, "check"))
+		rc = cmd_check(&cli, argv[first]);
+	else if (!strcmp(verb, "plugins"))
+		rc = cmd_plugins(&cli);
+	else
+		rc = cmd_info(&cli, argv[first]);
+	free(cli.plugin_dirs);
+	return rc;
+}

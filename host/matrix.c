@@ -1,0 +1,107 @@
+/* The experiment matrix: strategies x syncs x every sweep that applies to
+ * them, each combination one cell with its own concrete workload. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int knob_applies(const struct cl_knob *k, const struct cl_plugin_use *st,
+			const struct cl_plugin_use *sy)
+{
+	return !k->plugin || k->plugin == st->plugin || k->plugin == sy->plugin;
+}
+
+static void apply(struct cl_cell *cell, const struct cl_knob *k, size_t pick)
+{
+	int64_t v = k->values[pick];
+
+	if (!k->plugin)
+		*(int64_t *)((char *)&cell->workload + k->offset) = v;
+	else if (k->plugin == cell->strategy->plugin)
+		cell->strategy_params[k->param] = v;
+	else
+		cell->sync_params[k->param] = v;
+}
+
+/* Numbers that are each in range can still multiply past what a counter
+ * or a run can hold. */
+static int workload_fits(const struct cl_workload *w, char *err, size_t errlen, const char *label)
+{
+	uint64_t per_task = 0, total;
+
+	for (int i = 0; i < w->nsteps; i++) {
+		uint64_t in, out;
+
+		if (w->steps[i].op != CL_OP_INCREMENT)
+			continue;
+		if (__builtin_mul_overflow((uint64_t)w->steps[i].times, (uint64_t)w->steps[i].inside, &in) ||
+		    __builtin_mul_overflow((uint64_t)w->steps[i].times, (uint64_t)w->steps[i].outside, &out) ||
+		    in > (1ULL << 62) || out > (1ULL << 62))
+			goto overflow;
+		per_task += (uint64_t)w->steps[i].times;
+	}
+	if (__builtin_mul_overflow(per_task, (uint64_t)w->loop, &total) ||
+	    __builtin_mul_overflow(total, (uint64_t)w->tasks, &total) || total > (1ULL << 62))
+		goto overflow;
+	return 0;
+overflow:
+	snprintf(err, errlen, "cell %s: tasks x loop x increments overflow what a run can count", label);
+	return -1;
+}
+
+size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, char *err, size_t errlen)
+{
+	size_t n = 0, cap = 16;
+	struct cl_cell *cells = malloc(cap * sizeof *cells);
+
+	for (size_t s = 0; s < x->nstrategies; s++) {
+		for (size_t y = 0; y < x->nsyncs; y++) {
+			struct cl_cell proto = { .strategy = &x->strategies[s], .sync = &x->syncs[y],
+						 .workload = x->workload };
+			size_t picks[CL_MAX_KNOBS] = { 0 };
+
+			memcpy(proto.strategy_params, x->strategies[s].params, sizeof proto.strategy_params);
+			memcpy(proto.sync_params, x->syncs[y].params, sizeof proto.sync_params);
+			for (size_t k = 0; k < x->nknobs; k++)
+				if (knob_applies(&x->knobs[k], proto.strategy, proto.sync))
+					proto.knobs[proto.nknobs++] = &x->knobs[k];
+			for (;;) { /* an odometer over the sweeps, the last one fastest */
+				struct cl_cell *c;
+				int len;
+
+				if (n == CL_MAX_CELLS) {
+					snprintf(err, errlen, "%s: the matrix has more than %d cells; "
+						 "sweep fewer values", x->path, CL_MAX_CELLS);
+					free(cells);
+					return 0;
+				}
+				if (n == cap)
+					cells = realloc(cells, (cap *= 2) * sizeof *cells);
+				c = &cells[n++];
+				*c = proto;
+				len = snprintf(c->label, sizeof c->label, "%s+%s",
+					       proto.strategy->plugin->desc->name, proto.sync->plugin->desc->name);
+				for (size_t k = 0; k < proto.nknobs; k++) {
+					c->picks[k] = picks[k];
+					apply(c, proto.knobs[k], picks[k]);
+					if (len >= 0 && (size_t)len < sizeof c->label)
+						len += snprintf(c->label + len, sizeof c->label - (size_t)len,
+								" %s=%s", proto.knobs[k]->name,
+								proto.knobs[k]->labels[picks[k]]);
+				}
+				if (workload_fits(&c->workload, err, errlen, c->label)) {
+					free(cells);
+					return 0;
+				}
+				size_t k = proto.nknobs;
+				while (k > 0 && ++picks[k - 1] == proto.knobs[k - 1]->nvalues)
+					picks[--k] = 0;
+				if (k == 0)
+					break;
+			}
+		}
+	}
+	*out = cells;
+	return n;
+}

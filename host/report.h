@@ -1,0 +1,46 @@
+/* Results of a whole experiment: per-cell summaries, the aligned table,
+ * and the JSON and CSV files (schema: docs/results-schema.md). */
+#ifndef CONCLAB_REPORT_H
+#define CONCLAB_REPORT_H
+
+#include "trial.h"
+
+#include <stdio.h>
+
+#define CL_RESULTS_SCHEMA "conclab-results/1"
+
+struct cl_cell_result {
+	const struct cl_cell   *cell;
+	struct cl_trial_result *trials;   /* warmup trials first       */
+	size_t                  ntrials;
+	/* over the measured (non-warmup) trials */
+	size_t  measured, ok;             /* how many, how many ok     */
+	int64_t wall_median, wall_min, wall_max; /* over ok trials; 0 if none */
+	double  speedup;                  /* baseline median / this median; 0 if unknown */
+	int64_t lost_median;              /* lost updates, median      */
+};
+
+struct cl_report {
+	const struct cl_experiment *x;
+	struct cl_cell_result      *cells;
+	size_t                      ncells;
+};
+
+/* Fill every cell's summary; the first cell with an ok trial is the
+ * speedup baseline. */
+void cl_report_summarize(struct cl_report *rep);
+
+/* 0 if every trial is ok, else 1 (the run's exit code). */
+int cl_report_exit_code(const struct cl_report *rep);
+
+void cl_report_table(FILE *out, const struct cl_report *rep);
+
+/* Write the file through a temporary name and rename, so a reader never
+ * sees half of it. 0, or -1 with the reason (naming the path) in err. */
+int cl_report_json(const char *path, const struct cl_report *rep, char *err, size_t errlen);
+int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size_t errlen);
+
+/* "1.234 s", "56.7 ms", "890 us", "12 ns" */
+const char *cl_format_ns(int64_t ns, char *buf, size_t len);
+
+#endif

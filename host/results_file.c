@@ -1,0 +1,216 @@
+/* The results files: JSON (jansson) as docs/results-schema.md describes it,
+ * and CSV with one row per trial. Both are written to a temporary name and
+ * renamed into place. */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static json_t *params_json(const struct cl_cell *cell)
+{
+	json_t *p = json_object();
+	const struct cl_plugin_use *uses[2] = { cell->strategy, cell->sync };
+	const int64_t *values[2] = { cell->strategy_params, cell->sync_params };
+
+	json_object_set_new(p, "tasks", json_integer(cell->workload.tasks));
+	json_object_set_new(p, "loop", json_integer(cell->workload.loop));
+	for (size_t k = 0; k < cell->nknobs; k++) {
+		const struct cl_knob *kn = cell->knobs[k];
+
+		if (!kn->plugin && strcmp(kn->name, "tasks") && strcmp(kn->name, "loop"))
+			json_object_set_new(p, kn->name,
+					    json_integer(strtoll(kn->labels[cell->picks[k]], NULL, 10)));
+	}
+	for (int u = 0; u < 2; u++) {
+		const struct cl_loaded_plugin *pl = uses[u]->plugin;
+
+		for (size_t i = 0; i < pl->nparams; i++) {
+			char key[160];
+
+			snprintf(key, sizeof key, "%s.%s", pl->desc->name, pl->desc->params[i].name);
+			json_object_set_new(p, key, pl->desc->params[i].type == CL_PARAM_BOOL
+							   ? json_boolean(values[u][i])
+							   : json_integer(values[u][i]));
+		}
+	}
+	return p;
+}
+
+static json_t *trial_json(const struct cl_trial_result *t)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "status", json_string(cl_status_name(t->status)));
+	if (t->status != CL_STATUS_OK)
+		json_object_set_new(j, "message", json_string(t->message));
+	if (t->status == CL_STATUS_CRASHED)
+		json_object_set_new(j, "signal", json_integer(t->signal));
+	if (t->output)
+		json_object_set_new(j, "output", json_string(t->output));
+	json_object_set_new(j, "warmup", json_boolean(t->warmup));
+	json_object_set_new(j, "wall_ns", json_integer(t->wall_ns));
+	json_object_set_new(j, "user_ns", json_integer(t->user_ns));
+	json_object_set_new(j, "sys_ns", json_integer(t->sys_ns));
+	json_object_set_new(j, "cores", json_real(t->cores));
+	json_object_set_new(j, "max_rss_kb", json_integer(t->max_rss_kb));
+	json_object_set_new(j, "vcsw", json_integer(t->vcsw));
+	json_object_set_new(j, "ivcsw", json_integer(t->ivcsw));
+	json_object_set_new(j, "tasks", json_integer(t->tasks));
+	json_object_set_new(j, "tasks_done", json_integer(t->tasks_done));
+	json_object_set_new(j, "latency_ns", json_pack("{sI sI sI sI}", "p50", (json_int_t)t->lat_p50_ns,
+							"p90", (json_int_t)t->lat_p90_ns, "p99",
+							(json_int_t)t->lat_p99_ns, "max",
+							(json_int_t)t->lat_max_ns));
+	json_object_set_new(j, "start_skew_ns", json_integer(t->start_skew_ns));
+	json_object_set_new(j, "counter", json_pack("{sI sI sI sb}", "expected",
+						    (json_int_t)t->counter_expected, "actual",
+						    (json_int_t)t->counter_actual, "lost",
+						    (json_int_t)t->counter_lost, "inexact", t->inexact));
+	json_object_set_new(j, "checksum_ok", json_boolean(t->checksum_ok));
+	return j;
+}
+
+static json_t *cell_json(const struct cl_cell_result *cr)
+{
+	const struct cl_cell *cell = cr->cell;
+	json_t *c = json_object(), *trials = json_array();
+
+	json_object_set_new(c, "label", json_string(cell->label));
+	json_object_set_new(c, "strategy", json_string(cell->strategy->plugin->desc->name));
+	json_object_set_new(c, "sync", json_string(cell->sync->plugin->desc->name));
+	json_object_set_new(c, "params", params_json(cell));
+	for (size_t i = 0; i < cr->ntrials; i++)
+		json_array_append_new(trials, trial_json(&cr->trials[i]));
+	json_object_set_new(c, "trials", trials);
+	json_object_set_new(c, "summary",
+			    json_pack("{sI sI s{sI sI sI} so sI}", "measured", (json_int_t)cr->measured,
+				      "ok", (json_int_t)cr->ok, "wall_ns", "median",
+				      (json_int_t)cr->wall_median, "min", (json_int_t)cr->wall_min,
+				      "max", (json_int_t)cr->wall_max, "speedup",
+				      cr->ok ? json_real(cr->speedup) : json_null(), "lost_median",
+				      (json_int_t)cr->lost_median));
+	return c;
+}
+
+static json_t *environment_json(void)
+{
+	struct utsname u;
+	char date[64];
+	time_t now = time(NULL);
+
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	uname(&u);
+	return json_pack("{ss ss sI ss ss}", "conclab_version", CL_VERSION, "date", date, "cores",
+			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", u.release, "machine",
+			 u.machine);
+}
+
+/* Open PATH.tmp.PID for writing; the caller renames it into place. */
+static FILE *open_temp(const char *path, char *tmp, size_t len, char *err, size_t errlen)
+{
+	FILE *f;
+
+	snprintf(tmp, len, "%s.tmp.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+	return f;
+}
+
+static int close_rename(FILE *f, const char *tmp, const char *path, char *err, size_t errlen)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad || rename(tmp, path)) {
+		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int cl_report_json(const char *path, const struct cl_report *rep, char *err, size_t errlen)
+{
+	const struct cl_experiment *x = rep->x;
+	json_t *root = json_object(), *cells = json_array();
+	char tmp[4096];
+	FILE *f;
+	int rc;
+
+	json_object_set_new(root, "schema", json_string(CL_RESULTS_SCHEMA));
+	json_object_set_new(root, "experiment",
+			    json_pack("{ss ss* ss sI sI sf ss}", "name", x->name, "description",
+				      x->description, "path", x->path, "repeat", (json_int_t)x->repeat,
+				      "warmup", (json_int_t)x->warmup, "timeout_s",
+				      (double)x->timeout_ms / 1000, "config", x->text));
+	json_object_set_new(root, "environment", environment_json());
+	for (size_t i = 0; i < rep->ncells; i++)
+		json_array_append_new(cells, cell_json(&rep->cells[i]));
+	json_object_set_new(root, "cells", cells);
+	f = open_temp(path, tmp, sizeof tmp, err, errlen);
+	if (!f) {
+		json_decref(root);
+		return -1;
+	}
+	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(root);
+	rc = close_rename(f, tmp, path, err, errlen);
+	return rc;
+}
+
+/* RFC 4180 quoting for text fields. */
+static void csv_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+	fputc('"', f);
+}
+
+int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size_t errlen)
+{
+	char tmp[4096];
+	FILE *f = open_temp(path, tmp, sizeof tmp, err, errlen);
+
+	if (!f)
+		return -1;
+	fprintf(f, "experiment,cell,strategy,sync,tasks,trial,warmup,status,wall_ns,user_ns,sys_ns,"
+		"cores,max_rss_kb,vcsw,ivcsw,tasks_done,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_max_ns,"
+		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,message\n");
+	for (size_t c = 0; c < rep->ncells; c++) {
+		const struct cl_cell_result *cr = &rep->cells[c];
+
+		for (size_t i = 0; i < cr->ntrials; i++) {
+			const struct cl_trial_result *t = &cr->trials[i];
+
+			csv_text(f, rep->x->name);
+			fputc(',', f);
+			csv_text(f, cr->cell->label);
+			fprintf(f, ",%s,%s,%lld,%zu,%d,%s,%lld,%lld,%lld,%.4f,%ld,%ld,%ld,%lld,%lld,%lld,"
+				"%lld,%lld,%lld,%llu,%llu,%lld,%d,",
+				cr->cell->strategy->plugin->desc->name, cr->cell->sync->plugin->desc->name,
+				(long long)cr->cell->workload.tasks, i + 1, t->warmup,
+				cl_status_name(t->status), (long long)t->wall_ns, (long long)t->user_ns,
+				(long long)t->sys_ns, t->cores, t->max_rss_kb, t->vcsw, t->ivcsw,
+				(long long)t->tasks_done, (long long)t->lat_p50_ns,
+				(long long)t->lat_p90_ns, (long long)t->lat_p99_ns,
+				(long long)t->lat_max_ns, (long long)t->start_skew_ns,
+				(unsigned long long)t->counter_expected,
+				(unsigned long long)t->counter_actual, (long long)t->counter_lost,
+				t->checksum_ok);
+			csv_text(f, t->status == CL_STATUS_OK ? "" : t->message);
+			fputc('\n', f);
+		}
+	}
+	return close_rename(f, tmp, path, err, errlen);
+}

@@ -1,0 +1,196 @@
+/* The step interpreter every strategy drives: the same task spec runs to
+ * completion in a thread or a process, or step by step in an event loop. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <time.h>
+
+#define LCG_A 6364136223846793005ULL
+#define LCG_C 1442695040888963407ULL
+
+/* Seeds differ per task, step and purpose, so a task that skipped or
+ * repeated work shows a wrong checksum; they do not depend on the strategy. */
+static uint64_t seed_for(uint32_t task, unsigned step, unsigned purpose)
+{
+	uint64_t z = ((uint64_t)task << 24) ^ ((uint64_t)step << 4) ^ purpose;
+	z += 0x9e3779b97f4a7c15ULL; /* splitmix64 */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t cl__lcg_advance(uint64_t x, uint64_t n)
+{
+	while (n--)
+		x = x * LCG_A + LCG_C;
+	return x;
+}
+
+uint64_t cl__lcg_jump(uint64_t x, uint64_t n)
+{
+	uint64_t mul = 1, add = 0, a = LCG_A, c = LCG_C;
+
+	for (; n; n >>= 1) { /* Brown, "Random number generation with arbitrary strides" */
+		if (n & 1) {
+			mul *= a;
+			add = add * a + c;
+		}
+		c *= a + 1;
+		a *= a;
+	}
+	return x * mul + add;
+}
+
+int64_t cl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static struct cl_trial *trial_of(struct cl_task *task)
+{
+	char *first = (char *)(task - task->index);
+
+	return (struct cl_trial *)(first - offsetof(struct cl_trial, tasks));
+}
+
+size_t cl_task_index(const struct cl_task *task)
+{
+	return task->index;
+}
+
+/* `times` separate read-modify-writes, each inside lock/unlock. The counter
+ * is read and written through volatile and the lock ops are calls into
+ * another object, so the compiler can neither fuse nor hoist the updates:
+ * without a real lock, updates are lost exactly as in the seed's Python. */
+static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
+			      const struct cl_step_spec *s, unsigned step)
+{
+	const struct cl_sync_ops *sync = t->sync;
+	void *shared = t->sync_shared;
+	void *local = t->local_stride ? t->sync_locals + task->index * t->local_stride : NULL;
+	volatile uint64_t *counter = &t->counter;
+	uint64_t x_in = seed_for(task->index, step, 1);
+	uint64_t x_out = seed_for(task->index, step, 2);
+
+	if (sync->add) {
+		for (int64_t i = 0; i < s->times; i++) {
+			if (s->outside)
+				x_out = cl__lcg_advance(x_out, (uint64_t)s->outside);
+			if (s->inside)
+				x_in = cl__lcg_advance(x_in, (uint64_t)s->inside);
+			sync->add(shared, local, (uint64_t *)counter, 1);
+		}
+	} else {
+		for (int64_t i = 0; i < s->times; i++) {
+			if (s->outside)
+				x_out = cl__lcg_advance(x_out, (uint64_t)s->outside);
+			sync->lock(shared, local);
+			if (s->inside)
+				x_in = cl__lcg_advance(x_in, (uint64_t)s->inside);
+			uint64_t v = *counter;
+			*counter = v + 1;
+			sync->unlock(shared, local);
+		}
+	}
+	if (sync->flush)
+		sync->flush(shared, local, (uint64_t *)counter);
+	return x_in + x_out;
+}
+
+enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
+{
+	struct cl_trial *t = trial_of(task);
+	const struct cl_workload *w = t->workload;
+
+	if (task->done)
+		return CL_STEP_DONE;
+	if (!task->start_ns)
+		task->start_ns = cl_now_ns();
+	while (task->loop < (uint64_t)w->loop) {
+		while (task->step < w->nsteps) {
+			const struct cl_step_spec *s = &w->steps[task->step];
+
+			switch (s->op) {
+			case CL_OP_SLEEP:
+				if (!task->sleeping) {
+					task->deadline_ns = cl_now_ns() + s->sleep_ns;
+					task->sleeping = 1;
+				} else if (cl_now_ns() >= task->deadline_ns) {
+					task->sleeping = 0;
+					break;
+				}
+				wait->until_ns = task->deadline_ns;
+				wait->fd = -1;
+				wait->events = 0;
+				return CL_STEP_WAIT;
+			case CL_OP_COMPUTE:
+				task->checksum += cl__lcg_advance(seed_for(task->index, task->step, 0),
+								  (uint64_t)s->iterations);
+				break;
+			case CL_OP_INCREMENT:
+				task->checksum += run_increment(t, task, s, task->step);
+				break;
+			}
+			task->step++;
+		}
+		task->step = 0;
+		task->loop++;
+	}
+	task->end_ns = cl_now_ns();
+	task->done = 1;
+	return CL_STEP_DONE;
+}
+
+void cl_task_run(struct cl_task *task)
+{
+	struct cl_wait wait;
+
+	while (cl_task_step(task, &wait) == CL_STEP_WAIT) {
+		struct timespec until = {
+			.tv_sec = wait.until_ns / 1000000000,
+			.tv_nsec = wait.until_ns % 1000000000,
+		};
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+			;
+	}
+}
+
+uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index)
+{
+	uint64_t per_loop = 0;
+
+	for (unsigned i = 0; i < w->nsteps; i++) {
+		const struct cl_step_spec *s = &w->steps[i];
+
+		if (s->op == CL_OP_COMPUTE)
+			per_loop += cl__lcg_jump(seed_for(index, i, 0), (uint64_t)s->iterations);
+		else if (s->op == CL_OP_INCREMENT)
+			per_loop += cl__lcg_jump(seed_for(index, i, 1), (uint64_t)s->times * (uint64_t)s->inside) +
+				    cl__lcg_jump(seed_for(index, i, 2), (uint64_t)s->times * (uint64_t)s->outside);
+	}
+	return per_loop * (uint64_t)w->loop;
+}
+
+uint64_t cl__expected_counter(const struct cl_workload *w)
+{
+	uint64_t per_task = 0;
+
+	for (unsigned i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_INCREMENT)
+			per_task += (uint64_t)w->steps[i].times;
+	return per_task * (uint64_t)w->loop * (uint64_t)w->tasks;
+}
+
+int64_t cl__min_task_ns(const struct cl_workload *w)
+{
+	int64_t per_loop = 0;
+
+	for (unsigned i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_SLEEP)
+			per_loop += w->steps[i].sleep_ns;
+	return per_loop * w->loop;
+}

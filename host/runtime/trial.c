@@ -1,0 +1,123 @@
+/* One trial's shared mapping and the services strategies call on it: task
+ * lookup, the claim cursor for pools, the start barrier, failure reports. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define ALIGN64(n) (((n) + 63) & ~(size_t)63)
+
+struct cl_trial *cl__trial_map(const struct cl_workload *workload,
+			       const struct cl_sync_ops *sync)
+{
+	size_t ntasks = (size_t)workload->tasks;
+	size_t head = ALIGN64(sizeof(struct cl_trial) + ntasks * sizeof(struct cl_task));
+	size_t shared = ALIGN64(sync->shared_size);
+	size_t stride = ALIGN64(sync->local_size);
+	size_t size = head + shared + stride * ntasks;
+	struct cl_trial *t;
+
+	/* MAP_SHARED before the trial forks: the host reads every record back
+	 * even when the trial process crashed, and forked workers share it. */
+	t = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (t == MAP_FAILED)
+		return NULL;
+	t->workload = workload;
+	t->sync = sync;
+	t->sync_shared = (char *)t + head;
+	t->sync_locals = stride ? (char *)t + head + shared : NULL;
+	t->local_stride = stride;
+	t->ntasks = ntasks;
+	t->map_size = size;
+	return t;
+}
+
+void cl__trial_unmap(struct cl_trial *trial)
+{
+	if (trial)
+		munmap(trial, trial->map_size);
+}
+
+size_t cl_trial_ntasks(const struct cl_trial *trial)
+{
+	return trial->ntasks;
+}
+
+struct cl_task *cl_trial_task(struct cl_trial *trial, size_t i)
+{
+	return i < trial->ntasks ? &trial->tasks[i] : NULL;
+}
+
+struct cl_task *cl_trial_claim(struct cl_trial *trial)
+{
+	uint64_t i = atomic_fetch_add_explicit(&trial->claim_cursor, 1, memory_order_relaxed);
+
+	return i < trial->ntasks ? &trial->tasks[i] : NULL;
+}
+
+/* Shared (not private) futexes: the barrier lives in MAP_SHARED memory and
+ * its waiters may be forked processes. */
+static void futex_wait(_Atomic uint32_t *addr, uint32_t expected)
+{
+	syscall(SYS_futex, addr, FUTEX_WAIT, expected, NULL, NULL, 0);
+}
+
+static void futex_wake_all(_Atomic uint32_t *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties)
+{
+	atomic_store(&trial->barrier.arrived, 0);
+	atomic_store(&trial->barrier.state, 0);
+	trial->barrier.parties = parties ? parties : 1;
+}
+
+int cl_trial_barrier_wait(struct cl_trial *trial)
+{
+	struct cl__barrier *b = &trial->barrier;
+	uint32_t state;
+
+	if (atomic_fetch_add(&b->arrived, 1) + 1 == b->parties) {
+		uint32_t closed = 0;
+
+		atomic_compare_exchange_strong(&b->state, &closed, 1);
+		futex_wake_all(&b->state);
+	}
+	while ((state = atomic_load(&b->state)) == 0)
+		futex_wait(&b->state, 0);
+	return state == 1 ? 0 : -ECANCELED;
+}
+
+void cl_trial_barrier_cancel(struct cl_trial *trial)
+{
+	atomic_store(&trial->barrier.state, 2);
+	futex_wake_all(&trial->barrier.state);
+}
+
+int cl_trial_fail(struct cl_trial *trial, int err, const char *fmt, ...)
+{
+	int expected = 0;
+
+	if (atomic_compare_exchange_strong(&trial->failed, &expected, 1)) {
+		va_list ap;
+		size_t len;
+
+		va_start(ap, fmt);
+		vsnprintf(trial->message, sizeof trial->message, fmt, ap);
+		va_end(ap);
+		len = strlen(trial->message);
+		if (err > 0 && len + 3 < sizeof trial->message)
+			snprintf(trial->message + len, sizeof trial->message - len, ": %s", strerror(err));
+	}
+	return err > 0 ? -err : -EIO;
+}
