@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
@@ -460,6 +461,53 @@ static int check_pairs(struct ctx *c, const config_setting_t *root)
 	return 0;
 }
 
+/* libconfig wraps an integer literal too large for 64 bits into a wrong
+ * value without a word, so the text is checked for such literals first. */
+static int check_literals(struct ctx *c, const char *text)
+{
+	char name[64] = "experiment";
+	int line = 1;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			line++;
+		} else if (*p == '"') {
+			while (p[1] && p[1] != '"')
+				p += 1 + (p[1] == '\\' && p[2]);
+			p += !!p[1];
+		} else if (*p == '#' || (*p == '/' && p[1] == '/')) {
+			while (p[1] && p[1] != '\n')
+				p++;
+		} else if (*p == '/' && p[1] == '*') {
+			for (p += 2; *p && !(*p == '*' && p[1] == '/'); p++)
+				line += *p == '\n';
+			if (!*p)
+				break;
+			p++;
+		} else if (isalpha((unsigned char)*p) || *p == '_') {
+			size_t n = 0;
+
+			while (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '-')
+				n++;
+			snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), p);
+			p += n - 1;
+		} else if (isdigit((unsigned char)*p)) {
+			char *end;
+
+			errno = 0;
+			strtoll(p, &end, 0);
+			if (errno == ERANGE && *end != '.' && *end != 'e' && *end != 'E') {
+				snprintf(c->err, c->errlen, "%s:%d: %s: integer literal out of range "
+					 "(more than 64 bits)", c->path, line, name);
+				return -1;
+			}
+			while (isalnum((unsigned char)p[1]) || p[1] == '.')
+				p++;
+		}
+	}
+	return 0;
+}
+
 static char *slurp(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -499,6 +547,8 @@ int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_regi
 	if (!x->text)
 		return -1;
 	config_init(&cfg);
+	if (check_literals(&c, x->text))
+		goto out_destroy;
 	if (!config_read_string(&cfg, x->text)) {
 		snprintf(err, errlen, "%s:%d: syntax error: %s", path, config_error_line(&cfg),
 			 config_error_text(&cfg));

@@ -26,7 +26,8 @@ static void apply(struct cl_cell *cell, const struct cl_knob *k, size_t pick)
 
 /* Numbers that are each in range can still multiply past what a counter
  * or a run can hold. */
-static int workload_fits(const struct cl_workload *w, char *err, size_t errlen, const char *label)
+static int workload_fits(const struct cl_workload *w, char *err, size_t errlen, const char *path,
+			 const char *label)
 {
 	uint64_t per_task = 0, total;
 
@@ -46,7 +47,8 @@ static int workload_fits(const struct cl_workload *w, char *err, size_t errlen, 
 		goto overflow;
 	return 0;
 overflow:
-	snprintf(err, errlen, "cell %s: tasks x loop x increments overflow what a run can count", label);
+	snprintf(err, errlen, "%s: cell %s: tasks x loop x increments overflow what a run can count",
+		 path, label);
 	return -1;
 }
 
@@ -90,7 +92,7 @@ size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, cha
 								" %s=%s", proto.knobs[k]->name,
 								proto.knobs[k]->labels[picks[k]]);
 				}
-				if (workload_fits(&c->workload, err, errlen, c->label)) {
+				if (workload_fits(&c->workload, err, errlen, x->path, c->label)) {
 					free(cells);
 					return 0;
 				}

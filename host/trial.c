@@ -28,9 +28,9 @@ const char *cl_status_name(enum cl_status s)
 void cl_trial_result_free(struct cl_trial_result *r)
 {
 	free(r->output);
-	free(r->intervals);
+	free(r->records);
 	r->output = NULL;
-	r->intervals = NULL;
+	r->records = NULL;
 }
 
 /* The child: never returns. */
@@ -153,8 +153,8 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
 	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
 
-	if (opts->keep_intervals)
-		r->intervals = calloc(2 * t->ntasks, sizeof *r->intervals);
+	if (opts->keep_tasks)
+		r->records = calloc(t->ntasks, sizeof *r->records);
 	for (size_t i = 0; i < t->ntasks; i++) {
 		const struct cl_task *k = &t->tasks[i];
 
@@ -162,9 +162,10 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 			first = k->start_ns < first ? k->start_ns : first;
 			last = k->start_ns > last ? k->start_ns : last;
 		}
-		if (r->intervals) {
-			r->intervals[2 * i] = k->start_ns ? k->start_ns - t->run_start_ns : -1;
-			r->intervals[2 * i + 1] = k->done ? k->end_ns - t->run_start_ns : -1;
+		if (r->records) {
+			r->records[i].start_ns = k->start_ns ? k->start_ns - t->run_start_ns : -1;
+			r->records[i].end_ns = k->done ? k->end_ns - t->run_start_ns : -1;
+			r->records[i].checksum = k->checksum;
 		}
 		if (!k->done)
 			continue;

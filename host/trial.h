@@ -15,6 +15,13 @@ enum cl_status {
 	CL_STATUS_ERROR,  /* the strategy or sync reported an error, or exit()   */
 };
 
+/* What one task did, times in ns from the start of the strategy's run
+ * (-1: never started / never finished). */
+struct cl_task_record {
+	int64_t  start_ns, end_ns;
+	uint64_t checksum;
+};
+
 struct cl_trial_result {
 	enum cl_status status;
 	int      signal;          /* crashed: the signal                        */
@@ -33,12 +40,12 @@ struct cl_trial_result {
 	int64_t  counter_lost;
 	bool     inexact;         /* the sync promises no exactness (none)      */
 	bool     checksum_ok;
-	int64_t *intervals;       /* keep_intervals: start,end per task, ns from the run's start (owned) */
+	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
 };
 
 struct cl_run_opts {
 	int64_t timeout_ms;
-	bool    keep_intervals;
+	bool    keep_tasks; /* copy every task's record into the result */
 };
 
 /* Run `cell` once in a child process and fill *r. Returns 0 whenever a

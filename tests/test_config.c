@@ -1,0 +1,142 @@
+/* Experiment configs: every bad config in tests/configs/bad/ fails with the
+ * message its first line expects (file:line: setting: why), and good ones
+ * parse to the values they say. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_bad_corpus(void)
+{
+	const char *dir = CL_TEST_SOURCE_DIR "/tests/configs/bad";
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int checked = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	while ((e = readdir(d))) {
+		char path[4096], expect[512] = "", err[4096];
+		struct cl_registry reg;
+		struct cl_experiment x;
+		struct cl_cell *cells = NULL;
+		FILE *f;
+		int failed;
+
+		if (!strstr(e->d_name, ".cfg"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		f = fopen(path, "r");
+		if (!fgets(expect, sizeof expect, f))
+			expect[0] = 0;
+		fclose(f);
+		expect[strcspn(expect, "\n")] = 0;
+		CU_ASSERT_FATAL(!strncmp(expect, "# expect: ", 10));
+
+		cl_registry_init(&reg, NULL, 0);
+		cl_registry_scan(&reg);
+		failed = cl_experiment_load(&x, path, &reg, err, sizeof err) != 0 ||
+			 cl_matrix_expand(&x, &cells, err, sizeof err) == 0;
+		if (!failed || !strstr(err, expect + 10) || strncmp(err, path, strlen(path)))
+			fprintf(stderr, "\n%s: want '%s', got '%s'\n", e->d_name, expect + 10,
+				failed ? err : "(no error)");
+		CU_ASSERT(failed);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, expect + 10));
+		CU_ASSERT_EQUAL(strncmp(err, path, strlen(path)), 0); /* names the file */
+		free(cells);
+		cl_experiment_free(&x);
+		cl_registry_free(&reg);
+		checked++;
+	}
+	closedir(d);
+	CU_ASSERT(checked >= 40);
+}
+
+static void test_good_values(void)
+{
+	struct cl_test_exp e;
+	const struct cl_workload *w;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
+		"name = \"values\";\n"
+		"description = \"every kind of setting\";\n"
+		"repeat = 5; warmup = 2; timeout = 1.5;\n"
+		"workload = { tasks = 3; loop = 4; steps = (\n"
+		"  { op = \"sleep\"; ms = 20; },\n"
+		"  { op = \"sleep\"; us = 7; },\n"
+		"  { op = \"compute\"; iterations = 1000; },\n"
+		"  { op = \"increment\"; times = 10; inside = 2; outside = 3; } ); };\n"
+		"strategies = ( \"serial\", \"threads\" );\n"
+		"syncs = \"mutex\";\n"
+		"params = { threads = { workers = 2; stack_kb = 128; }; mutex = { adaptive = true; }; };\n"), 0);
+	CU_ASSERT_STRING_EQUAL(e.x.name, "values");
+	CU_ASSERT_STRING_EQUAL(e.x.description, "every kind of setting");
+	CU_ASSERT_EQUAL(e.x.repeat, 5);
+	CU_ASSERT_EQUAL(e.x.warmup, 2);
+	CU_ASSERT_EQUAL(e.x.timeout_ms, 1500);
+	w = &e.x.workload;
+	CU_ASSERT_EQUAL(w->tasks, 3);
+	CU_ASSERT_EQUAL(w->loop, 4);
+	CU_ASSERT_EQUAL_FATAL(w->nsteps, 4);
+	CU_ASSERT_EQUAL(w->steps[0].op, CL_OP_SLEEP);
+	CU_ASSERT_EQUAL(w->steps[0].sleep_ns, 20000000);
+	CU_ASSERT_EQUAL(w->steps[1].sleep_ns, 7000);
+	CU_ASSERT_EQUAL(w->steps[2].iterations, 1000);
+	CU_ASSERT_EQUAL(w->steps[3].times, 10);
+	CU_ASSERT_EQUAL(w->steps[3].inside, 2);
+	CU_ASSERT_EQUAL(w->steps[3].outside, 3);
+	CU_ASSERT_EQUAL(w->steps[3].line, 8);
+	CU_ASSERT_EQUAL(e.x.nstrategies, 2);
+	CU_ASSERT_EQUAL(e.x.nsyncs, 1);
+	CU_ASSERT_EQUAL(e.x.strategies[1].params[0], 2);   /* workers */
+	CU_ASSERT_EQUAL(e.x.strategies[1].params[1], 128); /* stack_kb */
+	CU_ASSERT_EQUAL(e.x.syncs[0].params[0], 1);        /* adaptive */
+	CU_ASSERT_EQUAL(e.x.nknobs, 0);
+	CU_ASSERT_EQUAL(e.ncells, 2);
+	cl_test_exp_free(&e);
+}
+
+static void test_defaults_and_name(void)
+{
+	struct cl_test_exp e;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
+		"workload = { tasks = 1; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+		"strategies = ( \"threads\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_EQUAL(e.x.repeat, 1);
+	CU_ASSERT_EQUAL(e.x.warmup, 0);
+	CU_ASSERT_EQUAL(e.x.timeout_ms, 600000);
+	CU_ASSERT_EQUAL(e.x.workload.loop, 1);
+	CU_ASSERT_EQUAL(e.x.strategies[0].params[0], 0);  /* workers default */
+	CU_ASSERT_EQUAL(e.x.strategies[0].params[1], 64); /* stack_kb default */
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.path, e.x.name)); /* named after the file */
+	cl_test_exp_free(&e);
+}
+
+static void test_missing_file(void)
+{
+	struct cl_registry reg;
+	struct cl_experiment x;
+	char err[1024];
+
+	cl_registry_init(&reg, NULL, 0);
+	CU_ASSERT_EQUAL(cl_experiment_load(&x, "/nonexistent/exp.cfg", &reg, err, sizeof err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/exp.cfg: cannot open: No such file or directory");
+	cl_experiment_free(&x);
+	cl_registry_free(&reg);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "bad config corpus: one message each, file:line: setting", test_bad_corpus },
+		{ "good config: every value read", test_good_values },
+		{ "defaults and a name from the file", test_defaults_and_name },
+		{ "missing file", test_missing_file },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("config", tests);
+}

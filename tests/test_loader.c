@@ -1,0 +1,156 @@
+/* The loader: good plugins load, and each kind of bad file is reported with
+ * its path and reason while the rest still load. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *problem_for(const struct cl_registry *reg, const char *file)
+{
+	for (size_t i = 0; i < reg->nproblems; i++) {
+		const char *slash = strrchr(reg->problems[i].path, '/');
+
+		if (slash && !strcmp(slash + 1, file))
+			return reg->problems[i].reason;
+	}
+	return NULL;
+}
+
+static void test_fixture_dir(void)
+{
+	char *dirs[] = { CL_TEST_FIXTURE_DIR };
+	struct cl_registry reg;
+	const struct cl_loaded_plugin *good;
+	const char *why;
+
+	cl_registry_init(&reg, dirs, 1);
+	CU_ASSERT_STRING_EQUAL(reg.dirs[0], CL_TEST_FIXTURE_DIR);
+	cl_registry_scan(&reg);
+
+	good = cl_registry_find(&reg, "fixture-good", CL_PLUGIN_STRATEGY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+	CU_ASSERT_EQUAL(good->nparams, 2);
+	CU_ASSERT_STRING_EQUAL(good->desc->params[0].name, "level");
+	CU_ASSERT_PTR_NOT_NULL(strstr(good->path, "/good.so"));
+	CU_ASSERT_PTR_NULL(cl_registry_find(&reg, "fixture-good", CL_PLUGIN_SYNC));
+	/* the build tree's plugins are found after the fixtures */
+	CU_ASSERT_PTR_NOT_NULL(cl_registry_find(&reg, "threads", CL_PLUGIN_STRATEGY));
+	CU_ASSERT_PTR_NOT_NULL(cl_registry_find(&reg, "mutex", CL_PLUGIN_SYNC));
+
+	why = problem_for(&reg, "noentry.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a conclab plugin: no cl_plugin_entry symbol"));
+	why = problem_for(&reg, "wrongabi.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built for plugin ABI version 999, this conclab speaks 1"));
+	why = problem_for(&reg, "nullops.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "strategy 'fixture-nullops' has no run op"));
+	why = problem_for(&reg, "notelf.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "cannot load"));
+	cl_registry_free(&reg);
+}
+
+static void test_duplicate_first_wins(void)
+{
+	char *dir = cl_test_temp_dir(), *dirs[] = { dir };
+	struct cl_registry reg;
+	const struct cl_loaded_plugin *p;
+	const char *why;
+
+	/* a copy of serial.so under another file name, earlier on the path */
+	CU_ASSERT_EQUAL(cl_test_sh(NULL, "cp '%s/plugins/serial.so' '%s/my-serial.so'",
+				   CL_TEST_BINARY_DIR, dir), 0);
+	cl_registry_init(&reg, dirs, 1);
+	cl_registry_scan(&reg);
+	p = cl_registry_find(&reg, "serial", CL_PLUGIN_STRATEGY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p->path, "/my-serial.so"));
+	why = problem_for(&reg, "serial.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "duplicate plugin 'serial'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "my-serial.so comes first on the path and wins"));
+	cl_registry_free(&reg);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
+static void test_env_path_and_resolve(void)
+{
+	struct cl_registry reg;
+	char err[2048];
+	const struct cl_loaded_plugin *p;
+
+	setenv("CONCLAB_PLUGIN_PATH", "/nonexistent/a:" CL_TEST_FIXTURE_DIR, 1);
+	cl_registry_init(&reg, NULL, 0);
+	unsetenv("CONCLAB_PLUGIN_PATH");
+	CU_ASSERT_EQUAL_FATAL(reg.ndirs, 4);
+	CU_ASSERT_STRING_EQUAL(reg.dirs[0], "/nonexistent/a");
+	CU_ASSERT_STRING_EQUAL(reg.dirs[1], CL_TEST_FIXTURE_DIR);
+	cl_registry_scan(&reg);
+	CU_ASSERT_PTR_NOT_NULL(cl_registry_resolve(&reg, "fixture-good", CL_PLUGIN_STRATEGY, err, sizeof err));
+	CU_ASSERT_PTR_NULL(cl_registry_resolve(&reg, "nope", CL_PLUGIN_SYNC, err, sizeof err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown sync plugin 'nope' (searched: /nonexistent/a"));
+	/* by path, a file that is not a plugin: the path and the reason */
+	p = cl_registry_resolve(&reg, CL_TEST_FIXTURE_DIR "/noentry.so", CL_PLUGIN_STRATEGY, err, sizeof err);
+	CU_ASSERT_PTR_NULL(p);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/noentry.so: not a conclab plugin"));
+	/* by path, a good plugin not on the path */
+	cl_registry_free(&reg);
+	cl_registry_init(&reg, NULL, 0);
+	cl_registry_scan(&reg);
+	p = cl_registry_resolve(&reg, CL_TEST_FIXTURE_DIR "/good.so", CL_PLUGIN_STRATEGY, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_STRING_EQUAL(p->desc->name, "fixture-good");
+	cl_registry_free(&reg);
+}
+
+static void test_validate_descriptor(void)
+{
+	static const struct cl_strategy_ops ops = { .run = (int (*)(struct cl_trial *, const int64_t *))1 };
+	static const struct cl_param_decl bad_default[] = { { "n", CL_PARAM_INT, 50, 1, 10, "" }, { 0 } };
+	static const struct cl_sync_ops huge = { .shared_size = 1u << 30,
+						 .lock = (void (*)(void *, void *))1,
+						 .unlock = (void (*)(void *, void *))1 };
+	struct cl_plugin d = { .abi = CL_ABI_VERSION, .size = sizeof d, .kind = CL_PLUGIN_STRATEGY,
+			       .name = "ok", .version = "1", .summary = "s", .ops.strategy = &ops };
+	char err[512];
+
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), 0);
+	d.name = "Bad Name";
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "invalid name"));
+	d.name = "ok";
+	d.size = 8;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "descriptor is 8 bytes"));
+	d.size = sizeof d;
+	d.params = bad_default;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "parameter 'n': default 50 outside [1, 10]"));
+	d.params = NULL;
+	d.kind = CL_PLUGIN_SYNC;
+	d.ops.sync = &huge;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "absurd state sizes"));
+	d.kind = 7;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown plugin kind 7"));
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "fixture folder: good loads, bad files reported", test_fixture_dir },
+		{ "duplicate name: first on the path wins", test_duplicate_first_wins },
+		{ "CONCLAB_PLUGIN_PATH and plugins named by path", test_env_path_and_resolve },
+		{ "descriptor validation", test_validate_descriptor },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("loader", tests);
+}

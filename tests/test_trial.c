@@ -1,0 +1,217 @@
+/* Trials end to end, each in its own child process: exact counters with a
+ * lock, equal checksums across strategies, overlapping sleeps, and every
+ * way a plugin can fail reported as such. Nothing here reads the clock to
+ * judge speed: only counts, checksums, statuses and task intervals. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void load(struct cl_test_exp *e, const char *text)
+{
+	int rc = cl_test_exp_load(e, text);
+
+	if (rc)
+		fprintf(stderr, "\nconfig: %s\n", e->err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
+static void test_mutex_exact_threads_and_pool(void)
+{
+	struct cl_test_exp e;
+
+	load(&e, "workload = { tasks = 4; steps = ( { op = \"increment\"; times = 20000; } ); };\n"
+		 "strategies = ( \"serial\", \"threads\" ); syncs = ( \"mutex\" );\n"
+		 "params = { threads = { workers = [0, 2, 3]; }; };\n");
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 4);
+	for (size_t i = 0; i < e.ncells; i++) {
+		struct cl_trial_result r;
+
+		cl_test_run_cell(&e, i, &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT_EQUAL(r.tasks_done, 4);
+		CU_ASSERT_EQUAL(r.counter_expected, 80000);
+		CU_ASSERT_EQUAL(r.counter_actual, 80000);
+		CU_ASSERT_EQUAL(r.counter_lost, 0);
+		CU_ASSERT_FALSE(r.inexact);
+		for (int k = 0; k < 4; k++) /* every task ran, once */
+			CU_ASSERT(r.records[k].start_ns >= 0 && r.records[k].end_ns >= r.records[k].start_ns);
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
+}
+
+static void test_none_loses_without_failing(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+
+	load(&e, "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 200000; } ); };\n"
+		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n");
+	cl_test_run_cell(&e, 0, &r);
+	/* how many are lost depends on the scheduler; that it is a finding and
+	 * not a failure does not */
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT_TRUE(r.inexact);
+	CU_ASSERT_EQUAL(r.counter_expected, 400000);
+	CU_ASSERT(r.counter_actual <= 400000 && r.counter_actual >= 200000);
+	CU_ASSERT_EQUAL(r.counter_lost, (int64_t)(400000 - r.counter_actual));
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+}
+
+static void test_checksums_equal_across_strategies(void)
+{
+	struct cl_test_exp e;
+	uint64_t first[3] = { 0 };
+
+	load(&e, "workload = { tasks = 3; loop = 2; steps = (\n"
+		 "  { op = \"compute\"; iterations = 100000; },\n"
+		 "  { op = \"increment\"; times = 100; inside = 10; outside = 20; } ); };\n"
+		 "strategies = ( \"serial\", \"threads\" ); syncs = ( \"mutex\" );\n"
+		 "params = { threads = { workers = [0, 2]; }; };\n");
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 3);
+	for (size_t i = 0; i < e.ncells; i++) {
+		struct cl_trial_result r;
+
+		cl_test_run_cell(&e, i, &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT_TRUE(r.checksum_ok);
+		for (int k = 0; k < 3; k++) {
+			if (i == 0)
+				first[k] = r.records[k].checksum;
+			CU_ASSERT_EQUAL(r.records[k].checksum, first[k]);
+			CU_ASSERT_EQUAL(r.records[k].checksum, cl__expected_checksum(&e.cells[i].workload, k));
+		}
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
+}
+
+static void test_sleeps_overlap_under_threads_only(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result serial, threads;
+
+	load(&e, "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 50; } ); };\n"
+		 "strategies = ( \"serial\", \"threads\" ); syncs = ( \"none\" );\n");
+	cl_test_run_cell(&e, 0, &serial);
+	cl_test_run_cell(&e, 1, &threads);
+	CU_ASSERT_EQUAL(serial.status, CL_STATUS_OK);
+	CU_ASSERT_EQUAL(threads.status, CL_STATUS_OK);
+	/* serial: the second task starts after the first ended */
+	CU_ASSERT(serial.records[1].start_ns >= serial.records[0].end_ns);
+	/* threads: each task starts before the other one ends */
+	CU_ASSERT(threads.records[1].start_ns < threads.records[0].end_ns);
+	CU_ASSERT(threads.records[0].start_ns < threads.records[1].end_ns);
+	cl_trial_result_free(&serial);
+	cl_trial_result_free(&threads);
+	cl_test_exp_free(&e);
+}
+
+/* Run a fixture strategy by path, with the given timeout. */
+static void run_fixture(const char *file, const char *timeout, struct cl_trial_result *r)
+{
+	struct cl_test_exp e;
+	char text[2048];
+
+	snprintf(text, sizeof text,
+		 "timeout = %s;\n"
+		 "workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 10; } ); };\n"
+		 "strategies = ( \"%s/%s\" ); syncs = ( \"none\" );\n", timeout, CL_TEST_FIXTURE_DIR, file);
+	load(&e, text);
+	cl_test_run_cell(&e, 0, r);
+	cl_test_exp_free(&e);
+}
+
+static void test_crash_is_crashed(void)
+{
+	struct cl_trial_result r;
+
+	run_fixture("crash.so", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_CRASHED);
+	CU_ASSERT_EQUAL(r.signal, SIGSEGV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "killed by signal 11"));
+	cl_trial_result_free(&r);
+}
+
+static void test_hang_is_hung(void)
+{
+	struct cl_trial_result r;
+
+	run_fixture("hang.so", "0.3", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_HUNG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "no result after 0.300 s (the trial timeout)"));
+	cl_trial_result_free(&r);
+}
+
+static void test_exit_is_error_with_output(void)
+{
+	struct cl_trial_result r;
+
+	run_fixture("exit.so", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "exited with code 3 before the strategy returned"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.output);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.output, "fixture-exit says goodbye"));
+	cl_trial_result_free(&r);
+}
+
+static void test_reported_failure_is_error(void)
+{
+	struct cl_trial_result r;
+
+	run_fixture("fail.so", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_STRING_EQUAL(r.message,
+			       "fixture-fail: could not start worker 7: Resource temporarily unavailable");
+	cl_trial_result_free(&r);
+}
+
+static void test_skipped_tasks_are_wrong(void)
+{
+	struct cl_trial_result r;
+
+	run_fixture("lazy.so", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "1 of 2 tasks never finished"));
+	CU_ASSERT_EQUAL(r.tasks_done, 1);
+	cl_trial_result_free(&r);
+}
+
+static void test_threads_beyond_memory_fail_clearly(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+
+	load(&e, "workload = { tasks = 200000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n"
+		 "params = { threads = { stack_kb = 1048576; }; };\n");
+	cl_test_run_cell(&e, 0, &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "threads: cannot map 200000 stacks of 1048576 KiB"));
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "mutex: exact counter, threads and pools", test_mutex_exact_threads_and_pool },
+		{ "none: lost updates are a finding, not a failure", test_none_loses_without_failing },
+		{ "compute checksums equal across strategies", test_checksums_equal_across_strategies },
+		{ "sleeps overlap under threads, not serial", test_sleeps_overlap_under_threads_only },
+		{ "a crashing plugin: crashed, with the signal", test_crash_is_crashed },
+		{ "a hanging plugin: hung at the timeout", test_hang_is_hung },
+		{ "a plugin calling exit(): error, output captured", test_exit_is_error_with_output },
+		{ "cl_trial_fail: error with the message", test_reported_failure_is_error },
+		{ "skipped tasks: wrong", test_skipped_tasks_are_wrong },
+		{ "threads beyond memory: a clear error", test_threads_beyond_memory_fail_clearly },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("trial", tests);
+}

@@ -1,0 +1,119 @@
+/* Helpers shared by the CUnit suites (see testlib.h). */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <CUnit/Basic.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *temp_template(const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+
+	if (asprintf(&path, "%s/conclab-test-XXXXXX%s", dir ? dir : "/tmp", suffix) < 0)
+		abort();
+	return path;
+}
+
+char *cl_test_write_file(const char *suffix, const char *text)
+{
+	char *path = temp_template(suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	FILE *f = fdopen(fd, "w");
+
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+char *cl_test_temp_dir(void)
+{
+	char *path = temp_template("");
+
+	if (!mkdtemp(path))
+		abort();
+	return path;
+}
+
+int cl_test_sh(char **output, const char *fmt, ...)
+{
+	char *cmd, *full, buf[4096];
+	size_t len = 0;
+	va_list ap;
+	FILE *p;
+	int status;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (asprintf(&full, "(%s) 2>&1", cmd) < 0)
+		abort();
+	fflush(NULL);
+	p = popen(full, "r");
+	if (output)
+		*output = calloc(1, 1);
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+		if (output) {
+			*output = realloc(*output, len + n + 1);
+			memcpy(*output + len, buf, n);
+			len += n;
+			(*output)[len] = 0;
+		}
+	}
+	status = pclose(p);
+	free(cmd);
+	free(full);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int cl_test_exp_load(struct cl_test_exp *e, const char *text)
+{
+	memset(e, 0, sizeof *e);
+	e->path = cl_test_write_file(".cfg", text);
+	cl_registry_init(&e->reg, NULL, 0);
+	cl_registry_scan(&e->reg);
+	if (cl_experiment_load(&e->x, e->path, &e->reg, e->err, sizeof e->err))
+		return -1;
+	e->ncells = cl_matrix_expand(&e->x, &e->cells, e->err, sizeof e->err);
+	return e->ncells ? 0 : -1;
+}
+
+void cl_test_exp_free(struct cl_test_exp *e)
+{
+	free(e->cells);
+	cl_experiment_free(&e->x);
+	cl_registry_free(&e->reg);
+	unlink(e->path);
+	free(e->path);
+}
+
+void cl_test_run_cell(struct cl_test_exp *e, size_t i, struct cl_trial_result *r)
+{
+	struct cl_run_opts opts = { .timeout_ms = e->x.timeout_ms, .keep_tasks = true };
+
+	CU_ASSERT_FATAL(i < e->ncells);
+	CU_ASSERT_EQUAL(cl_trial_execute(&e->cells[i], &opts, r), 0);
+}
+
+int cl_test_main(const char *suite, CU_TestInfo *tests)
+{
+	CU_SuiteInfo suites[] = { { suite, NULL, NULL, NULL, NULL, tests }, CU_SUITE_INFO_NULL };
+	unsigned failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_register_suites(suites);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
