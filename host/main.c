@@ -140,12 +140,20 @@ static int cmd_plugins(struct cli *cli)
 
 	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
 	cl_registry_scan(&reg);
-	printf("%-12s %-9s %-8s %-46s %s\n", "NAME", "KIND", "VERSION", "SUMMARY", "FILE");
+	int wn = 4, ws = 7;
+
+	for (size_t i = 0; i < reg.nplugins; i++) {
+		int n = (int)strlen(reg.plugins[i]->desc->name), s = (int)strlen(reg.plugins[i]->desc->summary);
+
+		wn = n > wn ? n : wn;
+		ws = s > ws ? s : ws;
+	}
+	printf("%-*s  %-8s  %-7s  %-*s  %s\n", wn, "NAME", "KIND", "VERSION", ws, "SUMMARY", "FILE");
 	for (size_t i = 0; i < reg.nplugins; i++) {
 		const struct cl_loaded_plugin *p = reg.plugins[i];
 
-		printf("%-12s %-9s %-8s %-46s %s\n", p->desc->name, cl_plugin_kind_name(p->desc->kind),
-		       p->desc->version, p->desc->summary, p->path);
+		printf("%-*s  %-8s  %-7s  %-*s  %s\n", wn, p->desc->name, cl_plugin_kind_name(p->desc->kind),
+		       p->desc->version, ws, p->desc->summary, p->path);
 	}
 	if (reg.nproblems) {
 		printf("\nnot loaded:\n");

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <ck_pr.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -13,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define SPIN_NS 500000 /* at the start barrier, before sleeping */
 #define ALIGN64(n) (((n) + 63) & ~(size_t)63)
 
 struct cl_trial *cl__trial_map(const struct cl_workload *workload,
@@ -20,7 +22,7 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 {
 	size_t ntasks = (size_t)workload->tasks;
 	size_t head = ALIGN64(sizeof(struct cl_trial) + ntasks * sizeof(struct cl_task));
-	size_t shared = ALIGN64(sync->shared_size);
+	size_t shared = ALIGN64(sync->shared_size + sync->shared_per_task * ntasks);
 	size_t stride = ALIGN64(sync->local_size);
 	size_t size = head + shared + stride * ntasks;
 	struct cl_trial *t;
@@ -80,6 +82,7 @@ void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties)
 	atomic_store(&trial->barrier.arrived, 0);
 	atomic_store(&trial->barrier.state, 0);
 	trial->barrier.parties = parties ? parties : 1;
+	trial->barrier.spin = trial->barrier.parties <= (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 int cl_trial_barrier_wait(struct cl_trial *trial)
@@ -93,6 +96,14 @@ int cl_trial_barrier_wait(struct cl_trial *trial)
 		atomic_compare_exchange_strong(&b->state, &closed, 1);
 		futex_wake_all(&b->state);
 	}
+	/* Spin a little before sleeping when every party can have a CPU: a
+	 * waiter woken from a futex is often queued on the waker's CPU and
+	 * starts late, and then tasks that should race run one after the other.
+	 * With more parties than CPUs, spinning would only slow the others. */
+	int64_t spin_until = b->spin ? cl_now_ns() + SPIN_NS : 0;
+
+	while ((state = atomic_load(&b->state)) == 0 && cl_now_ns() < spin_until)
+		ck_pr_stall();
 	while ((state = atomic_load(&b->state)) == 0)
 		futex_wait(&b->state, 0);
 	return state == 1 ? 0 : -ECANCELED;

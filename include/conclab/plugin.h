@@ -85,14 +85,19 @@ struct cl_sync_setup {
 };
 
 /* State lives in memory the host maps shared (and zeroed, 64-byte aligned)
- * before any fork, so the same plugin serves threads and processes.
- * `shared` is one block of shared_size bytes; `local` is the calling task's
+ * before any fork, at the same address in every process of the trial (so it
+ * may hold pointers into itself), and the same plugin serves threads and
+ * processes. `shared` is one block of shared_size + ntasks * shared_per_task
+ * bytes; `local` is the calling task's
  * own block of local_size bytes (NULL when local_size is 0), e.g. an MCS
  * queue node. Every op is called by the task's own thread or process. */
 struct cl_sync_ops {
 	uint32_t flags;       /* CL_SYNC_* */
-	size_t   shared_size; /* bytes of state shared by every task */
-	size_t   local_size;  /* bytes of per-task state, may be 0   */
+	size_t   shared_size; /* bytes of state shared by every task        */
+	size_t   local_size;  /* bytes of per-task state, may be 0          */
+	size_t   shared_per_task; /* more shared bytes per task, appended to
+				   * the shared block without padding (an array
+				   * lock's slots: shared_size + i * this); may be 0 */
 	/* 0, or a negative errno after cl_trial_fail() (e.g. init of a
 	 * process-shared mutex failed). Called once before any task starts. */
 	int  (*init)(void *shared, const struct cl_sync_setup *setup);
@@ -106,8 +111,9 @@ struct cl_sync_ops {
 	 * private shard). When set, the runtime calls it instead of the locked
 	 * read-modify-write, and `inside` work runs before it. */
 	void (*add)(void *shared, void *local, uint64_t *counter, uint64_t n);
-	/* Optional: a task has finished its increments; publish what `add`
-	 * kept privately (a shard) into *counter. Called once per task. */
+	/* Optional: a task has finished an increment step; publish what `add`
+	 * kept privately (a shard) into *counter. Called by the task after each
+	 * increment step, concurrently with other tasks' flushes. */
 	void (*flush)(void *shared, void *local, uint64_t *counter);
 };
 

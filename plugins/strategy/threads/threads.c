@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-enum { PARAM_WORKERS, PARAM_STACK_KB };
+enum { PARAM_WORKERS, PARAM_STACK_KB, PARAM_MAX };
 
 static const struct cl_param_decl threads_params[] = {
 	{ "workers", CL_PARAM_INT, 0, 0, 1000000,
 	  "threads in a pool that claim tasks; 0 = one thread per task" },
 	{ "stack_kb", CL_PARAM_INT, 64, 16, 1048576, "stack size of each thread, KiB" },
+	{ "max_threads", CL_PARAM_INT, 32768, 1, 1000000,
+	  "refuse to start more threads than this in one trial" },
 	{ 0 },
 };
 
@@ -52,6 +54,12 @@ static int threads_run(struct cl_trial *t, const int64_t *params)
 	int err = 0;
 
 	trial = t;
+	if (nthreads > (size_t)params[PARAM_MAX]) {
+		free(ids);
+		return cl_trial_fail(t, E2BIG, "threads: %zu threads exceed the limit of %lld "
+				     "(parameter threads.max_threads; use a pool: threads.workers)",
+				     nthreads, (long long)params[PARAM_MAX]);
+	}
 	if (!ids)
 		return cl_trial_fail(t, ENOMEM, "threads: no memory for %zu thread ids", nthreads);
 	/* One mapping for every stack instead of one mmap and guard page per
