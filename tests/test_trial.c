@@ -189,7 +189,7 @@ static void test_threads_beyond_memory_fail_clearly(void)
 
 	load(&e, "workload = { tasks = 200000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
 		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n"
-		 "params = { threads = { stack_kb = 1048576; }; };\n");
+		 "params = { threads = { stack_kb = 1048576; max_threads = 1000000; }; };\n");
 	cl_test_run_cell(&e, 0, &r);
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "threads: cannot map 200000 stacks of 1048576 KiB"));
