@@ -297,6 +297,25 @@ const struct cl_loaded_plugin *cl_registry_resolve(struct cl_registry *reg, cons
 	return NULL;
 }
 
+void cl_registry_prune(struct cl_registry *reg,
+		       int (*keep)(const struct cl_loaded_plugin *p, void *arg), void *arg)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < reg->nplugins; i++) {
+		struct cl_loaded_plugin *p = reg->plugins[i];
+
+		if (keep(p, arg)) {
+			reg->plugins[kept++] = p;
+			continue;
+		}
+		dlclose(p->handle);
+		free(p->path);
+		free(p);
+	}
+	reg->nplugins = kept;
+}
+
 void cl_registry_free(struct cl_registry *reg)
 {
 	for (size_t i = 0; i < reg->nplugins; i++) {

@@ -52,6 +52,12 @@ const struct cl_loaded_plugin *cl_registry_find(const struct cl_registry *reg, c
 const struct cl_loaded_plugin *cl_registry_resolve(struct cl_registry *reg, const char *ref,
 						   enum cl_plugin_kind kind, char *err, size_t errlen);
 
+/* dlclose every plugin for which keep(plugin, arg) is false. A forked trial
+ * copies every mapping of the host, and each loaded plugin adds several:
+ * unloading the ones an experiment does not use makes fork() cheaper. */
+void cl_registry_prune(struct cl_registry *reg,
+		       int (*keep)(const struct cl_loaded_plugin *p, void *arg), void *arg);
+
 /* dlclose everything and free the registry. */
 void cl_registry_free(struct cl_registry *reg);
 

@@ -219,6 +219,19 @@ static int cmd_info(struct cli *cli, const char *name)
 	return 0;
 }
 
+static int used_by(const struct cl_loaded_plugin *p, void *experiment)
+{
+	const struct cl_experiment *x = experiment;
+
+	for (size_t i = 0; i < x->nstrategies; i++)
+		if (x->strategies[i].plugin == p)
+			return 1;
+	for (size_t i = 0; i < x->nsyncs; i++)
+		if (x->syncs[i].plugin == p)
+			return 1;
+	return 0;
+}
+
 /* Load config and plugins; on error print it and return -1. */
 static int load(struct cli *cli, const char *path, struct cl_registry *reg,
 		struct cl_experiment *x, struct cl_cell **cells, size_t *ncells)
@@ -285,6 +298,7 @@ static int cmd_run(struct cli *cli, const char *path)
 	if (load(cli, path, &reg, &x, &cells, &n))
 		goto out;
 	print_problems(&reg);
+	cl_registry_prune(&reg, used_by, &x);
 	rep.x = &x;
 	rep.ncells = n;
 	rep.cells = calloc(n, sizeof *rep.cells);

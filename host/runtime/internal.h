@@ -54,7 +54,6 @@ struct cl__barrier {
 	_Atomic uint32_t arrived;
 	_Atomic uint32_t state; /* 0 closed, 1 open, 2 cancelled */
 	uint32_t         parties;
-	uint32_t         spin;   /* waiters spin before sleeping */
 };
 
 /* The head of a trial's shared mapping; the tasks, the sync plugin's shared

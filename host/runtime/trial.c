@@ -79,10 +79,15 @@ static void futex_wake_all(_Atomic uint32_t *addr)
 
 void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties)
 {
-	atomic_store(&trial->barrier.arrived, 0);
-	atomic_store(&trial->barrier.state, 0);
+	unsigned cpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+
 	trial->barrier.parties = parties ? parties : 1;
-	trial->barrier.spin = trial->barrier.parties <= (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	atomic_store(&trial->barrier.arrived, 0);
+	/* Workers can start together only while each can have a CPU. With more
+	 * of them than CPUs, holding them would add nothing but a storm of
+	 * wake-ups (and, for processes, of exits) to the measurement: then the
+	 * barrier starts open and each worker begins as soon as it exists. */
+	atomic_store(&trial->barrier.state, trial->barrier.parties > cpus ? 1 : 0);
 }
 
 int cl_trial_barrier_wait(struct cl_trial *trial)
@@ -90,17 +95,18 @@ int cl_trial_barrier_wait(struct cl_trial *trial)
 	struct cl__barrier *b = &trial->barrier;
 	uint32_t state;
 
+	if (atomic_load(&b->state) == 1)
+		return 0;
 	if (atomic_fetch_add(&b->arrived, 1) + 1 == b->parties) {
 		uint32_t closed = 0;
 
 		atomic_compare_exchange_strong(&b->state, &closed, 1);
 		futex_wake_all(&b->state);
 	}
-	/* Spin a little before sleeping when every party can have a CPU: a
-	 * waiter woken from a futex is often queued on the waker's CPU and
-	 * starts late, and then tasks that should race run one after the other.
-	 * With more parties than CPUs, spinning would only slow the others. */
-	int64_t spin_until = b->spin ? cl_now_ns() + SPIN_NS : 0;
+	/* Spin a little before sleeping: a waiter woken from a futex is often
+	 * queued on the waker's CPU and starts late, and then tasks that should
+	 * race run one after the other. */
+	int64_t spin_until = cl_now_ns() + SPIN_NS;
 
 	while ((state = atomic_load(&b->state)) == 0 && cl_now_ns() < spin_until)
 		ck_pr_stall();

@@ -35,7 +35,8 @@ struct cl_task *cl_trial_claim(struct cl_trial *trial);
  * the number of workers it will start, and each worker waits on it before
  * its first task, so tasks really start together (without it, a 1M-increment
  * race can finish before the second worker exists and show no race).
- * Works across threads and forked processes.
+ * Works across threads and forked processes. With more parties than online
+ * CPUs the workers cannot run together anyway, and the barrier starts open.
  *   arm:    before starting any worker; parties >= 1.
  *   wait:   returns 0 once `parties` workers arrived, or -ECANCELED when the
  *           strategy cancelled the start; the worker must then run nothing.
