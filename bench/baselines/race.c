@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-static volatile uint64_t counter;
-static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_spinlock_t spin;
+/* Each on its own cache line, as conclab lays them out: sharing a line
+ * between the lock and the counter would measure false sharing instead. */
+static volatile uint64_t counter __attribute__((aligned(64)));
+static pthread_mutex_t mutex __attribute__((aligned(64))) = PTHREAD_MUTEX_INITIALIZER;
+static pthread_spinlock_t spin __attribute__((aligned(64)));
 static pthread_barrier_t start;
 static long n;
 static int kind; /* 0 mutex, 1 spin, 2 atomic */
