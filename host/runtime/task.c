@@ -87,8 +87,8 @@ static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
 	const uint64_t inside = (uint64_t)s->inside, outside = (uint64_t)s->outside;
 
 	if (add && !inside && !outside) {
-		for (int64_t i = 0; i < times; i++)
-			add(shared, local, (uint64_t *)counter, 1);
+		if (times)
+			add(shared, local, (uint64_t *)counter, (uint64_t)times);
 	} else if (add) {
 		for (int64_t i = 0; i < times; i++) {
 			x_out = cl__lcg_advance(x_out, outside);

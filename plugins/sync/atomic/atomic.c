@@ -6,7 +6,8 @@ static void atomic_add(void *shared, void *local, uint64_t *counter, uint64_t n)
 {
 	(void)shared;
 	(void)local;
-	__atomic_fetch_add(counter, n, __ATOMIC_SEQ_CST);
+	for (uint64_t i = 0; i < n; i++) /* n separate updates, not one add of n */
+		__atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
 }
 
 static const struct cl_sync_ops atomic_ops = {
