@@ -17,6 +17,7 @@
 
 struct ctx {
 	struct cl_experiment *x;
+	struct cl_workload_def *def; /* the workload being read */
 	struct cl_registry   *reg;
 	const char           *path;
 	char                 *err;
@@ -90,6 +91,7 @@ struct number {
 	int64_t     scale; /* ms -> ns and so on                   */
 	int         is_bool;
 	const struct cl_loaded_plugin *plugin; /* sweep target: plugin param ... */
+	size_t      workload;                  /* ... or a workload's number:      */
 	size_t      param;
 	ssize_t     offset;                    /* ... or workload offset (>= 0)   */
 };
@@ -161,6 +163,7 @@ static int read_number(struct ctx *c, const config_setting_t *s, const struct nu
 	snprintf(k->name, sizeof k->name, "%s", n->knob ? n->knob : n->what);
 	k->line = config_setting_source_line(s);
 	k->plugin = n->plugin;
+	k->workload = n->workload;
 	k->param = n->param;
 	k->offset = n->offset >= 0 ? (size_t)n->offset : 0;
 	k->nvalues = (size_t)len;
@@ -174,22 +177,24 @@ static int workload_number(struct ctx *c, const config_setting_t *g, const char 
 			   const char *what, int64_t min, int64_t max, int64_t scale, int64_t *field)
 {
 	const config_setting_t *s = config_setting_get_member(g, key);
+	const char *dot = strchr(what, '.');
 	struct number n = { .what = what, .min = min, .max = max, .scale = scale,
-			    .knob = strncmp(what, "workload.", 9) ? NULL : what + 9,
-			    .offset = (char *)field - (char *)&c->x->workload };
+			    .knob = strncmp(what, "workload", 8) || !dot ? NULL : dot + 1,
+			    .workload = (size_t)(c->def - c->x->workloads),
+			    .offset = (char *)field - (char *)&c->def->w };
 
 	return s ? read_number(c, s, &n, field) : 0;
 }
 
-static int read_step(struct ctx *c, const config_setting_t *s, int i)
+static int read_step(struct ctx *c, const config_setting_t *s, const char *prefix, int i)
 {
 	static const char *const keys[] = { "op", "ms", "us", "iterations", "times", "inside",
 					    "outside", NULL };
-	struct cl_step_spec *st = &c->x->workload.steps[i];
+	struct cl_step_spec *st = &c->def->w.steps[i];
 	char what[64], sub[96];
 	const char *op;
 
-	snprintf(what, sizeof what, "workload.steps[%d]", i);
+	snprintf(what, sizeof what, "%s.steps[%d]", prefix, i);
 	st->line = config_setting_source_line(s);
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return fail(c, s, what, "each step must be a group like { op = \"sleep\"; ms = 10; }");
@@ -249,40 +254,119 @@ static int read_step(struct ctx *c, const config_setting_t *s, int i)
 	return 0;
 }
 
-static int read_workload(struct ctx *c, const config_setting_t *root)
+/* Which of the experiment's plugins a named workload is crossed with: all,
+ * or the subset its own `strategies` / `syncs` list names. */
+static int read_subset(struct ctx *c, const config_setting_t *w, const char *key, const char *what,
+		       const struct cl_plugin_use *uses, size_t n, uint32_t *mask)
+{
+	const config_setting_t *list = config_setting_get_member(w, key);
+
+	*mask = n >= 32 ? 0xffffffffu : (1u << n) - 1;
+	if (!list)
+		return 0;
+	if (config_setting_type(list) != CONFIG_TYPE_LIST && config_setting_type(list) != CONFIG_TYPE_ARRAY)
+		return fail(c, list, what, "must be a list of plugin names");
+	*mask = 0;
+	for (int i = 0; i < config_setting_length(list); i++) {
+		const char *name = config_setting_get_string(config_setting_get_elem(list, (unsigned)i));
+		size_t k = 0;
+
+		while (name && k < n && strcmp(uses[k].plugin->desc->name, name))
+			k++;
+		if (!name || k == n)
+			return fail(c, list, what, "'%s' is not in the experiment's top-level %s",
+				    name ? name : "(not a string)", key);
+		*mask |= 1u << k;
+	}
+	if (!*mask)
+		return fail(c, list, what, "an empty list: the workload would have no cells");
+	return 0;
+}
+
+static int read_one_workload(struct ctx *c, const config_setting_t *w, const char *prefix, int named)
 {
 	static const char *const keys[] = { "tasks", "loop", "steps", NULL };
-	const config_setting_t *w = config_setting_get_member(root, "workload");
+	static const char *const named_keys[] = { "name", "tasks", "loop", "steps", "strategies",
+						  "syncs", NULL };
+	struct cl_workload *wl = &c->def->w;
 	const config_setting_t *steps;
-	struct cl_workload *wl = &c->x->workload;
+	char what[96];
 
-	if (!w)
-		return fail(c, root, "workload", "missing: say what each task does, e.g. "
-			    "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 100; } ); };");
+	c->def->line = config_setting_source_line(w);
 	if (config_setting_type(w) != CONFIG_TYPE_GROUP)
-		return fail(c, w, "workload", "must be a group { }");
-	if (only_members(c, w, "workload", keys))
+		return fail(c, w, prefix, "must be a group { }");
+	if (only_members(c, w, prefix, named ? named_keys : keys))
+		return -1;
+	if (named) {
+		const char *name;
+
+		if (!config_setting_lookup_string(w, "name", &name) || !*name)
+			return fail(c, w, prefix, "each of several workloads needs a name = \"...\";");
+		for (struct cl_workload_def *d = c->x->workloads; d < c->def; d++)
+			if (!strcmp(d->name, name))
+				return fail(c, config_setting_get_member(w, "name"), prefix,
+					    "two workloads are named \"%s\"", name);
+		snprintf(c->def->name, sizeof c->def->name, "%s", name);
+	}
+	snprintf(what, sizeof what, "%s.strategies", prefix);
+	if (read_subset(c, w, "strategies", what, c->x->strategies, c->x->nstrategies, &c->def->strategies))
+		return -1;
+	snprintf(what, sizeof what, "%s.syncs", prefix);
+	if (read_subset(c, w, "syncs", what, c->x->syncs, c->x->nsyncs, &c->def->syncs))
 		return -1;
 	wl->tasks = 1;
 	wl->loop = 1;
+	snprintf(what, sizeof what, "%s.tasks", prefix);
 	if (!config_setting_get_member(w, "tasks"))
-		return fail(c, w, "workload.tasks", "missing: how many tasks run the steps");
-	if (workload_number(c, w, "tasks", "tasks", 1, CL_MAX_TASKS, 1, &wl->tasks) ||
-	    workload_number(c, w, "loop", "loop", 1, 1000000000, 1, &wl->loop))
+		return fail(c, w, what, "missing: how many tasks run the steps");
+	if (workload_number(c, w, "tasks", named ? what : "tasks", 1, CL_MAX_TASKS, 1, &wl->tasks) ||
+	    (snprintf(what, sizeof what, "%s.loop", prefix),
+	     workload_number(c, w, "loop", named ? what : "loop", 1, 1000000000, 1, &wl->loop)))
 		return -1;
+	snprintf(what, sizeof what, "%s.steps", prefix);
 	steps = config_setting_get_member(w, "steps");
 	if (!steps)
-		return fail(c, w, "workload.steps", "missing: a list of steps ( { op = ...; }, ... )");
+		return fail(c, w, what, "missing: a list of steps ( { op = ...; }, ... )");
 	if (config_setting_type(steps) != CONFIG_TYPE_LIST)
-		return fail(c, steps, "workload.steps", "must be a list ( { ... }, { ... } ), got %s",
+		return fail(c, steps, what, "must be a list ( { ... }, { ... } ), got %s",
 			    type_name(config_setting_type(steps)));
 	wl->nsteps = config_setting_length(steps);
 	if (wl->nsteps == 0 || wl->nsteps > CL_MAX_STEPS)
-		return fail(c, steps, "workload.steps", "needs between 1 and %d steps, got %lld",
+		return fail(c, steps, what, "needs between 1 and %d steps, got %lld",
 			    CL_MAX_STEPS, (long long)wl->nsteps);
 	for (int i = 0; i < wl->nsteps; i++)
-		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), i))
+		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), prefix, i))
 			return -1;
+	return 0;
+}
+
+static int read_workloads(struct ctx *c, const config_setting_t *root)
+{
+	const config_setting_t *one = config_setting_get_member(root, "workload");
+	const config_setting_t *list = config_setting_get_member(root, "workloads");
+	struct cl_experiment *x = c->x;
+
+	if (one && list)
+		return fail(c, list, "workloads", "give either workload or workloads, not both");
+	if (one) {
+		c->def = &x->workloads[x->nworkloads++];
+		return read_one_workload(c, one, "workload", 0);
+	}
+	if (!list)
+		return fail(c, root, "workload", "missing: say what each task does, e.g. "
+			    "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 100; } ); };");
+	if (config_setting_type(list) != CONFIG_TYPE_LIST || config_setting_length(list) == 0 ||
+	    config_setting_length(list) > CL_MAX_WORKLOADS)
+		return fail(c, list, "workloads", "must be a list of 1 to %d named workload groups",
+			    CL_MAX_WORKLOADS);
+	for (int i = 0; i < config_setting_length(list); i++) {
+		char prefix[32];
+
+		snprintf(prefix, sizeof prefix, "workloads[%d]", i);
+		c->def = &x->workloads[x->nworkloads++];
+		if (read_one_workload(c, config_setting_get_elem(list, (unsigned)i), prefix, 1))
+			return -1;
+	}
 	return 0;
 }
 
@@ -419,6 +503,11 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 			return fail(c, s, "description", "must be a string");
 		x->description = strdup(str);
 	}
+	if ((s = config_setting_get_member(root, "baseline"))) {
+		if (!(str = config_setting_get_string(s)) || !*str)
+			return fail(c, s, "baseline", "must name a cell, e.g. baseline = \"serial\";");
+		x->baseline = strdup(str);
+	}
 	if ((s = config_setting_get_member(root, "repeat")) && one_value(c, s, &repeat, &x->repeat))
 		return -1;
 	if ((s = config_setting_get_member(root, "warmup")) && one_value(c, s, &warmup, &x->warmup))
@@ -535,8 +624,9 @@ int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_regi
 		       char *err, size_t errlen)
 {
 	static const char *const keys[] = { "name", "description", "repeat", "warmup", "timeout",
-					    "workload", "strategies", "syncs", "params", NULL };
-	struct ctx c = { x, reg, path, err, errlen };
+					    "baseline", "workload", "workloads", "strategies", "syncs",
+					    "params", NULL };
+	struct ctx c = { .x = x, .reg = reg, .path = path, .err = err, .errlen = errlen };
 	config_t cfg;
 	const config_setting_t *root;
 	int rc = -1;
@@ -556,10 +646,9 @@ int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_regi
 	}
 	root = config_root_setting(&cfg);
 	if (only_members(&c, root, "experiment", keys) || read_scalars(&c, root) ||
-	    read_workload(&c, root) ||
 	    read_plugins(&c, root, "strategies", CL_PLUGIN_STRATEGY, x->strategies, &x->nstrategies) ||
 	    read_plugins(&c, root, "syncs", CL_PLUGIN_SYNC, x->syncs, &x->nsyncs) ||
-	    read_params(&c, root) || check_pairs(&c, root))
+	    read_workloads(&c, root) || read_params(&c, root) || check_pairs(&c, root))
 		goto out_destroy;
 	if (!x->name) {
 		const char *base = strrchr(path, '/');
@@ -583,6 +672,7 @@ void cl_experiment_free(struct cl_experiment *x)
 	free(x->path);
 	free(x->name);
 	free(x->description);
+	free(x->baseline);
 	free(x->text);
 	memset(x, 0, sizeof *x);
 }

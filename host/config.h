@@ -12,6 +12,7 @@
 #define CL_MAX_CELLS     10000
 #define CL_MAX_TASKS     10000000
 #define CL_MAX_TRIALS    100000
+#define CL_MAX_WORKLOADS 16
 
 struct cl_plugin_use {
 	const struct cl_loaded_plugin *plugin;
@@ -25,11 +26,22 @@ struct cl_knob {
 	char     name[96];   /* as the table shows it: "tasks", "threads.workers" */
 	int      line;
 	const struct cl_loaded_plugin *plugin; /* NULL: a workload number */
+	size_t   workload;   /* workload: which one                             */
 	size_t   offset;     /* workload: byte offset in struct cl_workload      */
 	size_t   param;      /* plugin: index of the declared parameter          */
 	size_t   nvalues;
 	int64_t *values;     /* already scaled (ms become ns)                    */
 	char   **labels;     /* each value as the user wrote it, for the table   */
+};
+
+/* One workload of the experiment; a config gives one (`workload`) or a
+ * named list (`workloads`), each crossed with its own choice of plugins. */
+struct cl_workload_def {
+	char               name[64];   /* "" for the single `workload` */
+	struct cl_workload w;          /* with the first value of every sweep */
+	uint32_t           strategies; /* bit i: crossed with strategies[i] */
+	uint32_t           syncs;      /* bit i: crossed with syncs[i]      */
+	int                line;
 };
 
 struct cl_experiment {
@@ -40,7 +52,9 @@ struct cl_experiment {
 	int64_t repeat;
 	int64_t warmup;
 	int64_t timeout_ms;  /* per trial */
-	struct cl_workload   workload;  /* with the first value of every sweep */
+	char   *baseline;    /* cell that speedups are against; NULL: the first */
+	struct cl_workload_def workloads[CL_MAX_WORKLOADS];
+	size_t               nworkloads;
 	struct cl_plugin_use strategies[CL_MAX_PLUGINS];
 	struct cl_plugin_use syncs[CL_MAX_PLUGINS];
 	size_t               nstrategies, nsyncs;
@@ -53,13 +67,15 @@ struct cl_experiment {
 struct cl_cell {
 	const struct cl_plugin_use *strategy;
 	const struct cl_plugin_use *sync;
+	const struct cl_workload_def *def;         /* the workload it runs       */
+	size_t             baseline;               /* cell its speedup is against */
 	int64_t            strategy_params[CL_MAX_PARAMS];
 	int64_t            sync_params[CL_MAX_PARAMS];
 	struct cl_workload workload;
 	size_t             nknobs;
 	const struct cl_knob *knobs[CL_MAX_KNOBS]; /* the sweeps that apply       */
 	size_t             picks[CL_MAX_KNOBS];    /* which value of each         */
-	char               label[256];             /* "threads+mutex tasks=4"     */
+	char               label[256];             /* "io: threads+mutex tasks=4" */
 };
 
 /* Parse and check `path`, resolving plugins through `reg`. 0 on success;
@@ -69,7 +85,9 @@ int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_regi
 		       char *err, size_t errlen);
 void cl_experiment_free(struct cl_experiment *x);
 
-/* Every cell, strategies outermost, then syncs, then sweeps in file order.
+/* Every cell: workloads outermost, then strategies, syncs, sweeps in file
+ * order. Each cell's baseline is the first cell of its workload, or the
+ * first there that matches the config's `baseline`.
  * Returns the number of cells and a malloc'ed array in *cells, or 0 with
  * the reason in err (too many cells). */
 size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **cells, char *err,

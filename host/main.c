@@ -34,6 +34,7 @@ static const char usage_main[] =
 
 static const char usage_run[] =
 	"usage: conclab run FILE [--json OUT] [--csv OUT] [--repeat N] [--timeout SEC] [--quiet]\n"
+	"                        [--sort] [--vs CELL] [--cv-threshold PCT]\n"
 	"\n"
 	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
 	"own child process, and print the table of results.\n"
@@ -43,6 +44,11 @@ static const char usage_run[] =
 	"  --repeat N       override the config's repeat\n"
 	"  --timeout SEC    override the config's per-trial timeout\n"
 	"  --quiet          no progress on stderr\n"
+	"  --sort           order the table by median wall time, fastest first\n"
+	"  --vs CELL        compare every cell with CELL (a label, or its start):\n"
+	"                   \"A is 3.1x (2.9-3.3) faster than CELL\", with a Mann-Whitney p\n"
+	"  --cv-threshold PCT  mark cells whose coefficient of variation is above PCT\n"
+	"                   (default 5) as noisy\n"
 	"  --plugin-path DIR  search DIR for plugins first (repeatable)\n"
 	"\n"
 	"Exit code 0: every trial ok; 1: a trial crashed, hung, failed or was wrong;\n"
@@ -70,9 +76,10 @@ static const char usage_info[] =
 struct cli {
 	char  **plugin_dirs;
 	size_t  nplugin_dirs;
-	const char *json, *csv;
+	const char *json, *csv, *vs;
 	int64_t repeat, timeout_ms;
-	int     quiet;
+	int     quiet, sort;
+	double  cv_threshold;
 };
 
 static void add_plugin_dir(struct cli *cli, const char *dir)
@@ -89,7 +96,9 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		{ "json", required_argument, 0, 'j' },    { "csv", required_argument, 0, 'c' },
 		{ "repeat", required_argument, 0, 'r' },  { "timeout", required_argument, 0, 't' },
 		{ "quiet", no_argument, 0, 'q' },         { "plugin-path", required_argument, 0, 'P' },
-		{ "help", no_argument, 0, 'h' },          { 0 },
+		{ "help", no_argument, 0, 'h' },          { "sort", no_argument, 0, 's' },
+		{ "vs", required_argument, 0, 'v' },      { "cv-threshold", required_argument, 0, 'C' },
+		{ 0 },
 	};
 	int ch;
 
@@ -101,6 +110,16 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		case 'j': cli->json = optarg; break;
 		case 'c': cli->csv = optarg; break;
 		case 'q': cli->quiet = 1; break;
+		case 's': cli->sort = 1; break;
+		case 'v': cli->vs = optarg; break;
+		case 'C':
+			cli->cv_threshold = strtod(optarg, &end) / 100;
+			if (*end || !(cli->cv_threshold > 0 && cli->cv_threshold < 10)) {
+				fprintf(stderr, "conclab: --cv-threshold wants a percentage above 0, got '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case 'P': add_plugin_dir(cli, optarg); break;
 		case 'h': fputs(usage, stdout); return -2;
 		case 'r':
@@ -285,6 +304,26 @@ static int cmd_check(struct cli *cli, const char *path)
 	return rc;
 }
 
+/* One line on a terminal: where the run is, with a bar and an ETA from the
+ * time the finished trials took. */
+static void show_progress(size_t done, size_t total, int64_t started, const struct cl_cell *cell,
+			  size_t trial, size_t ntrials)
+{
+	char bar[21], eta[32] = "";
+	size_t filled = total ? done * 20 / total : 0;
+
+	memset(bar, '#', filled);
+	memset(bar + filled, '.', 20 - filled);
+	bar[20] = 0;
+	if (done) {
+		int64_t left = (cl_now_ns() - started) / (int64_t)done * (int64_t)(total - done) / 1000000000;
+
+		snprintf(eta, sizeof eta, "  ETA %lld:%02lld", (long long)left / 60, (long long)left % 60);
+	}
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s, trial %zu/%zu%s", bar, done, total, cell->label,
+		trial + 1, ntrials, eta);
+}
+
 static int cmd_run(struct cli *cli, const char *path)
 {
 	struct cl_registry reg;
@@ -302,7 +341,15 @@ static int cmd_run(struct cli *cli, const char *path)
 	rep.x = &x;
 	rep.ncells = n;
 	rep.cells = calloc(n, sizeof *rep.cells);
+	rep.cv_threshold = cli->cv_threshold;
+	rep.sort_by_wall = cli->sort;
+	cl_machine_warnings(rep.warnings, sizeof rep.warnings);
+	if (rep.warnings[0])
+		fprintf(stderr, "conclab: warning: %s\n", rep.warnings);
 	progress = !cli->quiet && isatty(STDERR_FILENO);
+	size_t total = n * (size_t)(x.warmup + x.repeat), done = 0;
+	int64_t started = cl_now_ns();
+
 	for (size_t c = 0; c < n; c++) {
 		struct cl_cell_result *cr = &rep.cells[c];
 		struct cl_run_opts opts = { .timeout_ms = x.timeout_ms };
@@ -310,10 +357,9 @@ static int cmd_run(struct cli *cli, const char *path)
 		cr->cell = &cells[c];
 		cr->ntrials = (size_t)(x.warmup + x.repeat);
 		cr->trials = calloc(cr->ntrials, sizeof *cr->trials);
-		for (size_t t = 0; t < cr->ntrials; t++) {
+		for (size_t t = 0; t < cr->ntrials; t++, done++) {
 			if (progress)
-				fprintf(stderr, "\r\033[K[%zu/%zu] %s trial %zu/%zu", c + 1, n, cells[c].label,
-					t + 1, cr->ntrials);
+				show_progress(done, total, started, &cells[c], t, cr->ntrials);
 			if (cl_trial_execute(&cells[c], &opts, &cr->trials[t]))
 				fprintf(stderr, "conclab: %s: %s\n", cells[c].label, cr->trials[t].message);
 			cr->trials[t].warmup = (int64_t)t < x.warmup;
@@ -324,6 +370,10 @@ static int cmd_run(struct cli *cli, const char *path)
 	cl_report_summarize(&rep);
 	cl_report_table(stdout, &rep);
 	rc = cl_report_exit_code(&rep);
+	if (cli->vs && cl_report_vs(stdout, &rep, cli->vs)) {
+		fprintf(stderr, "conclab: --vs: no cell is labelled '%s' (see the table)\n", cli->vs);
+		rc = EXIT_USAGE;
+	}
 	if (cli->json && cl_report_json(cli->json, &rep, err, sizeof err)) {
 		fprintf(stderr, "conclab: %s\n", err);
 		rc = EXIT_USAGE;

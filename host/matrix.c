@@ -6,10 +6,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int knob_applies(const struct cl_knob *k, const struct cl_plugin_use *st,
+static int knob_applies(const struct cl_knob *k, size_t workload, const struct cl_plugin_use *st,
 			const struct cl_plugin_use *sy)
 {
-	return !k->plugin || k->plugin == st->plugin || k->plugin == sy->plugin;
+	return k->plugin ? k->plugin == st->plugin || k->plugin == sy->plugin : k->workload == workload;
+}
+
+/* Does `cell` answer to the config's `baseline` name? */
+static int is_baseline(const struct cl_cell *cell, const char *want)
+{
+	const char *label = cell->label;
+
+	if (cell->def->name[0])
+		label += strlen(cell->def->name) + 2; /* "io: " */
+	return !strcmp(label, want) || !strcmp(cell->strategy->plugin->desc->name, want) ||
+	       !strcmp(cell->sync->plugin->desc->name, want) || !strncmp(label, want, strlen(want));
+}
+
+static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, size_t n,
+			  char *err, size_t errlen)
+{
+	for (size_t first = 0, end; first < n; first = end) {
+		size_t base = first;
+
+		for (end = first; end < n && cells[end].def == cells[first].def; end++)
+			;
+		if (x->baseline) {
+			while (base < end && !is_baseline(&cells[base], x->baseline))
+				base++;
+			if (base == end) {
+				snprintf(err, errlen, "%s: baseline \"%s\" matches no cell%s%s", x->path,
+					 x->baseline, cells[first].def->name[0] ? " of workload " : "",
+					 cells[first].def->name);
+				return -1;
+			}
+		}
+		for (size_t i = first; i < end; i++)
+			cells[i].baseline = base;
+	}
+	return 0;
 }
 
 static void apply(struct cl_cell *cell, const struct cl_knob *k, size_t pick)
@@ -57,16 +92,22 @@ size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, cha
 	size_t n = 0, cap = 16;
 	struct cl_cell *cells = malloc(cap * sizeof *cells);
 
+	for (size_t wl = 0; wl < x->nworkloads; wl++)
 	for (size_t s = 0; s < x->nstrategies; s++) {
+		if (!(x->workloads[wl].strategies & (1u << s)))
+			continue;
 		for (size_t y = 0; y < x->nsyncs; y++) {
+			if (!(x->workloads[wl].syncs & (1u << y)))
+				continue;
+			const struct cl_workload_def *def = &x->workloads[wl];
 			struct cl_cell proto = { .strategy = &x->strategies[s], .sync = &x->syncs[y],
-						 .workload = x->workload };
+						 .def = def, .workload = def->w };
 			size_t picks[CL_MAX_KNOBS] = { 0 };
 
 			memcpy(proto.strategy_params, x->strategies[s].params, sizeof proto.strategy_params);
 			memcpy(proto.sync_params, x->syncs[y].params, sizeof proto.sync_params);
 			for (size_t k = 0; k < x->nknobs; k++)
-				if (knob_applies(&x->knobs[k], proto.strategy, proto.sync))
+				if (knob_applies(&x->knobs[k], wl, proto.strategy, proto.sync))
 					proto.knobs[proto.nknobs++] = &x->knobs[k];
 			for (;;) { /* an odometer over the sweeps, the last one fastest */
 				struct cl_cell *c;
@@ -82,8 +123,9 @@ size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, cha
 					cells = realloc(cells, (cap *= 2) * sizeof *cells);
 				c = &cells[n++];
 				*c = proto;
-				len = snprintf(c->label, sizeof c->label, "%s+%s",
-					       proto.strategy->plugin->desc->name, proto.sync->plugin->desc->name);
+				len = snprintf(c->label, sizeof c->label, "%s%s%s+%s", def->name,
+					       def->name[0] ? ": " : "", proto.strategy->plugin->desc->name,
+					       proto.sync->plugin->desc->name);
 				for (size_t k = 0; k < proto.nknobs; k++) {
 					c->picks[k] = picks[k];
 					apply(c, proto.knobs[k], picks[k]);
@@ -103,6 +145,10 @@ size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, cha
 					break;
 			}
 		}
+	}
+	if (pick_baselines(x, cells, n, err, errlen)) {
+		free(cells);
+		return 0;
 	}
 	*out = cells;
 	return n;

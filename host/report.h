@@ -3,6 +3,7 @@
 #ifndef CONCLAB_REPORT_H
 #define CONCLAB_REPORT_H
 
+#include "stats.h"
 #include "trial.h"
 
 #include <stdio.h>
@@ -15,8 +16,11 @@ struct cl_cell_result {
 	size_t                  ntrials;
 	/* over the measured (non-warmup) trials */
 	size_t  measured, ok;             /* how many, how many ok     */
-	int64_t wall_median, wall_min, wall_max; /* over ok trials; 0 if none */
+	struct cl_stats wall;             /* wall_ns of the ok trials  */
+	int64_t wall_median, wall_min, wall_max; /* the same, as integers; 0 if none */
 	double  speedup;                  /* baseline median / this median; 0 if unknown */
+	double  speedup_lo, speedup_hi;   /* from the two medians' intervals */
+	bool    noisy;                    /* cv above the report's threshold */
 	int64_t lost_median;              /* lost updates, median      */
 };
 
@@ -24,16 +28,29 @@ struct cl_report {
 	const struct cl_experiment *x;
 	struct cl_cell_result      *cells;
 	size_t                      ncells;
+	double                      cv_threshold; /* a cell above it is noisy; 0: 5% */
+	bool                        sort_by_wall; /* table rows by median wall time */
+	char                        warnings[1024]; /* machine unfit to measure, or "" */
 };
 
-/* Fill every cell's summary; the first cell with an ok trial is the
- * speedup baseline. */
+/* Fill every cell's summary; speedups are against each cell's baseline
+ * (see cl_matrix_expand), with an interval from the baseline's and the
+ * cell's median intervals: [base_lo / hi, base_hi / lo]. */
 void cl_report_summarize(struct cl_report *rep);
 
 /* 0 if every trial is ok, else 1 (the run's exit code). */
 int cl_report_exit_code(const struct cl_report *rep);
 
 void cl_report_table(FILE *out, const struct cl_report *rep);
+
+/* "A is 3.1x (2.9-3.3) faster than B (p = 0.008)" for every cell against
+ * the cells whose label is `vs` (or starts with it). -1 if none matches. */
+int cl_report_vs(FILE *out, const struct cl_report *rep, const char *vs);
+
+/* Warnings that the machine is unfit to measure: load average above the
+ * number of cores, a CPU frequency governor other than `performance`.
+ * Written to buf ("" when none). */
+void cl_machine_warnings(char *buf, size_t len);
 
 /* Write the file through a temporary name and rename, so a reader never
  * sees half of it. 0, or -1 with the reason (naming the path) in err. */

@@ -76,39 +76,114 @@ static json_t *trial_json(const struct cl_trial_result *t)
 	return j;
 }
 
-static json_t *cell_json(const struct cl_cell_result *cr)
+static json_t *sweep_json(const struct cl_cell *cell)
+{
+	json_t *sw = json_object();
+
+	for (size_t k = 0; k < cell->nknobs; k++)
+		json_object_set_new(sw, cell->knobs[k]->name,
+				    json_integer(strtoll(cell->knobs[k]->labels[cell->picks[k]], NULL, 10)));
+	return sw;
+}
+
+static json_t *summary_json(const struct cl_cell_result *cr)
+{
+	const struct cl_stats *w = &cr->wall;
+	json_t *s = json_object();
+
+	json_object_set_new(s, "measured", json_integer((json_int_t)cr->measured));
+	json_object_set_new(s, "ok", json_integer((json_int_t)cr->ok));
+	json_object_set_new(s, "wall_ns", json_pack("{sI sI sI sf sf sf sf sf s{sf sf sf}}",
+		"median", (json_int_t)cr->wall_median, "min", (json_int_t)cr->wall_min,
+		"max", (json_int_t)cr->wall_max, "mean", w->mean, "stddev", w->stddev, "cv", w->cv,
+		"q1", w->q1, "q3", w->q3, "ci", "lo", w->ci_lo, "hi", w->ci_hi, "level", w->ci_level));
+	json_object_set_new(s, "outliers", json_integer((json_int_t)w->outliers));
+	json_object_set_new(s, "noisy", json_boolean(cr->noisy));
+	json_object_set_new(s, "speedup", cr->ok ? json_real(cr->speedup) : json_null());
+	json_object_set_new(s, "speedup_ci", cr->ok ? json_pack("{sf sf}", "lo", cr->speedup_lo, "hi",
+								 cr->speedup_hi) : json_null());
+	json_object_set_new(s, "lost_median", json_integer(cr->lost_median));
+	return s;
+}
+
+static json_t *cell_json(const struct cl_report *rep, const struct cl_cell_result *cr)
 {
 	const struct cl_cell *cell = cr->cell;
 	json_t *c = json_object(), *trials = json_array();
 
 	json_object_set_new(c, "label", json_string(cell->label));
+	json_object_set_new(c, "workload", cell->def->name[0] ? json_string(cell->def->name) : json_null());
 	json_object_set_new(c, "strategy", json_string(cell->strategy->plugin->desc->name));
 	json_object_set_new(c, "sync", json_string(cell->sync->plugin->desc->name));
 	json_object_set_new(c, "params", params_json(cell));
-	for (size_t i = 0; i < cr->ntrials; i++)
-		json_array_append_new(trials, trial_json(&cr->trials[i]));
+	json_object_set_new(c, "sweep", sweep_json(cell));
+	json_object_set_new(c, "baseline", json_string(rep->cells[cell->baseline].cell->label));
+	for (size_t i = 0; i < cr->ntrials; i++) {
+		json_t *t = trial_json(&cr->trials[i]);
+
+		json_object_set_new(t, "outlier", json_boolean(!cr->trials[i].warmup &&
+							       cr->trials[i].status == CL_STATUS_OK &&
+							       cl_stats_outlier(&cr->wall, (double)cr->trials[i].wall_ns)));
+		json_array_append_new(trials, t);
+	}
 	json_object_set_new(c, "trials", trials);
-	json_object_set_new(c, "summary",
-			    json_pack("{sI sI s{sI sI sI} so sI}", "measured", (json_int_t)cr->measured,
-				      "ok", (json_int_t)cr->ok, "wall_ns", "median",
-				      (json_int_t)cr->wall_median, "min", (json_int_t)cr->wall_min,
-				      "max", (json_int_t)cr->wall_max, "speedup",
-				      cr->ok ? json_real(cr->speedup) : json_null(), "lost_median",
-				      (json_int_t)cr->lost_median));
+	json_object_set_new(c, "summary", summary_json(cr));
 	return c;
 }
 
-static json_t *environment_json(void)
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+			snprintf(buf, len, "%s", strchr(line, ':') + 2);
+			buf[strcspn(buf, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static json_t *plugins_json(const struct cl_experiment *x)
+{
+	json_t *all = json_array();
+	const struct cl_plugin_use *lists[2] = { x->strategies, x->syncs };
+	size_t counts[2] = { x->nstrategies, x->nsyncs };
+
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct cl_loaded_plugin *p = lists[l][i].plugin;
+
+			json_array_append_new(all, json_pack("{ss ss ss sI ss}", "name", p->desc->name,
+				"kind", cl_plugin_kind_name(p->desc->kind), "version", p->desc->version,
+				"abi", (json_int_t)p->desc->abi, "path", p->path));
+		}
+	return all;
+}
+
+static json_t *environment_json(const struct cl_report *rep)
 {
 	struct utsname u;
-	char date[64];
+	char date[64], cpu[256];
 	time_t now = time(NULL);
+	double load[3] = { 0 };
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
 
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	uname(&u);
-	return json_pack("{ss ss sI ss ss}", "conclab_version", CL_VERSION, "date", date, "cores",
-			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", u.release, "machine",
-			 u.machine);
+	cpu_model(cpu, sizeof cpu);
+	getloadavg(load, 3);
+	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so}",
+		"conclab_version", CL_VERSION, "git_commit", CL_GIT_COMMIT, "build_type", CL_BUILD_TYPE,
+		"compiler", CL_COMPILER, "cflags", CL_CFLAGS, "date", date,
+		"cores", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "cpu_model", cpu,
+		"memory_kb", (json_int_t)(pages / 1024 * page), "kernel", u.release, "machine", u.machine,
+		"load_average", load[0], load[1], load[2], "warnings", rep->warnings,
+		"plugins", plugins_json(rep->x));
 }
 
 /* Open PATH.tmp.PID for writing; the caller renames it into place. */
@@ -145,13 +220,13 @@ int cl_report_json(const char *path, const struct cl_report *rep, char *err, siz
 
 	json_object_set_new(root, "schema", json_string(CL_RESULTS_SCHEMA));
 	json_object_set_new(root, "experiment",
-			    json_pack("{ss ss* ss sI sI sf ss}", "name", x->name, "description",
+			    json_pack("{ss ss* ss sI sI sf ss* ss}", "name", x->name, "description",
 				      x->description, "path", x->path, "repeat", (json_int_t)x->repeat,
 				      "warmup", (json_int_t)x->warmup, "timeout_s",
-				      (double)x->timeout_ms / 1000, "config", x->text));
-	json_object_set_new(root, "environment", environment_json());
+				      (double)x->timeout_ms / 1000, "baseline", x->baseline, "config", x->text));
+	json_object_set_new(root, "environment", environment_json(rep));
 	for (size_t i = 0; i < rep->ncells; i++)
-		json_array_append_new(cells, cell_json(&rep->cells[i]));
+		json_array_append_new(cells, cell_json(rep, &rep->cells[i]));
 	json_object_set_new(root, "cells", cells);
 	f = open_temp(path, tmp, sizeof tmp, err, errlen);
 	if (!f) {

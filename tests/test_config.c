@@ -76,7 +76,7 @@ static void test_good_values(void)
 	CU_ASSERT_EQUAL(e.x.repeat, 5);
 	CU_ASSERT_EQUAL(e.x.warmup, 2);
 	CU_ASSERT_EQUAL(e.x.timeout_ms, 1500);
-	w = &e.x.workload;
+	w = &e.x.workloads[0].w;
 	CU_ASSERT_EQUAL(w->tasks, 3);
 	CU_ASSERT_EQUAL(w->loop, 4);
 	CU_ASSERT_EQUAL_FATAL(w->nsteps, 4);
@@ -108,7 +108,7 @@ static void test_defaults_and_name(void)
 	CU_ASSERT_EQUAL(e.x.repeat, 1);
 	CU_ASSERT_EQUAL(e.x.warmup, 0);
 	CU_ASSERT_EQUAL(e.x.timeout_ms, 600000);
-	CU_ASSERT_EQUAL(e.x.workload.loop, 1);
+	CU_ASSERT_EQUAL(e.x.workloads[0].w.loop, 1);
 	CU_ASSERT_EQUAL(e.x.strategies[0].params[0], 0);  /* workers default */
 	CU_ASSERT_EQUAL(e.x.strategies[0].params[1], 64); /* stack_kb default */
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.path, e.x.name)); /* named after the file */
