@@ -2,6 +2,8 @@
  * Exit codes: 0 every trial ok, 1 a trial failed or was wrong, 2 usage,
  * config or plugin-load error. */
 #define _GNU_SOURCE
+#include "compare.h"
+#include "render.h"
 #include "report.h"
 
 #include <getopt.h>
@@ -24,6 +26,8 @@ static const char usage_main[] =
 	"  check FILE    validate an experiment without running it\n"
 	"  plugins       list every plugin on the search path\n"
 	"  info NAME     show one plugin's metadata and parameters\n"
+	"  compare OLD NEW  compare two results files cell by cell (Mann-Whitney U)\n"
+	"  report FILE   Markdown, SVG charts, an HTML page, the seed's table\n"
 	"  help [VERB]   this text, or a verb's\n"
 	"  version       print the version\n"
 	"\n"
@@ -73,10 +77,36 @@ static const char usage_info[] =
 	"Show one plugin's metadata and its declared parameters with their types,\n"
 	"defaults and ranges, like modinfo.\n";
 
+static const char usage_compare[] =
+	"usage: conclab compare OLD.json NEW.json [--alpha A] [--threshold PCT] [--fail-on-regression]\n"
+	"\n"
+	"Match the cells of two results files by workload, strategy, sync and parameters;\n"
+	"print old and new median wall time, their ratio, and the Mann-Whitney U test's\n"
+	"p-value on the trials. A difference is significant when p < A (default 0.05) and\n"
+	"the change is at least PCT percent (default 2). Cells found in only one file are\n"
+	"listed. Exit code 0, or 1 with --fail-on-regression when a cell got significantly\n"
+	"slower; 2 when a file cannot be read or has another schema.\n";
+
+static const char usage_report[] =
+	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
+	"                                   [--seed-table]\n"
+	"\n"
+	"Turn a results file into something to look at:\n"
+	"  --markdown      the cells as a Markdown table on stdout (the default)\n"
+	"  --svg OUT       a bar chart: median and min-max of every cell, grouped by\n"
+	"                  strategy, coloured by sync\n"
+	"  --sweep-svg OUT a line chart of the median against the first swept setting\n"
+	"  --html OUT      one self-contained page: charts, tables, config and machine\n"
+	"  --seed-table    the seed tutorial's table (threading / multiprocessing /\n"
+	"                  asynchronous) from measurements, on stdout and in the page;\n"
+	"                  needs the results of configs/seed-table.cfg\n";
+
 struct cli {
 	char  **plugin_dirs;
 	size_t  nplugin_dirs;
-	const char *json, *csv, *vs;
+	const char *json, *csv, *vs, *svg, *sweep_svg, *html;
+	int     markdown, seed_table, fail_on_regression;
+	double  alpha, threshold;
 	int64_t repeat, timeout_ms;
 	int     quiet, sort;
 	double  cv_threshold;
@@ -98,6 +128,11 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		{ "quiet", no_argument, 0, 'q' },         { "plugin-path", required_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' },          { "sort", no_argument, 0, 's' },
 		{ "vs", required_argument, 0, 'v' },      { "cv-threshold", required_argument, 0, 'C' },
+		{ "markdown", no_argument, 0, 'm' },      { "svg", required_argument, 0, 'S' },
+		{ "sweep-svg", required_argument, 0, 'W' }, { "html", required_argument, 0, 'H' },
+		{ "seed-table", no_argument, 0, 'T' },    { "alpha", required_argument, 0, 'a' },
+		{ "threshold", required_argument, 0, 'x' },
+		{ "fail-on-regression", no_argument, 0, 'F' },
 		{ 0 },
 	};
 	int ch;
@@ -111,6 +146,26 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		case 'c': cli->csv = optarg; break;
 		case 'q': cli->quiet = 1; break;
 		case 's': cli->sort = 1; break;
+		case 'm': cli->markdown = 1; break;
+		case 'S': cli->svg = optarg; break;
+		case 'W': cli->sweep_svg = optarg; break;
+		case 'H': cli->html = optarg; break;
+		case 'T': cli->seed_table = 1; break;
+		case 'F': cli->fail_on_regression = 1; break;
+		case 'a':
+			cli->alpha = strtod(optarg, &end);
+			if (*end || !(cli->alpha > 0 && cli->alpha < 1)) {
+				fprintf(stderr, "conclab: --alpha wants a number between 0 and 1, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'x':
+			cli->threshold = strtod(optarg, &end) / 100;
+			if (*end || !(cli->threshold >= 0 && cli->threshold < 100)) {
+				fprintf(stderr, "conclab: --threshold wants a percentage, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'v': cli->vs = optarg; break;
 		case 'C':
 			cli->cv_threshold = strtod(optarg, &end) / 100;
@@ -395,6 +450,89 @@ out:
 	return rc;
 }
 
+static int cmd_compare(struct cli *cli, const char *old_path, const char *new_path)
+{
+	char err[1024];
+	json_t *old = cl_results_load(old_path, err, sizeof err), *new = NULL;
+	struct cl_compare_opts opts = { .alpha = cli->alpha, .threshold = cli->threshold };
+	struct cl_compare_counts counts;
+	int rc = EXIT_USAGE;
+
+	if (!old || !(new = cl_results_load(new_path, err, sizeof err))) {
+		fprintf(stderr, "conclab: compare: %s\n", err);
+		goto out;
+	}
+	cl_compare(stdout, old_path, old, new_path, new, &opts, &counts);
+	rc = cli->fail_on_regression && counts.slower ? EXIT_TRIAL : 0;
+out:
+	json_decref(old);
+	json_decref(new);
+	return rc;
+}
+
+/* Write one rendering to `path` safely; 0 or -1 (message printed). */
+static int write_rendering(const char *path, void (*render)(FILE *, const json_t *, int),
+			   const json_t *results, int arg)
+{
+	char tmp[4096], err[4200];
+	FILE *f = cl_file_begin(path, tmp, sizeof tmp, err, sizeof err);
+
+	if (!f) {
+		fprintf(stderr, "conclab: report: %s\n", err);
+		return -1;
+	}
+	render(f, results, arg);
+	if (cl_file_commit(f, tmp, path, err, sizeof err)) {
+		fprintf(stderr, "conclab: report: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void bars(FILE *f, const json_t *r, int unused)
+{
+	(void)unused;
+	cl_render_bars_svg(f, r);
+}
+
+static void sweep(FILE *f, const json_t *r, int unused)
+{
+	(void)unused;
+	cl_render_sweep_svg(f, r);
+}
+
+static int cmd_report(struct cli *cli, const char *path)
+{
+	char err[1024];
+	json_t *results = cl_results_load(path, err, sizeof err);
+	int rc = 0;
+
+	if (!results) {
+		fprintf(stderr, "conclab: report: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (cli->seed_table && cl_render_seed_table(stdout, results, 0, err, sizeof err)) {
+		fprintf(stderr, "conclab: report: %s: %s\n", path, err);
+		rc = EXIT_USAGE;
+	}
+	if (cli->markdown || (!cli->svg && !cli->sweep_svg && !cli->html && !cli->seed_table))
+		cl_render_markdown(stdout, results);
+	if (cli->svg && write_rendering(cli->svg, bars, results, 0))
+		rc = EXIT_USAGE;
+	if (cli->sweep_svg) {
+		if (!cl_render_has_sweep(results)) {
+			fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
+			rc = EXIT_USAGE;
+		} else if (write_rendering(cli->sweep_svg, sweep, results, 0)) {
+			rc = EXIT_USAGE;
+		}
+	}
+	if (cli->html && write_rendering(cli->html, cl_render_html, results, cli->seed_table))
+		rc = EXIT_USAGE;
+	json_decref(results);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -436,6 +574,7 @@ int main(int argc, char **argv)
 		{ "run", usage_run, 1 },         { "check", usage_check, 1 },
 		{ "plugins", usage_plugins, 0 }, { "info", usage_info, 1 },
 		{ "help", usage_main, 0 },       { "version", usage_main, 0 },
+		{ "compare", usage_compare, 2 }, { "report", usage_report, 1 },
 	};
 	size_t v = 0;
 
@@ -476,6 +615,10 @@ int main(int argc, char **argv)
 		rc = cmd_check(&cli, argv[first]);
 	else if (!strcmp(verb, "plugins"))
 		rc = cmd_plugins(&cli);
+	else if (!strcmp(verb, "compare"))
+		rc = cmd_compare(&cli, argv[first], argv[first + 1]);
+	else if (!strcmp(verb, "report"))
+		rc = cmd_report(&cli, argv[first]);
 	else
 		rc = cmd_info(&cli, argv[first]);
 	free(cli.plugin_dirs);

@@ -168,9 +168,9 @@ static void notes_text(const struct cl_cell_result *cr, char *buf, size_t len)
 
 	buf[0] = 0;
 	if (cr->noisy)
-		n += snprintf(buf, len, "noisy (cv %.1f%%) ", 100 * cr->wall.cv);
+		n += snprintf(buf, len, "noisy (cv %.1f%%)", 100 * cr->wall.cv);
 	if (cr->wall.outliers && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "%zu outlier%s", cr->wall.outliers,
+		snprintf(buf + n, len - (size_t)n, "%s%zu outlier%s", n ? ", " : "", cr->wall.outliers,
 			 cr->wall.outliers == 1 ? "" : "s");
 }
 

@@ -57,6 +57,12 @@ void cl_machine_warnings(char *buf, size_t len);
 int cl_report_json(const char *path, const struct cl_report *rep, char *err, size_t errlen);
 int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size_t errlen);
 
+/* Write a file safely: begin opens PATH.tmp.PID (its name in tmp), commit
+ * closes it and renames it to PATH, or removes it on error. NULL / -1 with
+ * the reason (naming the path) in err. */
+FILE *cl_file_begin(const char *path, char *tmp, size_t len, char *err, size_t errlen);
+int   cl_file_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+
 /* "1.234 s", "56.7 ms", "890 us", "12 ns" */
 const char *cl_format_ns(int64_t ns, char *buf, size_t len);
 

@@ -289,3 +289,13 @@ int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size
 	}
 	return close_rename(f, tmp, path, err, errlen);
 }
+
+FILE *cl_file_begin(const char *path, char *tmp, size_t len, char *err, size_t errlen)
+{
+	return open_temp(path, tmp, len, err, errlen);
+}
+
+int cl_file_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen)
+{
+	return close_rename(f, tmp, path, err, errlen);
+}
