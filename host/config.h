@@ -87,7 +87,8 @@ void cl_experiment_free(struct cl_experiment *x);
 
 /* Every cell: workloads outermost, then strategies, syncs, sweeps in file
  * order. Each cell's baseline is the first cell of its workload, or the
- * first there that matches the config's `baseline`.
+ * first there that matches the config's `baseline`; where the workload is
+ * swept, the baseline cell with the same swept values.
  * Returns the number of cells and a malloc'ed array in *cells, or 0 with
  * the reason in err (too many cells). */
 size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **cells, char *err,

@@ -23,6 +23,21 @@ static int is_baseline(const struct cl_cell *cell, const char *want)
 	       !strcmp(cell->sync->plugin->desc->name, want) || !strncmp(label, want, strlen(want));
 }
 
+/* Do two cells run the workload with the same value of every workload sweep?
+ * Then one is a fair baseline for the other: "threads tasks=64" is compared
+ * with "serial tasks=64", not with "serial tasks=1". */
+static int same_workload_sweep(const struct cl_cell *a, const struct cl_cell *b)
+{
+	for (size_t i = 0; i < a->nknobs; i++) {
+		if (a->knobs[i]->plugin)
+			continue;
+		for (size_t j = 0; j < b->nknobs; j++)
+			if (b->knobs[j] == a->knobs[i] && b->picks[j] != a->picks[i])
+				return 0;
+	}
+	return 1;
+}
+
 static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, size_t n,
 			  char *err, size_t errlen)
 {
@@ -41,8 +56,17 @@ static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, 
 				return -1;
 			}
 		}
-		for (size_t i = first; i < end; i++)
+		for (size_t i = first; i < end; i++) {
 			cells[i].baseline = base;
+			for (size_t b = base; b < end; b++)
+				if ((x->baseline ? is_baseline(&cells[b], x->baseline)
+						 : cells[b].strategy == cells[base].strategy &&
+							   cells[b].sync == cells[base].sync) &&
+				    same_workload_sweep(&cells[i], &cells[b])) {
+					cells[i].baseline = b;
+					break;
+				}
+		}
 	}
 	return 0;
 }

@@ -333,11 +333,15 @@ int cl_render_sweep_svg(FILE *out, const json_t *results)
 				"x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", left, YPX(v * div),
 				width - right, YPX(v * div), left - 6, YPX(v * div) + 4, v);
 	}
-	/* x ticks: the swept values themselves */
+	/* x ticks: the swept values themselves, each once */
 	json_array_foreach(cells, i, c) {
 		const json_t *v = json_object_get(json_object_get(c, "sweep"), key);
+		int seen = 0;
 
-		if (json_is_integer(v))
+		for (size_t j = 0; j < i && json_is_integer(v) && !seen; j++)
+			seen = json_equal(v, json_object_get(json_object_get(json_array_get(cells, j),
+									     "sweep"), key));
+		if (json_is_integer(v) && !seen)
 			fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
 				XPX((double)json_integer_value(v)), bottom + 16,
 				(long long)json_integer_value(v));
@@ -357,7 +361,20 @@ int cl_render_sweep_svg(FILE *out, const json_t *results)
 			fprintf(out, "%s%.1f,%.1f", first ? "" : " ", XPX((double)json_integer_value(v)), YPX(md));
 			first = 0;
 		}
-		fprintf(out, "\"/>\n<rect x=\"%d\" y=\"%zu\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
+		fprintf(out, "\"/>\n");
+		/* a dot per measured point, its exact figure on hover */
+		json_array_foreach(cells, i, c) {
+			const json_t *v = json_object_get(json_object_get(c, "sweep"), key);
+			double md = summary_wall(c, "median");
+
+			family_of(c, key, fam, sizeof fam);
+			if (!json_is_integer(v) || md <= 0 || strcmp(fam, families[f]))
+				continue;
+			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s=%lld: "
+				"%.4g %s</title></circle>\n", XPX((double)json_integer_value(v)), YPX(md),
+				color, key, (long long)json_integer_value(v), md / div, unit);
+		}
+		fprintf(out, "<rect x=\"%d\" y=\"%zu\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
 			"x=\"%d\" y=\"%zu\">", width - right + 12, (size_t)top + 16 * f + 5, color,
 			width - right + 28, (size_t)top + 16 * f + 10);
 		xml_text(out, families[f]);
