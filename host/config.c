@@ -306,6 +306,9 @@ static int read_one_workload(struct ctx *c, const config_setting_t *w, const cha
 			if (!strcmp(d->name, name))
 				return fail(c, config_setting_get_member(w, "name"), prefix,
 					    "two workloads are named \"%s\"", name);
+		if (strlen(name) >= sizeof c->def->name)
+			return fail(c, config_setting_get_member(w, "name"), prefix,
+				    "a name of at most %zu characters", sizeof c->def->name - 1);
 		snprintf(c->def->name, sizeof c->def->name, "%s", name);
 	}
 	snprintf(what, sizeof what, "%s.strategies", prefix);
@@ -507,6 +510,7 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 		if (!(str = config_setting_get_string(s)) || !*str)
 			return fail(c, s, "baseline", "must name a cell, e.g. baseline = \"serial\";");
 		x->baseline = strdup(str);
+		x->baseline_line = config_setting_source_line(s);
 	}
 	if ((s = config_setting_get_member(root, "repeat")) && one_value(c, s, &repeat, &x->repeat))
 		return -1;

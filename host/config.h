@@ -53,6 +53,7 @@ struct cl_experiment {
 	int64_t warmup;
 	int64_t timeout_ms;  /* per trial */
 	char   *baseline;    /* cell that speedups are against; NULL: the first */
+	int     baseline_line;
 	struct cl_workload_def workloads[CL_MAX_WORKLOADS];
 	size_t               nworkloads;
 	struct cl_plugin_use strategies[CL_MAX_PLUGINS];

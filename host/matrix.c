@@ -50,8 +50,8 @@ static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, 
 			while (base < end && !is_baseline(&cells[base], x->baseline))
 				base++;
 			if (base == end) {
-				snprintf(err, errlen, "%s: baseline \"%s\" matches no cell%s%s", x->path,
-					 x->baseline, cells[first].def->name[0] ? " of workload " : "",
+				snprintf(err, errlen, "%s:%d: baseline: \"%s\" matches no cell%s%s", x->path,
+					 x->baseline_line, x->baseline, cells[first].def->name[0] ? " of workload " : "",
 					 cells[first].def->name);
 				return -1;
 			}

@@ -75,12 +75,59 @@ static void test_sync_param_sweep(void)
 	cl_test_exp_free(&e);
 }
 
+static void test_workloads_and_baselines(void)
+{
+	struct cl_test_exp e;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
+		"workloads = (\n"
+		"  { name = \"io\"; tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); syncs = ( \"none\" ); },\n"
+		"  { name = \"race\"; tasks = 2; steps = ( { op = \"increment\"; times = 10; } );\n"
+		"    strategies = ( \"serial\", \"threads\" ); }\n"
+		");\n"
+		"strategies = ( \"threads\", \"serial\", \"processes\" ); syncs = ( \"none\", \"mutex\" );\n"
+		"baseline = \"serial\";\n"), 0);
+	/* io: 3 strategies x none; race: 2 strategies x 2 syncs */
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 3 + 4);
+	CU_ASSERT_STRING_EQUAL(e.cells[0].label, "io: threads+none");
+	CU_ASSERT_STRING_EQUAL(e.cells[3].label, "race: threads+none");
+	CU_ASSERT_STRING_EQUAL(e.cells[6].label, "race: serial+mutex");
+	CU_ASSERT_EQUAL(e.cells[4].workload.steps[0].times, 10);
+	/* each workload against its own serial cell */
+	for (size_t i = 0; i < 3; i++)
+		CU_ASSERT_STRING_EQUAL(e.cells[e.cells[i].baseline].label, "io: serial+none");
+	for (size_t i = 3; i < 7; i++)
+		CU_ASSERT_STRING_EQUAL(e.cells[e.cells[i].baseline].label, "race: serial+none");
+	cl_test_exp_free(&e);
+
+	/* a swept workload: every cell against the baseline of the same tasks */
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
+		"workload = { tasks = [1, 2, 4]; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+		"strategies = ( \"threads\", \"serial\" ); syncs = ( \"none\" );\n"
+		"params = { threads = { workers = [0, 2]; }; };\n"
+		"baseline = \"serial\";\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 6 + 3);
+	CU_ASSERT_STRING_EQUAL(e.cells[4].label, "threads+none tasks=4 threads.workers=0");
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[4].baseline].label, "serial+none tasks=4");
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[0].baseline].label, "serial+none tasks=1");
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[7].baseline].label, "serial+none tasks=2");
+	cl_test_exp_free(&e);
+
+	/* without `baseline`: the first cell's family, at the same swept values */
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
+		"workload = { tasks = [1, 2]; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+		"strategies = ( \"serial\", \"threads\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[3].baseline].label, "serial+none tasks=2");
+	cl_test_exp_free(&e);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "sweeps of workload and plugin parameters", test_sweeps },
 		{ "a one-value array is no sweep", test_single_value_array_is_no_sweep },
 		{ "a sync's sweep applies to that sync only", test_sync_param_sweep },
+		{ "named workloads, baselines per workload and per swept value", test_workloads_and_baselines },
 		CU_TEST_INFO_NULL,
 	};
 

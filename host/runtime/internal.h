@@ -53,6 +53,7 @@ struct cl_task {
 struct cl__barrier {
 	_Atomic uint32_t arrived;
 	_Atomic uint32_t state; /* 0 closed, 1 open, 2 cancelled */
+	_Atomic uint32_t running; /* released parties that are on a CPU again */
 	uint32_t         parties;
 };
 

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <sched.h>
+
 #include <ck_pr.h>
 #include <errno.h>
 #include <limits.h>
@@ -14,7 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define SPIN_NS 500000 /* at the start barrier, before sleeping */
+#define SPIN_NS 500000    /* at the start barrier, before sleeping */
+#define HOLD_NS 50000000  /* after it opens, waiting for the others to run */
 #define ALIGN64(n) (((n) + 63) & ~(size_t)63)
 
 struct cl_trial *cl__trial_map(const struct cl_workload *workload,
@@ -83,6 +86,7 @@ void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties)
 
 	trial->barrier.parties = parties ? parties : 1;
 	atomic_store(&trial->barrier.arrived, 0);
+	atomic_store(&trial->barrier.running, 0);
 	/* Workers can start together only while each can have a CPU. With more
 	 * of them than CPUs, holding them would add nothing but a storm of
 	 * wake-ups (and, for processes, of exits) to the measurement: then the
@@ -90,29 +94,66 @@ void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties)
 	atomic_store(&trial->barrier.state, trial->barrier.parties > cpus ? 1 : 0);
 }
 
+/* Move the calling thread onto the index-th CPU it may use, keeping its
+ * whole mask in *saved to give back. 0 if it moved. */
+static int pin_to_nth_cpu(unsigned index, cpu_set_t *saved)
+{
+	cpu_set_t one;
+	unsigned seen = 0;
+
+	if (sched_getaffinity(0, sizeof *saved, saved))
+		return -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, saved) || seen++ != index)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		return sched_setaffinity(0, sizeof one, &one);
+	}
+	return -1;
+}
+
 int cl_trial_barrier_wait(struct cl_trial *trial)
 {
 	struct cl__barrier *b = &trial->barrier;
 	uint32_t state;
+	cpu_set_t saved;
 
 	if (atomic_load(&b->state) == 1)
 		return 0;
-	if (atomic_fetch_add(&b->arrived, 1) + 1 == b->parties) {
+	/* Opening the barrier is not yet starting together: the scheduler may
+	 * leave two released parties on one CPU for a whole time slice while
+	 * another CPU idles, and then the tasks run one after the other and
+	 * the seed's race never shows. So each party waits on a CPU of its own
+	 * (there is one for each, or the barrier would have started open), and
+	 * gets its own CPU mask back once all of them are running. */
+	uint32_t index = atomic_fetch_add(&b->arrived, 1);
+	int pinned = pin_to_nth_cpu(index, &saved) == 0;
+
+	if (index + 1 == b->parties) {
 		uint32_t closed = 0;
 
 		atomic_compare_exchange_strong(&b->state, &closed, 1);
 		futex_wake_all(&b->state);
 	}
-	/* Spin a little before sleeping: a waiter woken from a futex is often
-	 * queued on the waker's CPU and starts late, and then tasks that should
-	 * race run one after the other. */
+	/* Spin a little before sleeping: most parties arrive within it. */
 	int64_t spin_until = cl_now_ns() + SPIN_NS;
 
 	while ((state = atomic_load(&b->state)) == 0 && cl_now_ns() < spin_until)
 		ck_pr_stall();
 	while ((state = atomic_load(&b->state)) == 0)
 		futex_wait(&b->state, 0);
-	return state == 1 ? 0 : -ECANCELED;
+	if (state == 1) {
+		int64_t hold_until = cl_now_ns() + HOLD_NS;
+
+		atomic_fetch_add(&b->running, 1);
+		while (atomic_load(&b->running) < b->parties && atomic_load(&b->state) == 1 &&
+		       cl_now_ns() < hold_until)
+			ck_pr_stall();
+	}
+	if (pinned)
+		sched_setaffinity(0, sizeof saved, &saved);
+	return atomic_load(&b->state) == 1 ? 0 : -ECANCELED;
 }
 
 void cl_trial_barrier_cancel(struct cl_trial *trial)

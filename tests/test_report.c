@@ -1,0 +1,352 @@
+/* Numbers a reader trusts: statistics on fixed samples against values worked
+ * out by hand, compare's matching and verdicts on synthetic results files,
+ * and the reports made from a real results file (tests/fixtures/results). */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include "compare.h"
+#include "render.h"
+#include "stats.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BIN          CL_TEST_CONCLAB
+#define SEED_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table.json"
+#define NEAR(a, b)   CU_ASSERT_DOUBLE_EQUAL((a), (b), 1e-4)
+
+static void test_summary(void)
+{
+	const double x[] = { 7, 3, 10, 1, 5, 9, 2, 8, 4, 6 };
+	struct cl_stats s;
+
+	cl_stats_of(x, 10, &s);
+	CU_ASSERT_EQUAL(s.n, 10);
+	NEAR(s.median, 5.5);
+	NEAR(s.mean, 5.5);
+	NEAR(s.stddev, sqrt(82.5 / 9)); /* sum of squares about 5.5 is 82.5 */
+	NEAR(s.cv, sqrt(82.5 / 9) / 5.5);
+	NEAR(s.min, 1);
+	NEAR(s.max, 10);
+	NEAR(s.q1, 3.25); /* position 0.25 * 9 = 2.25 between 3 and 4 */
+	NEAR(s.q3, 7.75);
+	CU_ASSERT_EQUAL(s.outliers, 0);
+
+	/* odd n, the input left as it was */
+	const double y[] = { 3, 1, 2 };
+
+	cl_stats_of(y, 3, &s);
+	NEAR(s.median, 2);
+	NEAR(y[0], 3);
+	cl_stats_of(NULL, 0, &s);
+	CU_ASSERT_EQUAL(s.n, 0);
+	NEAR(s.median, 0);
+}
+
+static void test_median_interval(void)
+{
+	const double ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	const double five[] = { 10, 20, 30, 40, 50 };
+	struct cl_stats s;
+
+	/* n = 10: ranks 2 and 9 cover the median with 1 - 2 * (1 + 10) / 1024 */
+	cl_stats_of(ten, 10, &s);
+	NEAR(s.ci_lo, 2);
+	NEAR(s.ci_hi, 9);
+	NEAR(s.ci_level, 1002.0 / 1024);
+	/* n = 5: nothing narrower than min-max reaches 95%; it covers 30/32 */
+	cl_stats_of(five, 5, &s);
+	NEAR(s.ci_lo, 10);
+	NEAR(s.ci_hi, 50);
+	NEAR(s.ci_level, 30.0 / 32);
+}
+
+static void test_outliers(void)
+{
+	const double x[] = { 1, 2, 3, 4, 100 };
+	struct cl_stats s;
+
+	/* q1 = 2, q3 = 4: fences at -1 and 7 */
+	cl_stats_of(x, 5, &s);
+	CU_ASSERT_EQUAL(s.outliers, 1);
+	CU_ASSERT_TRUE(cl_stats_outlier(&s, 100));
+	CU_ASSERT_TRUE(cl_stats_outlier(&s, 7.5));
+	CU_ASSERT_FALSE(cl_stats_outlier(&s, 7));
+	CU_ASSERT_FALSE(cl_stats_outlier(&s, 1));
+}
+
+static void test_mann_whitney(void)
+{
+	const double a3[] = { 1, 2, 3 }, b3[] = { 4, 5, 6 };
+	const double a4[] = { 1, 2, 3, 4 }, b4[] = { 5, 6, 7, 8 };
+	const double ta[] = { 1, 1, 2 }, tb[] = { 2, 3, 3 };
+	const double same[] = { 1, 3, 5, 7 }, other[] = { 2, 4, 6, 8 };
+	double u;
+
+	/* exact: the one most extreme ordering of 20 each way */
+	NEAR(cl_mann_whitney(a3, 3, b3, 3, &u), 2.0 / 20);
+	NEAR(u, 0);
+	NEAR(cl_mann_whitney(b3, 3, a3, 3, &u), 2.0 / 20);
+	NEAR(u, 9);
+	/* 2 of the 70 orderings of 4 + 4 */
+	NEAR(cl_mann_whitney(a4, 4, b4, 4, &u), 2.0 / 70);
+	/* interleaved: U = 6 of 16; exact p = 2 * P(U <= 6) = 2 * 24 / 70 */
+	NEAR(cl_mann_whitney(same, 4, other, 4, &u), 48.0 / 70);
+	NEAR(u, 6);
+	/* ties: U = 0.5; normal with tie correction: var = 9/12 * (7 - 18/30) = 4.8,
+	 * z = (4 - 0.5) / sqrt(4.8), p = erfc(z / sqrt 2) */
+	NEAR(cl_mann_whitney(ta, 3, tb, 3, &u), erfc(3.5 / sqrt(4.8) / sqrt(2)));
+	NEAR(u, 0.5);
+	NEAR(cl_mann_whitney(ta, 0, tb, 3, &u), 1.0);
+}
+
+/* A results file of one cell per (strategy, sync, walls...) given. */
+static char *results_file(const char *schema, const char *const *cells, const double walls[][6])
+{
+	json_t *root = json_object(), *arr = json_array();
+	char *path = cl_test_write_file(".json", "");
+
+	json_object_set_new(root, "schema", json_string(schema));
+	for (size_t i = 0; cells[i]; i++) {
+		json_t *c = json_object(), *trials = json_array();
+		char label[64];
+		char strategy[32], sync[32];
+
+		sscanf(cells[i], "%31[^+]+%31s", strategy, sync);
+		snprintf(label, sizeof label, "%s+%s", strategy, sync);
+		json_object_set_new(c, "label", json_string(label));
+		json_object_set_new(c, "strategy", json_string(strategy));
+		json_object_set_new(c, "sync", json_string(sync));
+		json_object_set_new(c, "params", json_object());
+		for (size_t t = 0; t < 6 && walls[i][t] > 0; t++)
+			json_array_append_new(trials, json_pack("{s:s, s:b, s:I}", "status", "ok", "warmup",
+								 0, "wall_ns", (json_int_t)walls[i][t]));
+		json_object_set_new(c, "trials", trials);
+		json_array_append_new(arr, c);
+	}
+	json_object_set_new(root, "cells", arr);
+	CU_ASSERT_EQUAL(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+	return path;
+}
+
+static void test_compare_verdicts(void)
+{
+	const char *old_cells[] = { "threads+mutex", "threads+spin", "serial+none", NULL };
+	const char *new_cells[] = { "threads+mutex", "threads+spin", "async+none", NULL };
+	/* no ties, so the U test is exact */
+	const double old_walls[][6] = { { 100, 101, 99, 102, 98, 97 }, { 50, 52, 48, 51, 49, 53 },
+					{ 10, 10, 10, 10, 10, 10 } };
+	/* mutex twice as slow; spin the same figures shuffled */
+	const double new_walls[][6] = { { 200, 202, 198, 204, 196, 194 }, { 51, 49, 50, 48, 53, 52 },
+					{ 10, 10, 10, 10, 10, 10 } };
+	char *old = results_file("conclab-results/1", old_cells, old_walls);
+	char *new = results_file("conclab-results/1", new_cells, new_walls);
+	char err[512], *buf = NULL, *out;
+	size_t len = 0;
+	json_t *a = cl_results_load(old, err, sizeof err), *b = cl_results_load(new, err, sizeof err);
+	struct cl_compare_counts counts;
+	FILE *f = open_memstream(&buf, &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	cl_compare(f, "old", a, "new", b, NULL, &counts);
+	fclose(f);
+	CU_ASSERT_EQUAL(counts.matched, 2);
+	CU_ASSERT_EQUAL(counts.slower, 1);
+	CU_ASSERT_EQUAL(counts.faster, 0);
+	CU_ASSERT_EQUAL(counts.only_old, 1);
+	CU_ASSERT_EQUAL(counts.only_new, 1);
+	/* exact U test, 6 + 6 completely separated: p = 2 / C(12, 6) = 0.00216 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+mutex       99 ns      199 ns    2.000x   0.00216  "
+					   "SLOWER (significant)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "    1.000x         1  same (not significant)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "only in old:\n  serial+none"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "only in new:\n  async+none"));
+	free(buf);
+
+	/* the verb: 0 without the flag, 1 with it, and the other direction faster */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, old, new), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, old, new), 1);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, new, old), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "faster (significant)"));
+	free(out);
+	json_decref(a);
+	json_decref(b);
+	unlink(old);
+	unlink(new);
+	free(old);
+	free(new);
+}
+
+static void test_compare_bad_files(void)
+{
+	const char *cells[] = { "serial+none", NULL };
+	const double walls[][6] = { { 1, 2, 3 } };
+	char *other = results_file("conclab-results/9", cells, walls);
+	char *good = results_file("conclab-results/1", cells, walls);
+	char *broken = cl_test_write_file(".json", "{\n  \"schema\": \"conclab-results/1\",\n  \"cells\": [\n");
+	char *nocells = cl_test_write_file(".json", "{ \"schema\": \"conclab-results/1\" }");
+	char err[512], *out, want[1024];
+
+	CU_ASSERT_PTR_NULL(cl_results_load(other, err, sizeof err));
+	snprintf(want, sizeof want, "%s: schema is 'conclab-results/9', this conclab reads conclab-results/1", other);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_PTR_NULL(cl_results_load(broken, err, sizeof err));
+	snprintf(want, sizeof want, "%s:4:", broken);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not valid JSON"));
+	CU_ASSERT_PTR_NULL(cl_results_load(nocells, err, sizeof err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no \"cells\" array"));
+	CU_ASSERT_PTR_NULL(cl_results_load("/nonexistent.json", err, sizeof err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent.json"));
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, good, other), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "schema is 'conclab-results/9'"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s' --markdown", BIN, broken), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "not valid JSON"));
+	free(out);
+	cl_test_sh(NULL, "rm -f '%s' '%s' '%s' '%s'", other, good, broken, nocells);
+	free(other);
+	free(good);
+	free(broken);
+	free(nocells);
+}
+
+static char *render_to_string(void (*render)(FILE *, const json_t *), const json_t *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	render(f, r);
+	fclose(f);
+	return buf;
+}
+
+static void test_seed_table(void)
+{
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	json_t *r = cl_results_load(SEED_RESULTS, err, sizeof err);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	f = open_memstream(&buf, &len);
+	CU_ASSERT_EQUAL(cl_render_seed_table(f, r, 0, err, sizeof err), 0);
+	fclose(f);
+	/* the figures of that one run, as the fixture recorded them */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| CPU usage | 2.0 cores on CPU-bound work (multi-core) [1] | "
+					   "2.0 cores on CPU-bound work (multi-core) | 1.0 core on "
+					   "CPU-bound work (single-core) |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Speed-up, I/O-bound (vs serial) | 2.00x | 2.00x | 2.00x |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Speed-up, CPU-bound (vs serial) | 1.97x | 1.97x | 1.02x |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Shared counter, no lock | lost 957526 of 2000000 | "
+					   "lost 959994 of 2000000 | exact 2000000 [2] |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Shared counter, mutex | exact 2000000 | exact 2000000 | "
+					   "exact 2000000 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[1] The tutorial says threading is \"Single-core (due to GIL)\""));
+	free(buf);
+
+	/* results without the seed's workloads: a reason, not a table */
+	json_t *cells = json_object_get(r, "cells");
+
+	json_array_remove(cells, 0);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CU_ASSERT_EQUAL(cl_render_seed_table(f, r, 0, err, sizeof err), -1);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "configs/seed-table.cfg"));
+	free(buf);
+	json_decref(r);
+}
+
+static void test_markdown_and_svg(void)
+{
+	char err[512], *md, *svg, *out;
+	json_t *r = cl_results_load(SEED_RESULTS, err, sizeof err);
+	char *dir = cl_test_temp_dir();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	md = render_to_string(cl_render_markdown, r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| io: threads+none |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| race: processes+mutex |"));
+	svg = render_to_string(cl_render_bars_svg, r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "wall time (s)"));
+	CU_ASSERT_EQUAL(cl_render_has_sweep(r), 0);
+
+	/* every file the verb writes is well-formed XML (xmllint) */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s' --svg '%s/bars.svg' --html '%s/page.html' "
+				   "--seed-table", BIN, SEED_RESULTS, dir, dir), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "| Shared counter, mutex |"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "xmllint --noout '%s/bars.svg'", dir), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "xmllint --html --noout '%s/page.html'", dir), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "grep -c '<svg' '%s/page.html'", dir), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "grep -q 'name = \"seed-table\"' '%s/page.html'", dir), 0);
+	free(out);
+	/* no sweep: says so, exit 2 */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s' --sweep-svg '%s/s.svg'", BIN, SEED_RESULTS,
+				   dir), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "has no swept setting to chart"));
+	free(out);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+	free(md);
+	free(svg);
+	json_decref(r);
+}
+
+/* A swept experiment really run, charted as lines. */
+static void test_sweep_chart(void)
+{
+	char *dir = cl_test_temp_dir(), *out;
+	char *cfg = cl_test_write_file(".cfg",
+		"name = \"sweep\"; repeat = 2;\n"
+		"workload = { tasks = [1, 2, 4]; steps = ( { op = \"compute\"; iterations = 1000; } ); };\n"
+		"strategies = ( \"serial\", \"threads\" ); syncs = ( \"none\" );\n");
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet --json '%s/r.json'", BIN, cfg, dir), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s/r.json' --sweep-svg '%s/s.svg'", BIN, dir, dir), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "xmllint --noout '%s/s.svg'", dir), 0);
+	free(out);
+	/* two lines of three dots, ticks 1 2 4 once each */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "grep -c '<polyline' '%s/s.svg' | tr -d '\\n'; echo -n ' '; "
+				   "grep -o '<circle' '%s/s.svg' | wc -l", dir, dir), 0);
+	CU_ASSERT_STRING_EQUAL(out, "2 6\n");
+	free(out);
+	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
+	free(dir);
+	free(cfg);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "median, mean, sd, cv, quartiles by hand", test_summary },
+		{ "order-statistic interval for the median", test_median_interval },
+		{ "outliers beyond 1.5 IQR", test_outliers },
+		{ "Mann-Whitney U: exact, ties, empty", test_mann_whitney },
+		{ "compare: 2x slower is significant, the same is not, only-in lists", test_compare_verdicts },
+		{ "compare and report: schema, JSON and file errors", test_compare_bad_files },
+		{ "the seed table from a fixed results file", test_seed_table },
+		{ "markdown, bars SVG and HTML are well-formed", test_markdown_and_svg },
+		{ "a sweep becomes a line chart", test_sweep_chart },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("report", tests);
+}
