@@ -90,7 +90,7 @@ void cl_compare(FILE *out, const char *old_name, const json_t *old, const char *
 {
 	const json_t *oc = json_object_get(old, "cells"), *nc = json_object_get(new, "cells"), *a, *b;
 	double alpha = opts && opts->alpha > 0 ? opts->alpha : 0.05;
-	double threshold = opts && opts->threshold > 0 ? opts->threshold : 0.02;
+	double threshold = opts && opts->threshold >= 0 ? opts->threshold : CL_COMPARE_THRESHOLD;
 	size_t i, j, w = 4, small = 0;
 	char m1[32], m2[32];
 
@@ -98,8 +98,9 @@ void cl_compare(FILE *out, const char *old_name, const json_t *old, const char *
 	json_array_foreach(oc, i, a)
 		w = strlen(label(a)) > w ? strlen(label(a)) : w;
 	fprintf(out, "compare: %s -> %s\n", old_name, new_name);
-	fprintf(out, "significant: Mann-Whitney U p < %g and a change of at least %.0f%%\n\n", alpha,
-		100 * threshold);
+	fprintf(out, "significant: Mann-Whitney U p < %g and a change of at least %g%% (--threshold: two "
+		"runs of one config on one machine\ncan differ by a few percent, more than their trials "
+		"within a run)\n\n", alpha, 100 * threshold);
 	fprintf(out, "%-*s  %10s  %10s  %8s  %8s  %s\n", (int)w, "cell", "old", "new", "new/old", "p",
 		"verdict");
 	json_array_foreach(oc, i, a) {
@@ -122,6 +123,8 @@ void cl_compare(FILE *out, const char *old_name, const json_t *old, const char *
 			verdict = (counts->slower++, "SLOWER (significant)");
 		else if (p < alpha && ratio <= 1 / (1 + threshold))
 			verdict = (counts->faster++, "faster (significant)");
+		else if (p < alpha)
+			verdict = "same (within the threshold)";
 		else
 			verdict = "same (not significant)";
 		small += nx < 4 || ny < 4;

@@ -83,7 +83,8 @@ static const char usage_compare[] =
 	"Match the cells of two results files by workload, strategy, sync and parameters;\n"
 	"print old and new median wall time, their ratio, and the Mann-Whitney U test's\n"
 	"p-value on the trials. A difference is significant when p < A (default 0.05) and\n"
-	"the change is at least PCT percent (default 2). Cells found in only one file are\n"
+	"the change is at least PCT percent (default 10: two runs of one config on one\n"
+	"machine differ by a few percent, more than their trials within a run). Cells found in only one file are\n"
 	"listed. Exit code 0, or 1 with --fail-on-regression when a cell got significantly\n"
 	"slower; 2 when a file cannot be read or has another schema.\n";
 
@@ -535,7 +536,7 @@ static int cmd_report(struct cli *cli, const char *path)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { 0 };
+	struct cli cli = { .threshold = -1 };
 	int i = 1, first, rc;
 	const char *verb;
 

@@ -136,14 +136,15 @@ static char *results_file(const char *schema, const char *const *cells, const do
 
 static void test_compare_verdicts(void)
 {
-	const char *old_cells[] = { "threads+mutex", "threads+spin", "serial+none", NULL };
-	const char *new_cells[] = { "threads+mutex", "threads+spin", "async+none", NULL };
+	const char *old_cells[] = { "threads+mutex", "threads+spin", "serial+none", "threads+atomic", NULL };
+	const char *new_cells[] = { "threads+mutex", "threads+spin", "async+none", "threads+atomic", NULL };
 	/* no ties, so the U test is exact */
 	const double old_walls[][6] = { { 100, 101, 99, 102, 98, 97 }, { 50, 52, 48, 51, 49, 53 },
-					{ 10, 10, 10, 10, 10, 10 } };
+					{ 10, 10, 10, 10, 10, 10 }, { 100, 101, 99, 102, 98, 97 } };
 	/* mutex twice as slow; spin the same figures shuffled */
+	/* atomic 6% slower in every trial: significant, but below the threshold */
 	const double new_walls[][6] = { { 200, 202, 198, 204, 196, 194 }, { 51, 49, 50, 48, 53, 52 },
-					{ 10, 10, 10, 10, 10, 10 } };
+					{ 10, 10, 10, 10, 10, 10 }, { 105, 106, 104, 107, 103, 108 } };
 	char *old = results_file("conclab-results/1", old_cells, old_walls);
 	char *new = results_file("conclab-results/1", new_cells, new_walls);
 	char err[512], *buf = NULL, *out;
@@ -156,15 +157,17 @@ static void test_compare_verdicts(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	cl_compare(f, "old", a, "new", b, NULL, &counts);
 	fclose(f);
-	CU_ASSERT_EQUAL(counts.matched, 2);
+	CU_ASSERT_EQUAL(counts.matched, 3);
 	CU_ASSERT_EQUAL(counts.slower, 1);
 	CU_ASSERT_EQUAL(counts.faster, 0);
 	CU_ASSERT_EQUAL(counts.only_old, 1);
 	CU_ASSERT_EQUAL(counts.only_new, 1);
 	/* exact U test, 6 + 6 completely separated: p = 2 / C(12, 6) = 0.00216 */
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+mutex       99 ns      199 ns    2.000x   0.00216  "
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+mutex        99 ns      199 ns    2.000x   0.00216  "
 					   "SLOWER (significant)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "    1.000x         1  same (not significant)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+atomic       99 ns      105 ns    1.060x   0.00216  "
+					   "same (within the threshold)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "only in old:\n  serial+none"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "only in new:\n  async+none"));
 	free(buf);
@@ -173,6 +176,9 @@ static void test_compare_verdicts(void)
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, old, new), 0);
 	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, old, new), 1);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --threshold 2", BIN, old, new), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "1.060x   0.00216  SLOWER (significant)"));
 	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, new, old), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "faster (significant)"));
