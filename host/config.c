@@ -627,6 +627,18 @@ static char *slurp(const char *path, char *err, size_t errlen)
 int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_registry *reg,
 		       char *err, size_t errlen)
 {
+	char *text = slurp(path, err, errlen);
+
+	if (!text) {
+		memset(x, 0, sizeof *x);
+		return -1;
+	}
+	return cl_experiment_load_text(x, path, text, reg, err, errlen);
+}
+
+int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *text,
+			    struct cl_registry *reg, char *err, size_t errlen)
+{
 	static const char *const keys[] = { "name", "description", "repeat", "warmup", "timeout",
 					    "baseline", "workload", "workloads", "strategies", "syncs",
 					    "params", NULL };
@@ -637,9 +649,7 @@ int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_regi
 
 	memset(x, 0, sizeof *x);
 	x->path = strdup(path);
-	x->text = slurp(path, err, errlen);
-	if (!x->text)
-		return -1;
+	x->text = text;
 	config_init(&cfg);
 	if (check_literals(&c, x->text))
 		goto out_destroy;

@@ -84,6 +84,10 @@ struct cl_cell {
  * cl_experiment_free either way. */
 int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_registry *reg,
 		       char *err, size_t errlen);
+/* The same from the config's text (malloc'ed; the experiment owns it from
+ * now on, whatever the outcome); `path` names it in messages. */
+int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *text,
+			    struct cl_registry *reg, char *err, size_t errlen);
 void cl_experiment_free(struct cl_experiment *x);
 
 /* Every cell: workloads outermost, then strategies, syncs, sweeps in file

@@ -8,12 +8,35 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#if defined(__x86_64__)
+#define HOST_ELF_MACHINE EM_X86_64
+#define HOST_ARCH_NAME   "x86_64"
+#elif defined(__aarch64__)
+#define HOST_ELF_MACHINE EM_AARCH64
+#define HOST_ARCH_NAME   "aarch64"
+#elif defined(__i386__)
+#define HOST_ELF_MACHINE EM_386
+#define HOST_ARCH_NAME   "i386"
+#elif defined(__riscv)
+#define HOST_ELF_MACHINE EM_RISCV
+#define HOST_ARCH_NAME   "riscv"
+#else
+#error "add this architecture's ELF machine"
+#endif
+
+#define PROBE_TIMEOUT_MS 5000
 #define MAX_PARAMS      32
 #define MAX_SHARED_SIZE (1u << 20)
 #define MAX_LOCAL_SIZE  (64u << 10)
@@ -133,6 +156,36 @@ int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err,
 	return 0;
 }
 
+/* Is `path` an ELF shared object this host can load at all? Said here, in
+ * words, rather than left to dlopen's terse "invalid ELF header". */
+static int check_elf(const char *path, char *err, size_t errlen)
+{
+	ElfW(Ehdr) h;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, &h, sizeof h) : -1;
+
+	if (fd < 0)
+		return snprintf(err, errlen, "cannot open: %s", strerror(errno)), -1;
+	close(fd);
+	if (n < (ssize_t)EI_NIDENT || memcmp(h.e_ident, ELFMAG, SELFMAG))
+		return snprintf(err, errlen, "not an ELF file (a plugin is a shared object built "
+				"with -shared -fPIC)"), -1;
+	if (n < (ssize_t)sizeof h || h.e_ident[EI_CLASS] != ELFCLASS64 - (sizeof(void *) == 4))
+		return snprintf(err, errlen, "a %d-bit ELF file; this conclab is %zu-bit",
+				h.e_ident[EI_CLASS] == ELFCLASS32 ? 32 : 64, 8 * sizeof(void *)), -1;
+	if (h.e_type != ET_DYN)
+		return snprintf(err, errlen, "an ELF file but not a shared object (type %u)",
+				(unsigned)h.e_type), -1;
+	if (h.e_machine != HOST_ELF_MACHINE)
+		return snprintf(err, errlen, "built for another architecture (ELF machine %u, %s); "
+				"this host is %s (%u)", (unsigned)h.e_machine,
+				h.e_machine == EM_AARCH64 ? "aarch64" : h.e_machine == EM_X86_64 ? "x86_64" :
+				h.e_machine == EM_386 ? "i386" : h.e_machine == EM_RISCV ? "riscv" :
+				h.e_machine == EM_ARM ? "arm" : "unknown", HOST_ARCH_NAME,
+				(unsigned)HOST_ELF_MACHINE), -1;
+	return 0;
+}
+
 /* 0 and the plugin in *out, or -1 with the reason in err. */
 static int open_plugin(const char *path, struct cl_loaded_plugin *out, char *err, size_t errlen)
 {
@@ -175,6 +228,88 @@ static int open_plugin(const char *path, struct cl_loaded_plugin *out, char *err
 	return 0;
 }
 
+/* Load `path` in a child process first: a library constructor that
+ * crashes, hangs or exits then takes down only the probe, never the host.
+ * 0 if the child loaded and validated it; else -1 with the reason. */
+static int probe_in_child(const char *path, char *err, size_t errlen)
+{
+	int pipefd[2], status = 0;
+	char reason[1024] = "";
+	ssize_t got = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return snprintf(err, errlen, "cannot probe: pipe: %s", strerror(errno)), -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return snprintf(err, errlen, "cannot probe: fork: %s", strerror(errno)), -1;
+	}
+	if (pid == 0) {
+		struct cl_loaded_plugin p;
+		int devnull = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		if (devnull >= 0) { /* what a constructor prints is not ours to show */
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+		}
+		if (open_plugin(path, &p, reason, sizeof reason))
+			(void)!write(pipefd[1], reason, strlen(reason));
+		else
+			(void)!write(pipefd[1], "", 1);
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	close(pipefd[1]);
+
+	struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+	struct timespec t0, now;
+	size_t have = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = PROBE_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
+						(now.tv_nsec - t0.tv_nsec) / 1000000);
+		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			got = -2; /* timed out */
+			break;
+		}
+		got = read(pipefd[0], reason + have, sizeof reason - 1 - have);
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+		if (have == sizeof reason - 1)
+			break;
+	}
+	close(pipefd[0]);
+	reason[have] = 0;
+	kill(-pid, SIGKILL); /* it and anything its constructor started */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got == -2)
+		return snprintf(err, errlen, "did not finish loading within %d s (a library "
+				"constructor that never returns?)", PROBE_TIMEOUT_MS / 1000), -1;
+	if (have == 0 && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+		return snprintf(err, errlen, "crashed while being loaded: killed by signal %d (%s), "
+				"in a library constructor or in dlopen", WTERMSIG(status),
+				strsignal(WTERMSIG(status))), -1;
+	if (have == 0)
+		return snprintf(err, errlen, "the process loading it exited (code %d) before "
+				"it was loaded: a library constructor called exit()?",
+				WIFEXITED(status) ? WEXITSTATUS(status) : -1), -1;
+	if (reason[0])
+		return snprintf(err, errlen, "%s", reason), -1;
+	return 0;
+}
+
 static struct cl_loaded_plugin *find_any_kind(const struct cl_registry *reg, const char *name)
 {
 	for (size_t i = 0; i < reg->nplugins; i++)
@@ -196,7 +331,8 @@ static const struct cl_loaded_plugin *add_file(struct cl_registry *reg, const ch
 		}
 	}
 	free(real);
-	if (open_plugin(path, &p, err, errlen))
+	if (check_elf(path, err, errlen) || probe_in_child(path, err, errlen) ||
+	    open_plugin(path, &p, err, errlen))
 		return NULL;
 	twin = find_any_kind(reg, p.desc->name);
 	if (twin) {

@@ -5,16 +5,16 @@
 #include "compare.h"
 #include "render.h"
 #include "report.h"
+#include "run.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
-#define EXIT_TRIAL 1
-#define EXIT_USAGE 2
+#define EXIT_TRIAL CL_EXIT_TRIAL
+#define EXIT_USAGE CL_EXIT_USAGE
 
 static const char usage_main[] =
 	"usage: conclab [--plugin-path DIR]... VERB [ARGS]\n"
@@ -37,14 +37,20 @@ static const char usage_main[] =
 	"plugin error.\n";
 
 static const char usage_run[] =
-	"usage: conclab run FILE [--json OUT] [--csv OUT] [--repeat N] [--timeout SEC] [--quiet]\n"
-	"                        [--sort] [--vs CELL] [--cv-threshold PCT]\n"
+	"usage: conclab run FILE [--json OUT] [--csv OUT] [--journal FILE] [--repeat N]\n"
+	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL] [--cv-threshold PCT]\n"
+	"       conclab run --resume JOURNAL [--quiet]\n"
 	"\n"
 	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
 	"own child process, and print the table of results.\n"
 	"\n"
 	"  --json OUT       also write the results as JSON (docs/results-schema.md)\n"
 	"  --csv OUT        also write one CSV row per trial\n"
+	"  --journal FILE   append each finished trial to FILE (default: OUT.journal\n"
+	"                   of --json, else of --csv; none without either); removed\n"
+	"                   once the results are written\n"
+	"  --resume JOURNAL continue a run that was stopped (SIGINT, SIGTERM, a crash)\n"
+	"                   where it stopped, with the options it was started with\n"
 	"  --repeat N       override the config's repeat\n"
 	"  --timeout SEC    override the config's per-trial timeout\n"
 	"  --quiet          no progress on stderr\n"
@@ -55,8 +61,11 @@ static const char usage_run[] =
 	"                   (default 5) as noisy\n"
 	"  --plugin-path DIR  search DIR for plugins first (repeatable)\n"
 	"\n"
+	"SIGINT (Ctrl-C) or SIGTERM stops the running trial, kills what it started, writes\n"
+	"the finished trials' results and table, and exits 130 or 143.\n"
+	"\n"
 	"Exit code 0: every trial ok; 1: a trial crashed, hung, failed or was wrong;\n"
-	"2: bad usage, config or plugin.\n";
+	"2: bad usage, config or plugin; 130/143: stopped by SIGINT/SIGTERM.\n";
 
 static const char usage_check[] =
 	"usage: conclab check FILE [--plugin-path DIR]...\n"
@@ -111,6 +120,7 @@ struct cli {
 	int64_t repeat, timeout_ms;
 	int     quiet, sort;
 	double  cv_threshold;
+	const char *resume, *journal;
 };
 
 static void add_plugin_dir(struct cli *cli, const char *dir)
@@ -134,6 +144,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		{ "seed-table", no_argument, 0, 'T' },    { "alpha", required_argument, 0, 'a' },
 		{ "threshold", required_argument, 0, 'x' },
 		{ "fail-on-regression", no_argument, 0, 'F' },
+		{ "resume", required_argument, 0, 'R' },  { "journal", required_argument, 0, 'J' },
 		{ 0 },
 	};
 	int ch;
@@ -153,6 +164,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		case 'H': cli->html = optarg; break;
 		case 'T': cli->seed_table = 1; break;
 		case 'F': cli->fail_on_regression = 1; break;
+		case 'R': cli->resume = optarg; break;
+		case 'J': cli->journal = optarg; break;
 		case 'a':
 			cli->alpha = strtod(optarg, &end);
 			if (*end || !(cli->alpha > 0 && cli->alpha < 1)) {
@@ -200,13 +213,6 @@ static int parse_opts(struct cli *cli, int argc, char **argv, const char *usage)
 		}
 	}
 	return optind;
-}
-
-static void print_problems(const struct cl_registry *reg)
-{
-	for (size_t i = 0; i < reg->nproblems; i++)
-		fprintf(stderr, "conclab: warning: %s: %s\n", reg->problems[i].path,
-			reg->problems[i].reason);
 }
 
 static int cmd_plugins(struct cli *cli)
@@ -294,59 +300,16 @@ static int cmd_info(struct cli *cli, const char *name)
 	return 0;
 }
 
-static int used_by(const struct cl_loaded_plugin *p, void *experiment)
-{
-	const struct cl_experiment *x = experiment;
-
-	for (size_t i = 0; i < x->nstrategies; i++)
-		if (x->strategies[i].plugin == p)
-			return 1;
-	for (size_t i = 0; i < x->nsyncs; i++)
-		if (x->syncs[i].plugin == p)
-			return 1;
-	return 0;
-}
-
-/* Load config and plugins; on error print it and return -1. */
-static int load(struct cli *cli, const char *path, struct cl_registry *reg,
-		struct cl_experiment *x, struct cl_cell **cells, size_t *ncells)
-{
-	char err[4096];
-
-	cl_registry_init(reg, cli->plugin_dirs, cli->nplugin_dirs);
-	cl_registry_scan(reg);
-	if (cl_experiment_load(x, path, reg, err, sizeof err)) {
-		fprintf(stderr, "conclab: %s\n", err);
-		return -1;
-	}
-	if (cli->repeat)
-		x->repeat = cli->repeat;
-	if (cli->timeout_ms)
-		x->timeout_ms = cli->timeout_ms;
-	*ncells = cl_matrix_expand(x, cells, err, sizeof err);
-	if (!*ncells) {
-		fprintf(stderr, "conclab: %s\n", err);
-		return -1;
-	}
-	if ((size_t)(x->repeat + x->warmup) * *ncells > CL_MAX_TRIALS) {
-		fprintf(stderr, "conclab: %s: %zu cells x %lld trials is more than %d trials\n", path,
-			*ncells, (long long)(x->repeat + x->warmup), CL_MAX_TRIALS);
-		free(*cells);
-		*cells = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 static int cmd_check(struct cli *cli, const char *path)
 {
-	struct cl_registry reg;
-	struct cl_experiment x;
+	struct cl_registry reg = { 0 };
+	struct cl_experiment x = { 0 };
 	struct cl_cell *cells = NULL;
 	size_t n = 0;
-	int rc = EXIT_USAGE;
+	int rc = CL_EXIT_USAGE;
 
-	if (load(cli, path, &reg, &x, &cells, &n) == 0) {
+	if (cl_run_load(path, NULL, cli->plugin_dirs, cli->nplugin_dirs, cli->repeat, cli->timeout_ms,
+			&reg, &x, &cells, &n) == 0) {
 		printf("%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)\n", path, x.name,
 		       n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
 		       (long long)x.warmup);
@@ -360,95 +323,22 @@ static int cmd_check(struct cli *cli, const char *path)
 	return rc;
 }
 
-/* One line on a terminal: where the run is, with a bar and an ETA from the
- * time the finished trials took. */
-static void show_progress(size_t done, size_t total, int64_t started, const struct cl_cell *cell,
-			  size_t trial, size_t ntrials)
-{
-	char bar[21], eta[32] = "";
-	size_t filled = total ? done * 20 / total : 0;
-
-	memset(bar, '#', filled);
-	memset(bar + filled, '.', 20 - filled);
-	bar[20] = 0;
-	if (done) {
-		int64_t left = (cl_now_ns() - started) / (int64_t)done * (int64_t)(total - done) / 1000000000;
-
-		snprintf(eta, sizeof eta, "  ETA %lld:%02lld", (long long)left / 60, (long long)left % 60);
-	}
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s, trial %zu/%zu%s", bar, done, total, cell->label,
-		trial + 1, ntrials, eta);
-}
-
 static int cmd_run(struct cli *cli, const char *path)
 {
-	struct cl_registry reg;
-	struct cl_experiment x;
-	struct cl_cell *cells = NULL;
-	struct cl_report rep = { 0 };
-	size_t n = 0;
-	int rc = EXIT_USAGE, progress;
-	char err[4096];
+	struct cl_run_request req = {
+		.config = path, .resume = cli->resume, .json = cli->json, .csv = cli->csv,
+		.journal = cli->journal, .plugin_dirs = cli->plugin_dirs,
+		.nplugin_dirs = cli->nplugin_dirs, .repeat = cli->repeat, .timeout_ms = cli->timeout_ms,
+		.quiet = cli->quiet, .sort = cli->sort, .cv_threshold = cli->cv_threshold, .vs = cli->vs,
+	};
 
-	if (load(cli, path, &reg, &x, &cells, &n))
-		goto out;
-	print_problems(&reg);
-	cl_registry_prune(&reg, used_by, &x);
-	rep.x = &x;
-	rep.ncells = n;
-	rep.cells = calloc(n, sizeof *rep.cells);
-	rep.cv_threshold = cli->cv_threshold;
-	rep.sort_by_wall = cli->sort;
-	cl_machine_warnings(rep.warnings, sizeof rep.warnings);
-	if (rep.warnings[0])
-		fprintf(stderr, "conclab: warning: %s\n", rep.warnings);
-	progress = !cli->quiet && isatty(STDERR_FILENO);
-	size_t total = n * (size_t)(x.warmup + x.repeat), done = 0;
-	int64_t started = cl_now_ns();
-
-	for (size_t c = 0; c < n; c++) {
-		struct cl_cell_result *cr = &rep.cells[c];
-		struct cl_run_opts opts = { .timeout_ms = x.timeout_ms };
-
-		cr->cell = &cells[c];
-		cr->ntrials = (size_t)(x.warmup + x.repeat);
-		cr->trials = calloc(cr->ntrials, sizeof *cr->trials);
-		for (size_t t = 0; t < cr->ntrials; t++, done++) {
-			if (progress)
-				show_progress(done, total, started, &cells[c], t, cr->ntrials);
-			if (cl_trial_execute(&cells[c], &opts, &cr->trials[t]))
-				fprintf(stderr, "conclab: %s: %s\n", cells[c].label, cr->trials[t].message);
-			cr->trials[t].warmup = (int64_t)t < x.warmup;
-		}
+	if (cli->resume && (path || cli->json || cli->csv || cli->journal || cli->repeat ||
+			    cli->timeout_ms || cli->sort || cli->vs || cli->nplugin_dirs)) {
+		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet): "
+			"the run goes on as it was started\n");
+		return CL_EXIT_USAGE;
 	}
-	if (progress)
-		fprintf(stderr, "\r\033[K");
-	cl_report_summarize(&rep);
-	cl_report_table(stdout, &rep);
-	rc = cl_report_exit_code(&rep);
-	if (cli->vs && cl_report_vs(stdout, &rep, cli->vs)) {
-		fprintf(stderr, "conclab: --vs: no cell is labelled '%s' (see the table)\n", cli->vs);
-		rc = EXIT_USAGE;
-	}
-	if (cli->json && cl_report_json(cli->json, &rep, err, sizeof err)) {
-		fprintf(stderr, "conclab: %s\n", err);
-		rc = EXIT_USAGE;
-	}
-	if (cli->csv && cl_report_csv(cli->csv, &rep, err, sizeof err)) {
-		fprintf(stderr, "conclab: %s\n", err);
-		rc = EXIT_USAGE;
-	}
-	for (size_t c = 0; c < rep.ncells; c++) {
-		for (size_t t = 0; t < rep.cells[c].ntrials; t++)
-			cl_trial_result_free(&rep.cells[c].trials[t]);
-		free(rep.cells[c].trials);
-	}
-	free(rep.cells);
-out:
-	free(cells);
-	cl_experiment_free(&x);
-	cl_registry_free(&reg);
-	return rc;
+	return cl_run(&req);
 }
 
 static int cmd_compare(struct cli *cli, const char *old_path, const char *new_path)
@@ -540,9 +430,6 @@ int main(int argc, char **argv)
 	int i = 1, first, rc;
 	const char *verb;
 
-	/* Orphans of a trial (a plugin's grandchildren) are re-parented to us,
-	 * so the sandbox can reap them all. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--plugin-path") && i + 1 < argc) {
 			add_plugin_dir(&cli, argv[i + 1]);
@@ -604,6 +491,11 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "version")) {
 		printf("conclab %s (plugin ABI %u)\n", CL_VERSION, CL_ABI_VERSION);
 		return 0;
+	}
+	if (!strcmp(verb, "run") && cli.resume && argc == first) {
+		rc = cmd_run(&cli, NULL);
+		free(cli.plugin_dirs);
+		return rc;
 	}
 	if (argc - first != verbs[v].operands) {
 		fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n%s", verb,

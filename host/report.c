@@ -224,7 +224,10 @@ void cl_report_table(FILE *out, const struct cl_report *rep)
 		counter_text(cr, cnt, sizeof cnt);
 		notes_text(cr, notes, sizeof notes);
 		if (!cr->ok) {
-			fprintf(out, "%-*s  %5s  %10s  (no trial ok: see below)\n", w, cr->cell->label, ok, "-");
+			fprintf(out, "%-*s  %5s  %10s  %s\n", w, cr->cell->label, ok, "-",
+				cr->ntrials ? "(no trial ok: see below)"
+					    : rep->interrupted ? "(not run: the run was stopped)"
+							       : "(no trial run)");
 			continue;
 		}
 		snprintf(range, sizeof range, "%s - %s", cl_format_ns(llround(cr->wall.ci_lo), a, sizeof a),
@@ -259,6 +262,20 @@ void cl_report_table(FILE *out, const struct cl_report *rep)
 			if (t->output && *t->output)
 				fprintf(out, "    it printed (last %zu bytes): %.400s%s\n", strlen(t->output),
 					t->output, strlen(t->output) > 400 ? "..." : "");
+		}
+	}
+	said = 0;
+	for (size_t i = 0; i < rep->ncells; i++) {
+		const struct cl_cell_result *cr = &rep->cells[i];
+
+		for (size_t k = 0; k < cr->ntrials; k++) {
+			if (!cr->trials[k].left_behind)
+				continue;
+			if (!said++)
+				fprintf(out, "\nleft behind: processes still running after their trial ended, "
+					"killed by conclab:\n");
+			fprintf(out, "  %s, trial %zu: %lld\n", cr->cell->label, k + 1,
+				(long long)cr->trials[k].left_behind);
 		}
 	}
 	for (size_t i = 0; i < rep->ncells; i++) {

@@ -6,6 +6,7 @@
 #include "stats.h"
 #include "trial.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 #define CL_RESULTS_SCHEMA "conclab-results/1"
@@ -31,6 +32,7 @@ struct cl_report {
 	double                      cv_threshold; /* a cell above it is noisy; 0: 5% */
 	bool                        sort_by_wall; /* table rows by median wall time */
 	char                        warnings[1024]; /* machine unfit to measure, or "" */
+	const char                 *interrupted;  /* "SIGINT"... when the run was stopped */
 };
 
 /* Fill every cell's summary; speedups are against each cell's baseline
@@ -56,6 +58,11 @@ void cl_machine_warnings(char *buf, size_t len);
  * sees half of it. 0, or -1 with the reason (naming the path) in err. */
 int cl_report_json(const char *path, const struct cl_report *rep, char *err, size_t errlen);
 int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size_t errlen);
+
+/* One trial as the results file and the journal record it, and back.
+ * from_json: 0, or -1 with the reason in err; t->output is malloc'ed. */
+json_t *cl_trial_to_json(const struct cl_trial_result *t);
+int     cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, size_t errlen);
 
 /* Write a file safely: begin opens PATH.tmp.PID (its name in tmp), commit
  * closes it and renames it to PATH, or removes it on error. NULL / -1 with

@@ -42,7 +42,7 @@ static json_t *params_json(const struct cl_cell *cell)
 	return p;
 }
 
-static json_t *trial_json(const struct cl_trial_result *t)
+json_t *cl_trial_to_json(const struct cl_trial_result *t)
 {
 	json_t *j = json_object();
 
@@ -73,7 +73,57 @@ static json_t *trial_json(const struct cl_trial_result *t)
 						    (json_int_t)t->counter_actual, "lost",
 						    (json_int_t)t->counter_lost, "inexact", t->inexact));
 	json_object_set_new(j, "checksum_ok", json_boolean(t->checksum_ok));
+	json_object_set_new(j, "left_behind", json_integer(t->left_behind));
 	return j;
+}
+
+static int64_t int_at(const json_t *o, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, size_t errlen)
+{
+	const char *status = json_string_value(json_object_get(j, "status"));
+	const char *message = json_string_value(json_object_get(j, "message"));
+	const char *output = json_string_value(json_object_get(j, "output"));
+	const json_t *lat = json_object_get(j, "latency_ns"), *counter = json_object_get(j, "counter");
+	int s;
+
+	memset(t, 0, sizeof *t);
+	for (s = 0; status && s <= CL_STATUS_ERROR; s++)
+		if (!strcmp(status, cl_status_name((enum cl_status)s)))
+			break;
+	if (!status || s > CL_STATUS_ERROR || !json_is_integer(json_object_get(j, "wall_ns")) ||
+	    !json_is_object(lat) || !json_is_object(counter))
+		return snprintf(err, errlen, "not a trial record (status, wall_ns, latency_ns and "
+				"counter are required)"), -1;
+	t->status = (enum cl_status)s;
+	t->signal = (int)int_at(j, "signal");
+	snprintf(t->message, sizeof t->message, "%s", message ? message : "");
+	t->output = output ? strdup(output) : NULL;
+	t->warmup = json_is_true(json_object_get(j, "warmup"));
+	t->wall_ns = int_at(j, "wall_ns");
+	t->user_ns = int_at(j, "user_ns");
+	t->sys_ns = int_at(j, "sys_ns");
+	t->cores = json_number_value(json_object_get(j, "cores"));
+	t->max_rss_kb = (long)int_at(j, "max_rss_kb");
+	t->vcsw = (long)int_at(j, "vcsw");
+	t->ivcsw = (long)int_at(j, "ivcsw");
+	t->tasks = int_at(j, "tasks");
+	t->tasks_done = int_at(j, "tasks_done");
+	t->lat_p50_ns = int_at(lat, "p50");
+	t->lat_p90_ns = int_at(lat, "p90");
+	t->lat_p99_ns = int_at(lat, "p99");
+	t->lat_max_ns = int_at(lat, "max");
+	t->start_skew_ns = int_at(j, "start_skew_ns");
+	t->counter_expected = (uint64_t)int_at(counter, "expected");
+	t->counter_actual = (uint64_t)int_at(counter, "actual");
+	t->counter_lost = int_at(counter, "lost");
+	t->inexact = json_is_true(json_object_get(counter, "inexact"));
+	t->checksum_ok = json_is_true(json_object_get(j, "checksum_ok"));
+	t->left_behind = int_at(j, "left_behind");
+	return 0;
 }
 
 static json_t *sweep_json(const struct cl_cell *cell)
@@ -119,7 +169,7 @@ static json_t *cell_json(const struct cl_report *rep, const struct cl_cell_resul
 	json_object_set_new(c, "sweep", sweep_json(cell));
 	json_object_set_new(c, "baseline", json_string(rep->cells[cell->baseline].cell->label));
 	for (size_t i = 0; i < cr->ntrials; i++) {
-		json_t *t = trial_json(&cr->trials[i]);
+		json_t *t = cl_trial_to_json(&cr->trials[i]);
 
 		json_object_set_new(t, "outlier", json_boolean(!cr->trials[i].warmup &&
 							       cr->trials[i].status == CL_STATUS_OK &&
@@ -224,6 +274,8 @@ int cl_report_json(const char *path, const struct cl_report *rep, char *err, siz
 				      x->description, "path", x->path, "repeat", (json_int_t)x->repeat,
 				      "warmup", (json_int_t)x->warmup, "timeout_s",
 				      (double)x->timeout_ms / 1000, "baseline", x->baseline, "config", x->text));
+	json_object_set_new(json_object_get(root, "experiment"), "interrupted",
+			    rep->interrupted ? json_string(rep->interrupted) : json_null());
 	json_object_set_new(root, "environment", environment_json(rep));
 	for (size_t i = 0; i < rep->ncells; i++)
 		json_array_append_new(cells, cell_json(rep, &rep->cells[i]));

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "trial.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -70,30 +72,37 @@ static void trial_child(struct cl_trial *t, const struct cl_cell *cell, int out_
 	_exit(0);
 }
 
-/* Wait for pid up to timeout_ms; 1 if it exited, 0 on timeout. */
-static int wait_exit(pid_t pid, int64_t timeout_ms)
+/* Wait for pid up to timeout_ms, or until stop_fd (if >= 0) is readable;
+ * 1 if it exited, 0 on timeout, -1 when told to stop. */
+static int wait_exit(pid_t pid, int64_t timeout_ms, int stop_fd)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int64_t deadline = cl_now_ns() + timeout_ms * 1000000;
 
 	if (pidfd >= 0) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = stop_fd, .events = POLLIN } };
 		int n;
 
 		do {
 			int64_t left = (deadline - cl_now_ns()) / 1000000;
 
-			n = poll(&p, 1, left > 0 ? (int)(left > 1 << 30 ? 1 << 30 : left) : 0);
+			n = poll(p, stop_fd >= 0 ? 2 : 1,
+				 left > 0 ? (int)(left > 1 << 30 ? 1 << 30 : left) : 0);
 		} while (n < 0 && errno == EINTR);
 		close(pidfd);
+		if (n > 0 && !(p[0].revents & POLLIN) && (p[1].revents & POLLIN))
+			return -1;
 		return n > 0;
 	}
 	/* Kernels before 5.3: poll waitid without reaping. */
 	while (cl_now_ns() < deadline) {
 		siginfo_t si = { 0 };
+		struct pollfd stop = { .fd = stop_fd, .events = POLLIN };
 
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
 			return 1;
+		if (stop_fd >= 0 && poll(&stop, 1, 1) > 0)
+			return -1;
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	}
 	return 0;
@@ -101,17 +110,117 @@ static int wait_exit(pid_t pid, int64_t timeout_ms)
 
 /* Nothing the trial started outlives it: kill its process group and reap
  * whatever of it was re-parented to us (the host is a child subreaper). */
-static void reap_group(pid_t pgid)
+static size_t reap_group(pid_t pgid)
 {
 	int64_t give_up = cl_now_ns() + 2000000000LL;
+	size_t reaped = 0;
 
 	kill(-pgid, SIGKILL);
 	while (cl_now_ns() < give_up) {
 		while (waitpid(-pgid, NULL, WNOHANG) > 0)
-			;
+			reaped++;
 		if (kill(-pgid, 0) < 0 && errno == ESRCH)
-			return;
+			break;
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	return reaped;
+}
+
+/* The pids of every child of this process, from /proc; how many (at most max). */
+static size_t list_children(pid_t *pids, size_t max)
+{
+	DIR *tasks = opendir("/proc/self/task");
+	struct dirent *e;
+	size_t n = 0;
+
+	while (tasks && (e = readdir(tasks))) {
+		char path[300];
+		FILE *f;
+		long pid;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (n < max && fscanf(f, "%ld", &pid) == 1)
+			pids[n++] = (pid_t)pid;
+		fclose(f);
+	}
+	if (tasks)
+		closedir(tasks);
+	return n;
+}
+
+/* Processes that left the trial's group (setsid, a daemon's double fork)
+ * escape kill(-pgid); as the host is a child subreaper they become its
+ * children once their parents die, and it has no other children while a
+ * trial runs, so every child left now is a stray: killed with its own group
+ * and reaped, until none is left. Returns how many were killed. */
+static size_t reap_strays(void)
+{
+	int64_t give_up = cl_now_ns() + 2000000000LL;
+	size_t killed = 0;
+	pid_t pids[256];
+	size_t n;
+
+	while ((n = list_children(pids, 256)) > 0 && cl_now_ns() < give_up) {
+		for (size_t i = 0; i < n; i++) {
+			kill(-pids[i], SIGKILL); /* its group, if it leads one */
+			kill(pids[i], SIGKILL);
+			killed++;
+		}
+		for (size_t i = 0; i < n; i++)
+			while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+				;
+	}
+	return killed;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0: no
+ * overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+
+	if (s[0] < 0xc2 || s[0] > 0xf4 || len > n)
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* A plugin may print anything: keep text, newlines and tabs, and turn every
+ * other control byte (NUL, ESC...) and every byte that is not valid UTF-8
+ * into '?', so the output can go into JSON and onto a terminal as it is. */
+static void make_printable(char *buf, size_t n)
+{
+	unsigned char *s = (unsigned char *)buf;
+
+	for (size_t i = 0; i < n;) {
+		size_t len;
+
+		if (s[i] < 0x80) {
+			if ((s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') || s[i] == 0x7f)
+				s[i] = '?';
+			i++;
+		} else if ((len = utf8_len(s + i, n - i)) > 0) {
+			i += len;
+		} else {
+			s[i++] = '?';
+		}
 	}
 }
 
@@ -127,6 +236,7 @@ static char *read_output(int fd)
 	buf = malloc((size_t)(size - from) + 1);
 	n = pread(fd, buf, (size_t)(size - from), from);
 	buf[n > 0 ? n : 0] = 0;
+	make_printable(buf, n > 0 ? (size_t)n : 0);
 	return buf;
 }
 
@@ -220,6 +330,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	pid_t pid;
 
 	memset(r, 0, sizeof *r);
+	/* Orphans of the trial become our children, for reap_strays to find. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	r->inexact = sync->flags & CL_SYNC_INEXACT;
 	t = cl__trial_map(&cell->workload, sync);
 	if (!t) {
@@ -245,12 +357,13 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		trial_child(t, cell, out_fd);
 	setpgid(pid, pid); /* also here: the child may not have run yet */
 
-	exited = wait_exit(pid, opts->timeout_ms);
-	if (!exited)
+	exited = wait_exit(pid, opts->timeout_ms, opts->stop_fd > 0 ? opts->stop_fd : -1);
+	if (exited <= 0)
 		kill(-pid, SIGKILL);
+	r->interrupted = exited < 0;
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	reap_group(pid);
+	r->left_behind = (int64_t)(reap_group(pid) + reap_strays());
 
 	r->user_ns = ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
 	r->sys_ns = ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
@@ -264,7 +377,10 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		close(out_fd);
 	}
 
-	if (!exited) {
+	if (exited < 0) {
+		r->status = CL_STATUS_ERROR;
+		snprintf(r->message, sizeof r->message, "interrupted: the run was stopped");
+	} else if (!exited) {
 		r->status = CL_STATUS_HUNG;
 		snprintf(r->message, sizeof r->message, "no result after %.3f s (the trial timeout): "
 			 "killed with every process it started", (double)opts->timeout_ms / 1000);

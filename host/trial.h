@@ -40,17 +40,23 @@ struct cl_trial_result {
 	int64_t  counter_lost;
 	bool     inexact;         /* the sync promises no exactness (none)      */
 	bool     checksum_ok;
+	int64_t  left_behind;     /* processes still alive after the trial, killed */
+	bool     interrupted;     /* stopped by the run's stop_fd: not a result */
 	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
 };
 
 struct cl_run_opts {
 	int64_t timeout_ms;
 	bool    keep_tasks; /* copy every task's record into the result */
+	int     stop_fd;    /* > 0: when it becomes readable (a signal came), the
+			     * trial is killed and marked interrupted */
 };
 
 /* Run `cell` once in a child process and fill *r. Returns 0 whenever a
  * record was made (whatever its status), -1 only if the host itself could
- * not fork or map memory (then r->message says why). */
+ * not fork or map memory (then r->message says why). Makes the caller a
+ * child subreaper; every child it has when the trial ends is taken for one
+ * the trial left behind and killed, so it must have no others. */
 int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		     struct cl_trial_result *r);
 
