@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define BIN CL_TEST_CONCLAB
@@ -196,6 +198,162 @@ static void test_out_of_tree_plugin(void)
 	free(cfg);
 }
 
+/* Lines in a file (0 if it is not there). */
+static int count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+
+	while (f && (c = fgetc(f)) != EOF)
+		n += c == '\n';
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Start `conclab run CFG --json JSON --quiet`; wait until the journal has
+ * `lines` lines, send `sig`, and return the exit status. */
+static int run_and_signal(const char *cfg, const char *json, int lines, int sig, const char *log)
+{
+	char journal[1024];
+	int status = 0;
+	pid_t pid;
+
+	snprintf(journal, sizeof journal, "%s.journal", json);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		FILE *f = freopen(log, "w", stderr);
+
+		(void)f;
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execl(BIN, BIN, "run", cfg, "--json", json, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 3000 && count_lines(journal) < lines; i++)
+		usleep(10000);
+	CU_ASSERT(count_lines(journal) >= lines);
+	kill(pid, sig);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* cells x trials of a results file, as "label:n label:n ..." */
+static char *shape_of(const char *json)
+{
+	json_t *root = json_load_file(json, 0, NULL), *c;
+	char *shape = calloc(1, 4096);
+	size_t i, len = 0;
+
+	json_array_foreach(json_object_get(root, "cells"), i, c)
+		len += (size_t)snprintf(shape + len, 4096 - len, "%s:%zu ",
+					json_string_value(json_object_get(c, "label")),
+					json_array_size(json_object_get(c, "trials")));
+	json_decref(root);
+	return shape;
+}
+
+static void test_sigint_then_resume(void)
+{
+	char *dir = cl_test_temp_dir(), *out, json[1024], full[1024], log[1024], journal[1100];
+	char *cfg = cl_test_write_file(".cfg",
+		"repeat = 3;\n"
+		"workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 60; } ); };\n"
+		"strategies = ( \"serial\", \"threads\", \"processes\" ); syncs = ( \"none\" );\n");
+	json_t *root;
+	char *partial, *resumed, *whole;
+
+	snprintf(json, sizeof json, "%s/r.json", dir);
+	snprintf(full, sizeof full, "%s/full.json", dir);
+	snprintf(log, sizeof log, "%s/log", dir);
+	snprintf(journal, sizeof journal, "%s.journal", json);
+
+	/* header + 4 finished trials, then Ctrl-C */
+	CU_ASSERT_EQUAL(run_and_signal(cfg, json, 5, SIGINT, log), 130);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cat '%s'", log), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "conclab: stopped by SIGINT after "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "continue with: conclab run --resume"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "serial+none ")); /* the partial table */
+	free(out);
+	/* the results of the finished trials, no more, no fewer */
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_object_get(root, "experiment"),
+								 "interrupted")), "SIGINT");
+	json_decref(root);
+	partial = shape_of(json);
+	int in_file = 0;
+
+	for (const char *p = partial; (p = strchr(p, ':')); p++)
+		in_file += atoi(p + 1);
+	CU_ASSERT_EQUAL(in_file, count_lines(journal) - 1);
+	CU_ASSERT(in_file >= 4 && in_file < 9);
+
+	/* a new run must not overwrite the journal of an unfinished one */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --json '%s' --quiet", BIN, cfg, json), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "holds a run that did not finish"));
+	free(out);
+
+	/* resume: the same file an uninterrupted run writes, and no journal left */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd / && '%s' run --resume '%s' --quiet", BIN, journal), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "trials were done"));
+	free(out);
+	CU_ASSERT_NOT_EQUAL(access(journal, F_OK), 0);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --json '%s' --quiet", BIN, cfg, full), 0);
+	free(out);
+	resumed = shape_of(json);
+	whole = shape_of(full);
+	CU_ASSERT_STRING_EQUAL(resumed, "serial+none:3 threads+none:3 processes+none:3 ");
+	CU_ASSERT_STRING_EQUAL(resumed, whole);
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(root, "experiment"), "interrupted")));
+	json_decref(root);
+
+	/* SIGTERM: 143, and the same promises */
+	unlink(json);
+	CU_ASSERT_EQUAL(run_and_signal(cfg, json, 2, SIGTERM, log), 143);
+	CU_ASSERT_EQUAL(access(json, F_OK), 0);
+	CU_ASSERT_EQUAL(access(journal, F_OK), 0);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run --resume '%s' --quiet", BIN, journal), 0);
+	free(out);
+	free(resumed);
+	resumed = shape_of(json);
+	CU_ASSERT_STRING_EQUAL(resumed, whole);
+
+	free(partial);
+	free(resumed);
+	free(whole);
+	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
+	free(dir);
+	free(cfg);
+}
+
+static void test_bad_journals(void)
+{
+	char *out;
+	char *notj = cl_test_write_file(".journal", "{\"schema\": \"conclab-results/1\"}\n");
+	/* the last line cut short by a crash is dropped; a bad whole line is not */
+	char *cut = cl_test_write_file(".journal", "{\"journal\": \"conclab-journal/1\"}\n{\"cell\": 0,");
+	char *bad = cl_test_write_file(".journal", "{\"journal\": \"conclab-journal/1\"}\n{\"cell\": 0,\n{}\n");
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run --resume '%s'", BIN, notj), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ":1: not a conclab journal"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run --resume '%s'", BIN, cut), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "the journal header lacks the config"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run --resume '%s'", BIN, bad), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ".journal:2: not a journal line"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run x.cfg --resume '%s'", BIN, cut), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--resume takes the journal and nothing else"));
+	free(out);
+	cl_test_sh(NULL, "rm -f '%s' '%s' '%s'", notj, cut, bad);
+	free(notj);
+	free(cut);
+	free(bad);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -205,6 +363,8 @@ int main(void)
 		{ "run writes the JSON and CSV it documents", test_run_writes_json_and_csv },
 		{ "a crashed trial: exit 1, the rest still run", test_failed_trial_exits_1 },
 		{ "a plugin built outside the tree is listed and runs", test_out_of_tree_plugin },
+		{ "SIGINT and SIGTERM keep finished trials; --resume completes", test_sigint_then_resume },
+		{ "journals that are not, or are cut short", test_bad_journals },
 		CU_TEST_INFO_NULL,
 	};
 

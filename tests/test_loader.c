@@ -51,8 +51,36 @@ static void test_fixture_dir(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "strategy 'fixture-nullops' has no run op"));
 	why = problem_for(&reg, "notelf.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "cannot load"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not an ELF file"));
+	why = problem_for(&reg, "otherarch.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built for another architecture (ELF machine"));
+	why = problem_for(&reg, "absurd.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "sync 'fixture-absurd' asks for absurd state sizes "
+					  "(1152921504606846976 shared"));
+	/* its constructor segfaults: only the probe died, and we are here to say so */
+	why = problem_for(&reg, "ctorcrash.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "crashed while being loaded: killed by signal 11"));
+	CU_ASSERT_PTR_NULL(cl_registry_find(&reg, "fixture-ctorcrash", CL_PLUGIN_STRATEGY));
+	/* the hostile ones that load fine as plugins */
+	CU_ASSERT_PTR_NOT_NULL(cl_registry_find(&reg, "fixture-deadlock", CL_PLUGIN_SYNC));
+	CU_ASSERT_PTR_NOT_NULL(cl_registry_find(&reg, "fixture-forker", CL_PLUGIN_STRATEGY));
 	cl_registry_free(&reg);
+}
+
+/* A constructor that never returns: the probe is killed at its limit, the
+ * host goes on, and `conclab plugins` still lists everything else. */
+static void test_constructor_hang(void)
+{
+	char *out;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' plugins --plugin-path '%s/slow'", CL_TEST_CONCLAB,
+				   CL_TEST_FIXTURE_DIR), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ctorhang.so: did not finish loading within 5 s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nthreads "));
+	free(out);
 }
 
 static void test_duplicate_first_wins(void)
@@ -146,6 +174,7 @@ int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "fixture folder: good loads, bad files reported", test_fixture_dir },
+		{ "a constructor that hangs: the probe is killed, the rest load", test_constructor_hang },
 		{ "duplicate name: first on the path wins", test_duplicate_first_wins },
 		{ "CONCLAB_PLUGIN_PATH and plugins named by path", test_env_path_and_resolve },
 		{ "descriptor validation", test_validate_descriptor },

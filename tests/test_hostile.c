@@ -1,0 +1,194 @@
+/* Plugins that misbehave on purpose (tests/fixtures): each gets its own
+ * clear status, nothing they start outlives the trial, what they print
+ * stays in the trial record, and the rest of the experiment still runs. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BIN CL_TEST_CONCLAB
+#define FX  CL_TEST_FIXTURE_DIR
+
+/* One trial of a config's first cell; `params` may be "". */
+static void run_one(const char *strategy, const char *sync, const char *params,
+		    const char *timeout, struct cl_trial_result *r)
+{
+	struct cl_test_exp e;
+	char text[2048];
+
+	snprintf(text, sizeof text,
+		 "timeout = %s;\n"
+		 "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 100; } ); };\n"
+		 "strategies = ( \"%s\" ); syncs = ( \"%s\" );\n%s\n", timeout, strategy, sync, params);
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e, text), 0);
+	cl_test_run_cell(&e, 0, r);
+	cl_test_exp_free(&e);
+}
+
+static void test_abort_in_run_and_in_init(void)
+{
+	struct cl_trial_result r;
+
+	run_one(FX "/crash.so", "none", "params = { fixture-crash = { abort = true; }; };", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_CRASHED);
+	CU_ASSERT_EQUAL(r.signal, SIGABRT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "killed by signal 6 (Aborted)"));
+	cl_trial_result_free(&r);
+
+	run_one("threads", FX "/abortinit.so", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_CRASHED);
+	CU_ASSERT_EQUAL(r.signal, SIGABRT);
+	CU_ASSERT_EQUAL(r.tasks_done, 0);
+	cl_trial_result_free(&r);
+}
+
+static void test_deadlock_is_hung(void)
+{
+	struct cl_trial_result r;
+
+	/* two threads and a lock that is never released */
+	run_one("threads", FX "/deadlock.so", "", "0.5", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_HUNG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "no result after 0.500 s (the trial timeout): killed "
+					   "with every process it started"));
+	cl_trial_result_free(&r);
+	/* across processes too */
+	run_one("processes", FX "/deadlock.so", "", "0.5", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_HUNG);
+	cl_trial_result_free(&r);
+}
+
+static void test_exit_any_code(void)
+{
+	static const char *const how[] = {
+		"code = 0; raw = false;", "code = 0; raw = true;", "code = 42; raw = true;",
+		"code = 255; raw = false;",
+	};
+	static const int codes[] = { 0, 0, 42, 255 };
+
+	for (size_t i = 0; i < sizeof how / sizeof *how; i++) {
+		struct cl_trial_result r;
+		char params[128], want[128];
+
+		snprintf(params, sizeof params, "params = { fixture-exit = { %s }; };", how[i]);
+		run_one(FX "/exit.so", "none", params, "10", &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+		snprintf(want, sizeof want, "exited with code %d before the strategy returned", codes[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want));
+		CU_ASSERT_PTR_NOT_NULL(r.output && strstr(r.output, "fixture-exit says goodbye"));
+		cl_trial_result_free(&r);
+	}
+}
+
+/* Is pid gone (not even a zombie of ours)? */
+static int gone(pid_t pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+static void test_no_child_survives(void)
+{
+	struct cl_trial_result r;
+	const char *p;
+	int n = 0;
+
+	run_one(FX "/forker.so", "none", "", "10", &r);
+	/* the trial itself did its work */
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT_EQUAL(r.counter_actual, 200);
+	/* one child in the group, one setsid, one daemon: all killed */
+	CU_ASSERT_EQUAL(r.left_behind, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.output);
+	for (p = r.output; (p = strstr(p, "left ")); p += 5, n++) {
+		pid_t pid = (pid_t)atoi(p + 5);
+
+		CU_ASSERT(pid > 1);
+		CU_ASSERT(gone(pid));
+	}
+	CU_ASSERT_EQUAL(n, 3);
+	cl_trial_result_free(&r);
+}
+
+static void test_garbage_output(void)
+{
+	char *dir = cl_test_temp_dir(), *cfg, *out, text[1024], err[256];
+	json_t *root, *trial;
+	json_error_t jerr;
+	const char *output;
+
+	snprintf(text, sizeof text,
+		 "repeat = 1;\n"
+		 "workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 100; } ); };\n"
+		 "strategies = ( \"%s/garbage.so\", \"serial\" ); syncs = ( \"none\" );\n", FX);
+	cfg = cl_test_write_file(".cfg", text);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet --json '%s/r.json'", BIN, cfg, dir), 0);
+	/* the report has both cells and none of the garbage: no ESC, no NUL */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-garbage+none"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "serial+none"));
+	CU_ASSERT_PTR_NULL(strchr(out, 0x1b));
+	free(out);
+	snprintf(text, sizeof text, "%s/r.json", dir);
+	root = json_load_file(text, 0, &jerr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	trial = json_array_get(json_object_get(json_array_get(json_object_get(root, "cells"), 0),
+					       "trials"), 0);
+	output = json_string_value(json_object_get(trial, "output"));
+	/* kept in the record: the last 4 KiB, made printable */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(output);
+	CU_ASSERT(strlen(output) >= 4000);
+	CU_ASSERT_PTR_NULL(strchr(output, 0x1b));
+	CU_ASSERT_PTR_NOT_NULL(strstr(output, "?[2J"));
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(trial, "status")), "ok");
+	json_decref(root);
+	(void)err;
+	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
+	free(dir);
+	free(cfg);
+}
+
+/* Every misbehaving plugin in one experiment: each trial has its status,
+ * and the good cells still ran. */
+static void test_one_experiment_of_everything(void)
+{
+	char *cfg, *out, text[2048];
+
+	snprintf(text, sizeof text,
+		 "timeout = 1; repeat = 1;\n"
+		 "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 1000; } ); };\n"
+		 "strategies = ( \"serial\", \"%s/crash.so\", \"%s/hang.so\", \"%s/exit.so\", "
+		 "\"%s/forker.so\", \"threads\" );\n"
+		 "syncs = ( \"mutex\" );\n", FX, FX, FX, FX);
+	cfg = cl_test_write_file(".cfg", text);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet", BIN, cfg), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-crash+mutex, trial 1: crashed: killed by signal 11"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-hang+mutex, trial 1: hung: no result after 1.000 s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-exit+mutex, trial 1: error: the trial process "
+					   "exited with code 3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-forker+mutex, trial 1: 3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "threads+mutex "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exact 2000"));
+	free(out);
+	cl_test_sh(NULL, "rm -f '%s'", cfg);
+	free(cfg);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "abort() in run and in a sync's init: crashed, SIGABRT", test_abort_in_run_and_in_init },
+		{ "a lock that never releases: hung, threads and processes", test_deadlock_is_hung },
+		{ "exit() and _exit() with any code: error", test_exit_any_code },
+		{ "children, setsid children and daemons do not survive", test_no_child_survives },
+		{ "binary garbage on stdout/stderr stays in the record", test_garbage_output },
+		{ "one experiment of every misbehaviour: each reported", test_one_experiment_of_everything },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("hostile", tests);
+}
