@@ -273,10 +273,10 @@ void cl_render_html(FILE *out, const json_t *results, int seed_table)
 	}
 	fprintf(out, "</table>\n<h2>Machine</h2>\n<table>\n");
 	json_object_foreach((json_t *)env, key, v) {
-		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-
 		if (!strcmp(key, "plugins"))
 			continue;
+		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
 		fprintf(out, "<tr><th>");
 		html_text(out, key);
 		fprintf(out, "</th><td>");

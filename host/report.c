@@ -241,7 +241,10 @@ void cl_report_table(FILE *out, const struct cl_report *rep)
 			cl_format_ns(ty.p99, f, sizeof f), speed, cnt, *notes ? "  " : "", notes);
 	}
 	free(order);
-	if (min_level < 0.95)
+	if (min_level <= 0)
+		fprintf(out, "\ninterval: a cell with one trial has no interval for its median; use "
+			"repeat >= 6 for a 95%% one.\n");
+	else if (min_level < 0.95)
 		fprintf(out, "\ninterval: with fewer than 6 trials no order-statistic interval reaches 95%%; "
 			"the min-max shown covers the median with probability %.1f%%. Use repeat >= 6.\n",
 			100 * min_level);

@@ -9,9 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SANITIZE_THREAD__)
+/* Concurrency Kit's spinlocks (ticket, tas, ttas, anderson, mcs, clh) read
+ * and write their lock words with volatile accesses ordered by the hardware
+ * memory model, which ThreadSanitizer reports as data races by design. They
+ * are left out of the TSan run, not suppressed: docs/reliability.md. */
+static const char *const all_syncs =
+	"syncs = ( \"mutex\", \"spin\", \"atomic\", \"rwlock\", \"sem\", \"sharded\" );\n";
+#define NSYNCS 6
+#else
 static const char *const all_syncs =
 	"syncs = ( \"mutex\", \"spin\", \"atomic\", \"rwlock\", \"sem\", \"ticket\", \"tas\", \"ttas\",\n"
 	"          \"anderson\", \"mcs\", \"clh\", \"sharded\" );\n";
+#define NSYNCS 12
+#endif
 
 static void load(struct cl_test_exp *e, const char *text)
 {
@@ -50,7 +61,7 @@ static void test_every_strategy_every_sync_exact(void)
 		 "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 3000; inside = 2; outside = 3; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\" );\n%s", all_syncs);
 	load(&e, text);
-	CU_ASSERT_EQUAL(e.ncells, 4 * 12);
+	CU_ASSERT_EQUAL(e.ncells, 4 * NSYNCS);
 	expect_exact(&e, 2, 6000);
 	cl_test_exp_free(&e);
 }
@@ -68,7 +79,7 @@ static void test_pools_run_every_task_once(void)
 		 "strategies = ( \"threads\", \"processes\" );\n%s"
 		 "params = { threads = { workers = 2; }; processes = { workers = 2; }; };\n", all_syncs);
 	load(&e, text);
-	CU_ASSERT_EQUAL(e.ncells, 2 * 12);
+	CU_ASSERT_EQUAL(e.ncells, 2 * NSYNCS);
 	expect_exact(&e, 7, 7000);
 	cl_test_exp_free(&e);
 }

@@ -62,8 +62,10 @@ static int processes_run(struct cl_trial *t, const int64_t *params)
 	for (; started < nprocs; started++) {
 		pid_t pid = fork();
 
-		if (pid == 0)
+		if (pid == 0) {
+			free(pids); /* the worker never returns: nothing of ours to keep */
 			worker(t, pool ? NULL : cl_trial_task(t, started));
+		}
 		if (pid < 0) {
 			err = errno;
 			cl_trial_barrier_cancel(t);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#define SANITIZER_STACK ((size_t)4 << 20)
+
 enum { PARAM_WORKERS, PARAM_STACK_KB, PARAM_MAX };
 
 static const struct cl_param_decl threads_params[] = {
@@ -47,6 +49,12 @@ static int threads_run(struct cl_trial *t, const int64_t *params)
 	size_t pool = (size_t)params[PARAM_WORKERS];
 	size_t nthreads = pool && pool < ntasks ? pool : ntasks;
 	size_t stack = (size_t)params[PARAM_STACK_KB] * 1024;
+
+#if defined(__SANITIZE_THREAD__)
+	/* ThreadSanitizer's runtime needs about 1 MiB of each thread's stack */
+	if (stack < SANITIZER_STACK)
+		stack = SANITIZER_STACK;
+#endif
 	pthread_t *ids = calloc(nthreads, sizeof *ids);
 	pthread_attr_t attr;
 	char *stacks;

@@ -2,24 +2,29 @@
  * show (the seed's race condition), so it declares CL_SYNC_INEXACT. */
 #include <conclab/plugin.h>
 
-/* Real calls, not inline no-ops: the increment loop stays a separate
- * load and store per update, which is what lets updates race. */
-static void none_lock(void *shared, void *local)
-{
-	(void)shared;
-	(void)local;
-}
+#include <stdint.h>
 
-static void none_unlock(void *shared, void *local)
+/* n separate read-modify-writes, each a plain load then a plain store
+ * (volatile, so they are neither fused nor kept in a register): two tasks
+ * doing this at once lose updates, as the seed's `counter += 1` does. This
+ * function is the one intended data race in conclab; ThreadSanitizer runs
+ * suppress it by this name (tests/tsan.supp) and nothing else. */
+static void none_add(void *shared, void *local, uint64_t *counter, uint64_t n)
 {
+	volatile uint64_t *c = counter;
+
 	(void)shared;
 	(void)local;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t v = *c;
+
+		*c = v + 1;
+	}
 }
 
 static const struct cl_sync_ops none_ops = {
 	.flags = CL_SYNC_INEXACT,
-	.lock = none_lock,
-	.unlock = none_unlock,
+	.add = none_add,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,
