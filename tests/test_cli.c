@@ -289,6 +289,11 @@ static void test_sigint_then_resume(void)
 	CU_ASSERT_EQUAL(in_file, count_lines(journal) - 1);
 	CU_ASSERT(in_file >= 4 && in_file < 9);
 
+	/* nothing half-written: no temporary file left beside the results */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "ls '%s' | grep -c tmp", dir), 1);
+	CU_ASSERT_STRING_EQUAL(out, "0\n");
+	free(out);
+
 	/* a new run must not overwrite the journal of an unfinished one */
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --json '%s' --quiet", BIN, cfg, json), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "holds a run that did not finish"));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_bad_corpus(void)
 {
@@ -128,6 +129,32 @@ static void test_missing_file(void)
 	cl_registry_free(&reg);
 }
 
+/* A file far bigger than any experiment: refused before it is parsed. */
+static void test_huge_file(void)
+{
+	struct cl_registry reg;
+	struct cl_experiment x;
+	char err[1024], want[1200];
+	char *path = cl_test_write_file(".cfg", "");
+	FILE *f = fopen(path, "w");
+
+	for (int i = 0; i < 40000; i++)
+		fprintf(f, "# a comment line to make the file big, line %d\n", i);
+	fclose(f);
+	cl_registry_init(&reg, NULL, 0);
+	CU_ASSERT_EQUAL(cl_experiment_load(&x, path, &reg, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: not a regular file of at most 1048576 bytes", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	cl_experiment_free(&x);
+	cl_registry_free(&reg);
+	/* nor a directory or a device */
+	CU_ASSERT_EQUAL(cl_experiment_load(&x, "/dev/zero", &reg, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/dev/zero: not a regular file"));
+	cl_experiment_free(&x);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -135,6 +162,7 @@ int main(void)
 		{ "good config: every value read", test_good_values },
 		{ "defaults and a name from the file", test_defaults_and_name },
 		{ "missing file", test_missing_file },
+		{ "huge files and devices are refused", test_huge_file },
 		CU_TEST_INFO_NULL,
 	};
 

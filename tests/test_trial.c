@@ -57,7 +57,10 @@ static void test_none_loses_without_failing(void)
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
 	CU_ASSERT_TRUE(r.inexact);
 	CU_ASSERT_EQUAL(r.counter_expected, 400000);
-	CU_ASSERT(r.counter_actual <= 400000 && r.counter_actual >= 200000);
+	/* not even one task's 200000 are safe: a task that read the counter,
+	 * stalled and wrote back erases everything the other did meanwhile;
+	 * for two tasks the final value can be as low as 2 */
+	CU_ASSERT(r.counter_actual <= 400000 && r.counter_actual >= 2);
 	CU_ASSERT_EQUAL(r.counter_lost, (int64_t)(400000 - r.counter_actual));
 	cl_trial_result_free(&r);
 	cl_test_exp_free(&e);

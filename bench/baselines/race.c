@@ -1,6 +1,10 @@
 /* Baseline: the seed's race loop written by hand. T threads meet at a
  * barrier, then each does N increments of one shared counter with the named
- * primitive: mutex, spin or atomic. Prints ns per increment (wall / (T*N)). */
+ * primitive: mutex, spin or atomic. Prints ns per increment (wall / (T*N)).
+ * Like conclab's start barrier, thread i waits pinned to CPU i and gets its
+ * mask back once all run, so the threads really contend: a plain futex
+ * barrier may leave two woken threads on one CPU, taking turns, which makes
+ * a contended lock look cheaper than it is. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -8,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sched.h>
 
 /* Each on its own cache line, as conclab lays them out: sharing a line
  * between the lock and the counter would measure false sharing instead. */
@@ -15,7 +21,9 @@ static volatile uint64_t counter __attribute__((aligned(64)));
 static pthread_mutex_t mutex __attribute__((aligned(64))) = PTHREAD_MUTEX_INITIALIZER;
 static pthread_spinlock_t spin __attribute__((aligned(64)));
 static pthread_barrier_t start;
+static int running, ncpus;
 static long n;
+static long threads;
 static int kind; /* 0 mutex, 1 spin, 2 atomic */
 
 static double now(void)
@@ -28,8 +36,18 @@ static double now(void)
 
 static void *worker(void *arg)
 {
-	(void)arg;
+	int index = (int)(intptr_t)arg;
+	cpu_set_t all, one;
+
+	sched_getaffinity(0, sizeof all, &all);
+	CPU_ZERO(&one);
+	CPU_SET(index % ncpus, &one);
+	sched_setaffinity(0, sizeof one, &one);
 	pthread_barrier_wait(&start);
+	__atomic_fetch_add(&running, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&running, __ATOMIC_SEQ_CST) < (int)(intptr_t)threads)
+		;
+	sched_setaffinity(0, sizeof all, &all);
 	for (long i = 0; i < n; i++) {
 		if (kind == 0) {
 			pthread_mutex_lock(&mutex);
@@ -57,9 +75,11 @@ int main(int argc, char **argv)
 	kind = !strcmp(name, "spin") ? 1 : !strcmp(name, "atomic") ? 2 : 0;
 	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
 	pthread_barrier_init(&start, NULL, (unsigned)t);
+	threads = t;
+	ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	t0 = now();
 	for (int i = 0; i < t; i++)
-		pthread_create(&ids[i], NULL, worker, NULL);
+		pthread_create(&ids[i], NULL, worker, (void *)(intptr_t)i);
 	for (int i = 0; i < t; i++)
 		pthread_join(ids[i], NULL);
 	printf("race %s %d x %ld: %.2f ns/increment, counter %s\n", name, t, n,

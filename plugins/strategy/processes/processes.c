@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,18 +55,19 @@ static int processes_run(struct cl_trial *t, const int64_t *params)
 	    nprocs > nproc.rlim_cur)
 		return cl_trial_fail(t, EAGAIN, "processes: %zu processes exceed RLIMIT_NPROC (%llu)",
 				     nprocs, (unsigned long long)nproc.rlim_cur);
-	pids = calloc(nprocs, sizeof *pids);
-	if (!pids)
+	/* mmap, not malloc: a worker inherits it and exits without touching
+	 * the heap (freeing there would copy a page per process) */
+	pids = mmap(NULL, nprocs * sizeof *pids, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (pids == MAP_FAILED)
 		return cl_trial_fail(t, ENOMEM, "processes: no memory for %zu pids", nprocs);
 	cl_trial_barrier_arm(t, (unsigned)nprocs);
 	fflush(NULL); /* children must not repeat buffered output */
 	for (; started < nprocs; started++) {
 		pid_t pid = fork();
 
-		if (pid == 0) {
-			free(pids); /* the worker never returns: nothing of ours to keep */
+		if (pid == 0)
 			worker(t, pool ? NULL : cl_trial_task(t, started));
-		}
 		if (pid < 0) {
 			err = errno;
 			cl_trial_barrier_cancel(t);
@@ -81,7 +83,7 @@ static int processes_run(struct cl_trial *t, const int64_t *params)
 		if (WIFSIGNALED(status) && !died++)
 			first_signal = WTERMSIG(status);
 	}
-	free(pids);
+	munmap(pids, nprocs * sizeof *pids);
 	if (err)
 		return cl_trial_fail(t, err, "processes: fork failed for process %zu of %zu "
 				     "(limits: RLIMIT_NPROC, /proc/sys/kernel/pid_max, memory)",
