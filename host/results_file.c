@@ -313,7 +313,7 @@ int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size
 		return -1;
 	fprintf(f, "experiment,cell,strategy,sync,tasks,trial,warmup,status,wall_ns,user_ns,sys_ns,"
 		"cores,max_rss_kb,vcsw,ivcsw,tasks_done,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_max_ns,"
-		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,message\n");
+		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,left_behind,message\n");
 	for (size_t c = 0; c < rep->ncells; c++) {
 		const struct cl_cell_result *cr = &rep->cells[c];
 
@@ -324,7 +324,7 @@ int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size
 			fputc(',', f);
 			csv_text(f, cr->cell->label);
 			fprintf(f, ",%s,%s,%lld,%zu,%d,%s,%lld,%lld,%lld,%.4f,%ld,%ld,%ld,%lld,%lld,%lld,"
-				"%lld,%lld,%lld,%llu,%llu,%lld,%d,",
+				"%lld,%lld,%lld,%llu,%llu,%lld,%d,%lld,",
 				cr->cell->strategy->plugin->desc->name, cr->cell->sync->plugin->desc->name,
 				(long long)cr->cell->workload.tasks, i + 1, t->warmup,
 				cl_status_name(t->status), (long long)t->wall_ns, (long long)t->user_ns,
@@ -334,7 +334,7 @@ int cl_report_csv(const char *path, const struct cl_report *rep, char *err, size
 				(long long)t->lat_max_ns, (long long)t->start_skew_ns,
 				(unsigned long long)t->counter_expected,
 				(unsigned long long)t->counter_actual, (long long)t->counter_lost,
-				t->checksum_ok);
+				t->checksum_ok, (long long)t->left_behind);
 			csv_text(f, t->status == CL_STATUS_OK ? "" : t->message);
 			fputc('\n', f);
 		}

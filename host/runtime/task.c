@@ -89,7 +89,7 @@ static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
 	if (add && !inside && !outside) {
 		if (times)
 			add(shared, local, (uint64_t *)counter, (uint64_t)times);
-	} else if (add) {
+	} else if (add && !lock) {
 		for (int64_t i = 0; i < times; i++) {
 			x_out = cl__lcg_advance(x_out, outside);
 			x_in = cl__lcg_advance(x_in, inside);

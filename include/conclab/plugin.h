@@ -107,12 +107,14 @@ struct cl_sync_ops {
 	 * the counter. Both may be NULL only when `add` is set. */
 	void (*lock)(void *shared, void *local);
 	void (*unlock)(void *shared, void *local);
-	/* Optional: apply n increments to *counter without lock/unlock (atomic
-	 * adds, a private shard), each one its own indivisible update: n atomic
-	 * adds of 1, never one add of n, since the lab measures what each costs.
-	 * When set, the runtime calls it instead of the locked read-modify-write:
-	 * once per increment when there is work inside or outside, else once for
-	 * the whole step. `inside` work runs before it. */
+	/* Optional: apply n increments to *counter, each one its own update: n
+	 * atomic adds of 1, never one add of n, since the lab measures what each
+	 * costs. A plugin without lock/unlock (atomic adds, a private shard) is
+	 * called once per increment when there is work inside or outside (that
+	 * work then runs before it), else once for the whole step. A plugin
+	 * with lock/unlock may set it too, for the plain step only (no work
+	 * inside or outside): then each of the n increments must take and leave
+	 * its lock, as the runtime's loop would, only without the calls between. */
 	void (*add)(void *shared, void *local, uint64_t *counter, uint64_t n);
 	/* Optional: a task has finished an increment step; publish what `add`
 	 * kept privately (a shard) into *counter. Called by the task after each

@@ -4,12 +4,16 @@
 #include <conclab/plugin.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define SANITIZER_STACK ((size_t)4 << 20)
+#define SPAWN_IN_PARALLEL 256 /* threads from which one creator per CPU pays */
+#define MAX_SPAWNERS      8
 
 enum { PARAM_WORKERS, PARAM_STACK_KB, PARAM_MAX };
 
@@ -43,12 +47,50 @@ static void *run_claimed(void *unused)
 	return NULL;
 }
 
+/* A share of the threads to create: thread creation is mostly clone() and
+ * the first touch of each stack, work the kernel does on the creating
+ * thread's CPU, so with thousands of threads one creator per CPU starts
+ * them sooner than one creator alone. */
+struct spawner {
+	pthread_t *ids;
+	char      *stacks;
+	size_t     stack, lo, hi, started;
+	bool       pool;
+	int        err;
+};
+
+static void *spawn_range(void *arg)
+{
+	struct spawner *sp = arg;
+	pthread_attr_t attr;
+
+	pthread_attr_init(&attr);
+	for (sp->started = sp->lo; sp->started < sp->hi; sp->started++) {
+		size_t i = sp->started;
+
+		pthread_attr_setstack(&attr, sp->stacks + i * sp->stack, sp->stack);
+		sp->err = pthread_create(&sp->ids[i], &attr, sp->pool ? run_claimed : run_one,
+					 sp->pool ? NULL : cl_trial_task(trial, i));
+		if (sp->err) {
+			cl_trial_barrier_cancel(trial);
+			break;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	return NULL;
+}
+
 static int threads_run(struct cl_trial *t, const int64_t *params)
 {
 	size_t ntasks = cl_trial_ntasks(t);
 	size_t pool = (size_t)params[PARAM_WORKERS];
 	size_t nthreads = pool && pool < ntasks ? pool : ntasks;
 	size_t stack = (size_t)params[PARAM_STACK_KB] * 1024;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct spawner sp[MAX_SPAWNERS];
+	pthread_t spawners[MAX_SPAWNERS];
+	size_t nspawners = 1, failed = 0;
+	int err = 0;
 
 #if defined(__SANITIZE_THREAD__)
 	/* ThreadSanitizer's runtime needs about 1 MiB of each thread's stack */
@@ -56,10 +98,7 @@ static int threads_run(struct cl_trial *t, const int64_t *params)
 		stack = SANITIZER_STACK;
 #endif
 	pthread_t *ids = calloc(nthreads, sizeof *ids);
-	pthread_attr_t attr;
 	char *stacks;
-	size_t started = 0;
-	int err = 0;
 
 	trial = t;
 	if (nthreads > (size_t)params[PARAM_MAX]) {
@@ -81,26 +120,47 @@ static int threads_run(struct cl_trial *t, const int64_t *params)
 				     nthreads, stack / 1024);
 	}
 	cl_trial_barrier_arm(t, (unsigned)nthreads);
-	pthread_attr_init(&attr);
-	for (; started < nthreads; started++) {
-		pthread_attr_setstack(&attr, stacks + started * stack, stack);
-		err = pthread_create(&ids[started], &attr, pool ? run_claimed : run_one,
-				     pool ? NULL : cl_trial_task(t, started));
-		if (err)
-			break;
+	if (nthreads >= SPAWN_IN_PARALLEL && cpus > 1)
+		nspawners = (size_t)cpus < MAX_SPAWNERS ? (size_t)cpus : MAX_SPAWNERS;
+	for (size_t k = 0; k < nspawners; k++)
+		sp[k] = (struct spawner){ .ids = ids, .stacks = stacks, .stack = stack, .pool = pool,
+					  .lo = nthreads * k / nspawners,
+					  .hi = nthreads * (k + 1) / nspawners };
+	if (nspawners == 1) {
+		spawn_range(&sp[0]);
+	} else {
+		size_t created = nspawners;
+
+		for (size_t k = 0; k < nspawners; k++) {
+			int e = pthread_create(&spawners[k], NULL, spawn_range, &sp[k]);
+
+			if (e) { /* reported as failing at its share's first thread */
+				cl_trial_barrier_cancel(t);
+				sp[k].err = e;
+				for (size_t j = k; j < nspawners; j++)
+					sp[j].started = sp[j].lo;
+				created = k;
+				break;
+			}
+		}
+		for (size_t k = 0; k < created; k++)
+			pthread_join(spawners[k], NULL);
 	}
-	pthread_attr_destroy(&attr);
-	if (err)
-		cl_trial_barrier_cancel(t);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(ids[i], NULL);
+	for (size_t k = 0; k < nspawners; k++) {
+		for (size_t i = sp[k].lo; i < sp[k].started; i++)
+			pthread_join(ids[i], NULL);
+		if (sp[k].err && !err) {
+			err = sp[k].err;
+			failed = sp[k].started;
+		}
+	}
 	munmap(stacks, nthreads * stack);
 	free(ids);
 	if (err)
 		return cl_trial_fail(t, err,
 				     "threads: pthread_create failed for thread %zu of %zu "
 				     "(limits: RLIMIT_NPROC, /proc/sys/kernel/threads-max, memory)",
-				     started + 1, nthreads);
+				     failed + 1, nthreads);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 
 enum { PARAM_ADAPTIVE };
 
@@ -45,12 +46,28 @@ static void mutex_unlock(void *shared, void *local)
 	pthread_mutex_unlock(shared);
 }
 
+/* The plain increment step (no work inside or outside), as a hand-written
+ * loop would do it: n times lock, one read-modify-write, unlock, with no
+ * call through the runtime between them. */
+static void mutex_add(void *shared, void *local, uint64_t *counter, uint64_t n)
+{
+	volatile uint64_t *c = counter;
+
+	(void)local;
+	for (uint64_t i = 0; i < n; i++) {
+		pthread_mutex_lock(shared);
+		*c = *c + 1;
+		pthread_mutex_unlock(shared);
+	}
+}
+
 static const struct cl_sync_ops mutex_ops = {
 	.shared_size = sizeof(pthread_mutex_t),
 	.init = mutex_init,
 	.destroy = mutex_destroy,
 	.lock = mutex_lock,
 	.unlock = mutex_unlock,
+	.add = mutex_add,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,

@@ -3,6 +3,7 @@
 #include <conclab/plugin.h>
 
 #include <pthread.h>
+#include <stdint.h>
 
 static int spin_init(void *shared, const struct cl_sync_setup *setup)
 {
@@ -26,12 +27,28 @@ static void spin_unlock(void *shared, void *local)
 	pthread_spin_unlock(shared);
 }
 
+/* The plain increment step (no work inside or outside), as a hand-written
+ * loop would do it: n times lock, one read-modify-write, unlock, with no
+ * call through the runtime between them. */
+static void spin_add(void *shared, void *local, uint64_t *counter, uint64_t n)
+{
+	volatile uint64_t *c = counter;
+
+	(void)local;
+	for (uint64_t i = 0; i < n; i++) {
+		pthread_spin_lock(shared);
+		*c = *c + 1;
+		pthread_spin_unlock(shared);
+	}
+}
+
 static const struct cl_sync_ops spin_ops = {
 	.shared_size = sizeof(pthread_spinlock_t),
 	.init = spin_init,
 	.destroy = spin_destroy,
 	.lock = spin_lock,
 	.unlock = spin_unlock,
+	.add = spin_add,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,
