@@ -350,6 +350,11 @@ int cl_render_sweep_svg(FILE *out, const json_t *results)
 		const char *color = palette[f % NCOLORS];
 		int first = 1;
 
+		char *dots = NULL;
+		size_t dots_len = 0;
+		FILE *d = open_memstream(&dots, &dots_len);
+
+		/* the family's line, and a dot per point with its figure on hover */
 		fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color);
 		json_array_foreach(cells, i, c) {
 			const json_t *v = json_object_get(json_object_get(c, "sweep"), key);
@@ -359,21 +364,14 @@ int cl_render_sweep_svg(FILE *out, const json_t *results)
 			if (!json_is_integer(v) || md <= 0 || strcmp(fam, families[f]))
 				continue;
 			fprintf(out, "%s%.1f,%.1f", first ? "" : " ", XPX((double)json_integer_value(v)), YPX(md));
-			first = 0;
-		}
-		fprintf(out, "\"/>\n");
-		/* a dot per measured point, its exact figure on hover */
-		json_array_foreach(cells, i, c) {
-			const json_t *v = json_object_get(json_object_get(c, "sweep"), key);
-			double md = summary_wall(c, "median");
-
-			family_of(c, key, fam, sizeof fam);
-			if (!json_is_integer(v) || md <= 0 || strcmp(fam, families[f]))
-				continue;
-			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s=%lld: "
+			fprintf(d, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s=%lld: "
 				"%.4g %s</title></circle>\n", XPX((double)json_integer_value(v)), YPX(md),
 				color, key, (long long)json_integer_value(v), md / div, unit);
+			first = 0;
 		}
+		fclose(d);
+		fprintf(out, "\"/>\n%s", dots);
+		free(dots);
 		fprintf(out, "<rect x=\"%d\" y=\"%zu\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
 			"x=\"%d\" y=\"%zu\">", width - right + 12, (size_t)top + 16 * f + 5, color,
 			width - right + 28, (size_t)top + 16 * f + 10);
