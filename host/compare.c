@@ -1,6 +1,7 @@
 /* `conclab compare OLD.json NEW.json`: like Google Benchmark's compare.py, old
  * and new medians, their ratio, and whether the difference is significant. */
 #include "compare.h"
+#include "xalloc.h"
 
 #include "report.h"
 #include "stats.h"
@@ -43,7 +44,7 @@ size_t cl_results_walls(const json_t *cell, double **walls)
 	const json_t *trials = json_object_get(cell, "trials"), *t;
 	size_t i, n = 0;
 
-	*walls = malloc((json_array_size(trials) + 1) * sizeof **walls);
+	*walls = cl_xmalloc((json_array_size(trials) + 1) * sizeof **walls);
 	json_array_foreach(trials, i, t) {
 		const char *status = json_string_value(json_object_get(t, "status"));
 

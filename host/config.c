@@ -2,6 +2,7 @@
  * mistake is one message naming file, line and setting, before anything runs. */
 #define _GNU_SOURCE
 #include "config.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -135,8 +136,8 @@ static int read_number(struct ctx *c, const config_setting_t *s, const struct nu
 		return fail(c, s, n->what, "more than %d swept settings", CL_MAX_KNOBS);
 
 	struct cl_knob *k = &x->knobs[x->nknobs];
-	int64_t *values = calloc((size_t)len, sizeof *values);
-	char **labels = calloc((size_t)len, sizeof *labels);
+	int64_t *values = cl_xcalloc((size_t)len, sizeof *values);
+	char **labels = cl_xcalloc((size_t)len, sizeof *labels);
 
 	for (int i = 0; i < len; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
@@ -499,17 +500,17 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 	if ((s = config_setting_get_member(root, "name"))) {
 		if (!(str = config_setting_get_string(s)) || !*str)
 			return fail(c, s, "name", "must be a non-empty string");
-		x->name = strdup(str);
+		x->name = cl_xstrdup(str);
 	}
 	if ((s = config_setting_get_member(root, "description"))) {
 		if (!(str = config_setting_get_string(s)))
 			return fail(c, s, "description", "must be a string");
-		x->description = strdup(str);
+		x->description = cl_xstrdup(str);
 	}
 	if ((s = config_setting_get_member(root, "baseline"))) {
 		if (!(str = config_setting_get_string(s)) || !*str)
 			return fail(c, s, "baseline", "must name a cell, e.g. baseline = \"serial\";");
-		x->baseline = strdup(str);
+		x->baseline = cl_xstrdup(str);
 		x->baseline_line = config_setting_source_line(s);
 	}
 	if ((s = config_setting_get_member(root, "repeat")) && one_value(c, s, &repeat, &x->repeat))
@@ -617,7 +618,7 @@ static char *slurp(const char *path, char *err, size_t errlen)
 		fclose(f);
 		return NULL;
 	}
-	text = malloc((size_t)st.st_size + 1);
+	text = cl_xmalloc((size_t)st.st_size + 1);
 	n = fread(text, 1, (size_t)st.st_size, f);
 	text[n] = 0;
 	fclose(f);
@@ -648,7 +649,7 @@ int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *tex
 	int rc = -1;
 
 	memset(x, 0, sizeof *x);
-	x->path = strdup(path);
+	x->path = cl_xstrdup(path);
 	x->text = text;
 	config_init(&cfg);
 	if (check_literals(&c, x->text))

@@ -2,6 +2,7 @@
  * one write() and flushed with fdatasync() before the next trial starts. */
 #define _GNU_SOURCE
 #include "journal.h"
+#include "xalloc.h"
 
 #include "report.h"
 
@@ -43,7 +44,7 @@ int cl_journal_create(struct cl_journal *j, const char *path, const json_t *head
 		      size_t errlen)
 {
 	j->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-	j->path = strdup(path);
+	j->path = cl_xstrdup(path);
 	if (j->fd < 0) {
 		if (errno == EEXIST)
 			snprintf(err, errlen, "%s exists: it holds a run that did not finish; continue it "
@@ -64,7 +65,7 @@ int cl_journal_create(struct cl_journal *j, const char *path, const json_t *head
 int cl_journal_reopen(struct cl_journal *j, const char *path, char *err, size_t errlen)
 {
 	j->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	j->path = strdup(path);
+	j->path = cl_xstrdup(path);
 	if (j->fd < 0) {
 		snprintf(err, errlen, "%s: cannot open the journal: %s", path, strerror(errno));
 		free(j->path);

@@ -2,6 +2,7 @@
  * descriptor validation, and the registry of what loaded and what did not. */
 #define _GNU_SOURCE
 #include "loader.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -57,8 +58,8 @@ static void add_dir(struct cl_registry *reg, const char *dir)
 	for (size_t i = 0; i < reg->ndirs; i++)
 		if (!strcmp(reg->dirs[i], dir))
 			return;
-	reg->dirs = realloc(reg->dirs, (reg->ndirs + 1) * sizeof *reg->dirs);
-	reg->dirs[reg->ndirs++] = strdup(dir);
+	reg->dirs = cl_xrealloc(reg->dirs, (reg->ndirs + 1) * sizeof *reg->dirs);
+	reg->dirs[reg->ndirs++] = cl_xstrdup(dir);
 }
 
 void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra)
@@ -69,7 +70,7 @@ void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra
 	for (size_t i = 0; i < nextra; i++)
 		add_dir(reg, extra[i]);
 	if (env) {
-		char *copy = strdup(env), *save = NULL;
+		char *copy = cl_xstrdup(env), *save = NULL;
 
 		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
 			add_dir(reg, d);
@@ -81,9 +82,9 @@ void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra
 
 static void add_problem(struct cl_registry *reg, const char *path, const char *reason)
 {
-	reg->problems = realloc(reg->problems, (reg->nproblems + 1) * sizeof *reg->problems);
-	reg->problems[reg->nproblems].path = strdup(path);
-	reg->problems[reg->nproblems].reason = strdup(reason);
+	reg->problems = cl_xrealloc(reg->problems, (reg->nproblems + 1) * sizeof *reg->problems);
+	reg->problems[reg->nproblems].path = cl_xstrdup(path);
+	reg->problems[reg->nproblems].reason = cl_xstrdup(reason);
 	reg->nproblems++;
 }
 
@@ -221,7 +222,7 @@ static int open_plugin(const char *path, struct cl_loaded_plugin *out, char *err
 	out->handle = handle;
 	out->path = realpath(path, NULL);
 	if (!out->path)
-		out->path = strdup(path);
+		out->path = cl_xstrdup(path);
 	out->nparams = 0;
 	while (desc->params && desc->params[out->nparams].name)
 		out->nparams++;
@@ -342,8 +343,8 @@ static const struct cl_loaded_plugin *add_file(struct cl_registry *reg, const ch
 		free(p.path);
 		return NULL;
 	}
-	reg->plugins = realloc(reg->plugins, (reg->nplugins + 1) * sizeof *reg->plugins);
-	reg->plugins[reg->nplugins] = malloc(sizeof p);
+	reg->plugins = cl_xrealloc(reg->plugins, (reg->nplugins + 1) * sizeof *reg->plugins);
+	reg->plugins[reg->nplugins] = cl_xmalloc(sizeof p);
 	*reg->plugins[reg->nplugins] = p;
 	return reg->plugins[reg->nplugins++];
 }
@@ -366,8 +367,8 @@ static void scan_dir(struct cl_registry *reg, const char *dir)
 		size_t len = strlen(e->d_name);
 
 		if (len > 3 && !strcmp(e->d_name + len - 3, ".so")) {
-			names = realloc(names, (n + 1) * sizeof *names);
-			names[n++] = strdup(e->d_name);
+			names = cl_xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = cl_xstrdup(e->d_name);
 		}
 	}
 	closedir(d);

@@ -3,6 +3,7 @@
  * config or plugin-load error. */
 #define _GNU_SOURCE
 #include "compare.h"
+#include "xalloc.h"
 #include "render.h"
 #include "report.h"
 #include "run.h"
@@ -125,7 +126,7 @@ struct cli {
 
 static void add_plugin_dir(struct cli *cli, const char *dir)
 {
-	cli->plugin_dirs = realloc(cli->plugin_dirs, (cli->nplugin_dirs + 1) * sizeof(char *));
+	cli->plugin_dirs = cl_xrealloc(cli->plugin_dirs, (cli->nplugin_dirs + 1) * sizeof(char *));
 	cli->plugin_dirs[cli->nplugin_dirs++] = (char *)dir;
 }
 

@@ -1,6 +1,7 @@
 /* The experiment matrix: strategies x syncs x every sweep that applies to
  * them, each combination one cell with its own concrete workload. */
 #include "config.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,7 +115,7 @@ overflow:
 size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, char *err, size_t errlen)
 {
 	size_t n = 0, cap = 16;
-	struct cl_cell *cells = malloc(cap * sizeof *cells);
+	struct cl_cell *cells = cl_xmalloc(cap * sizeof *cells);
 
 	for (size_t wl = 0; wl < x->nworkloads; wl++)
 	for (size_t s = 0; s < x->nstrategies; s++) {
@@ -144,7 +145,7 @@ size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, cha
 					return 0;
 				}
 				if (n == cap)
-					cells = realloc(cells, (cap *= 2) * sizeof *cells);
+					cells = cl_xrealloc(cells, (cap *= 2) * sizeof *cells);
 				c = &cells[n++];
 				*c = proto;
 				len = snprintf(c->label, sizeof c->label, "%s%s%s+%s", def->name,

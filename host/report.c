@@ -1,5 +1,6 @@
 /* Per-cell summaries and the aligned table a person reads after a run. */
 #include "report.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,8 +41,8 @@ void cl_report_summarize(struct cl_report *rep)
 
 	for (size_t c = 0; c < rep->ncells; c++) {
 		struct cl_cell_result *cr = &rep->cells[c];
-		double *walls = calloc(cr->ntrials + 1, sizeof *walls);
-		int64_t *lost = calloc(cr->ntrials + 1, sizeof *lost);
+		double *walls = cl_xcalloc(cr->ntrials + 1, sizeof *walls);
+		int64_t *lost = cl_xcalloc(cr->ntrials + 1, sizeof *lost);
 
 		cr->measured = cr->ok = 0;
 		for (size_t i = 0; i < cr->ntrials; i++) {
@@ -121,7 +122,7 @@ static struct typical typical_of(const struct cl_cell_result *cr)
 	int64_t *v[6];
 
 	for (int k = 0; k < 6; k++)
-		v[k] = calloc(cr->ntrials + 1, sizeof *v[k]);
+		v[k] = cl_xcalloc(cr->ntrials + 1, sizeof *v[k]);
 	for (size_t i = 0; i < cr->ntrials; i++) {
 		const struct cl_trial_result *t = &cr->trials[i];
 
@@ -189,7 +190,7 @@ void cl_report_table(FILE *out, const struct cl_report *rep)
 {
 	const struct cl_experiment *x = rep->x;
 	int w = 4;
-	size_t *order = malloc((rep->ncells + 1) * sizeof *order);
+	size_t *order = cl_xmalloc((rep->ncells + 1) * sizeof *order);
 	double min_level = 1;
 	char a[32], b[32], c[32], d[32], e[32], f[32], cnt[96], notes[64];
 
@@ -326,8 +327,8 @@ int cl_report_vs(FILE *out, const struct cl_report *rep, const char *vs)
 
 			if (i == r || !cr->ok || !ref->ok)
 				continue;
-			a = malloc(cr->ntrials * sizeof *a);
-			b = malloc(ref->ntrials * sizeof *b);
+			a = cl_xmalloc(cr->ntrials * sizeof *a);
+			b = cl_xmalloc(ref->ntrials * sizeof *b);
 			for (size_t k = 0; k < cr->ntrials; k++)
 				if (!cr->trials[k].warmup && cr->trials[k].status == CL_STATUS_OK)
 					a[na++] = (double)cr->trials[k].wall_ns;

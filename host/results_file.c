@@ -3,6 +3,7 @@
  * renamed into place. */
 #define _GNU_SOURCE
 #include "report.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -101,7 +102,7 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	t->status = (enum cl_status)s;
 	t->signal = (int)int_at(j, "signal");
 	snprintf(t->message, sizeof t->message, "%s", message ? message : "");
-	t->output = output ? strdup(output) : NULL;
+	t->output = output ? cl_xstrdup(output) : NULL;
 	t->warmup = json_is_true(json_object_get(j, "warmup"));
 	t->wall_ns = int_at(j, "wall_ns");
 	t->user_ns = int_at(j, "user_ns");

@@ -3,6 +3,7 @@
  * print the partial table and say how to resume. */
 #define _GNU_SOURCE
 #include "run.h"
+#include "xalloc.h"
 
 #include "journal.h"
 #include "report.h"
@@ -94,7 +95,7 @@ static char *absolute(const char *path)
 	if (!path)
 		return NULL;
 	if (path[0] == '/' || !getcwd(cwd, sizeof cwd) || asprintf(&abs, "%s/%s", cwd, path) < 0)
-		return strdup(path);
+		return cl_xstrdup(path);
 	return abs;
 }
 
@@ -177,7 +178,7 @@ static int request_from_header(const json_t *h, const struct cl_run_request *ask
 	    req->timeout_ms < 1 || !json_is_array(json_object_get(h, "cells")))
 		return snprintf(err, errlen, "%s:1: the journal header lacks the config, its path, "
 				"repeat, timeout or cells", asked->resume), -1;
-	*dirs = calloc(json_array_size(pp) + 1, sizeof **dirs);
+	*dirs = cl_xcalloc(json_array_size(pp) + 1, sizeof **dirs);
 	json_array_foreach(pp, i, d)
 		(*dirs)[i] = (char *)json_string_value(d);
 	req->plugin_dirs = *dirs;
@@ -225,7 +226,7 @@ static char *journal_path_for(const struct cl_run_request *req)
 	char *path = NULL;
 
 	if (req->journal)
-		return strdup(req->journal);
+		return cl_xstrdup(req->journal);
 	if (base && asprintf(&path, "%s.journal", base) < 0)
 		path = NULL;
 	return path;
@@ -262,7 +263,7 @@ int cl_run(const struct cl_run_request *asked)
 			fprintf(stderr, "conclab: %s\n", err);
 			goto out;
 		}
-		text = strdup(json_string_value(json_object_get(header, "config")));
+		text = cl_xstrdup(json_string_value(json_object_get(header, "config")));
 	}
 	if (cl_run_load(req.config, text, req.plugin_dirs, req.nplugin_dirs, req.repeat,
 			req.timeout_ms, &reg, &x, &cells, &n))
@@ -271,14 +272,14 @@ int cl_run(const struct cl_run_request *asked)
 	cl_registry_prune(&reg, used_by, &x);
 	rep.x = &x;
 	rep.ncells = n;
-	rep.cells = calloc(n, sizeof *rep.cells);
+	rep.cells = cl_xcalloc(n, sizeof *rep.cells);
 	rep.cv_threshold = req.cv_threshold;
 	rep.sort_by_wall = req.sort;
-	done = calloc(n, sizeof *done);
+	done = cl_xcalloc(n, sizeof *done);
 	for (size_t c = 0; c < n; c++) {
 		rep.cells[c].cell = &cells[c];
 		rep.cells[c].ntrials = (size_t)(x.warmup + x.repeat);
-		rep.cells[c].trials = calloc(rep.cells[c].ntrials, sizeof *rep.cells[c].trials);
+		rep.cells[c].trials = cl_xcalloc(rep.cells[c].ntrials, sizeof *rep.cells[c].trials);
 		total += rep.cells[c].ntrials;
 	}
 	if (asked->resume) {

@@ -2,6 +2,7 @@
  * distribution-free order-statistic interval (the ranks come from the
  * binomial(n, 1/2) distribution), so it needs no assumption of normality. */
 #include "stats.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ void cl_stats_of(const double *x, size_t n, struct cl_stats *s)
 	s->n = n;
 	if (!n)
 		return;
-	v = malloc(n * sizeof *v);
+	v = cl_xmalloc(n * sizeof *v);
 	memcpy(v, x, n * sizeof *v);
 	qsort(v, n, sizeof *v, cmp_double);
 	for (size_t i = 0; i < n; i++)
@@ -91,7 +92,7 @@ bool cl_stats_outlier(const struct cl_stats *s, double v)
 static double exact_p(size_t m, size_t n, double u)
 {
 	size_t umax = m * n;
-	double *f = calloc((m + 1) * (n + 1) * (umax + 1), sizeof *f), total = 0, le = 0, ge = 0;
+	double *f = cl_xcalloc((m + 1) * (n + 1) * (umax + 1), sizeof *f), total = 0, le = 0, ge = 0;
 #define F(i, k, v) f[((i) * (n + 1) + (k)) * (umax + 1) + (v)]
 
 	for (size_t i = 0; i <= m; i++)
@@ -126,7 +127,7 @@ double cl_mann_whitney(const double *a, size_t na, const double *b, size_t nb, d
 		*u_out = 0;
 	if (!na || !nb)
 		return 1.0;
-	all = malloc(n * sizeof *all);
+	all = cl_xmalloc(n * sizeof *all);
 	for (size_t i = 0; i < na; i++)
 		all[i] = (struct item){ a[i], 1 };
 	for (size_t i = 0; i < nb; i++)

@@ -2,6 +2,7 @@
  * group, wait with a timeout, then judge the shared records the child left. */
 #define _GNU_SOURCE
 #include "trial.h"
+#include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -233,7 +234,7 @@ static char *read_output(int fd)
 
 	if (size <= 0)
 		return NULL;
-	buf = malloc((size_t)(size - from) + 1);
+	buf = cl_xmalloc((size_t)(size - from) + 1);
 	n = pread(fd, buf, (size_t)(size - from), from);
 	buf[n > 0 ? n : 0] = 0;
 	make_printable(buf, n > 0 ? (size_t)n : 0);
@@ -259,12 +260,12 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 		  struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &cell->workload;
-	int64_t *lat = malloc(t->ntasks * sizeof *lat);
+	int64_t *lat = cl_xmalloc(t->ntasks * sizeof *lat);
 	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
 	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
 
 	if (opts->keep_tasks)
-		r->records = calloc(t->ntasks, sizeof *r->records);
+		r->records = cl_xcalloc(t->ntasks, sizeof *r->records);
 	for (size_t i = 0; i < t->ntasks; i++) {
 		const struct cl_task *k = &t->tasks[i];
 
