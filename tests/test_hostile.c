@@ -178,6 +178,38 @@ static void test_one_experiment_of_everything(void)
 	free(cfg);
 }
 
+/* The machine runs out of threads half way through starting 1,000 (one
+ * creator per CPU): the trial fails naming the limits, nothing hangs, the
+ * threads already started are joined, and the next cell still runs. */
+static void test_out_of_threads_midway(void)
+{
+	char *dir = cl_test_temp_dir(), *out, *cfg;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' -shared -fPIC -o '%s/shim.so' "
+					 "'%s/tests/shims/fail_pthread_create.c' -ldl", CL_TEST_CC, dir,
+					 CL_TEST_SOURCE_DIR), 0);
+	free(out);
+	cfg = cl_test_write_file(".cfg",
+		"repeat = 1; timeout = 30;\n"
+		"workload = { tasks = 1000; steps = ( { op = \"sleep\"; ms = 50; } ); };\n"
+		"strategies = ( \"threads\", \"serial\" ); syncs = ( \"none\" );\n");
+	for (int after = 0; after <= 600; after += 300) {
+		/* the sanitizers' runtimes want to come first; this shim does not care */
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "FAIL_AFTER=%d LD_PRELOAD='%s/shim.so' "
+					   "ASAN_OPTIONS=verify_asan_link_order=0 '%s' run '%s' --quiet",
+					   after, dir, BIN, cfg), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "threads+none, trial 1: error: threads: pthread_create "
+						   "failed for thread "));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "(limits: RLIMIT_NPROC, /proc/sys/kernel/threads-max, "
+						   "memory): Resource temporarily unavailable"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "serial+none "));
+		free(out);
+	}
+	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
+	free(dir);
+	free(cfg);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -187,6 +219,7 @@ int main(void)
 		{ "children, setsid children and daemons do not survive", test_no_child_survives },
 		{ "binary garbage on stdout/stderr stays in the record", test_garbage_output },
 		{ "one experiment of every misbehaviour: each reported", test_one_experiment_of_everything },
+		{ "out of threads half way: a clear error, nothing hangs", test_out_of_threads_midway },
 		CU_TEST_INFO_NULL,
 	};
 
