@@ -11,6 +11,10 @@
  *
  * ABI history
  *   1  first version: descriptor, int/bool parameters, strategy and sync ops.
+ *      Clarified before the first release (0.1.0), without a bump: a sync
+ *      with lock/unlock may also set `add`, which the runtime then uses for
+ *      the plain increment step only (the earlier wording would have run the
+ *      `inside` work of such a plugin outside its lock).
  */
 #ifndef CONCLAB_PLUGIN_H
 #define CONCLAB_PLUGIN_H
