@@ -69,6 +69,9 @@ void cl_render_markdown(FILE *out, const json_t *results)
 	char a[32], b[32], m[32], cnt[96];
 
 	fprintf(out, "## %s\n\n%s\n\n", str(x, "name"), str(x, "description"));
+	if (json_is_string(json_object_get(x, "interrupted")))
+		fprintf(out, "**Partial results:** the run was stopped by %s; only its finished trials "
+			"are here.\n\n", str(x, "interrupted"));
 	fprintf(out, "%g trials per cell after %g warmup, on %g cores (%s), conclab %s.\n\n",
 		num(x, "repeat"), num(x, "warmup"), num(env, "cores"), str(env, "cpu_model"),
 		str(env, "conclab_version"));
@@ -234,6 +237,11 @@ void cl_render_html(FILE *out, const json_t *results, int seed_table)
 	fprintf(out, "</h1>\n<p>");
 	html_text(out, str(x, "description"));
 	fprintf(out, "</p>\n");
+	if (json_is_string(json_object_get(x, "interrupted"))) {
+		fprintf(out, "<p class=\"warn\">Partial results: the run was stopped by ");
+		html_text(out, str(x, "interrupted"));
+		fprintf(out, "; only its finished trials are here.</p>\n");
+	}
 	if (*str(env, "warnings")) {
 		fprintf(out, "<p class=\"warn\">warning: ");
 		html_text(out, str(env, "warnings"));
