@@ -18,21 +18,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
 #define HOST_ELF_MACHINE EM_X86_64
-#define HOST_ARCH_NAME   "x86_64"
 #elif defined(__aarch64__)
 #define HOST_ELF_MACHINE EM_AARCH64
-#define HOST_ARCH_NAME   "aarch64"
 #elif defined(__i386__)
 #define HOST_ELF_MACHINE EM_386
-#define HOST_ARCH_NAME   "i386"
 #elif defined(__riscv)
 #define HOST_ELF_MACHINE EM_RISCV
-#define HOST_ARCH_NAME   "riscv"
 #else
 #error "add this architecture's ELF machine"
 #endif
@@ -157,6 +152,19 @@ int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err,
 	return 0;
 }
 
+static const char *machine_name(unsigned machine)
+{
+	static const struct { unsigned machine; const char *name; } names[] = {
+		{ EM_X86_64, "x86_64" }, { EM_AARCH64, "aarch64" }, { EM_386, "i386" },
+		{ EM_RISCV, "riscv" },   { EM_ARM, "arm" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (names[i].machine == machine)
+			return names[i].name;
+	return "unknown";
+}
+
 /* Is `path` an ELF shared object this host can load at all? Said here, in
  * words, rather than left to dlopen's terse "invalid ELF header". */
 static int check_elf(const char *path, char *err, size_t errlen)
@@ -179,11 +187,8 @@ static int check_elf(const char *path, char *err, size_t errlen)
 				(unsigned)h.e_type), -1;
 	if (h.e_machine != HOST_ELF_MACHINE)
 		return snprintf(err, errlen, "built for another architecture (ELF machine %u, %s); "
-				"this host is %s (%u)", (unsigned)h.e_machine,
-				h.e_machine == EM_AARCH64 ? "aarch64" : h.e_machine == EM_X86_64 ? "x86_64" :
-				h.e_machine == EM_386 ? "i386" : h.e_machine == EM_RISCV ? "riscv" :
-				h.e_machine == EM_ARM ? "arm" : "unknown", HOST_ARCH_NAME,
-				(unsigned)HOST_ELF_MACHINE), -1;
+				"this host is %s (%u)", (unsigned)h.e_machine, machine_name(h.e_machine),
+				machine_name(HOST_ELF_MACHINE), (unsigned)HOST_ELF_MACHINE), -1;
 	return 0;
 }
 
@@ -267,14 +272,11 @@ static int probe_in_child(const char *path, char *err, size_t errlen)
 	close(pipefd[1]);
 
 	struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-	struct timespec t0, now;
+	int64_t deadline = cl_now_ns() + (int64_t)PROBE_TIMEOUT_MS * 1000000;
 	size_t have = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = PROBE_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
-						(now.tv_nsec - t0.tv_nsec) / 1000000);
+		int64_t left = (deadline - cl_now_ns()) / 1000000;
 		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
 
 		if (n < 0 && errno == EINTR)

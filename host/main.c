@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EXIT_TRIAL CL_EXIT_TRIAL
-#define EXIT_USAGE CL_EXIT_USAGE
 
 static const char usage_main[] =
 	"usage: conclab [--plugin-path DIR]... VERB [ARGS]\n"
@@ -94,9 +92,10 @@ static const char usage_compare[] =
 	"print old and new median wall time, their ratio, and the Mann-Whitney U test's\n"
 	"p-value on the trials. A difference is significant when p < A (default 0.05) and\n"
 	"the change is at least PCT percent (default 10: two runs of one config on one\n"
-	"machine differ by a few percent, more than their trials within a run). Cells found in only one file are\n"
-	"listed. Exit code 0, or 1 with --fail-on-regression when a cell got significantly\n"
-	"slower; 2 when a file cannot be read or has another schema.\n";
+	"machine differ by a few percent, more than their trials within a run). Cells\n"
+	"found in only one file are listed. Exit code 0, or 1 with --fail-on-regression\n"
+	"when a cell got significantly slower; 2 when a file cannot be read or has\n"
+	"another schema.\n";
 
 static const char usage_report[] =
 	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
@@ -264,7 +263,7 @@ static int cmd_info(struct cli *cli, const char *name)
 	if (!p) {
 		fprintf(stderr, "conclab: info: %s\n", err);
 		cl_registry_free(&reg);
-		return EXIT_USAGE;
+		return CL_EXIT_USAGE;
 	}
 	const struct cl_plugin *d = p->desc;
 
@@ -348,14 +347,14 @@ static int cmd_compare(struct cli *cli, const char *old_path, const char *new_pa
 	json_t *old = cl_results_load(old_path, err, sizeof err), *new = NULL;
 	struct cl_compare_opts opts = { .alpha = cli->alpha, .threshold = cli->threshold };
 	struct cl_compare_counts counts;
-	int rc = EXIT_USAGE;
+	int rc = CL_EXIT_USAGE;
 
 	if (!old || !(new = cl_results_load(new_path, err, sizeof err))) {
 		fprintf(stderr, "conclab: compare: %s\n", err);
 		goto out;
 	}
 	cl_compare(stdout, old_path, old, new_path, new, &opts, &counts);
-	rc = cli->fail_on_regression && counts.slower ? EXIT_TRIAL : 0;
+	rc = cli->fail_on_regression && counts.slower ? CL_EXIT_TRIAL : 0;
 out:
 	json_decref(old);
 	json_decref(new);
@@ -401,26 +400,26 @@ static int cmd_report(struct cli *cli, const char *path)
 
 	if (!results) {
 		fprintf(stderr, "conclab: report: %s\n", err);
-		return EXIT_USAGE;
+		return CL_EXIT_USAGE;
 	}
 	if (cli->seed_table && cl_render_seed_table(stdout, results, 0, err, sizeof err)) {
 		fprintf(stderr, "conclab: report: %s: %s\n", path, err);
-		rc = EXIT_USAGE;
+		rc = CL_EXIT_USAGE;
 	}
 	if (cli->markdown || (!cli->svg && !cli->sweep_svg && !cli->html && !cli->seed_table))
 		cl_render_markdown(stdout, results);
 	if (cli->svg && write_rendering(cli->svg, bars, results, 0))
-		rc = EXIT_USAGE;
+		rc = CL_EXIT_USAGE;
 	if (cli->sweep_svg) {
 		if (!cl_render_has_sweep(results)) {
 			fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
-			rc = EXIT_USAGE;
+			rc = CL_EXIT_USAGE;
 		} else if (write_rendering(cli->sweep_svg, sweep, results, 0)) {
-			rc = EXIT_USAGE;
+			rc = CL_EXIT_USAGE;
 		}
 	}
 	if (cli->html && write_rendering(cli->html, cl_render_html, results, cli->seed_table))
-		rc = EXIT_USAGE;
+		rc = CL_EXIT_USAGE;
 	json_decref(results);
 	return rc;
 }
@@ -445,12 +444,12 @@ int main(int argc, char **argv)
 			return 0;
 		} else {
 			fprintf(stderr, "conclab: unknown option '%s'\n\n%s", argv[i], usage_main);
-			return EXIT_USAGE;
+			return CL_EXIT_USAGE;
 		}
 	}
 	if (i >= argc) {
 		fputs(usage_main, stderr);
-		return EXIT_USAGE;
+		return CL_EXIT_USAGE;
 	}
 	verb = argv[i];
 	argc -= i;
@@ -471,13 +470,13 @@ int main(int argc, char **argv)
 		v++;
 	if (v == sizeof verbs / sizeof *verbs) {
 		fprintf(stderr, "conclab: unknown verb '%s'\n\n%s", verb, usage_main);
-		return EXIT_USAGE;
+		return CL_EXIT_USAGE;
 	}
 	first = parse_opts(&cli, argc, argv, verbs[v].usage);
 	if (first == -2)
 		return 0;
 	if (first < 0)
-		return EXIT_USAGE;
+		return CL_EXIT_USAGE;
 	if (!strcmp(verb, "help")) {
 		const char *which = first < argc ? argv[first] : NULL;
 
@@ -493,18 +492,17 @@ int main(int argc, char **argv)
 		printf("conclab %s (plugin ABI %u)\n", CL_VERSION, CL_ABI_VERSION);
 		return 0;
 	}
-	if (!strcmp(verb, "run") && cli.resume && argc == first) {
-		rc = cmd_run(&cli, NULL);
-		free(cli.plugin_dirs);
-		return rc;
-	}
-	if (argc - first != verbs[v].operands) {
-		fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n%s", verb,
-			verbs[v].operands, verbs[v].operands == 1 ? "" : "s", argc - first, verbs[v].usage);
-		return EXIT_USAGE;
+	/* `run --resume JOURNAL` takes its config from the journal; a FILE given
+	 * as well is refused by cmd_run, which says why */
+	int operands = verbs[v].operands, resume = !strcmp(verb, "run") && cli.resume;
+
+	if (resume ? argc - first > operands : argc - first != operands) {
+		fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n%s", verb, operands,
+			operands == 1 ? "" : "s", argc - first, verbs[v].usage);
+		return CL_EXIT_USAGE;
 	}
 	if (!strcmp(verb, "run"))
-		rc = cmd_run(&cli, argv[first]);
+		rc = cmd_run(&cli, first < argc ? argv[first] : NULL);
 	else if (!strcmp(verb, "check"))
 		rc = cmd_check(&cli, argv[first]);
 	else if (!strcmp(verb, "plugins"))

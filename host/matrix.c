@@ -3,6 +3,7 @@
 #include "config.h"
 #include "xalloc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,36 +40,42 @@ static int same_workload_sweep(const struct cl_cell *a, const struct cl_cell *b)
 	return 1;
 }
 
+/* A workload's baseline candidates: the cells matching `baseline`, or else
+ * those of its first cell's strategy and sync. Each cell then takes the
+ * first candidate that runs its swept workload values, or the first
+ * candidate at all. Candidates are decided once per cell, not per pair. */
 static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, size_t n,
 			  char *err, size_t errlen)
 {
-	for (size_t first = 0, end; first < n; first = end) {
-		size_t base = first;
+	bool *candidate = cl_xcalloc(n, sizeof *candidate);
 
-		for (end = first; end < n && cells[end].def == cells[first].def; end++)
-			;
-		if (x->baseline) {
-			while (base < end && !is_baseline(&cells[base], x->baseline))
-				base++;
-			if (base == end) {
-				snprintf(err, errlen, "%s:%d: baseline: \"%s\" matches no cell%s%s", x->path,
-					 x->baseline_line, x->baseline, cells[first].def->name[0] ? " of workload " : "",
-					 cells[first].def->name);
-				return -1;
-			}
+	for (size_t first = 0, end; first < n; first = end) {
+		size_t base = n;
+
+		for (end = first; end < n && cells[end].def == cells[first].def; end++) {
+			candidate[end] = x->baseline ? is_baseline(&cells[end], x->baseline)
+						     : cells[end].strategy == cells[first].strategy &&
+							       cells[end].sync == cells[first].sync;
+			if (candidate[end] && base == n)
+				base = end;
+		}
+		if (base == n) { /* only with `baseline`: the first cell is always its own */
+			snprintf(err, errlen, "%s:%d: baseline: \"%s\" matches no cell%s%s", x->path,
+				 x->baseline_line, x->baseline, cells[first].def->name[0] ? " of workload " : "",
+				 cells[first].def->name);
+			free(candidate);
+			return -1;
 		}
 		for (size_t i = first; i < end; i++) {
 			cells[i].baseline = base;
 			for (size_t b = base; b < end; b++)
-				if ((x->baseline ? is_baseline(&cells[b], x->baseline)
-						 : cells[b].strategy == cells[base].strategy &&
-							   cells[b].sync == cells[base].sync) &&
-				    same_workload_sweep(&cells[i], &cells[b])) {
+				if (candidate[b] && same_workload_sweep(&cells[i], &cells[b])) {
 					cells[i].baseline = b;
 					break;
 				}
 		}
 	}
+	free(candidate);
 	return 0;
 }
 

@@ -186,6 +186,51 @@ static int by_median(const void *a, const void *b)
 	return (mx > my) - (mx < my);
 }
 
+static bool trial_failed(const struct cl_trial_result *t)
+{
+	return t->status != CL_STATUS_OK;
+}
+
+static bool trial_left_some(const struct cl_trial_result *t)
+{
+	return t->left_behind > 0;
+}
+
+static void failed_line(FILE *out, const char *label, size_t k, const struct cl_trial_result *t)
+{
+	fprintf(out, "  %s, trial %zu%s: %s: %s\n", label, k + 1, t->warmup ? " (warmup)" : "",
+		cl_status_name(t->status), t->message);
+	if (t->output && *t->output)
+		fprintf(out, "    it printed (last %zu bytes): %.400s%s\n", strlen(t->output), t->output,
+			strlen(t->output) > 400 ? "..." : "");
+}
+
+static void left_behind_line(FILE *out, const char *label, size_t k, const struct cl_trial_result *t)
+{
+	fprintf(out, "  %s, trial %zu: %lld\n", label, k + 1, (long long)t->left_behind);
+}
+
+/* Below the table: a heading, then one line per trial that `wanted`; nothing
+ * when no trial is. */
+static void trial_notes(FILE *out, const struct cl_report *rep, const char *heading,
+			bool (*wanted)(const struct cl_trial_result *),
+			void (*line)(FILE *, const char *, size_t, const struct cl_trial_result *))
+{
+	int said = 0;
+
+	for (size_t i = 0; i < rep->ncells; i++) {
+		const struct cl_cell_result *cr = &rep->cells[i];
+
+		for (size_t k = 0; k < cr->ntrials; k++) {
+			if (!wanted(&cr->trials[k]))
+				continue;
+			if (!said++)
+				fprintf(out, "\n%s\n", heading);
+			line(out, cr->cell->label, k, &cr->trials[k]);
+		}
+	}
+}
+
 void cl_report_table(FILE *out, const struct cl_report *rep)
 {
 	const struct cl_experiment *x = rep->x;
@@ -249,39 +294,9 @@ void cl_report_table(FILE *out, const struct cl_report *rep)
 		fprintf(out, "\ninterval: with fewer than 6 trials no order-statistic interval reaches 95%%; "
 			"the min-max shown covers the median with probability %.1f%%. Use repeat >= 6.\n",
 			100 * min_level);
-	int said = 0;
-
-	for (size_t i = 0; i < rep->ncells; i++) {
-		const struct cl_cell_result *cr = &rep->cells[i];
-
-		for (size_t k = 0; k < cr->ntrials; k++) {
-			const struct cl_trial_result *t = &cr->trials[k];
-
-			if (t->status == CL_STATUS_OK)
-				continue;
-			if (!said++)
-				fprintf(out, "\nfailed trials:\n");
-			fprintf(out, "  %s, trial %zu%s: %s: %s\n", cr->cell->label, k + 1,
-				t->warmup ? " (warmup)" : "", cl_status_name(t->status), t->message);
-			if (t->output && *t->output)
-				fprintf(out, "    it printed (last %zu bytes): %.400s%s\n", strlen(t->output),
-					t->output, strlen(t->output) > 400 ? "..." : "");
-		}
-	}
-	said = 0;
-	for (size_t i = 0; i < rep->ncells; i++) {
-		const struct cl_cell_result *cr = &rep->cells[i];
-
-		for (size_t k = 0; k < cr->ntrials; k++) {
-			if (!cr->trials[k].left_behind)
-				continue;
-			if (!said++)
-				fprintf(out, "\nleft behind: processes still running after their trial ended, "
-					"killed by conclab:\n");
-			fprintf(out, "  %s, trial %zu: %lld\n", cr->cell->label, k + 1,
-				(long long)cr->trials[k].left_behind);
-		}
-	}
+	trial_notes(out, rep, "failed trials:", trial_failed, failed_line);
+	trial_notes(out, rep, "left behind: processes still running after their trial ended, "
+		    "killed by conclab:", trial_left_some, left_behind_line);
 	for (size_t i = 0; i < rep->ncells; i++) {
 		const struct cl_cell_result *cr = &rep->cells[i];
 

@@ -271,12 +271,11 @@ int cl_report_json(const char *path, const struct cl_report *rep, char *err, siz
 
 	json_object_set_new(root, "schema", json_string(CL_RESULTS_SCHEMA));
 	json_object_set_new(root, "experiment",
-			    json_pack("{ss ss* ss sI sI sf ss* ss}", "name", x->name, "description",
+			    json_pack("{ss ss* ss sI sI sf ss* ss ss?}", "name", x->name, "description",
 				      x->description, "path", x->path, "repeat", (json_int_t)x->repeat,
 				      "warmup", (json_int_t)x->warmup, "timeout_s",
-				      (double)x->timeout_ms / 1000, "baseline", x->baseline, "config", x->text));
-	json_object_set_new(json_object_get(root, "experiment"), "interrupted",
-			    rep->interrupted ? json_string(rep->interrupted) : json_null());
+				      (double)x->timeout_ms / 1000, "baseline", x->baseline, "config", x->text,
+				      "interrupted", rep->interrupted));
 	json_object_set_new(root, "environment", environment_json(rep));
 	for (size_t i = 0; i < rep->ncells; i++)
 		json_array_append_new(cells, cell_json(rep, &rep->cells[i]));

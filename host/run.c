@@ -220,14 +220,15 @@ static int restore(const json_t *header, const json_t *entries, struct cl_report
 	return 0;
 }
 
+/* --journal FILE, else beside the JSON (or CSV) results; NULL: none. */
 static char *journal_path_for(const struct cl_run_request *req)
 {
-	const char *base = req->journal ? req->journal : req->json ? req->json : req->csv;
+	const char *results = req->json ? req->json : req->csv;
 	char *path = NULL;
 
 	if (req->journal)
 		return cl_xstrdup(req->journal);
-	if (base && asprintf(&path, "%s.journal", base) < 0)
+	if (results && asprintf(&path, "%s.journal", results) < 0)
 		path = NULL;
 	return path;
 }

@@ -117,7 +117,7 @@ static void test_no_child_survives(void)
 
 static void test_garbage_output(void)
 {
-	char *dir = cl_test_temp_dir(), *cfg, *out, text[1024], err[256];
+	char *dir = cl_test_temp_dir(), *cfg, *out, text[1024];
 	json_t *root, *trial;
 	json_error_t jerr;
 	const char *output;
@@ -146,7 +146,6 @@ static void test_garbage_output(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(output, "?[2J"));
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(trial, "status")), "ok");
 	json_decref(root);
-	(void)err;
 	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
 	free(dir);
 	free(cfg);

@@ -126,26 +126,23 @@ static int threads_run(struct cl_trial *t, const int64_t *params)
 		sp[k] = (struct spawner){ .ids = ids, .stacks = stacks, .stack = stack, .pool = pool,
 					  .lo = nthreads * k / nspawners,
 					  .hi = nthreads * (k + 1) / nspawners };
-	if (nspawners == 1) {
-		spawn_range(&sp[0]);
-	} else {
-		size_t created = nspawners;
+	/* helpers take shares 1.., this thread share 0 */
+	size_t helpers = 0;
 
-		for (size_t k = 0; k < nspawners; k++) {
-			int e = pthread_create(&spawners[k], NULL, spawn_range, &sp[k]);
+	for (size_t k = 1; k < nspawners; k++, helpers++) {
+		int e = pthread_create(&spawners[k], NULL, spawn_range, &sp[k]);
 
-			if (e) { /* reported as failing at its share's first thread */
-				cl_trial_barrier_cancel(t);
-				sp[k].err = e;
-				for (size_t j = k; j < nspawners; j++)
-					sp[j].started = sp[j].lo;
-				created = k;
-				break;
-			}
+		if (e) { /* reported as failing at its share's first thread */
+			cl_trial_barrier_cancel(t);
+			sp[k].err = e;
+			for (size_t j = k; j < nspawners; j++)
+				sp[j].started = sp[j].lo;
+			break;
 		}
-		for (size_t k = 0; k < created; k++)
-			pthread_join(spawners[k], NULL);
 	}
+	spawn_range(&sp[0]);
+	for (size_t k = 1; k <= helpers; k++)
+		pthread_join(spawners[k], NULL);
 	for (size_t k = 0; k < nspawners; k++) {
 		for (size_t i = sp[k].lo; i < sp[k].started; i++)
 			pthread_join(ids[i], NULL);
