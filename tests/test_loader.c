@@ -122,7 +122,7 @@ static void test_env_path_and_resolve(void)
 	cl_registry_scan(&reg);
 	CU_ASSERT_PTR_NOT_NULL(cl_registry_resolve(&reg, "fixture-good", CL_PLUGIN_STRATEGY, err, sizeof err));
 	CU_ASSERT_PTR_NULL(cl_registry_resolve(&reg, "nope", CL_PLUGIN_SYNC, err, sizeof err));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown sync plugin 'nope' (searched: /nonexistent/a"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown sync plugin 'nope'; did you mean 'none'? (searched: /nonexistent/a"));
 	/* by path, a file that is not a plugin: the path and the reason */
 	p = cl_registry_resolve(&reg, CL_TEST_FIXTURE_DIR "/noentry.so", CL_PLUGIN_STRATEGY, err, sizeof err);
 	CU_ASSERT_PTR_NULL(p);

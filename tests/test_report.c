@@ -5,7 +5,7 @@
 #include "testlib.h"
 
 #include "compare.h"
-#include "render.h"
+#include "views.h"
 #include "stats.h"
 
 #include <jansson.h>
@@ -123,8 +123,9 @@ static char *results_file(const char *schema, const char *const *cells, const do
 		json_object_set_new(c, "sync", json_string(sync));
 		json_object_set_new(c, "params", json_object());
 		for (size_t t = 0; t < 6 && walls[i][t] > 0; t++)
-			json_array_append_new(trials, json_pack("{s:s, s:b, s:I}", "status", "ok", "warmup",
-								 0, "wall_ns", (json_int_t)walls[i][t]));
+			json_array_append_new(trials, json_pack("{s:s, s:b, s:I, s:{}, s:{}}", "status", "ok",
+								 "warmup", 0, "wall_ns", (json_int_t)walls[i][t],
+								 "latency_ns", "counter"));
 		json_object_set_new(c, "trials", trials);
 		json_array_append_new(arr, c);
 	}
@@ -149,13 +150,13 @@ static void test_compare_verdicts(void)
 	char *new = results_file("conclab-results/1", new_cells, new_walls);
 	char err[512], *buf = NULL, *out;
 	size_t len = 0;
-	json_t *a = cl_results_load(old, err, sizeof err), *b = cl_results_load(new, err, sizeof err);
+	struct cl_results a, b;
 	struct cl_compare_counts counts;
 	FILE *f = open_memstream(&buf, &len);
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	cl_compare(f, "old", a, "new", b, NULL, &counts);
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&a, old, err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&b, new, err, sizeof err), 0);
+	cl_compare(f, "old", &a, "new", &b, NULL, &counts);
 	fclose(f);
 	CU_ASSERT_EQUAL(counts.matched, 3);
 	CU_ASSERT_EQUAL(counts.slower, 1);
@@ -183,8 +184,8 @@ static void test_compare_verdicts(void)
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, new, old), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "faster (significant)"));
 	free(out);
-	json_decref(a);
-	json_decref(b);
+	cl_results_free(&a);
+	cl_results_free(&b);
 	unlink(old);
 	unlink(new);
 	free(old);
@@ -200,17 +201,22 @@ static void test_compare_bad_files(void)
 	char *broken = cl_test_write_file(".json", "{\n  \"schema\": \"conclab-results/1\",\n  \"cells\": [\n");
 	char *nocells = cl_test_write_file(".json", "{ \"schema\": \"conclab-results/1\" }");
 	char err[512], *out, want[1024];
+	struct cl_results r;
 
-	CU_ASSERT_PTR_NULL(cl_results_load(other, err, sizeof err));
+	CU_ASSERT_EQUAL(cl_results_load(&r, other, err, sizeof err), -1);
+	cl_results_free(&r);
 	snprintf(want, sizeof want, "%s: schema is 'conclab-results/9', this conclab reads conclab-results/1", other);
 	CU_ASSERT_STRING_EQUAL(err, want);
-	CU_ASSERT_PTR_NULL(cl_results_load(broken, err, sizeof err));
+	CU_ASSERT_EQUAL(cl_results_load(&r, broken, err, sizeof err), -1);
+	cl_results_free(&r);
 	snprintf(want, sizeof want, "%s:4:", broken);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not valid JSON"));
-	CU_ASSERT_PTR_NULL(cl_results_load(nocells, err, sizeof err));
+	CU_ASSERT_EQUAL(cl_results_load(&r, nocells, err, sizeof err), -1);
+	cl_results_free(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no \"cells\" array"));
-	CU_ASSERT_PTR_NULL(cl_results_load("/nonexistent.json", err, sizeof err));
+	CU_ASSERT_EQUAL(cl_results_load(&r, "/nonexistent.json", err, sizeof err), -1);
+	cl_results_free(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent.json"));
 
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, good, other), 2);
@@ -226,7 +232,8 @@ static void test_compare_bad_files(void)
 	free(nocells);
 }
 
-static char *render_to_string(void (*render)(FILE *, const json_t *), const json_t *r)
+static char *render_to_string(void (*render)(FILE *, const struct cl_results *),
+			      const struct cl_results *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -241,12 +248,12 @@ static void test_seed_table(void)
 {
 	char err[512], *buf = NULL;
 	size_t len = 0;
-	json_t *r = cl_results_load(SEED_RESULTS, err, sizeof err);
+	struct cl_results r;
 	FILE *f;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
 	f = open_memstream(&buf, &len);
-	CU_ASSERT_EQUAL(cl_render_seed_table(f, r, 0, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(cl_view_seed_table(f, &r, false, err, sizeof err), 0);
 	fclose(f);
 	/* the figures of that one run, as the fixture recorded them */
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| CPU usage | 2.0 cores on CPU-bound work (multi-core) [1] | "
@@ -262,32 +269,31 @@ static void test_seed_table(void)
 	free(buf);
 
 	/* results without the seed's workloads: a reason, not a table */
-	json_t *cells = json_object_get(r, "cells");
-
-	json_array_remove(cells, 0);
+	free(r.cells[0].workload);
+	r.cells[0].workload = strdup("renamed");
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	CU_ASSERT_EQUAL(cl_render_seed_table(f, r, 0, err, sizeof err), -1);
+	CU_ASSERT_EQUAL(cl_view_seed_table(f, &r, false, err, sizeof err), -1);
 	fclose(f);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "configs/seed-table.cfg"));
 	free(buf);
-	json_decref(r);
+	cl_results_free(&r);
 }
 
 static void test_markdown_and_svg(void)
 {
 	char err[512], *md, *svg, *out;
-	json_t *r = cl_results_load(SEED_RESULTS, err, sizeof err);
+	struct cl_results r;
 	char *dir = cl_test_temp_dir();
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	md = render_to_string(cl_render_markdown, r);
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	md = render_to_string(cl_view_markdown, &r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| io: threads+none |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| race: processes+mutex |"));
-	svg = render_to_string(cl_render_bars_svg, r);
+	svg = render_to_string(cl_view_bars_svg, &r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "wall time (s)"));
-	CU_ASSERT_EQUAL(cl_render_has_sweep(r), 0);
+	CU_ASSERT_EQUAL(cl_view_has_sweep(&r), 0);
 
 	/* every file the verb writes is well-formed XML (xmllint) */
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s' --svg '%s/bars.svg' --html '%s/page.html' "
@@ -311,7 +317,7 @@ static void test_markdown_and_svg(void)
 	free(dir);
 	free(md);
 	free(svg);
-	json_decref(r);
+	cl_results_free(&r);
 }
 
 /* A swept experiment really run, charted as lines. */

@@ -4,7 +4,7 @@
 #define CONCLAB_TESTLIB_H
 
 #include "config.h"
-#include "trial.h"
+#include "sandbox.h"
 
 #include <CUnit/CUnit.h>
 

@@ -1,7 +1,7 @@
 /* The step interpreter every strategy drives: the same task spec runs to
  * completion in a thread or a process, or step by step in an event loop. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "runtime_internal.h"
 
 #include <errno.h>
 #include <time.h>

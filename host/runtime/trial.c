@@ -1,7 +1,7 @@
 /* One trial's shared mapping and the services strategies call on it: task
  * lookup, the claim cursor for pools, the start barrier, failure reports. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "runtime_internal.h"
 
 #include <sched.h>
 

@@ -1,0 +1,247 @@
+/* conclab: the command line. Each verb declares its options, operands and
+ * usage here; options.c refuses what a verb does not take, before any work.
+ * Exit codes: 0 every trial ok, 1 a trial failed or was wrong, 2 usage,
+ * config or plugin-load error. */
+#include "options.h"
+#include "run.h"
+#include "suggest.h"
+#include "verbs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_main[] =
+	"usage: conclab [--plugin-path DIR]... VERB [ARGS]\n"
+	"\n"
+	"Measure concurrency strategies and locks side by side.\n"
+	"\n"
+	"verbs:\n"
+	"  run FILE      run an experiment and print its table (JSON/CSV on request)\n"
+	"  check FILE    validate an experiment without running it\n"
+	"  plugins       list every plugin on the search path\n"
+	"  info NAME     show one plugin's metadata and parameters\n"
+	"  compare OLD NEW  compare two results files cell by cell (Mann-Whitney U)\n"
+	"  report FILE   Markdown, SVG charts, an HTML page, the seed's table\n"
+	"  help [VERB]   this text, or a verb's\n"
+	"  version       print the version\n"
+	"\n"
+	"Plugins are searched in every --plugin-path DIR, then $CONCLAB_PLUGIN_PATH\n"
+	"(colon-separated), then the build tree and install folders. `conclab VERB --help`\n"
+	"says more. Exit codes: 0 ok, 1 a trial failed or was wrong, 2 usage, config or\n"
+	"plugin error.\n";
+
+static const char usage_run[] =
+	"usage: conclab run FILE [--json OUT] [--csv OUT] [--journal FILE] [--repeat N]\n"
+	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL] [--cv-threshold PCT]\n"
+	"       conclab run --resume JOURNAL [--quiet]\n"
+	"\n"
+	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
+	"own child process, and print the table of results.\n"
+	"\n"
+	"  --json OUT       also write the results as JSON (docs/results-schema.md)\n"
+	"  --csv OUT        also write one CSV row per trial\n"
+	"  --journal FILE   append each finished trial to FILE (default: OUT.journal\n"
+	"                   of --json, else of --csv; none without either); removed\n"
+	"                   once the results are written\n"
+	"  --resume JOURNAL continue a run that was stopped (SIGINT, SIGTERM, a crash)\n"
+	"                   where it stopped, with the options it was started with\n"
+	"  --repeat N       override the config's repeat\n"
+	"  --timeout SEC    override the config's per-trial timeout\n"
+	"  --quiet          no progress on stderr\n"
+	"  --sort           order the table by median wall time, fastest first\n"
+	"  --vs CELL        compare every cell with CELL: an exact label, or a pattern\n"
+	"                   (fnmatch: 'async+*', 'io: *+mutex'), checked before the run:\n"
+	"                   \"A is 3.1x (2.9-3.3) faster than CELL\", with a Mann-Whitney p\n"
+	"  --cv-threshold PCT  mark cells whose coefficient of variation is above PCT\n"
+	"                   (default 5) as noisy\n"
+	"  --plugin-path DIR  search DIR for plugins first (repeatable)\n"
+	"\n"
+	"SIGINT (Ctrl-C) or SIGTERM stops the running trial, kills what it started, writes\n"
+	"the finished trials' results and table, and exits 130 or 143.\n"
+	"\n"
+	"Exit code 0: every trial ok; 1: a trial crashed, hung, failed or was wrong;\n"
+	"2: bad usage, config or plugin; 130/143: stopped by SIGINT/SIGTERM.\n";
+
+static const char usage_check[] =
+	"usage: conclab check FILE [--plugin-path DIR]... [--repeat N] [--timeout SEC]\n"
+	"\n"
+	"Parse the experiment, load its plugins, check every setting and parameter and\n"
+	"expand the matrix, without running anything (like nginx -t). Prints the cells.\n"
+	"Exit code 0: valid; 2: the first problem, as FILE:LINE: SETTING: why.\n";
+
+static const char usage_plugins[] =
+	"usage: conclab plugins [--plugin-path DIR]...\n"
+	"\n"
+	"List every plugin found on the search path (name, kind, version, summary, file),\n"
+	"then every .so that is not a usable plugin, with the reason.\n";
+
+static const char usage_info[] =
+	"usage: conclab info NAME|PATH [--plugin-path DIR]...\n"
+	"\n"
+	"Show one plugin's metadata and its declared parameters with their types,\n"
+	"defaults and ranges, like modinfo.\n";
+
+static const char usage_compare[] =
+	"usage: conclab compare OLD.json NEW.json [--alpha A] [--threshold PCT] [--fail-on-regression]\n"
+	"\n"
+	"Match the cells of two results files by workload, strategy, sync and parameters;\n"
+	"print old and new median wall time, their ratio, and the Mann-Whitney U test's\n"
+	"p-value on the trials. A difference is significant when p < A (default 0.05) and\n"
+	"the change is at least PCT percent (default 10: two runs of one config on one\n"
+	"machine differ by a few percent, more than their trials within a run). Cells\n"
+	"found in only one file are listed. Exit code 0, or 1 with --fail-on-regression\n"
+	"when a cell got significantly slower; 2 when a file cannot be read or has\n"
+	"another schema.\n";
+
+static const char usage_report[] =
+	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
+	"                                   [--seed-table]\n"
+	"\n"
+	"Turn a results file into something to look at:\n"
+	"  --markdown      the cells as a Markdown table on stdout (the default)\n"
+	"  --svg OUT       a bar chart: median and min-max of every cell, grouped by\n"
+	"                  strategy, coloured by sync\n"
+	"  --sweep-svg OUT a line chart of the median against the first swept setting\n"
+	"  --html OUT      one self-contained page: charts, tables, config and machine\n"
+	"  --seed-table    the seed tutorial's table (threading / multiprocessing /\n"
+	"                  asynchronous) from measurements, on stdout and in the page;\n"
+	"                  needs the results of configs/seed-table.cfg\n";
+
+static const char usage_help[] =
+	"usage: conclab help [VERB]\n"
+	"\n"
+	"Print the general help, or VERB's (the same as `conclab VERB --help`).\n";
+
+static const char usage_version[] =
+	"usage: conclab version\n"
+	"\n"
+	"Print conclab's version and the plugin ABI version it loads.\n";
+
+static int cmd_help(struct cli *cli, char **operands, int n);
+
+static int cmd_version(struct cli *cli, char **operands, int n)
+{
+	(void)cli;
+	(void)operands;
+	(void)n;
+	printf("conclab %s (plugin ABI %u)\n", CL_VERSION, CL_ABI_VERSION);
+	return 0;
+}
+
+static const enum cli_key run_options[] = {
+	K_JSON, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
+	K_CV_THRESHOLD, K_PLUGIN_PATH, 0,
+};
+static const enum cli_key check_options[] = { K_PLUGIN_PATH, K_REPEAT, K_TIMEOUT, 0 };
+static const enum cli_key plugin_options[] = { K_PLUGIN_PATH, 0 };
+static const enum cli_key compare_options[] = { K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, 0 };
+static const enum cli_key report_options[] = {
+	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML, K_SEED_TABLE, 0,
+};
+static const enum cli_key no_options[] = { 0 };
+
+const struct cli_verb cli_verbs[] = {
+	{ "run", usage_run, 0, 1, run_options, cmd_run },
+	{ "check", usage_check, 1, 1, check_options, cmd_check },
+	{ "plugins", usage_plugins, 0, 0, plugin_options, cmd_plugins },
+	{ "info", usage_info, 1, 1, plugin_options, cmd_info },
+	{ "compare", usage_compare, 2, 2, compare_options, cmd_compare },
+	{ "report", usage_report, 1, 1, report_options, cmd_report },
+	{ "help", usage_help, 0, 1, no_options, cmd_help },
+	{ "version", usage_version, 0, 0, no_options, cmd_version },
+};
+const size_t cli_nverbs = sizeof cli_verbs / sizeof *cli_verbs;
+
+static const struct cli_verb *find_verb(const char *name, const char *who)
+{
+	const char *names[sizeof cli_verbs / sizeof *cli_verbs];
+	char hint[128];
+
+	for (size_t v = 0; v < cli_nverbs; v++) {
+		if (!strcmp(cli_verbs[v].name, name))
+			return &cli_verbs[v];
+		names[v] = cli_verbs[v].name;
+	}
+	cl_suggest(name, names, cli_nverbs, 2, hint, sizeof hint);
+	fprintf(stderr, "conclab%s: unknown verb '%s'%s (`conclab help` lists them)\n", who, name, hint);
+	return NULL;
+}
+
+static int cmd_help(struct cli *cli, char **operands, int n)
+{
+	const struct cli_verb *v;
+
+	(void)cli;
+	if (!n) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!(v = find_verb(operands[0], " help")))
+		return CL_EXIT_USAGE;
+	fputs(v->usage, stdout);
+	return 0;
+}
+
+static bool verb_takes_plugin_path(const struct cli_verb *verb)
+{
+	for (const enum cli_key *k = verb->options; *k; k++)
+		if (*k == K_PLUGIN_PATH)
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .threshold = -1 };
+	const struct cli_verb *verb;
+	int i = 1, n, rc;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--plugin-path") && i + 1 < argc) {
+			cli_add_plugin_dir(&cli, argv[i + 1]);
+			i += 2;
+		} else if (!strncmp(argv[i], "--plugin-path=", 14)) {
+			cli_add_plugin_dir(&cli, argv[i++] + 14);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_main, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			return cmd_version(&cli, NULL, 0);
+		} else {
+			fprintf(stderr, "conclab: unknown option '%s'\n\n%s", argv[i], usage_main);
+			return CL_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage_main, stderr);
+		return CL_EXIT_USAGE;
+	}
+	if (!(verb = find_verb(argv[i], "")))
+		return CL_EXIT_USAGE;
+	if (cli.nplugin_dirs && !verb_takes_plugin_path(verb)) {
+		fprintf(stderr, "conclab %s: --plugin-path is an option of `conclab run`, `check`, "
+			"`plugins` and `info`, not of `conclab %s`\n", verb->name, verb->name);
+		return CL_EXIT_USAGE;
+	}
+	n = cli_parse(verb, &cli, argc - i, argv + i);
+	if (n == -2)
+		return 0;
+	if (n < 0)
+		return CL_EXIT_USAGE;
+	/* `run --resume JOURNAL` takes its config from the journal */
+	int least = verb->min_operands + (verb->run == cmd_run && !cli.resume);
+
+	if (n < least || n > verb->max_operands) {
+		if (least == verb->max_operands)
+			fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n%s", verb->name,
+				least, least == 1 ? "" : "s", n, verb->usage);
+		else
+			fprintf(stderr, "conclab %s: expected %d to %d arguments, got %d\n\n%s", verb->name,
+				least, verb->max_operands, n, verb->usage);
+		return CL_EXIT_USAGE;
+	}
+	rc = verb->run(&cli, argv + i + 1, n);
+	free(cli.plugin_dirs);
+	return rc;
+}

@@ -1,0 +1,193 @@
+/* One table of every option, parsed with getopt_long; each verb's own list
+ * decides which it takes. */
+#define _GNU_SOURCE
+#include "options.h"
+#include "suggest.h"
+#include "xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct option all_options[] = {
+	{ "json", required_argument, 0, K_JSON },
+	{ "csv", required_argument, 0, K_CSV },
+	{ "journal", required_argument, 0, K_JOURNAL },
+	{ "resume", required_argument, 0, K_RESUME },
+	{ "repeat", required_argument, 0, K_REPEAT },
+	{ "timeout", required_argument, 0, K_TIMEOUT },
+	{ "quiet", no_argument, 0, K_QUIET },
+	{ "sort", no_argument, 0, K_SORT },
+	{ "vs", required_argument, 0, K_VS },
+	{ "cv-threshold", required_argument, 0, K_CV_THRESHOLD },
+	{ "plugin-path", required_argument, 0, K_PLUGIN_PATH },
+	{ "help", no_argument, 0, K_HELP },
+	{ "markdown", no_argument, 0, K_MARKDOWN },
+	{ "svg", required_argument, 0, K_SVG },
+	{ "sweep-svg", required_argument, 0, K_SWEEP_SVG },
+	{ "html", required_argument, 0, K_HTML },
+	{ "seed-table", no_argument, 0, K_SEED_TABLE },
+	{ "alpha", required_argument, 0, K_ALPHA },
+	{ "threshold", required_argument, 0, K_THRESHOLD },
+	{ "fail-on-regression", no_argument, 0, K_FAIL_ON_REGRESSION },
+	{ 0 },
+};
+
+static const char *option_name(int key)
+{
+	for (const struct option *o = all_options; o->name; o++)
+		if (o->val == key)
+			return o->name;
+	return "?";
+}
+
+static bool takes(const struct cli_verb *verb, int key)
+{
+	if (key == K_HELP)
+		return true;
+	for (const enum cli_key *k = verb->options; *k; k++)
+		if ((int)*k == key)
+			return true;
+	return false;
+}
+
+/* "--html is an option of `conclab report`" */
+static void refuse_foreign(const struct cli_verb *verb, int key)
+{
+	size_t said = 0;
+
+	fprintf(stderr, "conclab %s: --%s is an option of ", verb->name, option_name(key));
+	for (size_t v = 0; v < cli_nverbs; v++)
+		if (takes(&cli_verbs[v], key))
+			fprintf(stderr, "%s`conclab %s`", said++ ? " and " : "", cli_verbs[v].name);
+	fprintf(stderr, ", not of `conclab %s` (see `conclab %s --help`)\n", verb->name, verb->name);
+}
+
+static void refuse_unknown(const struct cli_verb *verb, const char *arg)
+{
+	const char *names[32];
+	size_t n = 0;
+	char want[128], hint[256];
+
+	snprintf(want, sizeof want, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	for (const enum cli_key *k = verb->options; *k && n < 31; k++)
+		names[n++] = option_name((int)*k);
+	names[n++] = "help";
+	cl_suggest(want, names, n, 2, hint, sizeof hint);
+	fprintf(stderr, "conclab %s: unknown option '%s'%s (see `conclab %s --help`)\n", verb->name,
+		arg, *hint ? hint : "", verb->name);
+}
+
+void cli_add_plugin_dir(struct cli *cli, const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		fprintf(stderr, "conclab: warning: --plugin-path %s: %s\n", dir,
+			stat(dir, &st) ? "no such folder" : "not a folder");
+	cli->plugin_dirs = cl_xrealloc(cli->plugin_dirs, (cli->nplugin_dirs + 1) * sizeof(char *));
+	cli->plugin_dirs[cli->nplugin_dirs++] = (char *)dir;
+}
+
+static int bad_value(const struct cli_verb *verb, int key, const char *want, const char *got)
+{
+	fprintf(stderr, "conclab %s: --%s wants %s, got '%s'\n", verb->name, option_name(key), want, got);
+	return -1;
+}
+
+/* Set the option's field; 0, or -1 after saying why the value is bad. */
+static int apply(const struct cli_verb *verb, struct cli *cli, int key, const char *arg)
+{
+	char *end;
+	double d;
+
+	switch (key) {
+	case K_JSON: cli->json = arg; break;
+	case K_CSV: cli->csv = arg; break;
+	case K_JOURNAL: cli->journal = arg; break;
+	case K_RESUME: cli->resume = arg; break;
+	case K_QUIET: cli->quiet = true; break;
+	case K_SORT: cli->sort = true; break;
+	case K_VS: cli->vs = arg; break;
+	case K_MARKDOWN: cli->markdown = true; break;
+	case K_SVG: cli->svg = arg; break;
+	case K_SWEEP_SVG: cli->sweep_svg = arg; break;
+	case K_HTML: cli->html = arg; break;
+	case K_SEED_TABLE: cli->seed_table = true; break;
+	case K_FAIL_ON_REGRESSION: cli->fail_on_regression = true; break;
+	case K_PLUGIN_PATH: cli_add_plugin_dir(cli, arg); break;
+	case K_REPEAT:
+		cli->repeat = strtoll(arg, &end, 10);
+		if (*end || end == arg || cli->repeat < 1 || cli->repeat > 10000)
+			return bad_value(verb, key, "1..10000", arg);
+		break;
+	case K_TIMEOUT:
+		d = strtod(arg, &end);
+		if (*end || end == arg || !(d >= 0.001 && d <= 86400))
+			return bad_value(verb, key, "0.001..86400 seconds", arg);
+		cli->timeout_ms = (int64_t)(d * 1000);
+		break;
+	case K_CV_THRESHOLD:
+		cli->cv_threshold = strtod(arg, &end) / 100;
+		if (*end || end == arg || !(cli->cv_threshold > 0 && cli->cv_threshold < 10))
+			return bad_value(verb, key, "a percentage above 0", arg);
+		break;
+	case K_ALPHA:
+		cli->alpha = strtod(arg, &end);
+		if (*end || end == arg || !(cli->alpha > 0 && cli->alpha < 1))
+			return bad_value(verb, key, "a number between 0 and 1", arg);
+		break;
+	case K_THRESHOLD:
+		cli->threshold = strtod(arg, &end) / 100;
+		if (*end || end == arg || !(cli->threshold >= 0 && cli->threshold < 100))
+			return bad_value(verb, key, "a percentage", arg);
+		break;
+	}
+	return 0;
+}
+
+/* -h and -q are --help and --quiet. */
+static int short_key(int ch)
+{
+	return ch == 'h' ? K_HELP : ch == 'q' ? K_QUIET : ch;
+}
+
+int cli_parse(const struct cli_verb *verb, struct cli *cli, int argc, char **argv)
+{
+	int ch, help = 0;
+
+	optind = 1;
+	opterr = 0;
+	/* every option is checked before any is applied: a refusal costs nothing */
+	while ((ch = getopt_long(argc, argv, ":hq", all_options, NULL)) != -1) {
+		ch = short_key(ch);
+		if (ch == '?') {
+			refuse_unknown(verb, argv[optind - 1]);
+			return -1;
+		}
+		if (ch == ':') {
+			fprintf(stderr, "conclab %s: %s wants a value\n", verb->name, argv[optind - 1]);
+			return -1;
+		}
+		if (!takes(verb, ch)) {
+			refuse_foreign(verb, ch);
+			return -1;
+		}
+		help |= ch == K_HELP;
+	}
+	if (help) {
+		fputs(verb->usage, stdout);
+		return -2;
+	}
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":hq", all_options, NULL)) != -1)
+		if (apply(verb, cli, short_key(ch), optarg))
+			return -1;
+	/* getopt_long moved the operands to the end, in order */
+	int n = argc - optind;
+
+	memmove(argv + 1, argv + optind, (size_t)n * sizeof *argv);
+	return n;
+}

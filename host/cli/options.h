@@ -1,0 +1,48 @@
+/* The command line's options: one list of every option conclab knows, and
+ * for each verb the ones it takes. An option given to a verb that does not
+ * take it is refused before any work, naming the verb it belongs to. */
+#ifndef CLH_CLI_OPTIONS_H
+#define CLH_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum cli_key {
+	K_JSON = 256, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
+	K_CV_THRESHOLD, K_PLUGIN_PATH, K_HELP, K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML,
+	K_SEED_TABLE, K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION,
+};
+
+/* What the options said; each verb reads its own. */
+struct cli {
+	char  **plugin_dirs;
+	size_t  nplugin_dirs;
+	const char *json, *csv, *vs, *svg, *sweep_svg, *html, *resume, *journal;
+	bool    markdown, seed_table, fail_on_regression, quiet, sort;
+	double  alpha, threshold, cv_threshold;
+	int64_t repeat, timeout_ms;
+};
+
+struct cli_verb {
+	const char *name;
+	const char *usage;
+	int         min_operands, max_operands;
+	const enum cli_key *options; /* the options it takes, ending with 0 */
+	int (*run)(struct cli *cli, char **operands, int noperands);
+};
+
+/* Every verb, for messages that name the one an option belongs to. */
+extern const struct cli_verb cli_verbs[];
+extern const size_t cli_nverbs;
+
+/* Add a plugin folder; one that does not exist is a warning naming it. */
+void cli_add_plugin_dir(struct cli *cli, const char *dir);
+
+/* Parse argv (argv[0] is the verb) for `verb`: fills cli and moves the
+ * operands to the front of argv + 1 in order. Returns how many operands, -1
+ * after printing why (an unknown option, one of another verb, a bad value:
+ * usage error), or -2 after printing the verb's --help. */
+int cli_parse(const struct cli_verb *verb, struct cli *cli, int argc, char **argv);
+
+#endif

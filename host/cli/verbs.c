@@ -1,0 +1,230 @@
+/* What each verb does, once its options are parsed. */
+#include "verbs.h"
+#include "compare.h"
+#include "run.h"
+#include "atomic_file.h"
+#include "views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_plugins(struct cli *cli, char **operands, int n)
+{
+	(void)operands;
+	(void)n;
+
+	struct cl_registry reg;
+
+	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(&reg);
+	int wn = 4, ws = 7;
+
+	for (size_t i = 0; i < reg.nplugins; i++) {
+		int n = (int)strlen(reg.plugins[i]->desc->name), s = (int)strlen(reg.plugins[i]->desc->summary);
+
+		wn = n > wn ? n : wn;
+		ws = s > ws ? s : ws;
+	}
+	printf("%-*s  %-8s  %-7s  %-*s  %s\n", wn, "NAME", "KIND", "VERSION", ws, "SUMMARY", "FILE");
+	for (size_t i = 0; i < reg.nplugins; i++) {
+		const struct cl_loaded_plugin *p = reg.plugins[i];
+
+		printf("%-*s  %-8s  %-7s  %-*s  %s\n", wn, p->desc->name, cl_plugin_kind_name(p->desc->kind),
+		       p->desc->version, ws, p->desc->summary, p->path);
+	}
+	if (reg.nproblems) {
+		printf("\nnot loaded:\n");
+		for (size_t i = 0; i < reg.nproblems; i++)
+			printf("  %s: %s\n", reg.problems[i].path, reg.problems[i].reason);
+	}
+	printf("\nsearch path:");
+	for (size_t i = 0; i < reg.ndirs; i++)
+		printf(" %s", reg.dirs[i]);
+	printf("\n");
+	cl_registry_free(&reg);
+	return 0;
+}
+
+int cmd_info(struct cli *cli, char **operands, int n)
+{
+	const char *name = operands[0];
+
+	(void)n;
+
+	struct cl_registry reg;
+	const struct cl_loaded_plugin *p;
+	char err[2048];
+
+	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(&reg);
+	p = cl_registry_resolve(&reg, name, CL_PLUGIN_STRATEGY, err, sizeof err);
+	if (!p)
+		p = cl_registry_resolve(&reg, name, CL_PLUGIN_SYNC, err, sizeof err);
+	if (!p) {
+		fprintf(stderr, "conclab: info: %s\n", err);
+		cl_registry_free(&reg);
+		return CL_EXIT_USAGE;
+	}
+	const struct cl_plugin *d = p->desc;
+
+	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u\nfile:        %s\n"
+	       "summary:     %s\n", d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, p->path,
+	       d->summary);
+	if (d->description)
+		printf("description: %s\n", d->description);
+	if (d->kind == CL_PLUGIN_STRATEGY)
+		printf("flags:       %s\n", d->ops.strategy->flags & CL_STRATEGY_FORKS
+					       ? "forks (syncs must work across processes)" : "-");
+	else
+		printf("flags:       %s%s\nstate:       %zu bytes shared, %zu bytes per task\n",
+		       d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost updates are its finding) " : "",
+		       d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only" : "",
+		       d->ops.sync->shared_size, d->ops.sync->local_size);
+	printf("parameters:%s\n", p->nparams ? "" : " none");
+	for (size_t i = 0; i < p->nparams; i++) {
+		const struct cl_param_decl *pd = &d->params[i];
+
+		if (pd->type == CL_PARAM_BOOL)
+			printf("  %-12s bool  default %-8s %-24s %s\n", pd->name, pd->def ? "true" : "false",
+			       "", pd->help ? pd->help : "");
+		else {
+			char range[64];
+
+			snprintf(range, sizeof range, "range [%lld, %lld]", (long long)pd->min,
+				 (long long)pd->max);
+			printf("  %-12s int   default %-8lld %-24s %s\n", pd->name, (long long)pd->def,
+			       range, pd->help ? pd->help : "");
+		}
+	}
+	cl_registry_free(&reg);
+	return 0;
+}
+
+int cmd_check(struct cli *cli, char **operands, int noperands)
+{
+	const char *path = operands[0];
+	struct cl_registry reg = { 0 };
+	struct cl_experiment x = { 0 };
+	struct cl_cell *cells = NULL;
+	size_t n = 0;
+	int rc = CL_EXIT_USAGE;
+
+	(void)noperands;
+	if (cl_run_load(path, NULL, cli->plugin_dirs, cli->nplugin_dirs, cli->repeat, cli->timeout_ms,
+			&reg, &x, &cells, &n) == 0) {
+		printf("%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)\n", path, x.name,
+		       n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
+		       (long long)x.warmup);
+		for (size_t i = 0; i < n; i++)
+			printf("  %s\n", cells[i].label);
+		rc = 0;
+	}
+	free(cells);
+	cl_experiment_free(&x);
+	cl_registry_free(&reg);
+	return rc;
+}
+
+int cmd_run(struct cli *cli, char **operands, int n)
+{
+	const char *path = n ? operands[0] : NULL;
+
+	struct cl_run_request req = {
+		.config = path, .resume = cli->resume, .json = cli->json, .csv = cli->csv,
+		.journal = cli->journal, .plugin_dirs = cli->plugin_dirs,
+		.nplugin_dirs = cli->nplugin_dirs, .repeat = cli->repeat, .timeout_ms = cli->timeout_ms,
+		.quiet = cli->quiet, .sort = cli->sort, .cv_threshold = cli->cv_threshold, .vs = cli->vs,
+	};
+
+	if (cli->resume && (path || cli->json || cli->csv || cli->journal || cli->repeat ||
+			    cli->timeout_ms || cli->sort || cli->vs || cli->nplugin_dirs)) {
+		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet): "
+			"the run goes on as it was started\n");
+		return CL_EXIT_USAGE;
+	}
+	return cl_run(&req);
+}
+
+int cmd_compare(struct cli *cli, char **operands, int n)
+{
+	struct cl_results old = { 0 }, new = { 0 };
+	struct cl_compare_opts opts = { .alpha = cli->alpha, .threshold = cli->threshold };
+	struct cl_compare_counts counts;
+	char err[1024];
+	int rc = CL_EXIT_USAGE;
+
+	(void)n;
+	if (cl_results_load(&old, operands[0], err, sizeof err) ||
+	    cl_results_load(&new, operands[1], err, sizeof err)) {
+		fprintf(stderr, "conclab: compare: %s\n", err);
+		goto out;
+	}
+	cl_compare(stdout, operands[0], &old, operands[1], &new, &opts, &counts);
+	rc = cli->fail_on_regression && counts.slower ? CL_EXIT_TRIAL : 0;
+out:
+	cl_results_free(&old);
+	cl_results_free(&new);
+	return rc;
+}
+
+enum rendering { BARS, SWEEP, HTML, HTML_SEED };
+
+/* Write one rendering to `path` safely; 0 or -1 (message printed). */
+static int write_rendering(const char *path, enum rendering what, const struct cl_results *r)
+{
+	char tmp[4096], err[4200];
+	FILE *f = cl_file_begin(path, tmp, sizeof tmp, err, sizeof err);
+
+	if (!f) {
+		fprintf(stderr, "conclab: report: %s\n", err);
+		return -1;
+	}
+	if (what == BARS)
+		cl_view_bars_svg(f, r);
+	else if (what == SWEEP)
+		cl_view_sweep_svg(f, r);
+	else
+		cl_view_html(f, r, what == HTML_SEED);
+	if (cl_file_commit(f, tmp, path, err, sizeof err)) {
+		fprintf(stderr, "conclab: report: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_report(struct cli *cli, char **operands, int n)
+{
+	const char *path = operands[0];
+
+	(void)n;
+	struct cl_results r;
+	char err[1024];
+	int rc = 0;
+
+	(void)n;
+	if (cl_results_load(&r, path, err, sizeof err)) {
+		fprintf(stderr, "conclab: report: %s\n", err);
+		cl_results_free(&r);
+		return CL_EXIT_USAGE;
+	}
+	if (cli->sweep_svg && !cl_view_has_sweep(&r)) {
+		fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
+		cl_results_free(&r);
+		return CL_EXIT_USAGE;
+	}
+	if (cli->seed_table && cl_view_seed_table(stdout, &r, false, err, sizeof err)) {
+		fprintf(stderr, "conclab: report: %s: %s\n", path, err);
+		rc = CL_EXIT_USAGE;
+	}
+	if (cli->markdown || (!cli->svg && !cli->sweep_svg && !cli->html && !cli->seed_table))
+		cl_view_markdown(stdout, &r);
+	if (cli->svg && write_rendering(cli->svg, BARS, &r))
+		rc = CL_EXIT_USAGE;
+	if (cli->sweep_svg && write_rendering(cli->sweep_svg, SWEEP, &r))
+		rc = CL_EXIT_USAGE;
+	if (cli->html && write_rendering(cli->html, cli->seed_table ? HTML_SEED : HTML, &r))
+		rc = CL_EXIT_USAGE;
+	cl_results_free(&r);
+	return rc;
+}

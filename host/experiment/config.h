@@ -1,0 +1,102 @@
+/* Experiment configs (libconfig): what an experiment file says, checked
+ * against the plugins it names, and expanded into the matrix of cells. */
+#ifndef CLH_CONFIG_H
+#define CLH_CONFIG_H
+
+#include "loader.h"
+#include "runtime_internal.h"
+
+#define CL_MAX_PARAMS    32
+#define CL_MAX_PLUGINS   32
+#define CL_MAX_KNOBS     32
+#define CL_MAX_CELLS     10000
+#define CL_MAX_TASKS     10000000
+#define CL_MAX_TRIALS    100000
+#define CL_MAX_WORKLOADS 16
+
+struct cl_plugin_use {
+	const struct cl_loaded_plugin *plugin;
+	int64_t params[CL_MAX_PARAMS]; /* values in declaration order */
+	int     line;                  /* where the config names it   */
+};
+
+/* A setting given as an array of numbers: the matrix sweeps it. It writes
+ * either an int64_t of the workload (at `offset`) or a plugin parameter. */
+struct cl_knob {
+	char     name[96];   /* as the table shows it: "tasks", "threads.workers" */
+	int      line;
+	const struct cl_loaded_plugin *plugin; /* NULL: a workload number */
+	size_t   workload;   /* workload: which one                             */
+	size_t   offset;     /* workload: byte offset in struct cl_workload      */
+	size_t   param;      /* plugin: index of the declared parameter          */
+	size_t   nvalues;
+	int64_t *values;     /* already scaled (ms become ns)                    */
+	char   **labels;     /* each value as the user wrote it, for the table   */
+};
+
+/* One workload of the experiment; a config gives one (`workload`) or a
+ * named list (`workloads`), each crossed with its own choice of plugins. */
+struct cl_workload_def {
+	char               name[64];   /* "" for the single `workload` */
+	struct cl_workload w;          /* with the first value of every sweep */
+	uint32_t           strategies; /* bit i: crossed with strategies[i] */
+	uint32_t           syncs;      /* bit i: crossed with syncs[i]      */
+	int                line;
+};
+
+struct cl_experiment {
+	char   *path;
+	char   *name;
+	char   *description;
+	char   *text;        /* the whole config file, recorded in results */
+	int64_t repeat;
+	int64_t warmup;
+	int64_t timeout_ms;  /* per trial */
+	char   *baseline;    /* cell that speedups are against; NULL: the first */
+	int     baseline_line;
+	struct cl_workload_def workloads[CL_MAX_WORKLOADS];
+	size_t               nworkloads;
+	struct cl_plugin_use strategies[CL_MAX_PLUGINS];
+	struct cl_plugin_use syncs[CL_MAX_PLUGINS];
+	size_t               nstrategies, nsyncs;
+	struct cl_knob       knobs[CL_MAX_KNOBS];
+	size_t               nknobs;
+};
+
+/* One cell of the matrix: a strategy, a sync and one value of every sweep
+ * that applies to them. */
+struct cl_cell {
+	const struct cl_plugin_use *strategy;
+	const struct cl_plugin_use *sync;
+	const struct cl_workload_def *def;         /* the workload it runs       */
+	size_t             baseline;               /* cell its speedup is against */
+	int64_t            strategy_params[CL_MAX_PARAMS];
+	int64_t            sync_params[CL_MAX_PARAMS];
+	struct cl_workload workload;
+	size_t             nknobs;
+	const struct cl_knob *knobs[CL_MAX_KNOBS]; /* the sweeps that apply       */
+	size_t             picks[CL_MAX_KNOBS];    /* which value of each         */
+	char               label[256];             /* "io: threads+mutex tasks=4" */
+};
+
+/* Parse and check `path`, resolving plugins through `reg`. 0 on success;
+ * -1 with one message "FILE:LINE: SETTING: why" in err. Free with
+ * cl_experiment_free either way. */
+int cl_experiment_load(struct cl_experiment *x, const char *path, struct cl_registry *reg,
+		       char *err, size_t errlen);
+/* The same from the config's text (malloc'ed; the experiment owns it from
+ * now on, whatever the outcome); `path` names it in messages. */
+int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *text,
+			    struct cl_registry *reg, char *err, size_t errlen);
+void cl_experiment_free(struct cl_experiment *x);
+
+/* Every cell: workloads outermost, then strategies, syncs, sweeps in file
+ * order. Each cell's baseline is the first cell of its workload, or the
+ * first there that matches the config's `baseline`; where the workload is
+ * swept, the baseline cell with the same swept values.
+ * Returns the number of cells and a malloc'ed array in *cells, or 0 with
+ * the reason in err (too many cells). */
+size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **cells, char *err,
+			size_t errlen);
+
+#endif

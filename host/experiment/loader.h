@@ -1,0 +1,69 @@
+/* The plugin registry: finds .so files on the search path, checks each
+ * descriptor, and keeps every good plugin and every reason a file was not. */
+#ifndef CLH_LOADER_H
+#define CLH_LOADER_H
+
+#include <conclab/plugin.h>
+#include <stddef.h>
+
+struct cl_loaded_plugin {
+	const struct cl_plugin *desc;
+	char   *path;    /* the file it came from        */
+	void   *handle;  /* dlopen handle                */
+	size_t  nparams; /* entries in desc->params      */
+};
+
+/* A file on the path that is not a usable plugin, or a shadowed duplicate. */
+struct cl_load_problem {
+	char *path;
+	char *reason;
+};
+
+struct cl_registry {
+	struct cl_loaded_plugin **plugins; /* stable pointers: configs keep them */
+	size_t                   nplugins;
+	struct cl_load_problem  *problems;
+	size_t                   nproblems;
+	char                   **dirs; /* the search path, in order of precedence */
+	size_t                   ndirs;
+};
+
+/* Build the search path: `extra` dirs first (from --plugin-path, in order),
+ * then $CONCLAB_PLUGIN_PATH, the build tree's plugin folder and the install
+ * folder. Nothing is loaded yet. */
+void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra);
+
+/* Load every *.so in every dir of the path. A file that fails becomes a
+ * problem (path and reason) and the rest still load; when two files carry
+ * one name the first on the path wins and the other becomes a problem. */
+void cl_registry_scan(struct cl_registry *reg);
+
+/* Load one plugin file named by its path. Returns the plugin, or NULL with
+ * the reason written to err (which names the path). */
+const struct cl_loaded_plugin *cl_registry_load_path(struct cl_registry *reg, const char *path,
+						     char *err, size_t errlen);
+
+/* Find a loaded plugin by name and kind; NULL if none. */
+const struct cl_loaded_plugin *cl_registry_find(const struct cl_registry *reg, const char *name,
+						enum cl_plugin_kind kind);
+
+/* Find by name, or by path when `ref` contains a '/'; on failure write to
+ * err why (unknown name: the folders searched; bad file: the reason). */
+const struct cl_loaded_plugin *cl_registry_resolve(struct cl_registry *reg, const char *ref,
+						   enum cl_plugin_kind kind, char *err, size_t errlen);
+
+/* dlclose every plugin for which keep(plugin, arg) is false. A forked trial
+ * copies every mapping of the host, and each loaded plugin adds several:
+ * unloading the ones an experiment does not use makes fork() cheaper. */
+void cl_registry_prune(struct cl_registry *reg,
+		       int (*keep)(const struct cl_loaded_plugin *p, void *arg), void *arg);
+
+/* dlclose everything and free the registry. */
+void cl_registry_free(struct cl_registry *reg);
+
+const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
+
+/* Check a descriptor as the loader does; 0, or -1 with the reason in err. */
+int cl_plugin_validate(const struct cl_plugin *desc, size_t symbol_size, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,111 @@
+#include "record.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cl_status_name(enum cl_status s)
+{
+	static const char *const names[] = { "ok", "wrong", "crashed", "hung", "error" };
+
+	return (unsigned)s < sizeof names / sizeof *names ? names[s] : "unknown";
+}
+
+bool cl_trial_counts(const struct cl_trial_result *t)
+{
+	return !t->warmup && t->status == CL_STATUS_OK;
+}
+
+void cl_trial_result_free(struct cl_trial_result *r)
+{
+	free(r->output);
+	free(r->records);
+	r->output = NULL;
+	r->records = NULL;
+}
+
+json_t *cl_trial_to_json(const struct cl_trial_result *t)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "status", json_string(cl_status_name(t->status)));
+	if (t->status != CL_STATUS_OK)
+		json_object_set_new(j, "message", json_string(t->message));
+	if (t->status == CL_STATUS_CRASHED)
+		json_object_set_new(j, "signal", json_integer(t->signal));
+	if (t->output)
+		json_object_set_new(j, "output", json_string(t->output));
+	json_object_set_new(j, "warmup", json_boolean(t->warmup));
+	json_object_set_new(j, "wall_ns", json_integer(t->wall_ns));
+	json_object_set_new(j, "user_ns", json_integer(t->user_ns));
+	json_object_set_new(j, "sys_ns", json_integer(t->sys_ns));
+	json_object_set_new(j, "cores", json_real(t->cores));
+	json_object_set_new(j, "max_rss_kb", json_integer(t->max_rss_kb));
+	json_object_set_new(j, "vcsw", json_integer(t->vcsw));
+	json_object_set_new(j, "ivcsw", json_integer(t->ivcsw));
+	json_object_set_new(j, "tasks", json_integer(t->tasks));
+	json_object_set_new(j, "tasks_done", json_integer(t->tasks_done));
+	json_object_set_new(j, "latency_ns", json_pack("{sI sI sI sI}", "p50", (json_int_t)t->lat_p50_ns,
+							"p90", (json_int_t)t->lat_p90_ns, "p99",
+							(json_int_t)t->lat_p99_ns, "max",
+							(json_int_t)t->lat_max_ns));
+	json_object_set_new(j, "start_skew_ns", json_integer(t->start_skew_ns));
+	json_object_set_new(j, "counter", json_pack("{sI sI sI sb}", "expected",
+						    (json_int_t)t->counter_expected, "actual",
+						    (json_int_t)t->counter_actual, "lost",
+						    (json_int_t)t->counter_lost, "inexact", t->inexact));
+	json_object_set_new(j, "checksum_ok", json_boolean(t->checksum_ok));
+	json_object_set_new(j, "left_behind", json_integer(t->left_behind));
+	return j;
+}
+
+static int64_t int_at(const json_t *o, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, size_t errlen)
+{
+	const char *status = json_string_value(json_object_get(j, "status"));
+	const char *message = json_string_value(json_object_get(j, "message"));
+	const char *output = json_string_value(json_object_get(j, "output"));
+	const json_t *lat = json_object_get(j, "latency_ns"), *counter = json_object_get(j, "counter");
+	int s;
+
+	memset(t, 0, sizeof *t);
+	for (s = 0; status && s <= CL_STATUS_ERROR; s++)
+		if (!strcmp(status, cl_status_name((enum cl_status)s)))
+			break;
+	if (!status || s > CL_STATUS_ERROR || !json_is_integer(json_object_get(j, "wall_ns")) ||
+	    !json_is_object(lat) || !json_is_object(counter))
+		return snprintf(err, errlen, "not a trial record (status, wall_ns, latency_ns and "
+				"counter are required)"), -1;
+	t->status = (enum cl_status)s;
+	t->signal = (int)int_at(j, "signal");
+	snprintf(t->message, sizeof t->message, "%s", message ? message : "");
+	t->output = output ? cl_xstrdup(output) : NULL;
+	t->warmup = json_is_true(json_object_get(j, "warmup"));
+	t->wall_ns = int_at(j, "wall_ns");
+	t->user_ns = int_at(j, "user_ns");
+	t->sys_ns = int_at(j, "sys_ns");
+	t->cores = json_number_value(json_object_get(j, "cores"));
+	t->max_rss_kb = (long)int_at(j, "max_rss_kb");
+	t->vcsw = (long)int_at(j, "vcsw");
+	t->ivcsw = (long)int_at(j, "ivcsw");
+	t->tasks = int_at(j, "tasks");
+	t->tasks_done = int_at(j, "tasks_done");
+	t->lat_p50_ns = int_at(lat, "p50");
+	t->lat_p90_ns = int_at(lat, "p90");
+	t->lat_p99_ns = int_at(lat, "p99");
+	t->lat_max_ns = int_at(lat, "max");
+	t->start_skew_ns = int_at(j, "start_skew_ns");
+	t->counter_expected = (uint64_t)int_at(counter, "expected");
+	t->counter_actual = (uint64_t)int_at(counter, "actual");
+	t->counter_lost = int_at(counter, "lost");
+	t->inexact = json_is_true(json_object_get(counter, "inexact"));
+	t->checksum_ok = json_is_true(json_object_get(j, "checksum_ok"));
+	t->left_behind = int_at(j, "left_behind");
+	return 0;
+}
+

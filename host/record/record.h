@@ -1,0 +1,64 @@
+/* The trial record: what one trial did, as every strategy and sync produce
+ * it, with its status names and its JSON form (the results file's trials and
+ * the journal's lines). The sandbox fills it; the results, the journal and
+ * every view read it. */
+#ifndef CLH_RECORD_H
+#define CLH_RECORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum cl_status {
+	CL_STATUS_OK = 0, /* finished, every check passed                        */
+	CL_STATUS_WRONG,  /* finished, but a count, checksum or sleep is wrong   */
+	CL_STATUS_CRASHED,/* the trial process died of a signal                  */
+	CL_STATUS_HUNG,   /* no result before the timeout; killed with its group */
+	CL_STATUS_ERROR,  /* the strategy or sync reported an error, or exit()   */
+};
+
+/* What one task did, times in ns from the start of the strategy's run
+ * (-1: never started / never finished). */
+struct cl_task_record {
+	int64_t  start_ns, end_ns;
+	uint64_t checksum;
+};
+
+struct cl_trial_result {
+	enum cl_status status;
+	int      signal;          /* crashed: the signal                        */
+	char     message[640];    /* why, for anything but ok                   */
+	char    *output;          /* what the plugins printed, or NULL (owned)  */
+	bool     warmup;          /* run and dropped from the statistics        */
+	int64_t  wall_ns;         /* the strategy's run, start barrier included */
+	int64_t  user_ns, sys_ns; /* CPU of the trial process and its children  */
+	double   cores;           /* (user + sys) / wall                        */
+	long     max_rss_kb;
+	long     vcsw, ivcsw;     /* voluntary / involuntary context switches   */
+	int64_t  tasks, tasks_done;
+	int64_t  lat_p50_ns, lat_p90_ns, lat_p99_ns, lat_max_ns; /* per task      */
+	int64_t  start_skew_ns;   /* first to last task start                   */
+	uint64_t counter_expected, counter_actual;
+	int64_t  counter_lost;
+	bool     inexact;         /* the sync promises no exactness (none)      */
+	bool     checksum_ok;
+	int64_t  left_behind;     /* processes still alive after the trial, killed */
+	bool     interrupted;     /* stopped by the run's stop_fd: not a result */
+	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
+};
+
+/* "ok", "wrong", "crashed", "hung", "error". */
+const char *cl_status_name(enum cl_status s);
+
+/* Measured (not warmup) and ok: a trial the statistics count. */
+bool cl_trial_counts(const struct cl_trial_result *t);
+
+void cl_trial_result_free(struct cl_trial_result *r);
+
+/* One trial as the results file and the journal record it, and back.
+ * from_json: 0, or -1 with the reason in err; t->output is malloc'ed. */
+json_t *cl_trial_to_json(const struct cl_trial_result *t);
+int     cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,124 @@
+/* The per-cell summary, computed in one place for every view. */
+#include "results.h"
+#include "xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double cl_results_cv_threshold(const struct cl_results *r)
+{
+	return r->cv_threshold > 0 ? r->cv_threshold : CL_CV_THRESHOLD;
+}
+
+size_t cl_results_walls(const struct cl_results_cell *c, double **walls)
+{
+	size_t n = 0;
+
+	*walls = cl_xmalloc((c->ntrials + 1) * sizeof **walls);
+	for (size_t i = 0; i < c->ntrials; i++)
+		if (cl_trial_counts(&c->trials[i]))
+			(*walls)[n++] = (double)c->trials[i].wall_ns;
+	return n;
+}
+
+/* The median of one figure over the counted trials. */
+static double median_of(const struct cl_results_cell *c, double (*figure)(const struct cl_trial_result *),
+			double *scratch)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->ntrials; i++)
+		if (cl_trial_counts(&c->trials[i]))
+			scratch[n++] = figure(&c->trials[i]);
+	return cl_median(scratch, n);
+}
+
+static double cpu_of(const struct cl_trial_result *t) { return (double)(t->user_ns + t->sys_ns); }
+static double cores_of(const struct cl_trial_result *t) { return t->cores; }
+static double rss_of(const struct cl_trial_result *t) { return (double)t->max_rss_kb; }
+static double vcsw_of(const struct cl_trial_result *t) { return (double)t->vcsw; }
+static double ivcsw_of(const struct cl_trial_result *t) { return (double)t->ivcsw; }
+static double p50_of(const struct cl_trial_result *t) { return (double)t->lat_p50_ns; }
+static double p99_of(const struct cl_trial_result *t) { return (double)t->lat_p99_ns; }
+static double lost_of(const struct cl_trial_result *t) { return (double)t->counter_lost; }
+
+static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
+{
+	struct cl_cell_summary *s = &c->summary;
+	double *walls, *scratch = cl_xmalloc((c->ntrials + 1) * sizeof *scratch);
+	size_t n = cl_results_walls(c, &walls);
+
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < c->ntrials; i++)
+		s->measured += !c->trials[i].warmup;
+	s->ok = n;
+	cl_stats_of(walls, n, &s->wall);
+	s->cpu_ns = median_of(c, cpu_of, scratch);
+	s->cores = median_of(c, cores_of, scratch);
+	s->rss_kb = median_of(c, rss_of, scratch);
+	s->vcsw = median_of(c, vcsw_of, scratch);
+	s->ivcsw = median_of(c, ivcsw_of, scratch);
+	s->p50_ns = median_of(c, p50_of, scratch);
+	s->p99_ns = median_of(c, p99_of, scratch);
+	s->lost_median = llround(median_of(c, lost_of, scratch));
+	s->noisy = n >= 2 && s->wall.cv > cv_threshold;
+	for (size_t i = 0; i < c->ntrials; i++)
+		if (c->trials[i].counter_expected) {
+			s->counter_expected = c->trials[i].counter_expected;
+			s->inexact = c->trials[i].inexact;
+		}
+	free(walls);
+	free(scratch);
+}
+
+void cl_results_summarize(struct cl_results *r)
+{
+	for (size_t c = 0; c < r->ncells; c++)
+		summarize_cell(&r->cells[c], cl_results_cv_threshold(r));
+	for (size_t c = 0; c < r->ncells; c++) {
+		struct cl_cell_summary *s = &r->cells[c].summary;
+		const struct cl_stats *b = &r->cells[r->cells[c].baseline].summary.wall, *w = &s->wall;
+
+		if (!s->ok || !b->n || w->median <= 0)
+			continue;
+		s->speedup = b->median / w->median;
+		s->speedup_lo = w->ci_hi > 0 ? b->ci_lo / w->ci_hi : 0;
+		s->speedup_hi = w->ci_lo > 0 ? b->ci_hi / w->ci_lo : 0;
+	}
+}
+
+int cl_results_exit_code(const struct cl_results *r)
+{
+	for (size_t c = 0; c < r->ncells; c++)
+		for (size_t i = 0; i < r->cells[c].ntrials; i++)
+			if (r->cells[c].trials[i].status != CL_STATUS_OK)
+				return 1;
+	return 0;
+}
+
+void cl_results_free(struct cl_results *r)
+{
+	for (size_t c = 0; r->cells && c < r->ncells; c++) {
+		struct cl_results_cell *cell = &r->cells[c];
+
+		for (size_t t = 0; cell->trials && t < cell->ntrials; t++)
+			cl_trial_result_free(&cell->trials[t]);
+		free(cell->trials);
+		free(cell->label);
+		free(cell->workload);
+		free(cell->strategy);
+		free(cell->sync);
+		json_decref(cell->params);
+		json_decref(cell->sweep);
+	}
+	free(r->cells);
+	free(r->name);
+	free(r->description);
+	free(r->path);
+	free(r->config);
+	free(r->baseline);
+	free(r->interrupted);
+	json_decref(r->environment);
+	memset(r, 0, sizeof *r);
+}

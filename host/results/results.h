@@ -1,0 +1,91 @@
+/* The results model: one experiment's cells and their trials, in memory, as
+ * docs/results-schema.md describes the JSON file. A run builds it, a results
+ * file loads into it, and every view (the terminal table, --vs, Markdown,
+ * CSV, SVG, HTML, the seed table, compare) reads it. This module alone owns
+ * the per-cell summary: one median, one definition of each column. */
+#ifndef CLH_RESULTS_H
+#define CLH_RESULTS_H
+
+#include "record.h"
+#include "stats.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CL_RESULTS_SCHEMA "conclab-results/1"
+
+/* The default for a noisy cell: cv of the wall times above 5%. */
+#define CL_CV_THRESHOLD 0.05
+
+/* Over a cell's counted trials (measured, not warmup, and ok): each figure
+ * the views show, defined once (docs/results-schema.md, "summary"). */
+struct cl_cell_summary {
+	size_t  measured, ok;     /* measured trials, and how many were ok    */
+	struct cl_stats wall;     /* wall_ns of the counted trials            */
+	double  cpu_ns;           /* median of user_ns + sys_ns               */
+	double  cores;            /* median of the trials' own cores          */
+	double  rss_kb;           /* median of max_rss_kb                     */
+	double  vcsw, ivcsw;      /* medians of the context switches          */
+	double  p50_ns, p99_ns;   /* medians of the trials' task latencies    */
+	double  speedup;          /* baseline median / this median; 0: none   */
+	double  speedup_lo, speedup_hi; /* [base ci lo / ci hi, base ci hi / ci lo] */
+	bool    noisy;            /* cv above the results' cv_threshold       */
+	int64_t lost_median;      /* median of the lost updates               */
+	uint64_t counter_expected;/* what an exact counter ends at; 0: no counter */
+	bool    inexact;          /* the sync promises no exactness           */
+};
+
+struct cl_results_cell {
+	char   *label;            /* "io: threads+mutex tasks=4"                */
+	char   *workload;         /* NULL: the config's single unnamed workload */
+	char   *strategy, *sync;  /* plugin names                               */
+	json_t *params;           /* every workload number and plugin parameter */
+	json_t *sweep;            /* the swept settings and their values here   */
+	size_t  baseline;         /* index of the cell its speedup is against   */
+	struct cl_trial_result *trials; /* warmup trials first               */
+	size_t  ntrials;
+	struct cl_cell_summary summary; /* cl_results_summarize fills it      */
+};
+
+struct cl_results {
+	char   *name, *description, *path, *config; /* the experiment          */
+	char   *baseline;         /* the config's baseline setting, or NULL     */
+	int64_t repeat, warmup;
+	double  timeout_s;
+	double  cv_threshold;     /* a cell above it is noisy; 0: the default   */
+	char   *interrupted;      /* "SIGINT"/"SIGTERM" when stopped, or NULL   */
+	json_t *environment;      /* the machine and build it ran on (owned)    */
+	struct cl_results_cell *cells;
+	size_t  ncells;
+};
+
+/* Fill every cell's summary from its trials. */
+void cl_results_summarize(struct cl_results *r);
+
+/* 0 if every trial is ok, else 1 (the run's exit code). */
+int cl_results_exit_code(const struct cl_results *r);
+
+/* The wall_ns of a cell's counted trials, in trial order; returns how many
+ * (malloc'ed array in *walls, may be empty). */
+size_t cl_results_walls(const struct cl_results_cell *c, double **walls);
+
+/* The cv above which a cell is noisy. */
+double cl_results_cv_threshold(const struct cl_results *r);
+
+void cl_results_free(struct cl_results *r);
+
+/* The JSON form (summaries included) and its files; the writers go through
+ * a temporary name. 0, or -1 with the reason (naming the path) in err. */
+json_t *cl_results_to_json(const struct cl_results *r);
+int     cl_results_write_json(const char *path, const struct cl_results *r, char *err,
+			      size_t errlen);
+int     cl_results_write_csv(const char *path, const struct cl_results *r, char *err,
+			     size_t errlen);
+
+/* Load a results file into *r (summarized). 0, or -1 with the reason in
+ * err: unreadable, not JSON (with line and column), another schema version,
+ * or a cell or trial that is not one (naming it). Free *r either way. */
+int cl_results_load(struct cl_results *r, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,53 @@
+/* The results as CSV: one row per trial, RFC 4180 quoting. */
+#include "results.h"
+#include "atomic_file.h"
+
+/* RFC 4180 quoting for text fields. */
+static void csv_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+	fputc('"', f);
+}
+
+int cl_results_write_csv(const char *path, const struct cl_results *r, char *err, size_t errlen)
+{
+	char tmp[4096];
+	FILE *f = cl_file_begin(path, tmp, sizeof tmp, err, errlen);
+
+	if (!f)
+		return -1;
+	fprintf(f, "experiment,cell,strategy,sync,tasks,trial,warmup,status,wall_ns,user_ns,sys_ns,"
+		"cores,max_rss_kb,vcsw,ivcsw,tasks_done,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_max_ns,"
+		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,left_behind,message\n");
+	for (size_t c = 0; c < r->ncells; c++) {
+		const struct cl_results_cell *cell = &r->cells[c];
+
+		for (size_t i = 0; i < cell->ntrials; i++) {
+			const struct cl_trial_result *t = &cell->trials[i];
+
+			csv_text(f, r->name);
+			fputc(',', f);
+			csv_text(f, cell->label);
+			fprintf(f, ",%s,%s,%lld,%zu,%d,%s,%lld,%lld,%lld,%.4f,%ld,%ld,%ld,%lld,%lld,%lld,"
+				"%lld,%lld,%lld,%llu,%llu,%lld,%d,%lld,",
+				cell->strategy, cell->sync,
+				(long long)json_integer_value(json_object_get(cell->params, "tasks")), i + 1,
+				t->warmup, cl_status_name(t->status), (long long)t->wall_ns,
+				(long long)t->user_ns, (long long)t->sys_ns, t->cores, t->max_rss_kb, t->vcsw,
+				t->ivcsw, (long long)t->tasks_done, (long long)t->lat_p50_ns,
+				(long long)t->lat_p90_ns, (long long)t->lat_p99_ns,
+				(long long)t->lat_max_ns, (long long)t->start_skew_ns,
+				(unsigned long long)t->counter_expected,
+				(unsigned long long)t->counter_actual, (long long)t->counter_lost,
+				t->checksum_ok, (long long)t->left_behind);
+			csv_text(f, t->status == CL_STATUS_OK ? "" : t->message);
+			fputc('\n', f);
+		}
+	}
+	return cl_file_commit(f, tmp, path, err, errlen);
+}

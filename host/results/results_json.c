@@ -1,0 +1,213 @@
+/* The results model as JSON (jansson), written and read back, as
+ * docs/results-schema.md describes it. The summaries written are the ones
+ * cl_results_summarize computed; a loaded file is summarized again from its
+ * trials, so a view never trusts a figure the file merely states. */
+#define _GNU_SOURCE
+#include "results.h"
+#include "atomic_file.h"
+#include "xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *summary_json(const struct cl_cell_summary *s)
+{
+	const struct cl_stats *w = &s->wall;
+	json_t *j = json_object();
+
+	json_object_set_new(j, "measured", json_integer((json_int_t)s->measured));
+	json_object_set_new(j, "ok", json_integer((json_int_t)s->ok));
+	json_object_set_new(j, "wall_ns", json_pack("{sI sI sI sf sf sf sf sf s{sf sf sf}}",
+		"median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
+		"max", (json_int_t)llround(w->max), "mean", w->mean, "stddev", w->stddev, "cv", w->cv,
+		"q1", w->q1, "q3", w->q3, "ci", "lo", w->ci_lo, "hi", w->ci_hi, "level", w->ci_level));
+	json_object_set_new(j, "outliers", json_integer((json_int_t)w->outliers));
+	json_object_set_new(j, "noisy", json_boolean(s->noisy));
+	json_object_set_new(j, "cpu_ns", json_real(s->cpu_ns));
+	json_object_set_new(j, "cores", json_real(s->cores));
+	json_object_set_new(j, "max_rss_kb", json_real(s->rss_kb));
+	json_object_set_new(j, "vcsw", json_real(s->vcsw));
+	json_object_set_new(j, "ivcsw", json_real(s->ivcsw));
+	json_object_set_new(j, "latency_ns", json_pack("{sf sf}", "p50", s->p50_ns, "p99", s->p99_ns));
+	json_object_set_new(j, "speedup", s->ok ? json_real(s->speedup) : json_null());
+	json_object_set_new(j, "speedup_ci", s->ok ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi",
+								s->speedup_hi) : json_null());
+	json_object_set_new(j, "lost_median", json_integer(s->lost_median));
+	return j;
+}
+
+static json_t *cell_json(const struct cl_results *r, const struct cl_results_cell *c)
+{
+	json_t *j = json_object(), *trials = json_array();
+
+	json_object_set_new(j, "label", json_string(c->label));
+	json_object_set_new(j, "workload", c->workload ? json_string(c->workload) : json_null());
+	json_object_set_new(j, "strategy", json_string(c->strategy));
+	json_object_set_new(j, "sync", json_string(c->sync));
+	json_object_set(j, "params", c->params ? c->params : json_object());
+	json_object_set(j, "sweep", c->sweep ? c->sweep : json_object());
+	json_object_set_new(j, "baseline", json_string(r->cells[c->baseline].label));
+	for (size_t i = 0; i < c->ntrials; i++) {
+		const struct cl_trial_result *t = &c->trials[i];
+		json_t *tj = cl_trial_to_json(t);
+
+		json_object_set_new(tj, "outlier", json_boolean(cl_trial_counts(t) &&
+				    cl_stats_outlier(&c->summary.wall, (double)t->wall_ns)));
+		json_array_append_new(trials, tj);
+	}
+	json_object_set_new(j, "trials", trials);
+	json_object_set_new(j, "summary", summary_json(&c->summary));
+	return j;
+}
+
+json_t *cl_results_to_json(const struct cl_results *r)
+{
+	json_t *root = json_object(), *cells = json_array();
+
+	json_object_set_new(root, "schema", json_string(CL_RESULTS_SCHEMA));
+	json_object_set_new(root, "experiment",
+			    json_pack("{ss ss* ss sI sI sf ss* ss sf ss?}", "name", r->name,
+				      "description", r->description, "path", r->path ? r->path : "",
+				      "repeat", (json_int_t)r->repeat, "warmup", (json_int_t)r->warmup,
+				      "timeout_s", r->timeout_s, "baseline", r->baseline,
+				      "config", r->config ? r->config : "",
+				      "cv_threshold", cl_results_cv_threshold(r),
+				      "interrupted", r->interrupted));
+	json_object_set(root, "environment", r->environment ? r->environment : json_object());
+	for (size_t i = 0; i < r->ncells; i++)
+		json_array_append_new(cells, cell_json(r, &r->cells[i]));
+	json_object_set_new(root, "cells", cells);
+	return root;
+}
+
+int cl_results_write_json(const char *path, const struct cl_results *r, char *err, size_t errlen)
+{
+	char tmp[4096];
+	FILE *f = cl_file_begin(path, tmp, sizeof tmp, err, errlen);
+	json_t *root;
+
+	if (!f)
+		return -1;
+	root = cl_results_to_json(r);
+	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(root);
+	return cl_file_commit(f, tmp, path, err, errlen);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static char *dup_or_null(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? cl_xstrdup(s) : NULL;
+}
+
+static int cell_from_json(struct cl_results_cell *c, const json_t *j, size_t index,
+			  const char *path, char *err, size_t errlen)
+{
+	const json_t *trials = json_object_get(j, "trials"), *t;
+	size_t i;
+
+	c->label = dup_or_null(j, "label");
+	c->workload = dup_or_null(j, "workload");
+	c->strategy = dup_or_null(j, "strategy");
+	c->sync = dup_or_null(j, "sync");
+	c->params = json_incref(json_object_get(j, "params"));
+	c->sweep = json_incref(json_object_get(j, "sweep"));
+	if (!c->label || !c->strategy || !c->sync || !json_is_array(trials))
+		return snprintf(err, errlen, "%s: cell %zu is not a cell (label, strategy, sync and "
+				"trials are required)", path, index + 1), -1;
+	if (!json_is_object(c->params))
+		json_decref(c->params), c->params = json_object();
+	if (!json_is_object(c->sweep))
+		json_decref(c->sweep), c->sweep = json_object();
+	c->trials = cl_xcalloc(json_array_size(trials), sizeof *c->trials);
+	json_array_foreach(trials, i, t) {
+		char why[256];
+
+		if (cl_trial_from_json(t, &c->trials[i], why, sizeof why))
+			return snprintf(err, errlen, "%s: cell '%s', trial %zu: %s", path, c->label, i + 1,
+					why), -1;
+		c->ntrials++;
+	}
+	return 0;
+}
+
+/* Each cell's baseline by its label; a file without one compares a cell
+ * with itself. */
+static void link_baselines(struct cl_results *r, const json_t *cells)
+{
+	for (size_t c = 0; c < r->ncells; c++) {
+		const char *want = json_string_value(json_object_get(json_array_get(cells, c), "baseline"));
+
+		r->cells[c].baseline = c;
+		for (size_t b = 0; want && b < r->ncells; b++)
+			if (!strcmp(r->cells[b].label, want)) {
+				r->cells[c].baseline = b;
+				break;
+			}
+	}
+}
+
+static int results_from_json(struct cl_results *r, const json_t *root, const char *path, char *err,
+			     size_t errlen)
+{
+	const json_t *x = json_object_get(root, "experiment"), *cells = json_object_get(root, "cells");
+	const char *schema = json_string_value(json_object_get(root, "schema"));
+	const json_t *c;
+	size_t i;
+
+	if (!schema || strcmp(schema, CL_RESULTS_SCHEMA))
+		return snprintf(err, errlen, "%s: schema is %s%s%s, this conclab reads %s", path,
+				schema ? "'" : "", schema ? schema : "missing", schema ? "'" : "",
+				CL_RESULTS_SCHEMA), -1;
+	if (!json_is_array(cells))
+		return snprintf(err, errlen, "%s: no \"cells\" array", path), -1;
+	r->name = dup_or_null(x, "name");
+	if (!r->name)
+		r->name = cl_xstrdup("");
+	r->description = dup_or_null(x, "description");
+	r->path = dup_or_null(x, "path");
+	r->config = dup_or_null(x, "config");
+	r->baseline = dup_or_null(x, "baseline");
+	r->interrupted = dup_or_null(x, "interrupted");
+	r->repeat = (int64_t)json_integer_value(json_object_get(x, "repeat"));
+	r->warmup = (int64_t)json_integer_value(json_object_get(x, "warmup"));
+	r->timeout_s = json_number_value(json_object_get(x, "timeout_s"));
+	r->cv_threshold = json_number_value(json_object_get(x, "cv_threshold"));
+	r->environment = json_incref(json_object_get(root, "environment"));
+	if (!json_is_object(r->environment))
+		json_decref(r->environment), r->environment = json_object();
+	r->cells = cl_xcalloc(json_array_size(cells), sizeof *r->cells);
+	json_array_foreach(cells, i, c) {
+		r->ncells++;
+		if (cell_from_json(&r->cells[i], c, i, path, err, errlen))
+			return -1;
+	}
+	link_baselines(r, cells);
+	cl_results_summarize(r);
+	return 0;
+}
+
+int cl_results_load(struct cl_results *r, const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (!root) {
+		if (jerr.line > 0)
+			snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path, jerr.line, jerr.column,
+				 jerr.text);
+		else
+			snprintf(err, errlen, "%s: %s", path, jerr.text);
+		return -1;
+	}
+	rc = results_from_json(r, root, path, err, errlen);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/* Statistics for conclab's cells. The median's confidence interval is the
+ * distribution-free order-statistic interval (the ranks come from the
+ * binomial(n, 1/2) distribution), so it needs no assumption of normality. */
+#include "stats.h"
+#include "xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double quantile(const double *sorted, size_t n, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n)
+		return sorted[n - 1];
+	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+double cl_median(double *x, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(x, n, sizeof *x, cmp_double);
+	return quantile(x, n, 0.5);
+}
+
+/* P(X <= k) for X ~ binomial(n, 1/2). */
+static double binom_half_cdf(size_t n, size_t k)
+{
+	double term = pow(0.5, (double)n), sum = 0;
+
+	for (size_t i = 0; i <= k && i <= n; i++) {
+		sum += term;
+		term = term * (double)(n - i) / (double)(i + 1);
+	}
+	return sum;
+}
+
+void cl_stats_of(const double *x, size_t n, struct cl_stats *s)
+{
+	double *v, sum = 0, sq = 0;
+	size_t j = 0;
+
+	memset(s, 0, sizeof *s);
+	s->n = n;
+	if (!n)
+		return;
+	v = cl_xmalloc(n * sizeof *v);
+	memcpy(v, x, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_double);
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	s->mean = sum / (double)n;
+	for (size_t i = 0; i < n; i++)
+		sq += (v[i] - s->mean) * (v[i] - s->mean);
+	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
+	s->cv = s->mean != 0 ? s->stddev / fabs(s->mean) : 0;
+	s->min = v[0];
+	s->max = v[n - 1];
+	s->median = quantile(v, n, 0.5);
+	s->q1 = quantile(v, n, 0.25);
+	s->q3 = quantile(v, n, 0.75);
+	/* The widest symmetric pair of ranks (j, n+1-j), 1-based, whose interval
+	 * still covers the median with probability >= 95%: the largest j with
+	 * P(X <= j-1) <= 2.5%. */
+	while (j + 1 <= n / 2 && binom_half_cdf(n, j) <= 0.025)
+		j++;
+	if (j == 0) { /* n < 6: no pair reaches 95%; min-max is the best there is */
+		s->ci_lo = v[0];
+		s->ci_hi = v[n - 1];
+		s->ci_level = n > 1 ? 1 - 2 * pow(0.5, (double)n) : 0;
+	} else {
+		s->ci_lo = v[j - 1];
+		s->ci_hi = v[n - j];
+		s->ci_level = 1 - 2 * binom_half_cdf(n, j - 1);
+	}
+	for (size_t i = 0; i < n; i++)
+		s->outliers += cl_stats_outlier(s, v[i]);
+	free(v);
+}
+
+bool cl_stats_outlier(const struct cl_stats *s, double v)
+{
+	double iqr = s->q3 - s->q1;
+
+	return s->n >= 4 && (v < s->q1 - 1.5 * iqr || v > s->q3 + 1.5 * iqr);
+}
+
+/* Exact two-sided p of U = u for samples of m and n without ties: count the
+ * arrangements by U with the recurrence f(u; m, n) = f(u-n; m-1, n) + f(u; m, n-1). */
+static double exact_p(size_t m, size_t n, double u)
+{
+	size_t umax = m * n;
+	double *f = cl_xcalloc((m + 1) * (n + 1) * (umax + 1), sizeof *f), total = 0, le = 0, ge = 0;
+#define F(i, k, v) f[((i) * (n + 1) + (k)) * (umax + 1) + (v)]
+
+	for (size_t i = 0; i <= m; i++)
+		for (size_t k = 0; k <= n; k++)
+			for (size_t v = 0; v <= umax; v++) {
+				if (i == 0 || k == 0)
+					F(i, k, v) = v == 0;
+				else
+					F(i, k, v) = (v >= k ? F(i - 1, k, v - k) : 0) + F(i, k - 1, v);
+			}
+	for (size_t v = 0; v <= umax; v++) {
+		total += F(m, n, v);
+		if ((double)v <= u + 1e-9)
+			le += F(m, n, v);
+		if ((double)v >= u - 1e-9)
+			ge += F(m, n, v);
+	}
+#undef F
+	free(f);
+	double p = 2 * fmin(le, ge) / total;
+
+	return p > 1 ? 1 : p;
+}
+
+double cl_mann_whitney(const double *a, size_t na, const double *b, size_t nb, double *u_out)
+{
+	size_t n = na + nb;
+	struct item { double v; int from_a; } *all;
+	double rank_a = 0, ties = 0, u, mu, sigma, z;
+
+	if (u_out)
+		*u_out = 0;
+	if (!na || !nb)
+		return 1.0;
+	all = cl_xmalloc(n * sizeof *all);
+	for (size_t i = 0; i < na; i++)
+		all[i] = (struct item){ a[i], 1 };
+	for (size_t i = 0; i < nb; i++)
+		all[na + i] = (struct item){ b[i], 0 };
+	qsort(all, n, sizeof *all, cmp_double); /* sorts on v, the first member */
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+
+		while (k + 1 < n && all[k + 1].v == all[i].v)
+			k++;
+		double t = (double)(k - i + 1), r = ((double)i + (double)k) / 2 + 1; /* mean rank */
+
+		ties += t * t * t - t;
+		for (size_t m = i; m <= k; m++)
+			rank_a += all[m].from_a ? r : 0;
+		i = k + 1;
+	}
+	free(all);
+	u = rank_a - (double)na * (double)(na + 1) / 2;
+	if (u_out)
+		*u_out = u;
+	if (ties == 0 && na * nb <= 400)
+		return exact_p(na, nb, u);
+	mu = (double)na * (double)nb / 2;
+	sigma = sqrt((double)na * (double)nb / 12 *
+		     ((double)(n + 1) - ties / ((double)n * (double)(n - 1))));
+	if (sigma == 0)
+		return 1.0;
+	z = (fabs(u - mu) - 0.5) / sigma;
+	if (z < 0)
+		z = 0;
+	return erfc(z / sqrt(2));
+}

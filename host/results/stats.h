@@ -1,0 +1,35 @@
+/* Statistics over a cell's trials: summaries, an order-statistic confidence
+ * interval for the median, outliers, and the Mann-Whitney U test. */
+#ifndef CLH_STATS_H
+#define CLH_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cl_stats {
+	size_t n;
+	double median, mean, stddev, cv; /* stddev: sample (n-1); cv = stddev / mean */
+	double min, max, q1, q3;         /* quartiles by linear interpolation          */
+	double ci_lo, ci_hi;             /* interval for the median ...                */
+	double ci_level;                 /* ... and its exact coverage (0.95 or more,
+					  * less only when n < 6: then it is min-max)   */
+	size_t outliers;                 /* beyond 1.5 x IQR from the quartiles        */
+};
+
+/* The median of x[0..n) (the mean of the middle two when n is even), the
+ * same figure cl_stats_of gives; 0 when n is 0. x is reordered. */
+double cl_median(double *x, size_t n);
+
+/* Summarise x[0..n); x is not modified. n may be 0 (all zero). */
+void cl_stats_of(const double *x, size_t n, struct cl_stats *out);
+
+/* Is v beyond 1.5 x IQR from the quartiles of s? */
+bool cl_stats_outlier(const struct cl_stats *s, double v);
+
+/* Two-sided p-value of the Mann-Whitney U test that a and b come from the
+ * same distribution: exact when there are no ties and both samples are
+ * small, else the normal approximation with tie and continuity correction.
+ * *u gets U of sample a. 1.0 when either sample is empty. */
+double cl_mann_whitney(const double *a, size_t na, const double *b, size_t nb, double *u);
+
+#endif

@@ -1,0 +1,159 @@
+/* From an experiment (config and matrix) to the results model's cells, and
+ * the environment a results file records: the one place where the run's
+ * C structures become the model every view reads. */
+#include "collect.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static json_t *params_json(const struct cl_cell *cell)
+{
+	json_t *p = json_object();
+	const struct cl_plugin_use *uses[2] = { cell->strategy, cell->sync };
+	const int64_t *values[2] = { cell->strategy_params, cell->sync_params };
+
+	json_object_set_new(p, "tasks", json_integer(cell->workload.tasks));
+	json_object_set_new(p, "loop", json_integer(cell->workload.loop));
+	for (size_t k = 0; k < cell->nknobs; k++) {
+		const struct cl_knob *kn = cell->knobs[k];
+
+		if (!kn->plugin && strcmp(kn->name, "tasks") && strcmp(kn->name, "loop"))
+			json_object_set_new(p, kn->name,
+					    json_integer(strtoll(kn->labels[cell->picks[k]], NULL, 10)));
+	}
+	for (int u = 0; u < 2; u++) {
+		const struct cl_loaded_plugin *pl = uses[u]->plugin;
+
+		for (size_t i = 0; i < pl->nparams; i++) {
+			char key[160];
+
+			snprintf(key, sizeof key, "%s.%s", pl->desc->name, pl->desc->params[i].name);
+			json_object_set_new(p, key, pl->desc->params[i].type == CL_PARAM_BOOL
+							   ? json_boolean(values[u][i])
+							   : json_integer(values[u][i]));
+		}
+	}
+	return p;
+}
+
+static json_t *sweep_json(const struct cl_cell *cell)
+{
+	json_t *sw = json_object();
+
+	for (size_t k = 0; k < cell->nknobs; k++)
+		json_object_set_new(sw, cell->knobs[k]->name,
+				    json_integer(strtoll(cell->knobs[k]->labels[cell->picks[k]], NULL, 10)));
+	return sw;
+}
+
+void clrun_results_init(struct cl_results *r, const struct cl_experiment *x,
+			const struct cl_cell *cells, size_t ncells, double cv_threshold)
+{
+	memset(r, 0, sizeof *r);
+	r->name = cl_xstrdup(x->name);
+	r->description = x->description ? cl_xstrdup(x->description) : NULL;
+	r->path = cl_xstrdup(x->path);
+	r->config = cl_xstrdup(x->text ? x->text : "");
+	r->baseline = x->baseline ? cl_xstrdup(x->baseline) : NULL;
+	r->repeat = x->repeat;
+	r->warmup = x->warmup;
+	r->timeout_s = (double)x->timeout_ms / 1000;
+	r->cv_threshold = cv_threshold;
+	r->ncells = ncells;
+	r->cells = cl_xcalloc(ncells, sizeof *r->cells);
+	for (size_t i = 0; i < ncells; i++) {
+		const struct cl_cell *cell = &cells[i];
+		struct cl_results_cell *c = &r->cells[i];
+
+		c->label = cl_xstrdup(cell->label);
+		c->workload = cell->def->name[0] ? cl_xstrdup(cell->def->name) : NULL;
+		c->strategy = cl_xstrdup(cell->strategy->plugin->desc->name);
+		c->sync = cl_xstrdup(cell->sync->plugin->desc->name);
+		c->params = params_json(cell);
+		c->sweep = sweep_json(cell);
+		c->baseline = cell->baseline;
+		c->ntrials = (size_t)(x->warmup + x->repeat);
+		c->trials = cl_xcalloc(c->ntrials, sizeof *c->trials);
+	}
+}
+
+void clrun_machine_warnings(char *buf, size_t len)
+{
+	double load[1];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	char governor[64] = "";
+	FILE *f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
+	size_t used = 0;
+
+	buf[0] = 0;
+	if (getloadavg(load, 1) == 1 && load[0] > (double)cores)
+		used += (size_t)snprintf(buf, len, "load average %.2f is above the %ld cores: other work "
+					 "competes with the trials. ", load[0], cores);
+	if (f) {
+		if (fgets(governor, sizeof governor, f))
+			governor[strcspn(governor, "\n")] = 0;
+		fclose(f);
+	}
+	if (*governor && strcmp(governor, "performance") && used < len)
+		snprintf(buf + used, len - used, "CPU frequency governor is '%s', not 'performance': "
+			 "clock speed may change during the run. ", governor);
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+			snprintf(buf, len, "%s", strchr(line, ':') + 2);
+			buf[strcspn(buf, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static json_t *plugins_json(const struct cl_experiment *x)
+{
+	json_t *all = json_array();
+	const struct cl_plugin_use *lists[2] = { x->strategies, x->syncs };
+	size_t counts[2] = { x->nstrategies, x->nsyncs };
+
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct cl_loaded_plugin *p = lists[l][i].plugin;
+
+			json_array_append_new(all, json_pack("{ss ss ss sI ss}", "name", p->desc->name,
+				"kind", cl_plugin_kind_name(p->desc->kind), "version", p->desc->version,
+				"abi", (json_int_t)p->desc->abi, "path", p->path));
+		}
+	return all;
+}
+
+json_t *clrun_environment(const struct cl_experiment *x, const char *warnings)
+{
+	struct utsname u;
+	char date[64], cpu[256];
+	time_t now = time(NULL);
+	double load[3] = { 0 };
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	uname(&u);
+	cpu_model(cpu, sizeof cpu);
+	getloadavg(load, 3);
+	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so}",
+		"conclab_version", CL_VERSION, "git_commit", CL_GIT_COMMIT, "build_type", CL_BUILD_TYPE,
+		"compiler", CL_COMPILER, "cflags", CL_CFLAGS, "date", date,
+		"cores", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "cpu_model", cpu,
+		"memory_kb", (json_int_t)(pages / 1024 * page), "kernel", u.release, "machine", u.machine,
+		"load_average", load[0], load[1], load[2], "warnings", warnings,
+		"plugins", plugins_json(x));
+}

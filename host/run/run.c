@@ -1,0 +1,301 @@
+/* `conclab run`: load the experiment, run every trial in its sandbox in
+ * order, journal each one as it finishes, and hand the results to the views.
+ * Signals (stop.c), the journal's header and --resume (resume.c) and the
+ * results model's cells (collect.c) live beside it. */
+#define _GNU_SOURCE
+#include "run.h"
+#include "collect.h"
+#include "journal.h"
+#include "resume.h"
+#include "sandbox.h"
+#include "stop.h"
+#include "suggest.h"
+#include "views.h"
+#include "xalloc.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cl_run_load(const char *path, char *text, char *const *dirs, size_t ndirs, int64_t repeat,
+		int64_t timeout_ms, struct cl_registry *reg, struct cl_experiment *x,
+		struct cl_cell **cells, size_t *ncells)
+{
+	char err[4096];
+
+	*cells = NULL;
+	*ncells = 0;
+	cl_registry_init(reg, dirs, ndirs);
+	cl_registry_scan(reg);
+	if (text ? cl_experiment_load_text(x, path, text, reg, err, sizeof err)
+		 : cl_experiment_load(x, path, reg, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		return -1;
+	}
+	if (repeat)
+		x->repeat = repeat;
+	if (timeout_ms)
+		x->timeout_ms = timeout_ms;
+	*ncells = cl_matrix_expand(x, cells, err, sizeof err);
+	if (!*ncells) {
+		fprintf(stderr, "conclab: %s\n", err);
+		return -1;
+	}
+	if ((size_t)(x->repeat + x->warmup) * *ncells > CL_MAX_TRIALS) {
+		fprintf(stderr, "conclab: %s: %zu cells x %lld trials is more than %d trials\n", path,
+			*ncells, (long long)(x->repeat + x->warmup), CL_MAX_TRIALS);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_problems(const struct cl_registry *reg)
+{
+	for (size_t i = 0; i < reg->nproblems; i++)
+		fprintf(stderr, "conclab: warning: %s: %s\n", reg->problems[i].path,
+			reg->problems[i].reason);
+}
+
+static int used_by(const struct cl_loaded_plugin *p, void *experiment)
+{
+	const struct cl_experiment *x = experiment;
+
+	for (size_t i = 0; i < x->nstrategies; i++)
+		if (x->strategies[i].plugin == p)
+			return 1;
+	for (size_t i = 0; i < x->nsyncs; i++)
+		if (x->syncs[i].plugin == p)
+			return 1;
+	return 0;
+}
+
+/* One line on a terminal: where the run is, with a bar and an ETA from the
+ * time the finished trials took. */
+static void show_progress(size_t done, size_t total, int64_t started, const struct cl_cell *cell,
+			  size_t trial, size_t ntrials)
+{
+	char bar[21], eta[32] = "";
+	size_t filled = total ? done * 20 / total : 0;
+
+	memset(bar, '#', filled);
+	memset(bar + filled, '.', 20 - filled);
+	bar[20] = 0;
+	if (done) {
+		int64_t left = (cl_now_ns() - started) / (int64_t)done * (int64_t)(total - done) / 1000000000;
+
+		snprintf(eta, sizeof eta, "  ETA %lld:%02lld", (long long)left / 60, (long long)left % 60);
+	}
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s, trial %zu/%zu%s", bar, done, total, cell->label,
+		trial + 1, ntrials, eta);
+}
+
+/* A --vs pattern that matches no cell is refused before the run, with the
+ * labels closest to it. 0, or -1 with the message printed. */
+static int check_vs(const char *vs, const struct cl_cell *cells, size_t n)
+{
+	const char **labels;
+	char hint[1024];
+
+	for (size_t i = 0; vs && i < n; i++)
+		if (cl_vs_matches(cells[i].label, vs))
+			return 0;
+	if (!vs)
+		return 0;
+	labels = cl_xmalloc((n + 1) * sizeof *labels);
+	for (size_t i = 0; i < n; i++)
+		labels[i] = cells[i].label;
+	cl_suggest(vs, labels, n, 3, hint, sizeof hint);
+	fprintf(stderr, "conclab: --vs: no cell is labelled '%s'%s (an exact label, or a pattern "
+		"such as 'async+*'; `conclab check` lists the cells)\n", vs,
+		*hint ? hint : "");
+	free(labels);
+	return -1;
+}
+
+/* After a stop: keep each cell's finished trials only. */
+static void keep_finished(struct cl_results *r, const size_t *done)
+{
+	for (size_t c = 0; c < r->ncells; c++) {
+		for (size_t t = done[c]; t < r->cells[c].ntrials; t++)
+			cl_trial_result_free(&r->cells[c].trials[t]);
+		r->cells[c].ntrials = done[c];
+	}
+}
+
+/* Every trial not yet done, cell by cell, until the end or a stop. */
+static void run_trials(const struct cl_experiment *x, const struct cl_cell *cells,
+		       struct cl_results *r, size_t *done, struct cl_journal *journal, bool progress)
+{
+	struct cl_run_opts opts = { .timeout_ms = x->timeout_ms, .stop_fd = clrun_stop_fd() };
+	int64_t started = cl_now_ns();
+	size_t ran = 0, todo = 0;
+	bool journal_ok = journal->fd >= 0;
+	char err[4096];
+
+	for (size_t c = 0; c < r->ncells; c++)
+		todo += r->cells[c].ntrials - done[c];
+	for (size_t c = 0; c < r->ncells && !clrun_stop_signal(); c++) {
+		struct cl_results_cell *rc = &r->cells[c];
+
+		for (size_t t = done[c]; t < rc->ntrials && !clrun_stop_signal(); t++) {
+			struct cl_trial_result *tr = &rc->trials[t];
+
+			if (progress)
+				show_progress(ran, todo, started, &cells[c], t, rc->ntrials);
+			if (cl_trial_execute(&cells[c], &opts, tr))
+				fprintf(stderr, "conclab: %s: %s\n", cells[c].label, tr->message);
+			if (tr->interrupted || clrun_stop_signal()) {
+				cl_trial_result_free(tr);
+				memset(tr, 0, sizeof *tr);
+				break;
+			}
+			tr->warmup = (int64_t)t < x->warmup;
+			done[c]++;
+			ran++;
+			if (journal_ok && cl_journal_append(journal, c, cells[c].label, t, tr, err, sizeof err)) {
+				fprintf(stderr, "conclab: warning: %s; the run goes on without a journal\n", err);
+				journal_ok = false;
+				journal->failed = true;
+			}
+		}
+	}
+	if (progress)
+		fprintf(stderr, "\r\033[K");
+}
+
+/* The table, --vs, and the results files; the exit code so far. */
+static int report(const struct cl_run_request *req, struct cl_results *r, bool *written)
+{
+	char err[4096];
+	int rc = cl_results_exit_code(r);
+
+	cl_view_table(stdout, r, req->sort);
+	if (req->vs)
+		cl_view_vs(stdout, r, req->vs);
+	*written = true;
+	if (req->json && cl_results_write_json(req->json, r, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		rc = CL_EXIT_USAGE;
+		*written = false;
+	}
+	if (req->csv && cl_results_write_csv(req->csv, r, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		rc = CL_EXIT_USAGE;
+		*written = false;
+	}
+	return rc;
+}
+
+static void say_stopped(const struct cl_run_request *req, const struct cl_results *r,
+			const size_t *done, size_t total, const struct cl_journal *journal)
+{
+	size_t finished = 0;
+
+	for (size_t c = 0; c < r->ncells; c++)
+		finished += done[c];
+	fprintf(stderr, "conclab: stopped by %s after %zu of %zu trials; the trial that was "
+		"running was killed with every process it started%s%s%s", r->interrupted,
+		finished, total, req->json ? "; the finished ones are in " : "",
+		req->json ? req->json : "", journal->path ? "" : "\n");
+	if (journal->path)
+		fprintf(stderr, "; continue with: conclab run --resume %s\n", journal->path);
+}
+
+/* Open the journal: the one being resumed (its trials put back), or a new one. */
+static int open_journal(const struct cl_run_request *asked, const struct cl_run_request *req,
+			const json_t *header, const json_t *entries, const struct cl_experiment *x,
+			const struct cl_cell *cells, struct cl_results *r, size_t *done,
+			struct cl_journal *journal)
+{
+	char err[4096], *path;
+
+	if (asked->resume) {
+		if (clrun_restore(header, entries, r, done, asked->resume, err, sizeof err) ||
+		    cl_journal_reopen(journal, asked->resume, err, sizeof err)) {
+			fprintf(stderr, "conclab: %s\n", err);
+			return -1;
+		}
+		return 0;
+	}
+	if (!(path = clrun_journal_path(req)))
+		return 0;
+	json_t *h = clrun_journal_header(req, x, cells, r->ncells);
+	int bad = cl_journal_create(journal, path, h, err, sizeof err);
+
+	json_decref(h);
+	free(path);
+	if (bad)
+		fprintf(stderr, "conclab: %s\n", err);
+	return bad ? -1 : 0;
+}
+
+int cl_run(const struct cl_run_request *asked)
+{
+	struct cl_run_request req = *asked;
+	struct cl_registry reg = { 0 };
+	struct cl_experiment x = { 0 };
+	struct cl_cell *cells = NULL;
+	struct cl_results results = { 0 };
+	struct cl_journal journal = { .fd = -1 };
+	json_t *header = NULL, *entries = NULL;
+	char **header_dirs = NULL, *text = NULL, err[4096], warnings[1024];
+	size_t n = 0, *done = NULL, total = 0, finished = 0;
+	int rc = CL_EXIT_USAGE;
+	bool written;
+
+	if (asked->resume) {
+		if (cl_journal_read(asked->resume, &header, &entries, err, sizeof err) ||
+		    clrun_request_from_header(header, asked, &req, &header_dirs, err, sizeof err)) {
+			fprintf(stderr, "conclab: %s\n", err);
+			goto out;
+		}
+		text = cl_xstrdup(json_string_value(json_object_get(header, "config")));
+	}
+	if (cl_run_load(req.config, text, req.plugin_dirs, req.nplugin_dirs, req.repeat,
+			req.timeout_ms, &reg, &x, &cells, &n) ||
+	    check_vs(req.vs, cells, n))
+		goto out;
+	print_problems(&reg);
+	cl_registry_prune(&reg, used_by, &x);
+	clrun_results_init(&results, &x, cells, n, req.cv_threshold);
+	done = cl_xcalloc(n, sizeof *done);
+	for (size_t c = 0; c < n; c++)
+		total += results.cells[c].ntrials;
+	if (open_journal(asked, &req, header, entries, &x, cells, &results, done, &journal))
+		goto out;
+	for (size_t c = 0; c < n; c++)
+		finished += done[c];
+	if (asked->resume)
+		fprintf(stderr, "conclab: resuming %s: %zu of %zu trials were done\n", asked->resume,
+			finished, total);
+	clrun_machine_warnings(warnings, sizeof warnings);
+	if (warnings[0])
+		fprintf(stderr, "conclab: warning: %s\n", warnings);
+	results.environment = clrun_environment(&x, warnings);
+	clrun_catch_stops(1);
+	run_trials(&x, cells, &results, done, &journal, !req.quiet && isatty(STDERR_FILENO));
+	if (clrun_stop_signal()) {
+		keep_finished(&results, done);
+		results.interrupted = cl_xstrdup(clrun_stop_signal() == SIGINT ? "SIGINT" : "SIGTERM");
+	}
+	cl_results_summarize(&results);
+	rc = report(&req, &results, &written);
+	if (clrun_stop_signal()) {
+		say_stopped(&req, &results, done, total, &journal);
+		rc = 128 + clrun_stop_signal();
+	}
+	cl_journal_close(&journal, !clrun_stop_signal() && written && !journal.failed);
+	clrun_catch_stops(0);
+out:
+	cl_results_free(&results);
+	free(done);
+	free(cells);
+	free(header_dirs);
+	json_decref(header);
+	json_decref(entries);
+	cl_experiment_free(&x);
+	cl_registry_free(&reg);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/* Private to libconclab and the host: the workload spec the runtime
+ * interprets and the layout of one trial's shared mapping. Plugins see only
+ * the opaque types of include/conclab/runtime.h. */
+#ifndef CLH_RUNTIME_INTERNAL_H
+#define CLH_RUNTIME_INTERNAL_H
+
+#include <conclab/plugin.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+
+#define CL_MAX_STEPS 64
+
+enum cl_op {
+	CL_OP_SLEEP = 1, /* an I/O-style wait: the task does nothing for sleep_ns */
+	CL_OP_COMPUTE,   /* deterministic integer work with a checksum          */
+	CL_OP_INCREMENT, /* `times` read-modify-writes of the shared counter     */
+};
+
+/* Every number is int64_t so that a sweep can overwrite any of them the same
+ * way (see struct cl_knob in host/experiment/config.h). */
+struct cl_step_spec {
+	int64_t op;         /* enum cl_op                                    */
+	int64_t sleep_ns;   /* sleep                                         */
+	int64_t iterations; /* compute                                       */
+	int64_t times;      /* increment: how many separate increments       */
+	int64_t inside;     /* increment: compute iterations under the lock  */
+	int64_t outside;    /* increment: compute iterations between two     */
+	int     line;       /* config line, for messages                     */
+};
+
+struct cl_workload {
+	int64_t tasks;
+	int64_t loop; /* the step list runs this many times */
+	int64_t nsteps;
+	struct cl_step_spec steps[CL_MAX_STEPS];
+};
+
+/* One task's interpreter state and its record, in shared memory. 48 bytes:
+ * the async strategy keeps a million of these. */
+struct cl_task {
+	uint32_t index;
+	uint32_t loop;     /* loops completed                         */
+	uint16_t step;     /* next step in the current loop           */
+	uint8_t  sleeping; /* the current sleep step has its deadline */
+	uint8_t  done;
+	uint32_t _pad;
+	int64_t  deadline_ns;
+	int64_t  start_ns; /* first step began                        */
+	int64_t  end_ns;   /* last step ended                         */
+	uint64_t checksum; /* sum of every compute result             */
+};
+
+struct cl__barrier {
+	_Atomic uint32_t arrived;
+	_Atomic uint32_t state; /* 0 closed, 1 open, 2 cancelled */
+	_Atomic uint32_t running; /* released parties that are on a CPU again */
+	uint32_t         parties;
+};
+
+/* The head of a trial's shared mapping; the tasks, the sync plugin's shared
+ * block and its per-task blocks follow it. The host fills the read-only part
+ * before it forks the trial process. */
+struct cl_trial {
+	/* read-only once the trial runs */
+	const struct cl_workload *workload;
+	const struct cl_sync_ops *sync;
+	void                     *sync_shared;
+	char                     *sync_locals;
+	size_t                    local_stride;
+	size_t                    ntasks;
+	size_t                    map_size;
+
+	alignas(64) volatile uint64_t counter;    /* alone on its cache line */
+	alignas(64) _Atomic uint64_t claim_cursor;
+	alignas(64) struct cl__barrier barrier;
+	alignas(64) _Atomic int failed;           /* cl_trial_fail was called */
+	int     finished;                          /* the strategy returned    */
+	int     rc;                                /* what it returned         */
+	int64_t run_start_ns, run_end_ns;
+	char    message[512];
+
+	alignas(64) struct cl_task tasks[];
+};
+
+/* Map a zeroed trial for `workload` and `sync`, laid out as above; NULL with
+ * errno set on failure. Free with cl__trial_unmap. */
+struct cl_trial *cl__trial_map(const struct cl_workload *workload,
+			       const struct cl_sync_ops *sync);
+void cl__trial_unmap(struct cl_trial *trial);
+
+/* The compute kernel: n steps of a 64-bit LCG from x. Each step depends on
+ * the last, so it can be neither vectorised nor folded by the compiler. */
+uint64_t cl__lcg_advance(uint64_t x, uint64_t n);
+/* The same result in O(log n), for checking what tasks computed. */
+uint64_t cl__lcg_jump(uint64_t x, uint64_t n);
+/* What task `index` must report as its checksum after the whole workload. */
+uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index);
+/* Counter value a correct trial ends with. */
+uint64_t cl__expected_counter(const struct cl_workload *w);
+/* Sum of every sleep of one task, the least time it can take. */
+int64_t cl__min_task_ns(const struct cl_workload *w);
+
+#endif

@@ -1,0 +1,32 @@
+/* Comparing two results, cell by
+ * cell, with a Mann-Whitney U test on the trials. */
+#ifndef CLH_COMPARE_H
+#define CLH_COMPARE_H
+
+#include "results.h"
+
+#include <stdio.h>
+
+/* The smallest change compare calls significant unless told otherwise. Trials
+ * within one run share the machine's state, so the U test sees run-to-run
+ * drift (3-6% seen between two runs of one config on a 2-core VM) as real;
+ * like asv's default factor of 1.1, a change must also exceed 10%. */
+#define CL_COMPARE_THRESHOLD 0.10
+
+struct cl_compare_opts {
+	double alpha;     /* significance level of the U test; 0: 0.05           */
+	double threshold; /* smallest relative change that counts, >= 0; < 0: the default */
+};
+
+struct cl_compare_counts {
+	size_t matched, slower, faster, only_old, only_new;
+};
+
+/* Print the comparison of every cell of `old` with the cell of `new` of the
+ * same workload, strategy, sync and params; cells in only one file are
+ * listed. Counts what it found in *counts. */
+void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, const char *new_name,
+		const struct cl_results *new, const struct cl_compare_opts *opts,
+		struct cl_compare_counts *counts);
+
+#endif

@@ -1,0 +1,120 @@
+/* One self-contained HTML page: charts, tables, the config and the machine. */
+#include "views.h"
+#include "format.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void html_text(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '<')
+			fputs("&lt;", out);
+		else if (*s == '>')
+			fputs("&gt;", out);
+		else if (*s == '&')
+			fputs("&amp;", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void cells_table(FILE *out, const struct cl_results *r)
+{
+	char m[32], a[32], b[32], cnt[96];
+
+	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>wall (median)</th>"
+		"<th>interval</th><th>cv</th><th>cores</th><th>max RSS</th><th>speedup</th>"
+		"<th>counter</th></tr>\n");
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_results_cell *c = &r->cells[i];
+		const struct cl_cell_summary *s = &c->summary;
+
+		cl_view_counter(c, cnt, sizeof cnt);
+		fprintf(out, "<tr><td>");
+		html_text(out, c->label);
+		fprintf(out, "</td><td>%zu/%zu</td><td>%s</td><td>%s - %s</td><td>%.1f%%</td><td>%.2f</td>"
+			"<td>%.1f MB</td><td>%.2fx</td><td>%s</td></tr>\n", s->ok, s->measured,
+			cl_format_ns(llround(s->wall.median), m, sizeof m),
+			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
+			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * s->wall.cv, s->cores,
+			s->rss_kb / 1024, s->speedup, cnt);
+	}
+	fprintf(out, "</table>\n");
+}
+
+static void machine_table(FILE *out, const json_t *env)
+{
+	const char *key;
+	json_t *v, *p;
+	size_t i;
+
+	fprintf(out, "<h2>Machine</h2>\n<table>\n");
+	json_object_foreach((json_t *)env, key, v) {
+		if (!strcmp(key, "plugins"))
+			continue;
+		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		fprintf(out, "<tr><th>");
+		html_text(out, key);
+		fprintf(out, "</th><td>");
+		html_text(out, text ? text : json_string_value(v));
+		fprintf(out, "</td></tr>\n");
+		free(text);
+	}
+	json_array_foreach(json_object_get(env, "plugins"), i, p) {
+		fprintf(out, "<tr><th>plugin</th><td>");
+		html_text(out, json_string_value(json_object_get(p, "name")));
+		fprintf(out, " %s (%s) ", json_string_value(json_object_get(p, "version")) ?: "",
+			json_string_value(json_object_get(p, "kind")) ?: "");
+		html_text(out, json_string_value(json_object_get(p, "path")));
+		fprintf(out, "</td></tr>\n");
+	}
+	fprintf(out, "</table>\n");
+}
+
+void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
+{
+	const char *warnings = json_string_value(json_object_get(r->environment, "warnings"));
+	char err[256];
+
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>conclab: ");
+	html_text(out, r->name);
+	fprintf(out, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+		"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
+		"text-align:left;font-size:13px}th{background:#f3f3f3}pre{background:#f7f7f7;padding:1em;"
+		"overflow:auto}.warn{color:#a40}</style></head><body>\n<h1>");
+	html_text(out, r->name);
+	fprintf(out, "</h1>\n<p>");
+	html_text(out, r->description);
+	fprintf(out, "</p>\n");
+	if (r->interrupted) {
+		fprintf(out, "<p class=\"warn\">Partial results: the run was stopped by ");
+		html_text(out, r->interrupted);
+		fprintf(out, "; only its finished trials are here.</p>\n");
+	}
+	if (warnings && *warnings) {
+		fprintf(out, "<p class=\"warn\">warning: ");
+		html_text(out, warnings);
+		fprintf(out, "</p>\n");
+	}
+	if (seed_table) {
+		fprintf(out, "<h2>The seed's table, measured</h2>\n");
+		if (cl_view_seed_table(out, r, true, err, sizeof err)) {
+			fprintf(out, "<p class=\"warn\">");
+			html_text(out, err);
+			fprintf(out, "</p>\n");
+		}
+	}
+	fprintf(out, "<h2>Wall time</h2>\n");
+	cl_view_bars_svg(out, r);
+	fprintf(out, "\n");
+	if (cl_view_sweep_svg(out, r) == 0)
+		fprintf(out, "\n");
+	cells_table(out, r);
+	machine_table(out, r->environment);
+	fprintf(out, "<h2>Experiment config</h2>\n<pre>");
+	html_text(out, r->config);
+	fprintf(out, "</pre>\n</body></html>\n");
+}
