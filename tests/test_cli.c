@@ -53,6 +53,119 @@ static void test_check_bad_config(void)
 	free(out);
 }
 
+/* Each verb with an option only another verb takes: refused with exit 2,
+ * before any work, naming the verb it belongs to. */
+static void test_foreign_options(void)
+{
+	const char *io = CL_TEST_SOURCE_DIR "/configs/seed-io.cfg";
+	const char *results = CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table.json";
+	const struct {
+		const char *args, *belongs;
+	} cases[] = {
+		{ "run '%s' --html r.html --svg r.svg", "--html is an option of `conclab report`" },
+		{ "run '%s' --alpha 0.01", "--alpha is an option of `conclab compare`" },
+		{ "check '%s' --json y", "--json is an option of `conclab run`" },
+		{ "check '%s' --markdown", "--markdown is an option of `conclab report`" },
+		{ "plugins --vs x", "--vs is an option of `conclab run`" },
+		{ "info threads --sort", "--sort is an option of `conclab run`" },
+		{ "compare '%s' '%s' --csv x", "--csv is an option of `conclab run`" },
+		{ "report '%s' --repeat 3", "--repeat is an option of `conclab run` and `conclab check`" },
+		{ "report '%s' --plugin-path /tmp",
+		  "--plugin-path is an option of `conclab run`, `conclab check`, `conclab plugins` and "
+		  "`conclab info`" },
+		{ "help run --quiet", "--quiet is an option of `conclab run`" },
+		{ "version --threshold 5", "--threshold is an option of `conclab compare`" },
+	};
+	char *out, cmd[1024];
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *file = strncmp(cases[i].args, "compare", 7) && strncmp(cases[i].args, "report", 6)
+					   ? io : results;
+
+		snprintf(cmd, sizeof cmd, cases[i].args, file, file);
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "cd /tmp && '%s' %s", BIN, cmd), 2);
+		if (!strstr(out, cases[i].belongs))
+			fprintf(stderr, "\n%s: %s", cmd, out);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, cases[i].belongs));
+		/* refused before any work: no table, no file */
+		CU_ASSERT_PTR_NULL(strstr(out, "cell "));
+		free(out);
+	}
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "test -e /tmp/r.html || test -e /tmp/r.svg"), 1);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --jsn x.json", BIN, io), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown option '--jsn'; did you mean '--json'?"));
+	free(out);
+}
+
+static void test_help_and_names(void)
+{
+	const char *io = CL_TEST_SOURCE_DIR "/configs/seed-io.cfg";
+	char *out, *bad;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' help nosuch", BIN), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown verb 'nosuch'"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' help compare", BIN), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: conclab compare"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' chek x.cfg", BIN), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown verb 'chek'; did you mean 'check'?"));
+	free(out);
+	/* a plugin folder that does not exist: a warning naming it, and on */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' --plugin-path /nonexistent/plugins check '%s'", BIN, io), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "warning: --plugin-path /nonexistent/plugins: no such folder"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok: experiment 'seed-io'"));
+	free(out);
+	/* --vs: exact or a pattern, checked before the run, with the closest cells */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --vs async --json /nonexistent/r.json", BIN, io), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--vs: no cell is labelled 'async'; did you mean 'async+none'?"));
+	CU_ASSERT_PTR_NULL(strstr(out, "serial+none "));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --vs thread+none", BIN, io), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "did you mean 'threads+none'?"));
+	free(out);
+	/* an unknown plugin name: did you mean */
+	bad = cl_test_write_file(".cfg", "name = \"x\";\nworkload = { tasks = 2; steps = ( { op = "
+				 "\"sleep\"; ms = 1; } ); };\nstrategies = ( \"thread\" );\nsyncs = ( \"none\" );\n");
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' check '%s'", BIN, bad), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ":3: strategies: unknown strategy plugin 'thread'; did you mean "
+				   "'threads'?"));
+	free(out);
+	unlink(bad);
+	free(bad);
+}
+
+/* A plugin's own limit fails at `check`, not half way through a run. */
+static void test_check_applies_plugin_limits(void)
+{
+	char *out, *cfg = cl_test_write_file(".cfg",
+		"name = \"many\";\nworkload = { tasks = 100000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		"strategies = ( \"serial\", \"threads\" );\nsyncs = ( \"none\" );\n");
+	char *pool = cl_test_write_file(".cfg",
+		"name = \"pool\";\nworkload = { tasks = 100000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		"strategies = ( \"threads\", \"processes\" );\nsyncs = ( \"none\" );\n"
+		"params = { threads = { workers = 4; }; processes = { max_procs = 10; }; };\n");
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' check '%s'", BIN, cfg), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ":3: strategy 'threads' refuses cell 'threads+none': 100000 "
+				   "threads exceed threads.max_threads = 32768"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s'", BIN, cfg), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "refuses cell 'threads+none'"));
+	free(out);
+	/* a pool is within the limit; processes has its own */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' check '%s'", BIN, pool), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "strategy 'processes' refuses cell 'processes+none': 100000 "
+				   "processes exceed processes.max_procs = 10"));
+	CU_ASSERT_PTR_NULL(strstr(out, "'threads'"));
+	free(out);
+	unlink(cfg);
+	unlink(pool);
+	free(cfg);
+	free(pool);
+}
+
 /* `conclab plugins` has a line starting with NAME that also says KIND. */
 static int listed(const char *out, const char *name, const char *kind)
 {
@@ -364,6 +477,9 @@ int main(void)
 	CU_TestInfo tests[] = {
 		{ "help on every verb; usage errors exit 2", test_help_everywhere },
 		{ "bad configs exit 2 with file:line", test_check_bad_config },
+		{ "every verb refuses another verb's options", test_foreign_options },
+		{ "help VERB, did-you-mean, --plugin-path, --vs checked first", test_help_and_names },
+		{ "check applies the plugins' own limits", test_check_applies_plugin_limits },
 		{ "plugins and info", test_plugins_and_info },
 		{ "run writes the JSON and CSV it documents", test_run_writes_json_and_csv },
 		{ "a crashed trial: exit 1, the rest still run", test_failed_trial_exits_1 },

@@ -170,6 +170,46 @@ static void test_validate_descriptor(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown plugin kind 7"));
 }
 
+/* A plugin built against the header of conclab 0.1 (before `check` was
+ * appended) loads, has no check, and runs; a descriptor that claims more
+ * bytes than its symbol has is refused. */
+static void test_older_header(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+	const struct cl_loaded_plugin *old, *threads;
+	static const struct cl_strategy_ops ops = { .run = (int (*)(struct cl_trial *, const int64_t *))1 };
+	struct cl_plugin d = { .abi = CL_ABI_VERSION, .size = sizeof d, .kind = CL_PLUGIN_STRATEGY,
+			       .name = "ok", .version = "1", .summary = "s", .ops.strategy = &ops };
+	char err[512];
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e, "name = \"old\";\nworkload = { tasks = 3; steps = ( "
+					      "{ op = \"compute\"; iterations = 1000; } ); };\n"
+					      "strategies = ( \"" CL_TEST_FIXTURE_DIR "/oldabi.so\", "
+					      "\"threads\" );\n"
+					      "syncs = ( \"none\" );\n"), 0);
+	old = cl_registry_find(&e.reg, "fixture-oldabi", CL_PLUGIN_STRATEGY);
+	threads = cl_registry_find(&e.reg, "threads", CL_PLUGIN_STRATEGY);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+	CU_ASSERT_EQUAL(old->desc->size, CL_PLUGIN_SIZE_V1);
+	CU_ASSERT_PTR_NULL(cl_plugin_check_fn(old->desc));
+	CU_ASSERT_PTR_NOT_NULL(cl_plugin_check_fn(threads->desc));
+	CU_ASSERT_EQUAL(cl_cells_check(&e.x, e.cells, e.ncells, err, sizeof err), 0);
+	cl_test_run_cell(&e, 0, &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT_EQUAL(r.tasks_done, 3);
+	CU_ASSERT_TRUE(r.checksum_ok);
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+	/* the 0.1 size is enough; less is not; more than the symbol holds is a lie */
+	d.size = CL_PLUGIN_SIZE_V1;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, CL_PLUGIN_SIZE_V1, err, sizeof err), 0);
+	d.size = CL_PLUGIN_SIZE_V1 - 8;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, sizeof d, err, sizeof err), -1);
+	d.size = sizeof d;
+	CU_ASSERT_EQUAL(cl_plugin_validate(&d, CL_PLUGIN_SIZE_V1, err, sizeof err), -1);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -178,6 +218,7 @@ int main(void)
 		{ "duplicate name: first on the path wins", test_duplicate_first_wins },
 		{ "CONCLAB_PLUGIN_PATH and plugins named by path", test_env_path_and_resolve },
 		{ "descriptor validation", test_validate_descriptor },
+		{ "a plugin built against the 0.1 header loads and runs", test_older_header },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -56,26 +56,33 @@ static bool takes(const struct cli_verb *verb, int key)
 /* "--html is an option of `conclab report`" */
 static void refuse_foreign(const struct cli_verb *verb, int key)
 {
-	size_t said = 0;
+	size_t said = 0, owners = 0;
 
+	for (size_t v = 0; v < cli_nverbs; v++)
+		owners += takes(&cli_verbs[v], key);
 	fprintf(stderr, "conclab %s: --%s is an option of ", verb->name, option_name(key));
 	for (size_t v = 0; v < cli_nverbs; v++)
-		if (takes(&cli_verbs[v], key))
-			fprintf(stderr, "%s`conclab %s`", said++ ? " and " : "", cli_verbs[v].name);
+		if (takes(&cli_verbs[v], key)) {
+			said++;
+			fprintf(stderr, "%s`conclab %s`", said == 1 ? "" : said == owners ? " and " : ", ",
+				cli_verbs[v].name);
+		}
 	fprintf(stderr, ", not of `conclab %s` (see `conclab %s --help`)\n", verb->name, verb->name);
 }
 
 static void refuse_unknown(const struct cli_verb *verb, const char *arg)
 {
-	const char *names[32];
+	char names[32][32], want[128], hint[256];
+	const char *list[32];
 	size_t n = 0;
-	char want[128], hint[256];
 
-	snprintf(want, sizeof want, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	snprintf(want, sizeof want, "%.*s", (int)strcspn(arg, "="), arg);
 	for (const enum cli_key *k = verb->options; *k && n < 31; k++)
-		names[n++] = option_name((int)*k);
-	names[n++] = "help";
-	cl_suggest(want, names, n, 2, hint, sizeof hint);
+		snprintf(names[n++], sizeof names[0], "--%s", option_name((int)*k));
+	snprintf(names[n++], sizeof names[0], "--help");
+	for (size_t i = 0; i < n; i++)
+		list[i] = names[i];
+	cl_suggest(want, list, n, 2, hint, sizeof hint);
 	fprintf(stderr, "conclab %s: unknown option '%s'%s (see `conclab %s --help`)\n", verb->name,
 		arg, *hint ? hint : "", verb->name);
 }

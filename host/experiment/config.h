@@ -99,4 +99,10 @@ void cl_experiment_free(struct cl_experiment *x);
 size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **cells, char *err,
 			size_t errlen);
 
+/* Ask every cell's plugins whether they can run it (their optional
+ * `check`), in a child process. 0, or -1 with the first refusal in err:
+ * "FILE:LINE: strategy 'threads' refuses cell '...': why". */
+int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
+		   char *err, size_t errlen);
+
 #endif

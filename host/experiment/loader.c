@@ -2,6 +2,7 @@
  * descriptor validation, and the registry of what loaded and what did not. */
 #define _GNU_SOURCE
 #include "loader.h"
+#include "child_call.h"
 #include "suggest.h"
 #include "xalloc.h"
 
@@ -113,6 +114,11 @@ static int validate_params(const struct cl_param_decl *p, char *err, size_t errl
 	return 0;
 }
 
+cl_check_fn cl_plugin_check_fn(const struct cl_plugin *d)
+{
+	return d->size >= offsetof(struct cl_plugin, check) + sizeof d->check ? d->check : NULL;
+}
+
 int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err, size_t errlen)
 {
 	/* Only `abi` may be read before it matches: a plugin of another ABI
@@ -123,9 +129,9 @@ int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err,
 	if (d->abi != CL_ABI_VERSION)
 		return snprintf(err, errlen, "built for plugin ABI version %u, this conclab speaks %u; "
 				"rebuild it against this include/conclab/", d->abi, CL_ABI_VERSION), -1;
-	if (d->size < sizeof *d || (symbol_size && symbol_size < sizeof *d))
+	if (d->size < CL_PLUGIN_SIZE_V1 || (symbol_size && symbol_size < d->size))
 		return snprintf(err, errlen, "descriptor is %u bytes, ABI %u needs at least %zu",
-				d->size, CL_ABI_VERSION, sizeof *d), -1;
+				d->size, CL_ABI_VERSION, CL_PLUGIN_SIZE_V1), -1;
 	if (d->kind != CL_PLUGIN_STRATEGY && d->kind != CL_PLUGIN_SYNC)
 		return snprintf(err, errlen, "unknown plugin kind %d", (int)d->kind), -1;
 	if (!valid_name(d->name))
@@ -235,83 +241,37 @@ static int open_plugin(const char *path, struct cl_loaded_plugin *out, char *err
 	return 0;
 }
 
+static void probe(void *path, char *reply, size_t len)
+{
+	struct cl_loaded_plugin p;
+
+	open_plugin(path, &p, reply, len);
+}
+
 /* Load `path` in a child process first: a library constructor that
  * crashes, hangs or exits then takes down only the probe, never the host.
  * 0 if the child loaded and validated it; else -1 with the reason. */
 static int probe_in_child(const char *path, char *err, size_t errlen)
 {
-	int pipefd[2], status = 0;
-	char reason[1024] = "";
-	ssize_t got = 0;
-	pid_t pid;
+	char reason[1024];
+	int detail;
 
-	if (pipe2(pipefd, O_CLOEXEC))
-		return snprintf(err, errlen, "cannot probe: pipe: %s", strerror(errno)), -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return snprintf(err, errlen, "cannot probe: fork: %s", strerror(errno)), -1;
-	}
-	if (pid == 0) {
-		struct cl_loaded_plugin p;
-		int devnull = open("/dev/null", O_RDWR);
-
-		setpgid(0, 0);
-		if (devnull >= 0) { /* what a constructor prints is not ours to show */
-			dup2(devnull, STDOUT_FILENO);
-			dup2(devnull, STDERR_FILENO);
-		}
-		if (open_plugin(path, &p, reason, sizeof reason))
-			(void)!write(pipefd[1], reason, strlen(reason));
-		else
-			(void)!write(pipefd[1], "", 1);
-		_exit(0);
-	}
-	setpgid(pid, pid);
-	close(pipefd[1]);
-
-	struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-	int64_t deadline = cl_now_ns() + (int64_t)PROBE_TIMEOUT_MS * 1000000;
-	size_t have = 0;
-
-	for (;;) {
-		int64_t left = (deadline - cl_now_ns()) / 1000000;
-		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			got = -2; /* timed out */
-			break;
-		}
-		got = read(pipefd[0], reason + have, sizeof reason - 1 - have);
-		if (got <= 0)
-			break;
-		have += (size_t)got;
-		if (have == sizeof reason - 1)
-			break;
-	}
-	close(pipefd[0]);
-	reason[have] = 0;
-	kill(-pid, SIGKILL); /* it and anything its constructor started */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (got == -2)
+	switch (cl_child_call(probe, (void *)path, PROBE_TIMEOUT_MS, reason, sizeof reason, &detail)) {
+	case CL_CHILD_REPLIED:
+		return reason[0] ? snprintf(err, errlen, "%s", reason), -1 : 0;
+	case CL_CHILD_NO_START:
+		return snprintf(err, errlen, "cannot probe: %.900s", reason), -1;
+	case CL_CHILD_TIMED_OUT:
 		return snprintf(err, errlen, "did not finish loading within %d s (a library "
 				"constructor that never returns?)", PROBE_TIMEOUT_MS / 1000), -1;
-	if (have == 0 && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+	case CL_CHILD_CRASHED:
 		return snprintf(err, errlen, "crashed while being loaded: killed by signal %d (%s), "
-				"in a library constructor or in dlopen", WTERMSIG(status),
-				strsignal(WTERMSIG(status))), -1;
-	if (have == 0)
-		return snprintf(err, errlen, "the process loading it exited (code %d) before "
-				"it was loaded: a library constructor called exit()?",
-				WIFEXITED(status) ? WEXITSTATUS(status) : -1), -1;
-	if (reason[0])
-		return snprintf(err, errlen, "%s", reason), -1;
-	return 0;
+				"in a library constructor or in dlopen", detail, strsignal(detail)), -1;
+	case CL_CHILD_EXITED:
+		break;
+	}
+	return snprintf(err, errlen, "the process loading it exited (code %d) before it was loaded: "
+			"a library constructor called exit()?", detail), -1;
 }
 
 static struct cl_loaded_plugin *find_any_kind(const struct cl_registry *reg, const char *name)

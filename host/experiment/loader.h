@@ -63,6 +63,15 @@ void cl_registry_free(struct cl_registry *reg);
 
 const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
 
+/* The descriptor's size in the first release of ABI 1, before `check` was
+ * appended: the least a plugin of this ABI may have. */
+#define CL_PLUGIN_SIZE_V1 offsetof(struct cl_plugin, check)
+
+/* The plugin's check, or NULL when it has none or was built against a
+ * header from before it was appended. */
+typedef int (*cl_check_fn)(const struct cl_check_args *, char *, size_t);
+cl_check_fn cl_plugin_check_fn(const struct cl_plugin *desc);
+
 /* Check a descriptor as the loader does; 0, or -1 with the reason in err. */
 int cl_plugin_validate(const struct cl_plugin *desc, size_t symbol_size, char *err, size_t errlen);
 

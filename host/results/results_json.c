@@ -14,27 +14,20 @@
 static json_t *summary_json(const struct cl_cell_summary *s)
 {
 	const struct cl_stats *w = &s->wall;
-	json_t *j = json_object();
 
-	json_object_set_new(j, "measured", json_integer((json_int_t)s->measured));
-	json_object_set_new(j, "ok", json_integer((json_int_t)s->ok));
-	json_object_set_new(j, "wall_ns", json_pack("{sI sI sI sf sf sf sf sf s{sf sf sf}}",
-		"median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
+	return json_pack("{sI sI s{sI sI sI sf sf sf sf sf s{sf sf sf}} sI sb sf sf sf sf sf"
+			 " s{sf sf} so so sI}",
+		"measured", (json_int_t)s->measured, "ok", (json_int_t)s->ok,
+		"wall_ns", "median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
 		"max", (json_int_t)llround(w->max), "mean", w->mean, "stddev", w->stddev, "cv", w->cv,
-		"q1", w->q1, "q3", w->q3, "ci", "lo", w->ci_lo, "hi", w->ci_hi, "level", w->ci_level));
-	json_object_set_new(j, "outliers", json_integer((json_int_t)w->outliers));
-	json_object_set_new(j, "noisy", json_boolean(s->noisy));
-	json_object_set_new(j, "cpu_ns", json_real(s->cpu_ns));
-	json_object_set_new(j, "cores", json_real(s->cores));
-	json_object_set_new(j, "max_rss_kb", json_real(s->rss_kb));
-	json_object_set_new(j, "vcsw", json_real(s->vcsw));
-	json_object_set_new(j, "ivcsw", json_real(s->ivcsw));
-	json_object_set_new(j, "latency_ns", json_pack("{sf sf}", "p50", s->p50_ns, "p99", s->p99_ns));
-	json_object_set_new(j, "speedup", s->ok ? json_real(s->speedup) : json_null());
-	json_object_set_new(j, "speedup_ci", s->ok ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi",
-								s->speedup_hi) : json_null());
-	json_object_set_new(j, "lost_median", json_integer(s->lost_median));
-	return j;
+		"q1", w->q1, "q3", w->q3, "ci", "lo", w->ci_lo, "hi", w->ci_hi, "level", w->ci_level,
+		"outliers", (json_int_t)w->outliers, "noisy", s->noisy,
+		"cpu_ns", s->cpu_ns, "cores", s->cores, "max_rss_kb", s->rss_kb, "vcsw", s->vcsw,
+		"ivcsw", s->ivcsw, "latency_ns", "p50", s->p50_ns, "p99", s->p99_ns,
+		"speedup", s->ok ? json_real(s->speedup) : json_null(),
+		"speedup_ci", s->ok ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi", s->speedup_hi)
+				    : json_null(),
+		"lost_median", (json_int_t)s->lost_median);
 }
 
 static json_t *cell_json(const struct cl_results *r, const struct cl_results_cell *c)

@@ -48,6 +48,10 @@ int cl_run_load(const char *path, char *text, char *const *dirs, size_t ndirs, i
 			*ncells, (long long)(x->repeat + x->warmup), CL_MAX_TRIALS);
 		return -1;
 	}
+	if (cl_cells_check(x, *cells, *ncells, err, sizeof err)) {
+		fprintf(stderr, "conclab: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -104,9 +108,24 @@ static int check_vs(const char *vs, const struct cl_cell *cells, size_t n)
 	if (!vs)
 		return 0;
 	labels = cl_xmalloc((n + 1) * sizeof *labels);
+	/* the cells whose label holds it (a part of a label: the likeliest
+	 * mistake, now that a prefix no longer matches), else the closest */
+	size_t k = 0, used = 0;
+
 	for (size_t i = 0; i < n; i++)
-		labels[i] = cells[i].label;
-	cl_suggest(vs, labels, n, 3, hint, sizeof hint);
+		if (strstr(cells[i].label, vs))
+			labels[k++] = cells[i].label;
+	for (size_t i = 0; i < k && i < 3; i++)
+		used += (size_t)snprintf(hint + used, sizeof hint - used, "%s'%s'",
+					 i ? (i + 1 == k || i == 2 ? " or " : ", ") : "; did you mean ",
+					 labels[i]);
+	if (k)
+		snprintf(hint + used, sizeof hint - used, "%s?", k > 3 ? " (or a pattern)" : "");
+	if (!k) {
+		for (size_t i = 0; i < n; i++)
+			labels[i] = cells[i].label;
+		cl_suggest(vs, labels, n, 3, hint, sizeof hint);
+	}
 	fprintf(stderr, "conclab: --vs: no cell is labelled '%s'%s (an exact label, or a pattern "
 		"such as 'async+*'; `conclab check` lists the cells)\n", vs,
 		*hint ? hint : "");

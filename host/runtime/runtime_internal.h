@@ -88,6 +88,13 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 			       const struct cl_sync_ops *sync);
 void cl__trial_unmap(struct cl_trial *trial);
 
+/* The trial itself, in the trial's process: number the tasks, init the
+ * sync, run the strategy between the two timestamps, destroy the sync,
+ * and mark the trial finished with the strategy's return code. */
+void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
+		   const int64_t *strategy_params, const struct cl_plugin *sync,
+		   const int64_t *sync_params);
+
 /* The compute kernel: n steps of a 64-bit LCG from x. Each step depends on
  * the last, so it can be neither vectorised nor folded by the compiler. */
 uint64_t cl__lcg_advance(uint64_t x, uint64_t n);

@@ -45,6 +45,35 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	return t;
 }
 
+void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
+		   const int64_t *strategy_params, const struct cl_plugin *sync,
+		   const int64_t *sync_params)
+{
+	const struct cl_sync_ops *ops = sync->ops.sync;
+	struct cl_sync_setup setup = {
+		.ntasks = (uint32_t)t->ntasks,
+		.pshared = strategy->ops.strategy->flags & CL_STRATEGY_FORKS,
+		.params = sync_params,
+	};
+	int rc = 0;
+
+	for (size_t i = 0; i < t->ntasks; i++)
+		t->tasks[i].index = (uint32_t)i;
+	if (ops->init)
+		rc = ops->init(t->sync_shared, &setup);
+	if (rc < 0) {
+		cl_trial_fail(t, -rc, "sync '%s': init failed", sync->name);
+	} else {
+		t->run_start_ns = cl_now_ns();
+		rc = strategy->ops.strategy->run(t, strategy_params);
+		t->run_end_ns = cl_now_ns();
+		if (ops->destroy)
+			ops->destroy(t->sync_shared);
+	}
+	t->rc = rc;
+	t->finished = 1;
+}
+
 void cl__trial_unmap(struct cl_trial *trial)
 {
 	if (trial)

@@ -24,36 +24,14 @@
 /* The child: never returns. */
 static void trial_child(struct cl_trial *t, const struct cl_cell *cell, int out_fd)
 {
-	const struct cl_plugin *st = cell->strategy->plugin->desc;
-	const struct cl_sync_ops *sync = cell->sync->plugin->desc->ops.sync;
-	struct cl_sync_setup setup = {
-		.ntasks = (uint32_t)t->ntasks,
-		.pshared = st->ops.strategy->flags & CL_STRATEGY_FORKS,
-		.params = cell->sync_params,
-	};
-	int rc = 0;
-
 	setpgid(0, 0);
 	if (out_fd >= 0) {
 		dup2(out_fd, STDOUT_FILENO);
 		dup2(out_fd, STDERR_FILENO);
 		close(out_fd);
 	}
-	for (size_t i = 0; i < t->ntasks; i++)
-		t->tasks[i].index = (uint32_t)i;
-	if (sync->init)
-		rc = sync->init(t->sync_shared, &setup);
-	if (rc < 0) {
-		cl_trial_fail(t, -rc, "sync '%s': init failed", cell->sync->plugin->desc->name);
-	} else {
-		t->run_start_ns = cl_now_ns();
-		rc = st->ops.strategy->run(t, cell->strategy_params);
-		t->run_end_ns = cl_now_ns();
-		if (sync->destroy)
-			sync->destroy(t->sync_shared);
-	}
-	t->rc = rc;
-	t->finished = 1;
+	cl__trial_run(t, cell->strategy->plugin->desc, cell->strategy_params,
+		      cell->sync->plugin->desc, cell->sync_params);
 	fflush(NULL);
 	_exit(0);
 }

@@ -11,6 +11,9 @@
  *
  * ABI history
  *   1  first version: descriptor, int/bool parameters, strategy and sync ops.
+ *      conclab 0.2 appended `check` to the descriptor (no bump: the host
+ *      reads it only when the descriptor's `size` covers it, so a plugin
+ *      built against the older header loads and simply has no check).
  *      Clarified before the first release (0.1.0), without a bump: a sync
  *      with lock/unlock may also set `add`, which the runtime then uses for
  *      the plain increment step only (the earlier wording would have run the
@@ -128,6 +131,14 @@ struct cl_sync_ops {
 
 /* ---- the descriptor ---------------------------------------------------- */
 
+/* What a plugin's `check` is shown of one cell of an experiment. */
+struct cl_check_args {
+	uint32_t       size;   /* sizeof(struct cl_check_args) of the host: fields
+				* are only appended, read none past it       */
+	uint64_t       ntasks; /* tasks in the cell's workload                 */
+	const int64_t *params; /* this plugin's parameters, declaration order  */
+};
+
 struct cl_plugin {
 	uint32_t abi;  /* CL_ABI_VERSION the plugin was built against */
 	uint32_t size; /* sizeof(struct cl_plugin) at build time      */
@@ -141,6 +152,13 @@ struct cl_plugin {
 		const struct cl_strategy_ops *strategy; /* kind == CL_PLUGIN_STRATEGY */
 		const struct cl_sync_ops     *sync;     /* kind == CL_PLUGIN_SYNC     */
 	} ops;
+	/* Optional; appended in conclab 0.2. Check one cell before any trial
+	 * runs: a limit a parameter sets, a combination the plugin cannot run.
+	 * Return 0 when it can run the cell; else -1 after writing one line
+	 * why into err (errlen bytes, NUL-terminated). `conclab check` and
+	 * `conclab run` call it for every cell, in a child process of the
+	 * host, so it must look only at its arguments. */
+	int (*check)(const struct cl_check_args *cell, char *err, size_t errlen);
 };
 
 /* Declare the plugin's descriptor; the arguments are designated initializers:

@@ -94,6 +94,19 @@ static int processes_run(struct cl_trial *t, const int64_t *params)
 	return 0;
 }
 
+/* Refused at `conclab check`, before a trial starts them. */
+static int processes_check(const struct cl_check_args *cell, char *err, size_t errlen)
+{
+	uint64_t pool = (uint64_t)cell->params[PARAM_WORKERS];
+	uint64_t n = pool && pool < cell->ntasks ? pool : cell->ntasks;
+
+	if (n <= (uint64_t)cell->params[PARAM_MAX])
+		return 0;
+	snprintf(err, errlen, "%llu processes exceed processes.max_procs = %lld (raise it, or use a pool: "
+		 "processes.workers)", (unsigned long long)n, (long long)cell->params[PARAM_MAX]);
+	return -1;
+}
+
 static const struct cl_strategy_ops processes_ops = {
 	.flags = CL_STRATEGY_FORKS,
 	.run = processes_run,
@@ -108,4 +121,5 @@ CL_PLUGIN(.kind = CL_PLUGIN_STRATEGY,
 			 "placed in shared memory (the counter, the lock), and forking costs more than "
 			 "starting a thread.",
 	  .params = processes_params,
-	  .ops.strategy = &processes_ops);
+	  .ops.strategy = &processes_ops,
+	  .check = processes_check);

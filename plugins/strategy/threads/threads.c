@@ -161,6 +161,19 @@ static int threads_run(struct cl_trial *t, const int64_t *params)
 	return 0;
 }
 
+/* Refused at `conclab check`, before a trial starts them. */
+static int threads_check(const struct cl_check_args *cell, char *err, size_t errlen)
+{
+	uint64_t pool = (uint64_t)cell->params[PARAM_WORKERS];
+	uint64_t n = pool && pool < cell->ntasks ? pool : cell->ntasks;
+
+	if (n <= (uint64_t)cell->params[PARAM_MAX])
+		return 0;
+	snprintf(err, errlen, "%llu threads exceed threads.max_threads = %lld (raise it, or use a pool: "
+		 "threads.workers)", (unsigned long long)n, (long long)cell->params[PARAM_MAX]);
+	return -1;
+}
+
 static const struct cl_strategy_ops threads_ops = {
 	.run = threads_run,
 };
@@ -173,4 +186,5 @@ CL_PLUGIN(.kind = CL_PLUGIN_STRATEGY,
 			 "and CPU work runs in parallel (unlike Python's GIL). Shared updates race "
 			 "unless a sync plugin protects them.",
 	  .params = threads_params,
-	  .ops.strategy = &threads_ops);
+	  .ops.strategy = &threads_ops,
+	  .check = threads_check);

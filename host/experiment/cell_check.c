@@ -1,0 +1,70 @@
+/* The plugins' own checks of every cell, before any trial runs: a limit a
+ * parameter sets (threads.max_threads) fails at `conclab check`, not half
+ * way through a run. The plugins' code runs in one child process. */
+#include "config.h"
+#include "child_call.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CHECK_TIMEOUT_MS 5000
+
+struct checking {
+	const struct cl_experiment *x;
+	const struct cl_cell       *cells;
+	size_t                      ncells;
+};
+
+/* In the child: the first cell a plugin refuses, as "FILE:LINE: ...". */
+static void check_all(void *arg, char *reply, size_t len)
+{
+	const struct checking *c = arg;
+
+	for (size_t i = 0; i < c->ncells; i++) {
+		const struct cl_cell *cell = &c->cells[i];
+		const struct cl_plugin_use *uses[2] = { cell->strategy, cell->sync };
+		const int64_t *params[2] = { cell->strategy_params, cell->sync_params };
+
+		for (int u = 0; u < 2; u++) {
+			const struct cl_plugin *d = uses[u]->plugin->desc;
+			cl_check_fn check = cl_plugin_check_fn(d);
+			struct cl_check_args args = { .size = sizeof args,
+						      .ntasks = (uint64_t)cell->workload.tasks,
+						      .params = params[u] };
+			char why[512] = "";
+
+			if (!check || check(&args, why, sizeof why) == 0)
+				continue;
+			why[sizeof why - 1] = 0;
+			snprintf(reply, len, "%s:%d: %s '%s' refuses cell '%s': %s", c->x->path, uses[u]->line,
+				 cl_plugin_kind_name(d->kind), d->name, cell->label,
+				 *why ? why : "(it gave no reason)");
+			return;
+		}
+	}
+}
+
+int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
+		   char *err, size_t errlen)
+{
+	struct checking c = { x, cells, ncells };
+	char reply[1024];
+	int detail;
+
+	switch (cl_child_call(check_all, &c, CHECK_TIMEOUT_MS, reply, sizeof reply, &detail)) {
+	case CL_CHILD_REPLIED:
+		return reply[0] ? snprintf(err, errlen, "%s", reply), -1 : 0;
+	case CL_CHILD_NO_START:
+		return snprintf(err, errlen, "%s: cannot check the cells: %s", x->path, reply), -1;
+	case CL_CHILD_TIMED_OUT:
+		return snprintf(err, errlen, "%s: a plugin's check of the cells did not return within "
+				"%d s", x->path, CHECK_TIMEOUT_MS / 1000), -1;
+	case CL_CHILD_CRASHED:
+		return snprintf(err, errlen, "%s: a plugin's check of the cells crashed (signal %d, %s)",
+				x->path, detail, strsignal(detail)), -1;
+	case CL_CHILD_EXITED:
+		break;
+	}
+	return snprintf(err, errlen, "%s: a plugin's check of the cells exited (code %d)", x->path,
+			detail), -1;
+}

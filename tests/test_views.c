@@ -1,0 +1,352 @@
+/* One results model, every view: the terminal table, Markdown, HTML, CSV,
+ * JSON and the seed table show the same medians, cores and counters, each
+ * checked against figures computed here from the raw JSON; and a results
+ * file far larger than any shipped config renders in every format with
+ * nothing dropped. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include "format.h"
+#include "views.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SEED_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table.json"
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of a trial field over the measured ok trials, from the JSON
+ * itself: the independent figure every view must show. */
+static double raw_median(const json_t *cell, const char *field, const char *sub)
+{
+	const json_t *t;
+	size_t i, n = 0;
+	double *v = calloc(json_array_size(json_object_get(cell, "trials")) + 1, sizeof *v), m;
+
+	json_array_foreach(json_object_get(cell, "trials"), i, t) {
+		const json_t *f = json_object_get(t, field);
+
+		if (json_is_true(json_object_get(t, "warmup")) ||
+		    strcmp(json_string_value(json_object_get(t, "status")), "ok"))
+			continue;
+		v[n++] = json_number_value(sub ? json_object_get(f, sub) : f);
+	}
+	qsort(v, n, sizeof *v, cmp);
+	m = n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	free(v);
+	return m;
+}
+
+static char *render(void (*view)(FILE *, const struct cl_results *), const struct cl_results *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	view(f, r);
+	fclose(f);
+	return buf;
+}
+
+static void table(FILE *f, const struct cl_results *r)
+{
+	cl_view_table(f, r, false);
+}
+
+static void html(FILE *f, const struct cl_results *r)
+{
+	cl_view_html(f, r, true);
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	if (getdelim(&buf, &len, 0, f) < 0) {
+		free(buf);
+		buf = strdup("");
+	}
+	fclose(f);
+	return buf;
+}
+
+/* The line of `text` that starts with `prefix` (a copy), or NULL. */
+static char *line_starting(const char *text, const char *prefix)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, prefix, strlen(prefix)))
+			return strndup(l, strcspn(l, "\n"));
+	return NULL;
+}
+
+static void expect_in(const char *view, const char *line, const char *want)
+{
+	if (!line || !strstr(line, want))
+		fprintf(stderr, "\n%s: '%s' not in: %s\n", view, want, line ? line : "(no line)");
+	CU_ASSERT_PTR_NOT_NULL(line && strstr(line, want));
+}
+
+static void test_views_agree(void)
+{
+	struct cl_results r, back;
+	json_t *raw = json_load_file(SEED_RESULTS, 0, NULL), *c, *rt;
+	char err[512], *tab, *md, *page, *csv, *json_path = cl_test_write_file(".json", "");
+	char *csv_path = cl_test_write_file(".csv", "");
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	tab = render(table, &r);
+	md = render(cl_view_markdown, &r);
+	page = render(html, &r);
+	CU_ASSERT_EQUAL(cl_results_write_csv(csv_path, &r, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(cl_results_write_json(json_path, &r, err, sizeof err), 0);
+	csv = read_file(csv_path);
+	rt = json_load_file(json_path, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(cl_results_load(&back, json_path, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(raw, "cells")), r.ncells);
+	json_array_foreach(json_object_get(raw, "cells"), i, c) {
+		const char *label = json_string_value(json_object_get(c, "label"));
+		double wall = raw_median(c, "wall_ns", NULL), cores = raw_median(c, "cores", NULL);
+		double lost = raw_median(c, "counter", "lost");
+		double expected = json_number_value(json_object_get(json_object_get(
+			json_array_get(json_object_get(c, "trials"), 0), "counter"), "expected"));
+		char med[32], want[160], counter[96], *line;
+
+		cl_format_ns(llround(wall), med, sizeof med);
+		if (expected == 0)
+			snprintf(counter, sizeof counter, "-");
+		else if (lost == 0)
+			snprintf(counter, sizeof counter, "exact %.0f", expected);
+		else
+			snprintf(counter, sizeof counter, "lost %.0f of %.0f", lost, expected);
+		/* the model itself */
+		CU_ASSERT_STRING_EQUAL(r.cells[i].label, label);
+		CU_ASSERT_DOUBLE_EQUAL(r.cells[i].summary.wall.median, wall, 0.5);
+		CU_ASSERT_DOUBLE_EQUAL(r.cells[i].summary.cores, cores, 1e-9);
+		/* the terminal table */
+		snprintf(want, sizeof want, "%s ", label);
+		line = line_starting(tab, want);
+		expect_in("table", line, med);
+		snprintf(want, sizeof want, "  %5.2f  ", cores);
+		expect_in("table", line, want);
+		expect_in("table", line, counter);
+		free(line);
+		/* Markdown */
+		snprintf(want, sizeof want, "| %s |", label);
+		line = line_starting(md, want);
+		snprintf(want, sizeof want, "| %s |", med);
+		expect_in("markdown", line, want);
+		snprintf(want, sizeof want, "| %.2f |", cores);
+		expect_in("markdown", line, want);
+		snprintf(want, sizeof want, "| %s |", counter);
+		expect_in("markdown", line, want);
+		free(line);
+		/* HTML */
+		snprintf(want, sizeof want, "<tr><td>%s</td>", label);
+		line = line_starting(page, want);
+		snprintf(want, sizeof want, "<td>%s</td>", med);
+		expect_in("html", line, want);
+		snprintf(want, sizeof want, "<td>%.2f</td>", cores);
+		expect_in("html", line, want);
+		snprintf(want, sizeof want, "<td>%s</td>", counter);
+		expect_in("html", line, want);
+		free(line);
+		/* CSV: every trial, with its wall time */
+		snprintf(want, sizeof want, "\"seed-table\",\"%s\",", label);
+		line = line_starting(strstr(csv, "\n") + 1, want);
+		CU_ASSERT_PTR_NOT_NULL(line);
+		free(line);
+		/* the JSON written back: the same summary, and it loads the same */
+		const json_t *s = json_object_get(json_array_get(json_object_get(rt, "cells"), i), "summary");
+
+		CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(s, "wall_ns"), "median")),
+				llround(wall));
+		CU_ASSERT_DOUBLE_EQUAL(json_number_value(json_object_get(s, "cores")), cores, 1e-9);
+		CU_ASSERT_EQUAL(json_integer_value(json_object_get(s, "lost_median")), llround(lost));
+		CU_ASSERT_DOUBLE_EQUAL(back.cells[i].summary.wall.median, wall, 0.5);
+		CU_ASSERT_DOUBLE_EQUAL(back.cells[i].summary.speedup, r.cells[i].summary.speedup, 1e-12);
+	}
+	/* the seed table's CPU row: the same cores, to its one decimal */
+	{
+		char *buf = NULL, want[64];
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		const json_t *cpu = NULL;
+
+		json_array_foreach(json_object_get(raw, "cells"), i, c)
+			if (!strcmp(json_string_value(json_object_get(c, "label")), "cpu: async+none"))
+				cpu = c;
+		CU_ASSERT_EQUAL(cl_view_seed_table(f, &r, false, err, sizeof err), 0);
+		fclose(f);
+		snprintf(want, sizeof want, "| %.1f core", raw_median(cpu, "cores", NULL));
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
+		free(buf);
+	}
+	/* CSV: one header and one row per trial */
+	size_t rows = 0, trials = 0;
+
+	for (const char *p = csv; *p; p++)
+		rows += *p == '\n';
+	for (size_t k = 0; k < r.ncells; k++)
+		trials += r.cells[k].ntrials;
+	CU_ASSERT_EQUAL(rows, trials + 1);
+	unlink(json_path);
+	unlink(csv_path);
+	free(json_path);
+	free(csv_path);
+	free(tab);
+	free(md);
+	free(page);
+	free(csv);
+	json_decref(raw);
+	json_decref(rt);
+	cl_results_free(&r);
+	cl_results_free(&back);
+}
+
+/* 100 cells, each with its own sync (more than any palette or old cap), a
+ * two-key sweep, and 5,000 trials: cell 0 alone has 1,100. */
+static char *large_results(void)
+{
+	json_t *root = json_object(), *cells = json_array();
+	char *path = cl_test_write_file(".json", "");
+	size_t total = 0;
+
+	json_object_set_new(root, "schema", json_string(CL_RESULTS_SCHEMA));
+	json_object_set_new(root, "experiment", json_pack("{ss sI sI sf}", "name", "large", "repeat",
+							   (json_int_t)50, "warmup", (json_int_t)0,
+							   "timeout_s", 10.0));
+	for (int i = 0; i < 100; i++) {
+		int tasks = 1 << (i % 5), workers = 1 + i / 5 % 4;
+		int ntrials = i == 0 ? 1100 : i == 99 ? 78 : 39;
+		char label[96], sync[16];
+		json_t *trials = json_array();
+
+		snprintf(sync, sizeof sync, "s%02d", i);
+		snprintf(label, sizeof label, "threads+%s tasks=%d threads.workers=%d", sync, tasks, workers);
+		for (int t = 0; t < ntrials; t++)
+			json_array_append_new(trials, json_pack(
+				"{ss sb sI sf s{sI sI} s{sI sI sI sb}}", "status", "ok", "warmup", 0,
+				"wall_ns", (json_int_t)(i == 0 ? 1000 * (t + 1) : 1000000 * (i + 1) + t),
+				"cores", 1.0, "latency_ns", "p50", (json_int_t)1, "p99", (json_int_t)2,
+				"counter", "expected", (json_int_t)0, "actual", (json_int_t)0, "lost",
+				(json_int_t)0, "inexact", 0));
+		total += (size_t)ntrials;
+		json_array_append_new(cells, json_pack(
+			"{ss ss ss s{sI sI} s{sI sI} ss so}", "label", label, "strategy", "threads",
+			"sync", sync, "params", "tasks", (json_int_t)tasks, "threads.workers",
+			(json_int_t)workers, "sweep", "tasks", (json_int_t)tasks, "threads.workers",
+			(json_int_t)workers, "baseline", "threads+s00 tasks=1 threads.workers=1",
+			"trials", trials));
+	}
+	CU_ASSERT_EQUAL(total, 5000);
+	json_object_set_new(root, "cells", cells);
+	CU_ASSERT_EQUAL(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+	return path;
+}
+
+static size_t count(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_large_results(void)
+{
+	char *path = large_results(), *csv_path = cl_test_write_file(".csv", ""), err[512];
+	char *tab, *md, *bars, *sweep = NULL, *page, *csv, want[160];
+	struct cl_results r;
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, path, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(r.ncells, 100);
+	/* all 1,100 trials of cell 0 count: median of 1..1100 us is 550.5 us */
+	CU_ASSERT_EQUAL(r.cells[0].summary.ok, 1100);
+	CU_ASSERT_DOUBLE_EQUAL(r.cells[0].summary.wall.median, 550500, 1e-6);
+	tab = render(table, &r);
+	md = render(cl_view_markdown, &r);
+	bars = render(cl_view_bars_svg, &r);
+	page = render(html, &r);
+	f = open_memstream(&sweep, &len);
+	CU_ASSERT_EQUAL(cl_view_sweep_svg(f, &r), 0);
+	fclose(f);
+	CU_ASSERT_EQUAL(cl_results_write_csv(csv_path, &r, err, sizeof err), 0);
+	csv = read_file(csv_path);
+	{
+		char *row = line_starting(tab, r.cells[0].label);
+
+		expect_in("table", row, " 1100/1100 ");
+		expect_in("table", row, " 550.5 us ");
+		free(row);
+	}
+	for (size_t i = 0; i < r.ncells; i++) {
+		const char *label = r.cells[i].label;
+
+		snprintf(want, sizeof want, "%s ", label);
+		CU_ASSERT_PTR_NOT_NULL(strstr(tab, want));
+		snprintf(want, sizeof want, "| %s |", label);
+		CU_ASSERT_PTR_NOT_NULL(strstr(md, want));
+		snprintf(want, sizeof want, "<title>%s: median", label);
+		CU_ASSERT_EQUAL(count(bars, want), 1);
+		CU_ASSERT_EQUAL(count(page, want), 1);
+		/* the sync's legend entry, and the family's line in the sweep chart */
+		snprintf(want, sizeof want, ">%s</text>", r.cells[i].sync);
+		CU_ASSERT_EQUAL(count(bars, want), 1);
+		snprintf(want, sizeof want, ">threads+%s threads.workers=%d</text>", r.cells[i].sync,
+			 1 + (int)i / 5 % 4);
+		CU_ASSERT_EQUAL(count(sweep, want), 1);
+	}
+	CU_ASSERT_EQUAL(count(md, "\n| threads+s"), 100);
+	CU_ASSERT_EQUAL(count(csv, "\n"), 5001);
+	/* every chart is well-formed and its legend stays inside it */
+	{
+		char *svg_path = cl_test_write_file(".svg", sweep), *out;
+
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "xmllint --noout '%s'", svg_path), 0);
+		free(out);
+		unlink(svg_path);
+		free(svg_path);
+	}
+	unlink(path);
+	unlink(csv_path);
+	free(path);
+	free(csv_path);
+	free(tab);
+	free(md);
+	free(bars);
+	free(sweep);
+	free(page);
+	free(csv);
+	cl_results_free(&r);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "every view shows the model's figures, checked from the raw JSON", test_views_agree },
+		{ "5,000 trials, 100 cells, 100 syncs, a two-key sweep: nothing dropped", test_large_results },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("views", tests);
+}
