@@ -192,6 +192,90 @@ static void test_compare_verdicts(void)
 	free(new);
 }
 
+/* Rewrite a results file's experiment (name, config) and the iterations of
+ * its cells' workload spec. */
+static void set_experiment(const char *path, const char *name, const char *config, int iterations)
+{
+	json_t *root = json_load_file(path, 0, NULL), *c;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	json_object_set_new(root, "experiment", json_pack("{ss ss sI sI}", "name", name, "config", config,
+							   "repeat", (json_int_t)3, "warmup", (json_int_t)0));
+	json_array_foreach(json_object_get(root, "cells"), i, c)
+		json_object_set_new(c, "spec", json_pack("{sI sI s[{ss sI}]}", "tasks", (json_int_t)2, "loop",
+							  (json_int_t)1, "steps", "op", "compute",
+							  "iterations", (json_int_t)iterations));
+	CU_ASSERT_EQUAL(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+}
+
+/* compare judges only what it can: results of one experiment, cells of the
+ * same whole workload, and trial counts that can reach alpha. */
+static void test_compare_refuses_what_it_cannot_judge(void)
+{
+	const char *cells[] = { "threads+mutex", NULL };
+	const double three[][6] = { { 100, 101, 99 } }, slow3[][6] = { { 200, 202, 198 } };
+	const double four[][6] = { { 100, 101, 99, 102 } }, slow4[][6] = { { 200, 202, 198, 204 } };
+	char *a = results_file("conclab-results/1", cells, three);
+	char *b = results_file("conclab-results/1", cells, slow3);
+	char *c = results_file("conclab-results/1", cells, four);
+	char *d = results_file("conclab-results/1", cells, slow4);
+	char *out;
+
+	/* another experiment: refused, saying what differs; --force flags every row */
+	set_experiment(a, "race", "name = \"race\";\nrepeat = 3;\n", 20000000);
+	set_experiment(b, "io", "name = \"io\";\nrepeat = 3;\n", 20000000);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, a, b), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hold different experiments: experiment 'race' against 'io'"));
+	CU_ASSERT_PTR_NULL(strstr(out, "verdict"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --force", BIN, a, b), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "threads+mutex"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[--force: different experiments]"));
+	free(out);
+	set_experiment(b, "race", "name = \"race\";\nrepeat = 5;\n", 20000000);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, a, b), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "the configs differ from line 2: 'repeat = 3;' against 'repeat = 5;'"));
+	free(out);
+	/* the same experiment, 3 trials against 3: twice as slow, but no test can
+	 * say so at p < 0.05 (the least p is 2 / C(6, 3) = 0.1): inconclusive */
+	set_experiment(b, "race", "name = \"race\";\nrepeat = 3;\n", 20000000);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, a, b), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2.000x       0.1  inconclusive (n too small: at least 4 trials each)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "inconclusive: 1 cell had too few trials for any difference to "
+					   "reach p < 0.05 (with theirs, the smallest p the test can give is 0.1)"));
+	CU_ASSERT_PTR_NULL(strstr(out, "same ("));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, a, b), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 cell could not be judged"));
+	free(out);
+	/* 4 against 4 can: p = 2 / C(8, 4) = 0.0286 */
+	set_experiment(c, "race", "name = \"race\";\nrepeat = 4;\n", 20000000);
+	set_experiment(d, "race", "name = \"race\";\nrepeat = 4;\n", 20000000);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, c, d), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2.000x    0.0286  SLOWER (significant)"));
+	CU_ASSERT_PTR_NULL(strstr(out, "inconclusive"));
+	free(out);
+	/* the whole workload is part of the match: 20M iterations are not 40M */
+	set_experiment(d, "race", "name = \"race\";\nrepeat = 4;\n", 40000000);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, c, d), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "only in"));
+	CU_ASSERT_PTR_NULL(strstr(out, "SLOWER"));
+	free(out);
+	/* the numbers behind it */
+	CU_ASSERT_DOUBLE_EQUAL(cl_min_p(3, 3), 0.1, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(cl_min_p(4, 4), 2.0 / 70, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(cl_min_p(1, 1), 1.0, 1e-12);
+	CU_ASSERT_EQUAL(cl_trials_for(0.05), 4);
+	CU_ASSERT_EQUAL(cl_trials_for(0.01), 5);
+	cl_test_sh(NULL, "rm -f '%s' '%s' '%s' '%s'", a, b, c, d);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
 static void test_compare_bad_files(void)
 {
 	const char *cells[] = { "serial+none", NULL };
@@ -354,6 +438,8 @@ int main(void)
 		{ "Mann-Whitney U: exact, ties, empty", test_mann_whitney },
 		{ "compare: 2x slower is significant, the same is not, only-in lists", test_compare_verdicts },
 		{ "compare and report: schema, JSON and file errors", test_compare_bad_files },
+		{ "compare refuses other experiments, matches whole workloads, says inconclusive",
+		  test_compare_refuses_what_it_cannot_judge },
 		{ "the seed table from a fixed results file", test_seed_table },
 		{ "markdown, bars SVG and HTML are well-formed", test_markdown_and_svg },
 		{ "a sweep becomes a line chart", test_sweep_chart },

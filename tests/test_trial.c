@@ -130,6 +130,62 @@ static void run_fixture(const char *file, const char *timeout, struct cl_trial_r
 	cl_test_exp_free(&e);
 }
 
+/* CPU covers the same interval as the wall time: one task on one thread
+ * can never show more than one core, under any strategy (a 2.5 us run once
+ * showed 53 cores when CPU counted the fork and wall did not). */
+static void test_one_task_cores(void)
+{
+	struct cl_test_exp e;
+
+	load(&e, "workload = { tasks = 1; steps = ( { op = \"compute\"; iterations = 1000; } ); };\n"
+		 "strategies = ( \"serial\", \"async\", \"threads\", \"processes\" ); syncs = ( \"none\" );\n");
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 4);
+	for (size_t i = 0; i < e.ncells; i++)
+		for (int k = 0; k < 5; k++) {
+			struct cl_trial_result r;
+
+			cl_test_run_cell(&e, i, &r);
+			CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+			CU_ASSERT(r.wall_ns > 0);
+			if (r.cores > 1.0)
+				fprintf(stderr, "\n%s: %.3f cores (cpu %lld ns, wall %lld ns)\n", e.cells[i].label,
+					r.cores, (long long)(r.user_ns + r.sys_ns), (long long)r.wall_ns);
+			CU_ASSERT(r.cores >= 0 && r.cores <= 1.0);
+			CU_ASSERT(r.user_ns + r.sys_ns <= r.wall_ns);
+			cl_trial_result_free(&r);
+		}
+	cl_test_exp_free(&e);
+}
+
+/* A pool of 2 threads running 6 tasks of 20 ms: the last tasks wait two
+ * rounds for a worker. Their response time (ready at the run's start, to
+ * done) counts that wait; their service time (first step to last) does not. */
+static void test_pool_response_time_counts_queueing(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+
+	load(&e, "workload = { tasks = 6; steps = ( { op = \"sleep\"; ms = 20; } ); };\n"
+		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n"
+		 "params = { threads = { workers = 2; }; };\n");
+	cl_test_run_cell(&e, 0, &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	/* a sleep is never shorter than asked: 3 in a row on one worker */
+	CU_ASSERT(r.resp_max_ns >= 60000000);
+	CU_ASSERT(r.lat_max_ns >= 20000000);
+	CU_ASSERT(r.resp_p50_ns >= r.lat_p50_ns);
+	for (int k = 0; k < 6; k++) /* each task's response is its end since the start */
+		CU_ASSERT(r.records[k].end_ns <= r.resp_max_ns);
+	/* two tasks started last, each after two sleeps: their end is the last */
+	int late = 0;
+
+	for (int k = 0; k < 6; k++)
+		late += r.records[k].start_ns >= 40000000;
+	CU_ASSERT_EQUAL(late, 2);
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+}
+
 static void test_crash_is_crashed(void)
 {
 	struct cl_trial_result r;
@@ -203,6 +259,8 @@ static void test_threads_beyond_memory_fail_clearly(void)
 int main(void)
 {
 	CU_TestInfo tests[] = {
+		{ "one task: cores never above one (CPU and wall over one interval)", test_one_task_cores },
+		{ "a pool's response time counts the wait for a worker", test_pool_response_time_counts_queueing },
 		{ "mutex: exact counter, threads and pools", test_mutex_exact_threads_and_pool },
 		{ "none: lost updates are a finding, not a failure", test_none_loses_without_failing },
 		{ "compute checksums equal across strategies", test_checksums_equal_across_strategies },

@@ -84,15 +84,22 @@ static const char usage_info[] =
 
 static const char usage_compare[] =
 	"usage: conclab compare OLD.json NEW.json [--alpha A] [--threshold PCT] [--fail-on-regression]\n"
+	"                                         [--force]\n"
 	"\n"
-	"Match the cells of two results files by workload, strategy, sync and parameters;\n"
-	"print old and new median wall time, their ratio, and the Mann-Whitney U test's\n"
-	"p-value on the trials. A difference is significant when p < A (default 0.05) and\n"
-	"the change is at least PCT percent (default 10: two runs of one config on one\n"
-	"machine differ by a few percent, more than their trials within a run). Cells\n"
-	"found in only one file are listed. Exit code 0, or 1 with --fail-on-regression\n"
-	"when a cell got significantly slower; 2 when a file cannot be read or has\n"
-	"another schema.\n";
+	"Match the cells of two results files of one experiment by workload (all of its\n"
+	"steps), strategy, sync and parameters; print old and new median wall time, their\n"
+	"ratio, and the Mann-Whitney U test's p-value on the trials. A difference is\n"
+	"significant when p < A (default 0.05) and the change is at least PCT percent\n"
+	"(default 10: two runs of one config on one machine differ by a few percent, more\n"
+	"than their trials within a run). A cell with too few trials for any difference\n"
+	"to reach p < A is \"inconclusive\", never \"same\". Cells found in only one file\n"
+	"are listed, and so are plugins whose version changed.\n"
+	"\n"
+	"  --force   compare results of different experiments (another name or config)\n"
+	"            anyway; every row then says so\n"
+	"\n"
+	"Exit code 0, or 1 with --fail-on-regression when a cell got significantly slower;\n"
+	"2 when a file cannot be read, has another schema, or holds another experiment.\n";
 
 static const char usage_report[] =
 	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
@@ -135,7 +142,9 @@ static const enum cli_key run_options[] = {
 };
 static const enum cli_key check_options[] = { K_PLUGIN_PATH, K_REPEAT, K_TIMEOUT, 0 };
 static const enum cli_key plugin_options[] = { K_PLUGIN_PATH, 0 };
-static const enum cli_key compare_options[] = { K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, 0 };
+static const enum cli_key compare_options[] = {
+	K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, 0,
+};
 static const enum cli_key report_options[] = {
 	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML, K_SEED_TABLE, 0,
 };

@@ -32,6 +32,7 @@ static const struct option all_options[] = {
 	{ "alpha", required_argument, 0, K_ALPHA },
 	{ "threshold", required_argument, 0, K_THRESHOLD },
 	{ "fail-on-regression", no_argument, 0, K_FAIL_ON_REGRESSION },
+	{ "force", no_argument, 0, K_FORCE },
 	{ 0 },
 };
 
@@ -124,6 +125,7 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 	case K_HTML: cli->html = arg; break;
 	case K_SEED_TABLE: cli->seed_table = true; break;
 	case K_FAIL_ON_REGRESSION: cli->fail_on_regression = true; break;
+	case K_FORCE: cli->force = true; break;
 	case K_PLUGIN_PATH: cli_add_plugin_dir(cli, arg); break;
 	case K_REPEAT:
 		cli->repeat = strtoll(arg, &end, 10);

@@ -149,7 +149,8 @@ int cmd_run(struct cli *cli, char **operands, int n)
 int cmd_compare(struct cli *cli, char **operands, int n)
 {
 	struct cl_results old = { 0 }, new = { 0 };
-	struct cl_compare_opts opts = { .alpha = cli->alpha, .threshold = cli->threshold };
+	struct cl_compare_opts opts = { .alpha = cli->alpha, .threshold = cli->threshold,
+					.force = cli->force };
 	struct cl_compare_counts counts;
 	char err[1024];
 	int rc = CL_EXIT_USAGE;
@@ -160,8 +161,22 @@ int cmd_compare(struct cli *cli, char **operands, int n)
 		fprintf(stderr, "conclab: compare: %s\n", err);
 		goto out;
 	}
+	if (cl_compare_same_experiment(&old, &new, err, sizeof err) && !cli->force) {
+		fprintf(stderr, "conclab: compare: %s and %s hold different experiments: %s; their cells "
+			"cannot be judged against each other (--force to compare anyway)\n", operands[0],
+			operands[1], err);
+		goto out;
+	}
 	cl_compare(stdout, operands[0], &old, operands[1], &new, &opts, &counts);
-	rc = cli->fail_on_regression && counts.slower ? CL_EXIT_TRIAL : 0;
+	rc = 0;
+	if (cli->fail_on_regression && counts.slower)
+		rc = CL_EXIT_TRIAL;
+	/* a gate that cannot judge must not pass in silence */
+	if (cli->fail_on_regression && counts.inconclusive) {
+		fprintf(stderr, "conclab: compare: --fail-on-regression: %zu cell%s could not be judged "
+			"(too few trials)\n", counts.inconclusive, counts.inconclusive == 1 ? "" : "s");
+		rc = CL_EXIT_TRIAL;
+	}
 out:
 	cl_results_free(&old);
 	cl_results_free(&new);

@@ -50,6 +50,10 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 							"p90", (json_int_t)t->lat_p90_ns, "p99",
 							(json_int_t)t->lat_p99_ns, "max",
 							(json_int_t)t->lat_max_ns));
+	json_object_set_new(j, "response_ns", json_pack("{sI sI sI sI}", "p50", (json_int_t)t->resp_p50_ns,
+							 "p90", (json_int_t)t->resp_p90_ns, "p99",
+							 (json_int_t)t->resp_p99_ns, "max",
+							 (json_int_t)t->resp_max_ns));
 	json_object_set_new(j, "start_skew_ns", json_integer(t->start_skew_ns));
 	json_object_set_new(j, "counter", json_pack("{sI sI sI sb}", "expected",
 						    (json_int_t)t->counter_expected, "actual",
@@ -71,6 +75,7 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	const char *message = json_string_value(json_object_get(j, "message"));
 	const char *output = json_string_value(json_object_get(j, "output"));
 	const json_t *lat = json_object_get(j, "latency_ns"), *counter = json_object_get(j, "counter");
+	const json_t *resp = json_object_get(j, "response_ns");
 	int s;
 
 	memset(t, 0, sizeof *t);
@@ -99,6 +104,11 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	t->lat_p90_ns = int_at(lat, "p90");
 	t->lat_p99_ns = int_at(lat, "p99");
 	t->lat_max_ns = int_at(lat, "max");
+	/* absent in files of conclab 0.1: then 0 */
+	t->resp_p50_ns = int_at(resp, "p50");
+	t->resp_p90_ns = int_at(resp, "p90");
+	t->resp_p99_ns = int_at(resp, "p99");
+	t->resp_max_ns = int_at(resp, "max");
 	t->start_skew_ns = int_at(j, "start_skew_ns");
 	t->counter_expected = (uint64_t)int_at(counter, "expected");
 	t->counter_actual = (uint64_t)int_at(counter, "actual");

@@ -32,12 +32,17 @@ struct cl_trial_result {
 	char    *output;          /* what the plugins printed, or NULL (owned)  */
 	bool     warmup;          /* run and dropped from the statistics        */
 	int64_t  wall_ns;         /* the strategy's run, start barrier included */
-	int64_t  user_ns, sys_ns; /* CPU of the trial process and its children  */
+	int64_t  user_ns, sys_ns; /* CPU of the trial process and its children,
+				   * over the same interval as wall_ns          */
 	double   cores;           /* (user + sys) / wall                        */
 	long     max_rss_kb;
 	long     vcsw, ivcsw;     /* voluntary / involuntary context switches   */
 	int64_t  tasks, tasks_done;
-	int64_t  lat_p50_ns, lat_p90_ns, lat_p99_ns, lat_max_ns; /* per task      */
+	int64_t  lat_p50_ns, lat_p90_ns, lat_p99_ns, lat_max_ns; /* service: a task's
+				   * first step to its last                       */
+	int64_t  resp_p50_ns, resp_p90_ns, resp_p99_ns, resp_max_ns; /* response: the
+				   * run's start (every task is ready then) to the
+				   * task's end, waiting for a worker included     */
 	int64_t  start_skew_ns;   /* first to last task start                   */
 	uint64_t counter_expected, counter_actual;
 	int64_t  counter_lost;

@@ -3,6 +3,7 @@
 #include "xalloc.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@ static double vcsw_of(const struct cl_trial_result *t) { return (double)t->vcsw;
 static double ivcsw_of(const struct cl_trial_result *t) { return (double)t->ivcsw; }
 static double p50_of(const struct cl_trial_result *t) { return (double)t->lat_p50_ns; }
 static double p99_of(const struct cl_trial_result *t) { return (double)t->lat_p99_ns; }
+static double resp_p50_of(const struct cl_trial_result *t) { return (double)t->resp_p50_ns; }
+static double resp_p99_of(const struct cl_trial_result *t) { return (double)t->resp_p99_ns; }
 static double lost_of(const struct cl_trial_result *t) { return (double)t->counter_lost; }
 
 static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
@@ -61,6 +64,8 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 	s->ivcsw = median_of(c, ivcsw_of, scratch);
 	s->p50_ns = median_of(c, p50_of, scratch);
 	s->p99_ns = median_of(c, p99_of, scratch);
+	s->resp_p50_ns = median_of(c, resp_p50_of, scratch);
+	s->resp_p99_ns = median_of(c, resp_p99_of, scratch);
 	s->lost_median = llround(median_of(c, lost_of, scratch));
 	s->noisy = n >= 2 && s->wall.cv > cv_threshold;
 	for (size_t i = 0; i < c->ntrials; i++)
@@ -111,6 +116,7 @@ void cl_results_free(struct cl_results *r)
 		free(cell->sync);
 		json_decref(cell->params);
 		json_decref(cell->sweep);
+		json_decref(cell->spec);
 	}
 	free(r->cells);
 	free(r->name);
@@ -121,4 +127,64 @@ void cl_results_free(struct cl_results *r)
 	free(r->interrupted);
 	json_decref(r->environment);
 	memset(r, 0, sizeof *r);
+}
+
+double cl_min_p(size_t m, size_t n)
+{
+	double c = 1; /* C(m + n, m), as a double: exact up to 2^53 */
+
+	for (size_t k = 1; k <= m; k++)
+		c = c * (double)(n + k) / (double)k;
+	return 2 / c < 1 ? 2 / c : 1;
+}
+
+size_t cl_trials_for(double alpha)
+{
+	size_t k = 1;
+
+	while (cl_min_p(k, k) >= alpha && k < 1000)
+		k++;
+	return k;
+}
+
+void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, double alpha,
+	      double threshold, struct cl_judgement *j)
+{
+	double *x, *y;
+
+	memset(j, 0, sizeof *j);
+	j->na = cl_results_walls(a, &x);
+	j->nb = cl_results_walls(b, &y);
+	j->p = cl_mann_whitney(y, j->nb, x, j->na, NULL);
+	j->ratio = a->summary.wall.median > 0 ? b->summary.wall.median / a->summary.wall.median : 0;
+	free(x);
+	free(y);
+	if (!j->na || !j->nb)
+		j->verdict = CL_VERDICT_NONE;
+	else if (cl_min_p(j->na, j->nb) >= alpha)
+		j->verdict = CL_VERDICT_INCONCLUSIVE;
+	else if (j->p >= alpha)
+		j->verdict = CL_VERDICT_SAME;
+	else if (j->ratio >= 1 + threshold)
+		j->verdict = CL_VERDICT_SLOWER;
+	else if (j->ratio <= 1 / (1 + threshold))
+		j->verdict = CL_VERDICT_FASTER;
+	else
+		j->verdict = CL_VERDICT_WITHIN;
+}
+
+const char *cl_verdict_text(const struct cl_judgement *j, double alpha, char *buf, size_t len)
+{
+	switch (j->verdict) {
+	case CL_VERDICT_NONE: snprintf(buf, len, "no ok trials to compare"); break;
+	case CL_VERDICT_INCONCLUSIVE:
+		snprintf(buf, len, "inconclusive (n too small: at least %zu trials each)",
+			 cl_trials_for(alpha));
+		break;
+	case CL_VERDICT_SAME: snprintf(buf, len, "same (not significant)"); break;
+	case CL_VERDICT_WITHIN: snprintf(buf, len, "same (within the threshold)"); break;
+	case CL_VERDICT_SLOWER: snprintf(buf, len, "SLOWER (significant)"); break;
+	case CL_VERDICT_FASTER: snprintf(buf, len, "faster (significant)"); break;
+	}
+	return buf;
 }

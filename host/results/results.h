@@ -27,7 +27,8 @@ struct cl_cell_summary {
 	double  cores;            /* median of the trials' own cores          */
 	double  rss_kb;           /* median of max_rss_kb                     */
 	double  vcsw, ivcsw;      /* medians of the context switches          */
-	double  p50_ns, p99_ns;   /* medians of the trials' task latencies    */
+	double  p50_ns, p99_ns;   /* medians of the trials' service times     */
+	double  resp_p50_ns, resp_p99_ns; /* medians of the trials' response times */
 	double  speedup;          /* baseline median / this median; 0: none   */
 	double  speedup_lo, speedup_hi; /* [base ci lo / ci hi, base ci hi / ci lo] */
 	bool    noisy;            /* cv above the results' cv_threshold       */
@@ -42,6 +43,9 @@ struct cl_results_cell {
 	char   *strategy, *sync;  /* plugin names                               */
 	json_t *params;           /* every workload number and plugin parameter */
 	json_t *sweep;            /* the swept settings and their values here   */
+	json_t *spec;             /* the whole workload the cell ran: tasks, loop,
+				   * every step with its numbers (NULL in files of
+				   * conclab 0.1)                                 */
 	size_t  baseline;         /* index of the cell its speedup is against   */
 	struct cl_trial_result *trials; /* warmup trials first               */
 	size_t  ntrials;
@@ -69,6 +73,40 @@ int cl_results_exit_code(const struct cl_results *r);
 /* The wall_ns of a cell's counted trials, in trial order; returns how many
  * (malloc'ed array in *walls, may be empty). */
 size_t cl_results_walls(const struct cl_results_cell *c, double **walls);
+
+/* The smallest two-sided p-value the exact Mann-Whitney test can reach
+ * with m and n trials (all of one sample below the other, no ties):
+ * 2 / C(m + n, m), at most 1. */
+double cl_min_p(size_t m, size_t n);
+
+/* The fewest trials per side with which p can go below alpha. */
+size_t cl_trials_for(double alpha);
+
+/* How a difference between two cells is judged, by compare and by --vs
+ * alike: significant only when the U test's p < alpha and the ratio of the
+ * medians is beyond 1 + threshold either way; "inconclusive" when the trial
+ * counts cannot reach p < alpha at all. */
+enum cl_verdict {
+	CL_VERDICT_NONE,         /* a side has no ok trial                  */
+	CL_VERDICT_INCONCLUSIVE, /* too few trials to reach alpha           */
+	CL_VERDICT_SAME,         /* not significant                         */
+	CL_VERDICT_WITHIN,       /* significant, but within the threshold   */
+	CL_VERDICT_SLOWER,       /* b slower than a: significant and beyond */
+	CL_VERDICT_FASTER,       /* b faster than a                         */
+};
+
+struct cl_judgement {
+	enum cl_verdict verdict;
+	double ratio;        /* b's median / a's median; 0 when unknown   */
+	double p;            /* Mann-Whitney U, two-sided                 */
+	size_t na, nb;       /* counted trials                            */
+};
+
+void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, double alpha,
+	      double threshold, struct cl_judgement *j);
+
+/* "SLOWER (significant)", "inconclusive (n too small: at least 4 trials each)"... */
+const char *cl_verdict_text(const struct cl_judgement *j, double alpha, char *buf, size_t len);
 
 /* The cv above which a cell is noisy. */
 double cl_results_cv_threshold(const struct cl_results *r);

@@ -16,7 +16,7 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 	const struct cl_stats *w = &s->wall;
 
 	return json_pack("{sI sI s{sI sI sI sf sf sf sf sf s{sf sf sf}} sI sb sf sf sf sf sf"
-			 " s{sf sf} so so sI}",
+			 " s{sf sf} s{sf sf} so so sI}",
 		"measured", (json_int_t)s->measured, "ok", (json_int_t)s->ok,
 		"wall_ns", "median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
 		"max", (json_int_t)llround(w->max), "mean", w->mean, "stddev", w->stddev, "cv", w->cv,
@@ -24,6 +24,7 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 		"outliers", (json_int_t)w->outliers, "noisy", s->noisy,
 		"cpu_ns", s->cpu_ns, "cores", s->cores, "max_rss_kb", s->rss_kb, "vcsw", s->vcsw,
 		"ivcsw", s->ivcsw, "latency_ns", "p50", s->p50_ns, "p99", s->p99_ns,
+		"response_ns", "p50", s->resp_p50_ns, "p99", s->resp_p99_ns,
 		"speedup", s->ok ? json_real(s->speedup) : json_null(),
 		"speedup_ci", s->ok ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi", s->speedup_hi)
 				    : json_null(),
@@ -40,6 +41,8 @@ static json_t *cell_json(const struct cl_results *r, const struct cl_results_cel
 	json_object_set_new(j, "sync", json_string(c->sync));
 	json_object_set(j, "params", c->params ? c->params : json_object());
 	json_object_set(j, "sweep", c->sweep ? c->sweep : json_object());
+	if (c->spec)
+		json_object_set(j, "spec", c->spec);
 	json_object_set_new(j, "baseline", json_string(r->cells[c->baseline].label));
 	for (size_t i = 0; i < c->ntrials; i++) {
 		const struct cl_trial_result *t = &c->trials[i];
@@ -110,6 +113,7 @@ static int cell_from_json(struct cl_results_cell *c, const json_t *j, size_t ind
 	c->sync = dup_or_null(j, "sync");
 	c->params = json_incref(json_object_get(j, "params"));
 	c->sweep = json_incref(json_object_get(j, "sweep"));
+	c->spec = json_is_object(json_object_get(j, "spec")) ? json_incref(json_object_get(j, "spec")) : NULL;
 	if (!c->label || !c->strategy || !c->sync || !json_is_array(trials))
 		return snprintf(err, errlen, "%s: cell %zu is not a cell (label, strategy, sync and "
 				"trials are required)", path, index + 1), -1;

@@ -40,6 +40,25 @@ static json_t *params_json(const struct cl_cell *cell)
 	return p;
 }
 
+/* The whole workload of a cell, as it ran (sweeps applied), so compare can
+ * tell 20M iterations from 40M. */
+static json_t *spec_json(const struct cl_workload *w)
+{
+	static const char *const ops[] = { "?", "sleep", "compute", "increment" };
+	json_t *steps = json_array();
+
+	for (int64_t i = 0; i < w->nsteps; i++) {
+		const struct cl_step_spec *st = &w->steps[i];
+
+		json_array_append_new(steps, json_pack("{ss sI sI sI sI sI}",
+			"op", ops[st->op >= 1 && st->op <= 3 ? st->op : 0], "sleep_ns", (json_int_t)st->sleep_ns,
+			"iterations", (json_int_t)st->iterations, "times", (json_int_t)st->times,
+			"inside", (json_int_t)st->inside, "outside", (json_int_t)st->outside));
+	}
+	return json_pack("{sI sI so}", "tasks", (json_int_t)w->tasks, "loop", (json_int_t)w->loop,
+			 "steps", steps);
+}
+
 static json_t *sweep_json(const struct cl_cell *cell)
 {
 	json_t *sw = json_object();
@@ -75,6 +94,7 @@ void clrun_results_init(struct cl_results *r, const struct cl_experiment *x,
 		c->sync = cl_xstrdup(cell->sync->plugin->desc->name);
 		c->params = params_json(cell);
 		c->sweep = sweep_json(cell);
+		c->spec = spec_json(&cell->workload);
 		c->baseline = cell->baseline;
 		c->ntrials = (size_t)(x->warmup + x->repeat);
 		c->trials = cl_xcalloc(c->ntrials, sizeof *c->trials);

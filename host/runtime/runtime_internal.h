@@ -77,6 +77,8 @@ struct cl_trial {
 	int     finished;                          /* the strategy returned    */
 	int     rc;                                /* what it returned         */
 	int64_t run_start_ns, run_end_ns;
+	int64_t run_user_ns, run_sys_ns;  /* CPU inside [run_start, run_end]:
+					   * the trial process and its children */
 	char    message[512];
 
 	alignas(64) struct cl_task tasks[];

@@ -3,6 +3,9 @@
 #define _GNU_SOURCE
 #include "runtime_internal.h"
 
+#include <sys/resource.h>
+#include <time.h>
+
 #include <sched.h>
 
 #include <ck_pr.h>
@@ -45,6 +48,45 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	return t;
 }
 
+/* CPU is read inside the wall interval (after its start, before its end),
+ * so the trial's cores cover the same run as its wall time and one thread
+ * can never show more than one core: the process's own CPU from its
+ * nanosecond clock, that of the children it waited for (a forking strategy's
+ * workers) from rusage. */
+struct run_cpu {
+	int64_t       self_ns;
+	struct rusage self, children;
+};
+
+static int64_t tv_ns(struct timeval tv)
+{
+	return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+}
+
+static void run_cpu_read(struct run_cpu *c)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	c->self_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	getrusage(RUSAGE_SELF, &c->self);
+	getrusage(RUSAGE_CHILDREN, &c->children);
+}
+
+static void run_cpu_spent(struct cl_trial *t, const struct run_cpu *a, const struct run_cpu *b)
+{
+	int64_t self = b->self_ns - a->self_ns;
+	int64_t user = tv_ns(b->self.ru_utime) - tv_ns(a->self.ru_utime);
+	int64_t sys = tv_ns(b->self.ru_stime) - tv_ns(a->self.ru_stime);
+	/* rusage's microseconds only split the precise total into user and sys */
+	double user_share = user + sys > 0 ? (double)user / (double)(user + sys) : 1;
+
+	t->run_user_ns = (int64_t)((double)self * user_share) +
+			 tv_ns(b->children.ru_utime) - tv_ns(a->children.ru_utime);
+	t->run_sys_ns = self - (int64_t)((double)self * user_share) +
+			tv_ns(b->children.ru_stime) - tv_ns(a->children.ru_stime);
+}
+
 void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 		   const int64_t *strategy_params, const struct cl_plugin *sync,
 		   const int64_t *sync_params)
@@ -64,9 +106,14 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	if (rc < 0) {
 		cl_trial_fail(t, -rc, "sync '%s': init failed", sync->name);
 	} else {
+		struct run_cpu before, after;
+
 		t->run_start_ns = cl_now_ns();
+		run_cpu_read(&before);
 		rc = strategy->ops.strategy->run(t, strategy_params);
+		run_cpu_read(&after);
 		t->run_end_ns = cl_now_ns();
+		run_cpu_spent(t, &before, &after);
 		if (ops->destroy)
 			ops->destroy(t->sync_shared);
 	}

@@ -2,6 +2,7 @@
  * group, wait with a timeout, then judge the shared records the child left. */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "stats.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -204,26 +205,11 @@ static char *read_output(int fd)
 	return buf;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static int64_t percentile(const int64_t *v, size_t n, double p)
-{
-	size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
-
-	return n ? v[rank ? (rank > n ? n : rank) - 1 : 0] : 0;
-}
-
 static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct cl_run_opts *opts,
 		  struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &cell->workload;
-	int64_t *lat = cl_xmalloc(t->ntasks * sizeof *lat);
+	int64_t *lat = cl_xmalloc(t->ntasks * sizeof *lat), *resp = cl_xmalloc(t->ntasks * sizeof *resp);
 	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
 	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
 
@@ -243,21 +229,30 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 		}
 		if (!k->done)
 			continue;
+		/* every task is ready when the run starts: its response time
+		 * counts the wait for a worker, its service time does not */
+		resp[done] = k->end_ns - t->run_start_ns;
 		lat[done++] = k->end_ns - k->start_ns;
 		if (k->end_ns - k->start_ns < min_ns && !short_sleep++)
 			first_short = i;
 		if (k->checksum != cl__expected_checksum(w, (uint32_t)i) && !bad_sum++)
 			first_bad = i;
 	}
-	qsort(lat, done, sizeof *lat, cmp_i64);
+	cl_sort_i64(lat, done);
+	cl_sort_i64(resp, done);
 	r->tasks = (int64_t)t->ntasks;
 	r->tasks_done = (int64_t)done;
-	r->lat_p50_ns = percentile(lat, done, 50);
-	r->lat_p90_ns = percentile(lat, done, 90);
-	r->lat_p99_ns = percentile(lat, done, 99);
+	r->lat_p50_ns = cl_percentile_i64(lat, done, 50);
+	r->lat_p90_ns = cl_percentile_i64(lat, done, 90);
+	r->lat_p99_ns = cl_percentile_i64(lat, done, 99);
 	r->lat_max_ns = done ? lat[done - 1] : 0;
+	r->resp_p50_ns = cl_percentile_i64(resp, done, 50);
+	r->resp_p90_ns = cl_percentile_i64(resp, done, 90);
+	r->resp_p99_ns = cl_percentile_i64(resp, done, 99);
+	r->resp_max_ns = done ? resp[done - 1] : 0;
 	r->start_skew_ns = last >= first ? last - first : 0;
 	free(lat);
+	free(resp);
 	r->counter_expected = cl__expected_counter(w);
 	r->counter_actual = t->counter;
 	r->counter_lost = (int64_t)(r->counter_expected - r->counter_actual);
@@ -329,8 +324,12 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		;
 	r->left_behind = (int64_t)(reap_group(pid) + reap_strays());
 
-	r->user_ns = ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
-	r->sys_ns = ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
+	/* CPU over the same interval as the wall time: the strategy's run when
+	 * it returned, else the whole trial process from fork to its end */
+	r->user_ns = t->finished ? t->run_user_ns
+				 : ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
+	r->sys_ns = t->finished ? t->run_sys_ns
+				: ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
 	r->max_rss_kb = ru.ru_maxrss;
 	r->vcsw = ru.ru_nvcsw;
 	r->ivcsw = ru.ru_nivcsw;

@@ -5,6 +5,7 @@
 
 #include "results.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The smallest change compare calls significant unless told otherwise. Trials
@@ -16,15 +17,24 @@
 struct cl_compare_opts {
 	double alpha;     /* significance level of the U test; 0: 0.05           */
 	double threshold; /* smallest relative change that counts, >= 0; < 0: the default */
+	bool   force;     /* compare results of different experiments anyway    */
 };
 
 struct cl_compare_counts {
-	size_t matched, slower, faster, only_old, only_new;
+	size_t matched, slower, faster, inconclusive, only_old, only_new;
 };
 
+/* Are old and new results of the same experiment (its name and its config
+ * text)? 0, or -1 with what differs in `why` ("the config differs at line
+ * 5: ..."). */
+int cl_compare_same_experiment(const struct cl_results *old, const struct cl_results *new,
+			       char *why, size_t len);
+
 /* Print the comparison of every cell of `old` with the cell of `new` of the
- * same workload, strategy, sync and params; cells in only one file are
- * listed. Counts what it found in *counts. */
+ * same workload (its whole spec), strategy, sync and params; cells in only
+ * one file are listed, and so are plugins whose version changed. With
+ * opts->force every row says the experiments differ. Counts what it found
+ * in *counts. */
 void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, const char *new_name,
 		const struct cl_results *new, const struct cl_compare_opts *opts,
 		struct cl_compare_counts *counts);

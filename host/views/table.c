@@ -1,5 +1,6 @@
 /* The aligned table a person reads after a run, and --vs. */
 #include "views.h"
+#include "compare.h"
 #include "format.h"
 #include "xalloc.h"
 
@@ -145,7 +146,7 @@ void cl_view_table(FILE *out, const struct cl_results *r, bool sort_by_wall)
 		fprintf(out, "warning: %s\n", warnings);
 	fprintf(out, "\n%-*s  %5s  %10s  %-21s  %6s  %10s  %5s  %7s  %7s  %7s  %10s  %10s  %-21s  %s\n", w,
 		"cell", "ok", "wall", "interval", "cv", "cpu", "cores", "rss MB", "vcsw", "ivcsw",
-		"task p50", "task p99", "speedup", "counter");
+		"resp p50", "resp p99", "speedup", "counter");
 	for (size_t o = 0; o < r->ncells; o++)
 		row(out, w, r, &r->cells[order[o]]);
 	free(order);
@@ -182,24 +183,24 @@ bool cl_vs_matches(const char *label, const char *pattern)
 	return !strcmp(label, pattern) || fnmatch(pattern, label, 0) == 0;
 }
 
+/* --vs judges as compare does: the same alpha, the same 10% threshold,
+ * and "inconclusive" when the trial counts cannot reach alpha. */
 static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_results_cell *ref)
 {
 	const struct cl_stats *cw = &c->summary.wall, *rw = &ref->summary.wall;
-	double *a, *b, p, ratio, lo, hi;
-	size_t na = cl_results_walls(c, &a), nb = cl_results_walls(ref, &b);
+	struct cl_judgement j;
+	double ratio = rw->median / cw->median, lo = rw->ci_lo / cw->ci_hi, hi = rw->ci_hi / cw->ci_lo;
+	char verdict[96];
 
-	p = cl_mann_whitney(a, na, b, nb, NULL);
-	free(a);
-	free(b);
-	ratio = rw->median / cw->median;
-	lo = rw->ci_lo / cw->ci_hi;
-	hi = rw->ci_hi / cw->ci_lo;
+	cl_judge(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
 	if (ratio >= 1)
 		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", c->label, ratio, lo, hi, ref->label);
 	else
 		fprintf(out, "%s is %.2fx (%.2f-%.2f) slower than %s", c->label, 1 / ratio, 1 / hi, 1 / lo,
 			ref->label);
-	fprintf(out, " (Mann-Whitney p = %.3g%s)\n", p, p < 0.05 ? "" : ", not significant");
+	fprintf(out, " (Mann-Whitney p = %.3g: %s)\n", j.p,
+		j.verdict == CL_VERDICT_SLOWER || j.verdict == CL_VERDICT_FASTER
+			? "significant" : cl_verdict_text(&j, 0.05, verdict, sizeof verdict));
 }
 
 int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern)

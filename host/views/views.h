@@ -20,8 +20,9 @@ void cl_view_table(FILE *out, const struct cl_results *r, bool sort_by_wall);
  * (fnmatch: `*`, `?`, `[...]`) such as 'async+*'? */
 bool cl_vs_matches(const char *label, const char *pattern);
 
-/* "A is 3.1x (2.9-3.3) faster than B (p = 0.008)" for every cell against
- * each cell that matches `pattern`. -1 if none matches. */
+/* "A is 3.1x (2.9-3.3) faster than B (p = 0.008: significant)" for every
+ * cell against each cell that matches `pattern`, judged as compare judges
+ * (cl_judge). -1 if none matches. */
 int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern);
 
 /* ---- files: report ----------------------------------------------------- */

@@ -25,6 +25,25 @@ static double quantile(const double *sorted, size_t n, double p)
 	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void cl_sort_i64(int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_i64);
+}
+
+int64_t cl_percentile_i64(const int64_t *sorted, size_t n, double p)
+{
+	size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
+
+	return n ? sorted[rank ? (rank > n ? n : rank) - 1 : 0] : 0;
+}
+
 double cl_median(double *x, size_t n)
 {
 	if (!n)

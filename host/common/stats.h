@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cl_stats {
 	size_t n;
@@ -19,6 +20,12 @@ struct cl_stats {
 /* The median of x[0..n) (the mean of the middle two when n is even), the
  * same figure cl_stats_of gives; 0 when n is 0. x is reordered. */
 double cl_median(double *x, size_t n);
+
+/* Sort n int64_t ascending. */
+void cl_sort_i64(int64_t *v, size_t n);
+
+/* Nearest-rank percentile p (0-100] of sorted v[0..n); 0 when n is 0. */
+int64_t cl_percentile_i64(const int64_t *sorted, size_t n, double p);
 
 /* Summarise x[0..n); x is not modified. n may be 0 (all zero). */
 void cl_stats_of(const double *x, size_t n, struct cl_stats *out);
