@@ -60,7 +60,9 @@ static char *render(void (*view)(FILE *, const struct cl_results *), const struc
 
 static void table(FILE *f, const struct cl_results *r)
 {
-	cl_view_table(f, r, false);
+	struct cl_table_opts wide = { .wide = true };
+
+	cl_view_table(f, r, &wide);
 }
 
 static void html(FILE *f, const struct cl_results *r)
@@ -340,11 +342,61 @@ static void test_large_results(void)
 	cl_results_free(&r);
 }
 
+/* The table in an 80-column terminal: the default columns that fit, every
+ * row within 80, the wall time and the counter (the race finding) kept;
+ * piped, the whole default set; and a summary a person reads first. */
+static void test_table_fits_and_sums_up(void)
+{
+	struct cl_results r;
+	struct cl_table_opts narrow = { .width = 80 }, piped = { 0 };
+	char err[512], *buf = NULL, *row;
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	f = open_memstream(&buf, &len);
+	cl_view_table(f, &r, &narrow);
+	fclose(f);
+	/* the rows: from the heading to the first blank line */
+	const char *at = strstr(buf, "\ncell "), *end = strstr(at + 1, "\n\n");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	for (const char *l = at + 1; l < end; l = strchr(l, '\n') + 1) {
+		if (strcspn(l, "\n") > 80)
+			fprintf(stderr, "\nwider than 80: %.*s\n", (int)strcspn(l, "\n"), l);
+		CU_ASSERT(strcspn(l, "\n") <= 80);
+	}
+	row = line_starting(at + 1, "race: threads+none ");
+	expect_in("narrow", row, "lost 957526 of 2000000");
+	free(row);
+	row = line_starting(at + 1, "cell ");
+	expect_in("narrow", row, " wall ");
+	expect_in("narrow", row, " counter");
+	free(row);
+	/* the summary: each workload's fastest cell against its baseline */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nsummary\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  io: async+none ran 2.00 (2.00-2.00) times faster than io: serial+none\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  without a lock, race: threads+none lost 47.9%, race: processes+none "
+					   "lost 48.0% of the updates (medians); every other sync kept them all\n"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	cl_view_table(f, &r, &piped);
+	fclose(f);
+	row = line_starting(strstr(buf, "\ncell ") + 1, "cell ");
+	expect_in("piped", row, "resp p99");
+	expect_in("piped", row, "notes");
+	free(row);
+	free(buf);
+	cl_results_free(&r);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "every view shows the model's figures, checked from the raw JSON", test_views_agree },
 		{ "5,000 trials, 100 cells, 100 syncs, a two-key sweep: nothing dropped", test_large_results },
+		{ "the table fits 80 columns and ends with a summary", test_table_fits_and_sums_up },
 		CU_TEST_INFO_NULL,
 	};
 

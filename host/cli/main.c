@@ -34,6 +34,7 @@ static const char usage_main[] =
 static const char usage_run[] =
 	"usage: conclab run FILE [--json OUT] [--csv OUT] [--journal FILE] [--repeat N]\n"
 	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL] [--cv-threshold PCT]\n"
+	"                        [--wide | --columns LIST]\n"
 	"       conclab run --resume JOURNAL [--quiet]\n"
 	"\n"
 	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
@@ -50,6 +51,12 @@ static const char usage_run[] =
 	"  --timeout SEC    override the config's per-trial timeout\n"
 	"  --quiet          no progress on stderr\n"
 	"  --sort           order the table by median wall time, fastest first\n"
+	"  --wide           every column: also the interval, CPU, memory, context\n"
+	"                   switches, resp-p50 and the speedup's interval (on a terminal\n"
+	"                   the default set is fitted to its width; piped, it is whole)\n"
+	"  --columns LIST   these columns, comma-separated: ok, wall, interval, cv, cpu,\n"
+	"                   cores, rss, vcsw, ivcsw, resp-p50, resp-p99, speedup,\n"
+	"                   speedup-ci, counter, notes\n"
 	"  --vs CELL        compare every cell with CELL: an exact label, or a pattern\n"
 	"                   (fnmatch: 'async+*', 'io: *+mutex'), checked before the run:\n"
 	"                   \"A is 3.1x (2.9-3.3) faster than CELL\", with a Mann-Whitney p\n"
@@ -103,10 +110,12 @@ static const char usage_compare[] =
 
 static const char usage_report[] =
 	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
-	"                                   [--seed-table]\n"
+	"                                   [--seed-table] [--table [--wide | --columns LIST]]\n"
 	"\n"
 	"Turn a results file into something to look at:\n"
 	"  --markdown      the cells as a Markdown table on stdout (the default)\n"
+	"  --table         the table `conclab run` printed, and its summary, on stdout\n"
+	"                  (--wide, --columns: as for run)\n"
 	"  --svg OUT       a bar chart: median and min-max of every cell, grouped by\n"
 	"                  strategy, coloured by sync\n"
 	"  --sweep-svg OUT a line chart of the median against the first swept setting\n"
@@ -138,7 +147,7 @@ static int cmd_version(struct cli *cli, char **operands, int n)
 
 static const enum cli_key run_options[] = {
 	K_JSON, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
-	K_CV_THRESHOLD, K_PLUGIN_PATH, 0,
+	K_CV_THRESHOLD, K_PLUGIN_PATH, K_WIDE, K_COLUMNS, 0,
 };
 static const enum cli_key check_options[] = { K_PLUGIN_PATH, K_REPEAT, K_TIMEOUT, 0 };
 static const enum cli_key plugin_options[] = { K_PLUGIN_PATH, 0 };
@@ -146,7 +155,7 @@ static const enum cli_key compare_options[] = {
 	K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, 0,
 };
 static const enum cli_key report_options[] = {
-	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML, K_SEED_TABLE, 0,
+	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML, K_SEED_TABLE, K_TABLE, K_WIDE, K_COLUMNS, 0,
 };
 static const enum cli_key no_options[] = { 0 };
 

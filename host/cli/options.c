@@ -33,6 +33,9 @@ static const struct option all_options[] = {
 	{ "threshold", required_argument, 0, K_THRESHOLD },
 	{ "fail-on-regression", no_argument, 0, K_FAIL_ON_REGRESSION },
 	{ "force", no_argument, 0, K_FORCE },
+	{ "wide", no_argument, 0, K_WIDE },
+	{ "table", no_argument, 0, K_TABLE },
+	{ "columns", required_argument, 0, K_COLUMNS },
 	{ 0 },
 };
 
@@ -126,6 +129,9 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 	case K_SEED_TABLE: cli->seed_table = true; break;
 	case K_FAIL_ON_REGRESSION: cli->fail_on_regression = true; break;
 	case K_FORCE: cli->force = true; break;
+	case K_WIDE: cli->wide = true; break;
+	case K_TABLE: cli->table = true; break;
+	case K_COLUMNS: cli->columns = arg; break;
 	case K_PLUGIN_PATH: cli_add_plugin_dir(cli, arg); break;
 	case K_REPEAT:
 		cli->repeat = strtoll(arg, &end, 10);

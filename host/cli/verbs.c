@@ -134,11 +134,13 @@ int cmd_run(struct cli *cli, char **operands, int n)
 		.config = path, .resume = cli->resume, .json = cli->json, .csv = cli->csv,
 		.journal = cli->journal, .plugin_dirs = cli->plugin_dirs,
 		.nplugin_dirs = cli->nplugin_dirs, .repeat = cli->repeat, .timeout_ms = cli->timeout_ms,
-		.quiet = cli->quiet, .sort = cli->sort, .cv_threshold = cli->cv_threshold, .vs = cli->vs,
+		.quiet = cli->quiet, .sort = cli->sort, .wide = cli->wide, .columns = cli->columns,
+		.cv_threshold = cli->cv_threshold, .vs = cli->vs,
 	};
 
 	if (cli->resume && (path || cli->json || cli->csv || cli->journal || cli->repeat ||
-			    cli->timeout_ms || cli->sort || cli->vs || cli->nplugin_dirs)) {
+			    cli->timeout_ms || cli->sort || cli->vs || cli->nplugin_dirs || cli->wide ||
+			    cli->columns)) {
 		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet): "
 			"the run goes on as it was started\n");
 		return CL_EXIT_USAGE;
@@ -232,7 +234,18 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		fprintf(stderr, "conclab: report: %s: %s\n", path, err);
 		rc = CL_EXIT_USAGE;
 	}
-	if (cli->markdown || (!cli->svg && !cli->sweep_svg && !cli->html && !cli->seed_table))
+	if (cli->table) {
+		struct cl_table_opts o = { .wide = cli->wide, .width = cl_terminal_width() };
+
+		if (cli->columns && cl_table_columns(cli->columns, &o.columns, err, sizeof err)) {
+			fprintf(stderr, "conclab report: --columns: %s\n", err);
+			cl_results_free(&r);
+			return CL_EXIT_USAGE;
+		}
+		cl_view_table(stdout, &r, &o);
+	}
+	if (cli->markdown ||
+	    (!cli->svg && !cli->sweep_svg && !cli->html && !cli->seed_table && !cli->table))
 		cl_view_markdown(stdout, &r);
 	if (cli->svg && write_rendering(cli->svg, BARS, &r))
 		rc = CL_EXIT_USAGE;

@@ -42,6 +42,9 @@ json_t *clrun_journal_header(const struct cl_run_request *req, const struct cl_e
 		      "plugin_path", dirs, "repeat", (json_int_t)x->repeat, "timeout_ms",
 		      (json_int_t)x->timeout_ms, "sort", req->sort, "cv_threshold", req->cv_threshold,
 		      "vs", req->vs, "cells", labels);
+	json_object_set_new(h, "wide", json_boolean(req->wide));
+	if (req->columns)
+		json_object_set_new(h, "columns", json_string(req->columns));
 	free(json);
 	free(csv);
 	return h;
@@ -62,6 +65,8 @@ int clrun_request_from_header(const json_t *h, const struct cl_run_request *aske
 	req->repeat = json_integer_value(json_object_get(h, "repeat"));
 	req->timeout_ms = json_integer_value(json_object_get(h, "timeout_ms"));
 	req->sort = json_is_true(json_object_get(h, "sort"));
+	req->wide = json_is_true(json_object_get(h, "wide"));
+	req->columns = json_string_value(json_object_get(h, "columns"));
 	req->cv_threshold = json_number_value(json_object_get(h, "cv_threshold"));
 	req->journal = asked->resume;
 	if (!req->config || !json_is_string(json_object_get(h, "config")) || req->repeat < 1 ||

@@ -190,7 +190,12 @@ static int report(const struct cl_run_request *req, struct cl_results *r, bool *
 	char err[4096];
 	int rc = cl_results_exit_code(r);
 
-	cl_view_table(stdout, r, req->sort);
+	struct cl_table_opts table = { .sort = req->sort, .wide = req->wide,
+				       .width = cl_terminal_width() };
+
+	if (req->columns)
+		cl_table_columns(req->columns, &table.columns, err, sizeof err); /* checked before */
+	cl_view_table(stdout, r, &table);
 	if (req->vs)
 		cl_view_vs(stdout, r, req->vs);
 	*written = true;
@@ -271,6 +276,14 @@ int cl_run(const struct cl_run_request *asked)
 			goto out;
 		}
 		text = cl_xstrdup(json_string_value(json_object_get(header, "config")));
+	}
+	if (req.columns) {
+		uint32_t mask;
+
+		if (cl_table_columns(req.columns, &mask, err, sizeof err)) {
+			fprintf(stderr, "conclab: --columns: %s\n", err);
+			goto out;
+		}
 	}
 	if (cl_run_load(req.config, text, req.plugin_dirs, req.nplugin_dirs, req.repeat,
 			req.timeout_ms, &reg, &x, &cells, &n) ||

@@ -20,7 +20,8 @@ struct cl_run_request {
 	char *const *plugin_dirs;
 	size_t       nplugin_dirs;
 	int64_t      repeat, timeout_ms; /* 0: the config's                       */
-	bool         quiet, sort;
+	bool         quiet, sort, wide;
+	const char  *columns;      /* --columns LIST, or NULL                     */
 	double       cv_threshold;
 	const char  *vs;
 };

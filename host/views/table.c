@@ -1,13 +1,17 @@
-/* The aligned table a person reads after a run, and --vs. */
+/* The aligned table a person reads after a run, its summary, and --vs. */
+#define _GNU_SOURCE
 #include "views.h"
 #include "compare.h"
 #include "format.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 #include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len)
 {
@@ -22,17 +26,117 @@ void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len)
 			 (unsigned long long)s->counter_expected);
 }
 
-static void notes_text(const struct cl_cell_summary *s, char *buf, size_t len)
-{
-	int n = 0;
+/* ---- the columns ---------------------------------------------------------- */
 
-	buf[0] = 0;
-	if (s->noisy)
-		n += snprintf(buf, len, "noisy (cv %.1f%%)", 100 * s->wall.cv);
-	if (s->wall.outliers && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "%s%zu outlier%s", n ? ", " : "", s->wall.outliers,
+typedef void (*cell_text)(const struct cl_results_cell *c, char *buf, size_t len);
+
+static void ok_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	snprintf(b, n, "%zu/%zu", c->summary.ok, c->summary.measured);
+}
+
+static void ns_text(double ns, char *b, size_t n)
+{
+	cl_format_ns(llround(ns), b, n);
+}
+
+static void wall_text(const struct cl_results_cell *c, char *b, size_t n) { ns_text(c->summary.wall.median, b, n); }
+static void cpu_text(const struct cl_results_cell *c, char *b, size_t n) { ns_text(c->summary.cpu_ns, b, n); }
+static void resp50_text(const struct cl_results_cell *c, char *b, size_t n) { ns_text(c->summary.resp_p50_ns, b, n); }
+static void resp99_text(const struct cl_results_cell *c, char *b, size_t n) { ns_text(c->summary.resp_p99_ns, b, n); }
+static void cores_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.2f", c->summary.cores); }
+static void rss_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_kb / 1024); }
+static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.vcsw); }
+static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
+static void cv_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f%%", 100 * c->summary.wall.cv); }
+static void speedup_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.2fx", c->summary.speedup); }
+
+static void interval_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	char lo[32], hi[32];
+
+	snprintf(b, n, "%s - %s", cl_format_ns(llround(c->summary.wall.ci_lo), lo, sizeof lo),
+		 cl_format_ns(llround(c->summary.wall.ci_hi), hi, sizeof hi));
+}
+
+static void speedup_ci_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	snprintf(b, n, "%.2f-%.2f", c->summary.speedup_lo, c->summary.speedup_hi);
+}
+
+static void notes_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	const struct cl_cell_summary *s = &c->summary;
+	int used = 0;
+
+	b[0] = 0;
+	if (s->lost_median > 0 && s->inexact)
+		used += snprintf(b, n, "race shown");
+	if (s->noisy && (size_t)used < n)
+		used += snprintf(b + used, n - (size_t)used, "%snoisy (cv %.1f%%)", used ? ", " : "",
+				 100 * s->wall.cv);
+	if (s->wall.outliers && (size_t)used < n)
+		snprintf(b + used, n - (size_t)used, "%s%zu outlier%s", used ? ", " : "", s->wall.outliers,
 			 s->wall.outliers == 1 ? "" : "s");
 }
+
+/* Every column the table can show. `drop`: the order in which columns of
+ * the default set give way when the terminal is too narrow (1 first; 0:
+ * never). */
+static const struct column {
+	const char *key, *header;
+	cell_text   text;
+	bool        left, shown_by_default;
+	int         drop;
+} columns[] = {
+	{ "ok", "ok", ok_text, false, true, 0 },
+	{ "wall", "wall", wall_text, false, true, 0 },
+	{ "interval", "interval", interval_text, true, false, 0 },
+	{ "cv", "cv", cv_text, false, true, 3 },
+	{ "cpu", "cpu", cpu_text, false, false, 0 },
+	{ "cores", "cores", cores_text, false, true, 4 },
+	{ "rss", "rss MB", rss_text, false, false, 0 },
+	{ "vcsw", "vcsw", vcsw_text, false, false, 0 },
+	{ "ivcsw", "ivcsw", ivcsw_text, false, false, 0 },
+	{ "resp-p50", "resp p50", resp50_text, false, false, 0 },
+	{ "resp-p99", "resp p99", resp99_text, false, true, 1 },
+	{ "speedup", "speedup", speedup_text, false, true, 5 },
+	{ "speedup-ci", "speedup interval", speedup_ci_text, true, false, 0 },
+	{ "counter", "counter", cl_view_counter, true, true, 0 },
+	{ "notes", "notes", notes_text, true, true, 2 },
+};
+#define NCOLUMNS (sizeof columns / sizeof *columns)
+
+int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen)
+{
+	char *copy = cl_xstrdup(list), *save = NULL;
+
+	*mask = 0;
+	for (char *key = strtok_r(copy, ",", &save); key; key = strtok_r(NULL, ",", &save)) {
+		const char *keys[NCOLUMNS];
+		char hint[128];
+		size_t k = 0;
+
+		while (k < NCOLUMNS && strcmp(columns[k].key, key))
+			k++;
+		if (k < NCOLUMNS) {
+			*mask |= 1u << k;
+			continue;
+		}
+		for (size_t i = 0; i < NCOLUMNS; i++)
+			keys[i] = columns[i].key;
+		cl_suggest(key, keys, NCOLUMNS, 2, hint, sizeof hint);
+		snprintf(err, errlen, "no column '%s'%s (columns: ok, wall, interval, cv, cpu, cores, "
+			 "rss, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, notes)",
+			 key, hint);
+		free(copy);
+		return -1;
+	}
+	free(copy);
+	return 0;
+}
+
+/* ---- the table ------------------------------------------------------------ */
 
 static const struct cl_results *sort_results;
 
@@ -90,66 +194,214 @@ static void trial_notes(FILE *out, const struct cl_results *r, const char *headi
 	}
 }
 
-static void row(FILE *out, int w, const struct cl_results *r, const struct cl_results_cell *c)
-{
-	const struct cl_cell_summary *s = &c->summary;
-	char a[32], b[32], m[32], cpu[32], p50[32], p99[32], cnt[96], notes[64];
-	char ok[48], range[80], speed[64], cv[16];
+#define TEXT_LEN 96
 
-	snprintf(ok, sizeof ok, "%zu/%zu", s->ok, s->measured);
-	if (!s->ok) {
-		fprintf(out, "%-*s  %5s  %10s  %s\n", w, c->label, ok, "-",
-			c->ntrials ? "(no trial ok: see below)"
-				   : r->interrupted ? "(not run: the run was stopped)" : "(no trial run)");
-		return;
+/* The columns to show: the asked-for set, or the default set narrowed to
+ * `width` by dropping columns in their `drop` order. Fills widths[]. */
+static uint32_t choose_columns(const struct cl_results *r, const struct cl_table_opts *o,
+			       char (*text)[NCOLUMNS][TEXT_LEN], int label_w, int *widths)
+{
+	uint32_t shown = 0;
+	int total = label_w;
+
+	for (size_t k = 0; k < NCOLUMNS; k++) {
+		widths[k] = (int)strlen(columns[k].header);
+		for (size_t i = 0; i < r->ncells; i++)
+			if (r->cells[i].summary.ok && (int)strlen(text[i][k]) > widths[k])
+				widths[k] = (int)strlen(text[i][k]);
+		bool any = false; /* a default column with nothing to say is left out */
+
+		for (size_t i = 0; i < r->ncells; i++)
+			any |= r->cells[i].summary.ok && *text[i][k];
+		if (o->wide || (o->columns ? o->columns >> k & 1 : columns[k].shown_by_default && any)) {
+			shown |= 1u << k;
+			total += 2 + widths[k];
+		}
 	}
-	cl_view_counter(c, cnt, sizeof cnt);
-	if (s->ok && s->lost_median > 0 && s->inexact)
-		strcat(cnt, " (race shown)");
-	notes_text(s, notes, sizeof notes);
-	snprintf(range, sizeof range, "%s - %s", cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
-		 cl_format_ns(llround(s->wall.ci_hi), b, sizeof b));
-	snprintf(speed, sizeof speed, "%.2fx (%.2f-%.2f)", s->speedup, s->speedup_lo, s->speedup_hi);
-	snprintf(cv, sizeof cv, "%.1f%%", 100 * s->wall.cv);
-	fprintf(out, "%-*s  %5s  %10s  %-21s  %6s  %10s  %5.2f  %7.1f  %7.0f  %7.0f  %10s  %10s  %-21s  %s%s%s\n",
-		w, c->label, ok, cl_format_ns(llround(s->wall.median), m, sizeof m), range, cv,
-		cl_format_ns(llround(s->cpu_ns), cpu, sizeof cpu), s->cores, s->rss_kb / 1024, s->vcsw,
-		s->ivcsw, cl_format_ns(llround(s->p50_ns), p50, sizeof p50),
-		cl_format_ns(llround(s->p99_ns), p99, sizeof p99), speed, cnt, *notes ? "  " : "", notes);
+	if (o->wide || o->columns || o->width <= 0)
+		return shown;
+	for (int drop = 1; total > o->width && drop <= 5; drop++)
+		for (size_t k = 0; k < NCOLUMNS; k++)
+			if (columns[k].drop == drop && shown >> k & 1) {
+				shown &= ~(1u << k);
+				total -= 2 + widths[k];
+			}
+	return shown;
 }
 
-void cl_view_table(FILE *out, const struct cl_results *r, bool sort_by_wall)
+static void print_row(FILE *out, const char *label, int label_w, uint32_t shown, const int *widths,
+		      char (*text)[TEXT_LEN])
 {
-	int w = 4;
-	size_t *order = cl_xmalloc((r->ncells + 1) * sizeof *order);
-	double min_level = 1;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	fprintf(f, "%-*s", label_w, label);
+	for (size_t k = 0; k < NCOLUMNS; k++)
+		if (shown >> k & 1)
+			fprintf(f, "  %*s", columns[k].left ? -widths[k] : widths[k], text[k]);
+	fclose(f);
+	while (len && line[len - 1] == ' ') /* a left-aligned last column pads nothing */
+		line[--len] = 0;
+	fprintf(out, "%s\n", line);
+	free(line);
+}
+
+static void header(FILE *out, const struct cl_results *r, double min_level)
+{
 	const char *warnings = json_string_value(json_object_get(r->environment, "warnings"));
+
+	fprintf(out, "%s: %s\n", r->name, r->description ? r->description : r->path ? r->path : "");
+	fprintf(out, "%lld trial%s per cell after %lld warmup; timeout %.3g s; wall: median (its "
+		"%s interval: --wide); speedup against %s\n", (long long)r->repeat,
+		r->repeat == 1 ? "" : "s", (long long)r->warmup, r->timeout_s,
+		min_level >= 0.95 ? "95% confidence" : "min-max",
+		r->baseline ? r->baseline : "the first cell of each workload and sweep value");
+	if (warnings && *warnings)
+		fprintf(out, "warning: %s\n", warnings);
+}
+
+static void table_rows(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
+{
+	char (*text)[NCOLUMNS][TEXT_LEN] = cl_xcalloc(r->ncells + 1, sizeof *text);
+	size_t *order = cl_xmalloc((r->ncells + 1) * sizeof *order);
+	int label_w = 4, widths[NCOLUMNS];
+	uint32_t shown;
 
 	for (size_t i = 0; i < r->ncells; i++) {
 		int len = (int)strlen(r->cells[i].label);
 
-		w = len > w ? len : w;
+		label_w = len > label_w ? len : label_w;
 		order[i] = i;
-		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
-			min_level = r->cells[i].summary.wall.ci_level;
+		for (size_t k = 0; k < NCOLUMNS; k++)
+			columns[k].text(&r->cells[i], text[i][k], TEXT_LEN);
 	}
-	if (sort_by_wall) {
+	if (o->sort) {
 		sort_results = r;
 		qsort(order, r->ncells, sizeof *order, by_median);
 	}
-	fprintf(out, "%s: %s\n", r->name, r->description ? r->description : r->path ? r->path : "");
-	fprintf(out, "%lld trial%s per cell after %lld warmup; timeout %.3g s; wall: median and its "
-		"%s interval; speedup against %s\n", (long long)r->repeat, r->repeat == 1 ? "" : "s",
-		(long long)r->warmup, r->timeout_s, min_level >= 0.95 ? "95% confidence" : "min-max",
-		r->baseline ? r->baseline : "the first cell");
-	if (warnings && *warnings)
-		fprintf(out, "warning: %s\n", warnings);
-	fprintf(out, "\n%-*s  %5s  %10s  %-21s  %6s  %10s  %5s  %7s  %7s  %7s  %10s  %10s  %-21s  %s\n", w,
-		"cell", "ok", "wall", "interval", "cv", "cpu", "cores", "rss MB", "vcsw", "ivcsw",
-		"resp p50", "resp p99", "speedup", "counter");
-	for (size_t o = 0; o < r->ncells; o++)
-		row(out, w, r, &r->cells[order[o]]);
+	shown = choose_columns(r, o, text, label_w, widths);
+	{
+		char heads[NCOLUMNS][TEXT_LEN];
+
+		for (size_t k = 0; k < NCOLUMNS; k++)
+			snprintf(heads[k], TEXT_LEN, "%s", columns[k].header);
+		fprintf(out, "\n");
+		print_row(out, "cell", label_w, shown, widths, heads);
+	}
+	for (size_t o2 = 0; o2 < r->ncells; o2++) {
+		const struct cl_results_cell *c = &r->cells[order[o2]];
+		char ok[TEXT_LEN];
+
+		if (c->summary.ok) {
+			print_row(out, c->label, label_w, shown, widths, text[order[o2]]);
+			continue;
+		}
+		ok_text(c, ok, sizeof ok);
+		fprintf(out, "%-*s  %*s  %s\n", label_w, c->label, widths[0], ok,
+			c->ntrials ? "(no trial ok: see below)"
+				   : r->interrupted ? "(not run: the run was stopped)" : "(no trial run)");
+	}
+	free(text);
 	free(order);
+}
+
+/* ---- the terminal's width ------------------------------------------------- */
+
+/* The terminal's width when the table goes to one; 0 (no limit) when it
+ * is piped to a file or a program. */
+int cl_terminal_width(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
+}
+
+/* ---- the summary ---------------------------------------------------------- */
+
+/* Per group of cells judged against one baseline: which ran fastest, by how
+ * much against the baseline, and which slowest; then the race in one line.
+ * Every figure comes from the rows above. */
+static bool lost_some(const struct cl_cell_summary *s)
+{
+	return s->counter_expected && s->lost_median > 0;
+}
+
+static void summary(FILE *out, const struct cl_results *r)
+{
+	bool said = false;
+	int lossy = 0;
+
+	for (size_t b = 0; b < r->ncells; b++) {
+		const struct cl_results_cell *base = &r->cells[b], *fast = NULL, *slow = NULL;
+		size_t n = 0;
+
+		/* a cell that lost updates did less than the work: never "fastest" */
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct cl_results_cell *c = &r->cells[i];
+
+			if (c->baseline != b || !c->summary.ok || lost_some(&c->summary))
+				continue;
+			n++;
+			if (!fast || c->summary.wall.median < fast->summary.wall.median)
+				fast = c;
+			if (!slow || c->summary.wall.median > slow->summary.wall.median)
+				slow = c;
+		}
+		if (n < 2 || !base->summary.ok)
+			continue;
+		if (!said)
+			fprintf(out, "\nsummary\n");
+		said = true;
+		if (fast == base)
+			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
+				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);
+		else
+			fprintf(out, "  %s ran %.2f (%.2f-%.2f) times faster than %s\n", fast->label,
+				fast->summary.speedup, fast->summary.speedup_lo, fast->summary.speedup_hi,
+				base->label);
+		if (fast != base && slow != base)
+			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", slow->label,
+				slow->summary.wall.median / base->summary.wall.median, base->label);
+	}
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_cell_summary *s = &r->cells[i].summary;
+
+		if (!s->ok || !s->inexact || !lost_some(s))
+			continue;
+		if (!said)
+			fprintf(out, "\nsummary\n");
+		said = true;
+		fprintf(out, "%s%s lost %.1f%%", lossy++ ? ", " : "  without a lock, ", r->cells[i].label,
+			100.0 * (double)s->lost_median / (double)s->counter_expected);
+	}
+	if (lossy) {
+		size_t exact = 0, counted = 0;
+
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct cl_cell_summary *s = &r->cells[i].summary;
+
+			counted += s->ok && s->counter_expected && !s->inexact;
+			exact += s->ok && s->counter_expected && !s->inexact && s->lost_median == 0;
+		}
+		fprintf(out, " of the updates (medians)%s\n",
+			counted && exact == counted ? "; every other sync kept them all" : "");
+	}
+}
+
+void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
+{
+	double min_level = 1;
+
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
+			min_level = r->cells[i].summary.wall.ci_level;
+	header(out, r, min_level);
+	table_rows(out, r, o);
 	if (min_level <= 0)
 		fprintf(out, "\ninterval: a cell with one trial has no interval for its median; use "
 			"repeat >= 6 for a 95%% one.\n");
@@ -176,6 +428,7 @@ void cl_view_table(FILE *out, const struct cl_results *r, bool sort_by_wall)
 			break;
 		}
 	}
+	summary(out, r);
 }
 
 bool cl_vs_matches(const char *label, const char *pattern)

@@ -7,14 +7,33 @@
 #include "results.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* ---- the terminal ------------------------------------------------------ */
 
-/* The aligned table after a run: per cell the median wall time and its
- * interval, cv, CPU, cores, memory, context switches, latency, speedup and
- * counter; notes on failed trials, strays, noise and races below it. */
-void cl_view_table(FILE *out, const struct cl_results *r, bool sort_by_wall);
+struct cl_table_opts {
+	bool     sort;    /* rows by median wall time, fastest first          */
+	bool     wide;    /* every column                                     */
+	uint32_t columns; /* these columns (cl_table_columns), 0: the default set */
+	int      width;   /* fit the default set to this many columns (a
+			   * terminal's); 0: no limit (piped to a file)        */
+};
+
+/* The aligned table after a run: per cell the median wall time, cv, cores,
+ * response time, speedup, counter and notes by default (--wide: also the
+ * interval, CPU, memory, context switches and the speedup's interval);
+ * notes on failed trials, strays, noise and races below it, then a summary
+ * a person reads first: the fastest cell of each group against its
+ * baseline, and the race in one line. */
+void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o);
+
+/* The width of the terminal stdout is, or 0 when it is piped. */
+int cl_terminal_width(void);
+
+/* Parse a --columns list ("wall,cores,counter") into a mask. 0, or -1
+ * with the reason (and the closest column) in err. */
+int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen);
 
 /* Does a cell label answer to a --vs pattern: the exact label, or a glob
  * (fnmatch: `*`, `?`, `[...]`) such as 'async+*'? */
