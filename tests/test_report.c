@@ -111,6 +111,8 @@ static char *results_file(const char *schema, const char *const *cells, const do
 	char *path = cl_test_write_file(".json", "");
 
 	json_object_set_new(root, "schema", json_string(schema));
+	json_object_set_new(root, "experiment", json_pack("{ss sI sI}", "name", "synthetic", "repeat",
+							   (json_int_t)6, "warmup", (json_int_t)0));
 	for (size_t i = 0; cells[i]; i++) {
 		json_t *c = json_object(), *trials = json_array();
 		char label[64];
@@ -164,10 +166,10 @@ static void test_compare_verdicts(void)
 	CU_ASSERT_EQUAL(counts.only_old, 1);
 	CU_ASSERT_EQUAL(counts.only_new, 1);
 	/* exact U test, 6 + 6 completely separated: p = 2 / C(12, 6) = 0.00216 */
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+mutex        99 ns      199 ns    2.000x   0.00216  "
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+mutex       100 ns      199 ns    2.000x   0.00216  "
 					   "SLOWER (significant)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "    1.000x         1  same (not significant)"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+atomic       99 ns      105 ns    1.060x   0.00216  "
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "threads+atomic      100 ns      106 ns    1.060x   0.00216  "
 					   "same (within the threshold)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "only in old:\n  serial+none"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "only in new:\n  async+none"));
@@ -274,6 +276,97 @@ static void test_compare_refuses_what_it_cannot_judge(void)
 	free(b);
 	free(c);
 	free(d);
+}
+
+/* Rewrite one field of the first trial of the first cell (or, with
+ * trial < 0, of the cell) and load the file: the load's error, or "". */
+static void load_with(const char *path, const char *field, json_t *value, int trial, char *err,
+		      size_t len)
+{
+	json_t *root = json_load_file(path, 0, NULL), *cell;
+	char *copy = cl_test_write_file(".json", "");
+	struct cl_results r;
+
+	cell = json_array_get(json_object_get(root, "cells"), 0);
+	json_object_set_new(trial < 0 ? cell : json_array_get(json_object_get(cell, "trials"),
+							       (size_t)trial), field, value);
+	CU_ASSERT_EQUAL(json_dump_file(root, copy, 0), 0);
+	err[0] = 0;
+	cl_results_load(&r, copy, err, len);
+	cl_results_free(&r);
+	json_decref(root);
+	unlink(copy);
+	free(copy);
+}
+
+/* What a results file says is checked before any view believes it. */
+static void test_results_file_checked(void)
+{
+	const char *cells[] = { "serial+none", "threads+none", NULL };
+	const double walls[][6] = { { 100, 101, 99, 102 }, { 50, 52, 48, 51 } };
+	char *path = results_file("conclab-results/1", cells, walls), err[512], *out;
+
+	load_with(path, "wall_ns", json_integer(-5), 0, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cell 'serial+none', trial 1: wall_ns is out of range (-5)"));
+	load_with(path, "wall_ns", json_integer(INT64_MAX), 0, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "wall_ns is out of range"));
+	load_with(path, "cores", json_real(-1e308), 0, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cores is out of range"));
+	load_with(path, "baseline", json_string("nosuchcell"), -1, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cell 'serial+none' is measured against 'nosuchcell', which is "
+					   "not a cell of this file"));
+	load_with(path, "label", json_string("a|b <i>"), -1, err, sizeof err);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	{ /* no experiment: refused */
+		json_t *root = json_load_file(path, 0, NULL);
+		char *copy = cl_test_write_file(".json", "");
+		struct cl_results r;
+
+		json_object_del(root, "experiment");
+		json_dump_file(root, copy, 0);
+		CU_ASSERT_EQUAL(cl_results_load(&r, copy, err, sizeof err), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "no \"experiment\" object"));
+		cl_results_free(&r);
+		json_decref(root);
+		unlink(copy);
+		free(copy);
+	}
+	{ /* Markdown escapes what would break its table; a baseline with no ok
+	   * trial gives no speedup ("-", null), never 0.00x */
+		json_t *root = json_load_file(path, 0, NULL), *t;
+		json_t *c0 = json_array_get(json_object_get(root, "cells"), 0);
+		char *copy = cl_test_write_file(".json", ""), *json = cl_test_write_file(".json", "");
+		struct cl_results r;
+		size_t i;
+
+		json_object_set_new(json_array_get(json_object_get(root, "cells"), 1), "label",
+				    json_string("a|b <i>"));
+		json_array_foreach(json_object_get(c0, "trials"), i, t)
+			json_object_set_new(t, "status", json_string("crashed"));
+		json_object_set_new(json_array_get(json_object_get(root, "cells"), 1), "baseline",
+				    json_string("serial+none"));
+		json_dump_file(root, copy, 0);
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s'", BIN, copy), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "| a\\|b &lt;i&gt; | 4/4 |"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "| - | - |\n")); /* speedup, counter */
+		CU_ASSERT_PTR_NULL(strstr(out, "0.00x"));
+		free(out);
+		CU_ASSERT_EQUAL(cl_results_load(&r, copy, err, sizeof err), 0);
+		CU_ASSERT_EQUAL(r.cells[1].summary.speedup, 0);
+		CU_ASSERT_EQUAL(cl_results_write_json(json, &r, err, sizeof err), 0);
+		cl_results_free(&r);
+		json_decref(root);
+		root = json_load_file(json, 0, NULL);
+		CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(json_array_get(
+			json_object_get(root, "cells"), 1), "summary"), "speedup")));
+		json_decref(root);
+		unlink(copy);
+		unlink(json);
+		free(copy);
+		free(json);
+	}
+	unlink(path);
+	free(path);
 }
 
 static void test_compare_bad_files(void)
@@ -438,6 +531,7 @@ int main(void)
 		{ "Mann-Whitney U: exact, ties, empty", test_mann_whitney },
 		{ "compare: 2x slower is significant, the same is not, only-in lists", test_compare_verdicts },
 		{ "compare and report: schema, JSON and file errors", test_compare_bad_files },
+		{ "a results file's figures are checked when it is read", test_results_file_checked },
 		{ "compare refuses other experiments, matches whole workloads, says inconclusive",
 		  test_compare_refuses_what_it_cannot_judge },
 		{ "the seed table from a fixed results file", test_seed_table },

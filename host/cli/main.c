@@ -7,6 +7,7 @@
 #include "suggest.h"
 #include "verbs.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,19 +216,27 @@ int main(int argc, char **argv)
 	const struct cli_verb *verb;
 	int i = 1, n, rc;
 
+	const char **dirs = calloc((size_t)argc, sizeof *dirs);
+	size_t ndirs = 0;
+
 	while (i < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "--plugin-path") && i + 1 < argc) {
-			cli_add_plugin_dir(&cli, argv[i + 1]);
+		if (!strcmp(argv[i], "--plugin-path") || !strcmp(argv[i], "--plugin-path=")) {
+			if (argv[i][13] == '=' || i + 1 >= argc || !*argv[i + 1]) {
+				fprintf(stderr, "conclab: --plugin-path wants a folder\n");
+				return CL_EXIT_USAGE;
+			}
+			dirs[ndirs++] = argv[i + 1];
 			i += 2;
 		} else if (!strncmp(argv[i], "--plugin-path=", 14)) {
-			cli_add_plugin_dir(&cli, argv[i++] + 14);
+			dirs[ndirs++] = argv[i++] + 14;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_main, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
 			return cmd_version(&cli, NULL, 0);
 		} else {
-			fprintf(stderr, "conclab: unknown option '%s'\n\n%s", argv[i], usage_main);
+			fprintf(stderr, "conclab: '%s' before the verb: only --plugin-path, --help and "
+				"--version go there; a verb's options follow it (`conclab help`)\n", argv[i]);
 			return CL_EXIT_USAGE;
 		}
 	}
@@ -237,11 +246,15 @@ int main(int argc, char **argv)
 	}
 	if (!(verb = find_verb(argv[i], "")))
 		return CL_EXIT_USAGE;
-	if (cli.nplugin_dirs && !verb_takes_plugin_path(verb)) {
-		fprintf(stderr, "conclab %s: --plugin-path is an option of `conclab run`, `check`, "
-			"`plugins` and `info`, not of `conclab %s`\n", verb->name, verb->name);
+	if (ndirs && !verb_takes_plugin_path(verb)) {
+		fprintf(stderr, "conclab %s: --plugin-path is an option of `conclab run`, `conclab check`, "
+			"`conclab plugins` and `conclab info`, not of `conclab %s` (see `conclab %s --help`)\n",
+			verb->name, verb->name, verb->name);
 		return CL_EXIT_USAGE;
 	}
+	for (size_t d = 0; d < ndirs; d++)
+		cli_add_plugin_dir(&cli, dirs[d]);
+	free(dirs);
 	n = cli_parse(verb, &cli, argc - i, argv + i);
 	if (n == -2)
 		return 0;
@@ -261,5 +274,10 @@ int main(int argc, char **argv)
 	}
 	rc = verb->run(&cli, argv + i + 1, n);
 	free(cli.plugin_dirs);
+	/* output that never arrived (a full disk, a closed pipe) is an error */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "conclab: cannot write the output: %s\n", strerror(errno ? errno : EIO));
+		return rc ? rc : CL_EXIT_USAGE;
+	}
 	return rc;
 }

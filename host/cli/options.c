@@ -5,6 +5,7 @@
 #include "suggest.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,21 +75,105 @@ static void refuse_foreign(const struct cli_verb *verb, int key)
 	fprintf(stderr, ", not of `conclab %s` (see `conclab %s --help`)\n", verb->name, verb->name);
 }
 
+static const struct option *find_option(const char *name, size_t len)
+{
+	for (const struct option *o = all_options; o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+/* An unknown option: the verb's options it begins (an abbreviation), else
+ * the closest of them, else the closest of any verb's, case aside. */
 static void refuse_unknown(const struct cli_verb *verb, const char *arg)
 {
-	char names[32][32], want[128], hint[256];
-	const char *list[32];
-	size_t n = 0;
+	char names[40][32], want[128], hint[256] = "";
+	const char *list[40];
+	size_t n = 0, len = strcspn(arg, "="), used = 0, prefixed = 0;
 
-	snprintf(want, sizeof want, "%.*s", (int)strcspn(arg, "="), arg);
-	for (const enum cli_key *k = verb->options; *k && n < 31; k++)
+	snprintf(want, sizeof want, "%.*s", (int)(len < sizeof want ? len : sizeof want - 1), arg);
+	for (char *c = want; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (const enum cli_key *k = verb->options; *k && n < 39; k++)
 		snprintf(names[n++], sizeof names[0], "--%s", option_name((int)*k));
 	snprintf(names[n++], sizeof names[0], "--help");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		list[i] = names[i];
-	cl_suggest(want, list, n, 2, hint, sizeof hint);
+		if (strlen(want) > 2 && !strncmp(names[i], want, strlen(want)) && used < sizeof hint)
+			used += (size_t)snprintf(hint + used, sizeof hint - used, "%s'%s'",
+						 prefixed++ ? " or " : "; did you mean ", names[i]);
+	}
+	if (prefixed)
+		snprintf(hint + used, sizeof hint - used, "?");
+	else
+		cl_suggest(want, list, n, 2, hint, sizeof hint);
+	if (!*hint) { /* another verb's option, misspelt */
+		size_t m = 0;
+
+		for (const struct option *o = all_options; o->name && m < 39; o++)
+			snprintf(names[m], sizeof names[0], "--%s", o->name), list[m] = names[m], m++;
+		cl_suggest(want, list, m, 1, hint, sizeof hint);
+		const struct option *o = *hint ? find_option(strchr(hint, '\'') + 3,
+							     strcspn(strchr(hint, '\'') + 3, "'")) : NULL;
+
+		if (o && !takes(verb, o->val)) {
+			fprintf(stderr, "conclab %s: unknown option '%s'%s (an option of another verb: "
+				"`conclab help`)\n", verb->name, arg, hint);
+			return;
+		}
+	}
 	fprintf(stderr, "conclab %s: unknown option '%s'%s (see `conclab %s --help`)\n", verb->name,
 		arg, *hint ? hint : "", verb->name);
+}
+
+/* Every option, exactly as written, before any is applied: a refusal costs
+ * nothing. getopt_long would take any unambiguous abbreviation, of another
+ * verb's options too, and take the next word as a value even when it is an
+ * option; here a name is whole, a value is given, and a flag takes none.
+ * 0, 1 after --help, or -1 with the reason printed. */
+static int check_words(const struct cli_verb *verb, int argc, char **argv)
+{
+	int help = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i], *eq;
+		const struct option *o;
+
+		if (!strcmp(w, "--"))
+			break;
+		if (!strcmp(w, "-h") || !strcmp(w, "-q")) {
+			if (w[1] == 'q' && !takes(verb, K_QUIET))
+				return refuse_foreign(verb, K_QUIET), -1;
+			help |= w[1] == 'h';
+			continue;
+		}
+		if (w[0] != '-' || !w[1])
+			continue; /* an operand */
+		if (w[1] != '-')
+			return fprintf(stderr, "conclab %s: unknown option '%s' (see `conclab %s --help`)\n",
+				       verb->name, w, verb->name), -1;
+		eq = strchr(w, '=');
+		o = find_option(w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
+		if (!o)
+			return refuse_unknown(verb, w), -1;
+		if (!takes(verb, o->val))
+			return refuse_foreign(verb, o->val), -1;
+		if (o->has_arg == no_argument && eq)
+			return fprintf(stderr, "conclab %s: --%s takes no value\n", verb->name, o->name), -1;
+		if (o->has_arg == no_argument) {
+			help |= o->val == K_HELP;
+			continue;
+		}
+		const char *value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+
+		if (!value || !*value)
+			return fprintf(stderr, "conclab %s: --%s wants a value\n", verb->name, o->name), -1;
+		if (!eq && value[0] == '-' && value[1] == '-' &&
+		    find_option(value + 2, strcspn(value + 2, "=")))
+			return fprintf(stderr, "conclab %s: --%s wants a value, not the option '%s'\n",
+				       verb->name, o->name, value), -1;
+	}
+	return help;
 }
 
 void cli_add_plugin_dir(struct cli *cli, const char *dir)
@@ -171,32 +256,16 @@ static int short_key(int ch)
 
 int cli_parse(const struct cli_verb *verb, struct cli *cli, int argc, char **argv)
 {
-	int ch, help = 0;
+	int ch, help = check_words(verb, argc, argv);
 
-	optind = 1;
-	opterr = 0;
-	/* every option is checked before any is applied: a refusal costs nothing */
-	while ((ch = getopt_long(argc, argv, ":hq", all_options, NULL)) != -1) {
-		ch = short_key(ch);
-		if (ch == '?') {
-			refuse_unknown(verb, argv[optind - 1]);
-			return -1;
-		}
-		if (ch == ':') {
-			fprintf(stderr, "conclab %s: %s wants a value\n", verb->name, argv[optind - 1]);
-			return -1;
-		}
-		if (!takes(verb, ch)) {
-			refuse_foreign(verb, ch);
-			return -1;
-		}
-		help |= ch == K_HELP;
-	}
+	if (help < 0)
+		return -1;
 	if (help) {
 		fputs(verb->usage, stdout);
 		return -2;
 	}
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":hq", all_options, NULL)) != -1)
 		if (apply(verb, cli, short_key(ch), optarg))
 			return -1;

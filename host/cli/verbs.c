@@ -3,8 +3,10 @@
 #include "compare.h"
 #include "run.h"
 #include "atomic_file.h"
+#include "suggest.h"
 #include "views.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,18 +51,30 @@ int cmd_plugins(struct cli *cli, char **operands, int n)
 int cmd_info(struct cli *cli, char **operands, int n)
 {
 	const char *name = operands[0];
-
-	(void)n;
-
 	struct cl_registry reg;
 	const struct cl_loaded_plugin *p;
 	char err[2048];
 
+	(void)n;
 	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
 	cl_registry_scan(&reg);
 	p = cl_registry_resolve(&reg, name, CL_PLUGIN_STRATEGY, err, sizeof err);
-	if (!p)
+	if (!p && (strchr(name, '/') || cl_registry_find(&reg, name, CL_PLUGIN_SYNC)))
 		p = cl_registry_resolve(&reg, name, CL_PLUGIN_SYNC, err, sizeof err);
+	else if (!p) { /* of either kind, with the closest names of both */
+		const char **names = calloc(reg.nplugins + 1, sizeof *names);
+		char hint[256], lower[128];
+
+		snprintf(lower, sizeof lower, "%s", name);
+		for (char *c = lower; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		for (size_t i = 0; names && i < reg.nplugins; i++)
+			names[i] = reg.plugins[i]->desc->name;
+		cl_suggest(lower, names, names ? reg.nplugins : 0, 2, hint, sizeof hint);
+		snprintf(err, sizeof err, "no plugin is named '%s'%s (`conclab plugins` lists them)", name,
+			 hint);
+		free(names);
+	}
 	if (!p) {
 		fprintf(stderr, "conclab: info: %s\n", err);
 		cl_registry_free(&reg);
@@ -210,18 +224,41 @@ static int write_rendering(const char *path, enum rendering what, const struct c
 	return 0;
 }
 
+/* The files report writes can be written, and none is the results file or
+ * another of them. 0, or -1 with the message printed. */
+static int check_report_outputs(const struct cli *cli, const char *input)
+{
+	const char *what[3] = { "--svg", "--sweep-svg", "--html" };
+	const char *paths[3] = { cli->svg, cli->sweep_svg, cli->html };
+	char err[4200];
+
+	for (int i = 0; i < 3; i++) {
+		if (!paths[i])
+			continue;
+		if (cl_file_check(paths[i], err, sizeof err))
+			return fprintf(stderr, "conclab report: %s: %s\n", what[i], err), -1;
+		if (cl_file_same(paths[i], input))
+			return fprintf(stderr, "conclab report: %s %s is the results file itself\n",
+				       what[i], paths[i]), -1;
+		for (int k = 0; k < i; k++)
+			if (paths[k] && cl_file_same(paths[i], paths[k]))
+				return fprintf(stderr, "conclab report: %s and %s both name %s\n", what[k],
+					       what[i], paths[i]), -1;
+	}
+	return 0;
+}
+
 int cmd_report(struct cli *cli, char **operands, int n)
 {
 	const char *path = operands[0];
-
-	(void)n;
-	struct cl_results r;
-	char err[1024];
+	struct cl_results r = { 0 };
+	char err[1024] = "";
 	int rc = 0;
 
 	(void)n;
-	if (cl_results_load(&r, path, err, sizeof err)) {
-		fprintf(stderr, "conclab: report: %s\n", err);
+	if (check_report_outputs(cli, path) || cl_results_load(&r, path, err, sizeof err)) {
+		if (*err)
+			fprintf(stderr, "conclab: report: %s\n", err);
 		cl_results_free(&r);
 		return CL_EXIT_USAGE;
 	}

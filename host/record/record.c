@@ -69,6 +69,44 @@ static int64_t int_at(const json_t *o, const char *key)
 	return (int64_t)json_integer_value(json_object_get(o, key));
 }
 
+/* A figure no trial can have (a negative time, a median that would not fit
+ * in 64 bits, a NaN) is an error in the file, not a data point. */
+#define MAX_FIGURE ((json_int_t)1 << 62)
+
+static int out_of_range(const json_t *j, const json_t *lat, const json_t *counter, char *err,
+			size_t errlen)
+{
+	static const char *const times[] = { "wall_ns", "user_ns", "sys_ns", "max_rss_kb", "vcsw",
+					     "ivcsw", "tasks", "tasks_done", "start_skew_ns",
+					     "left_behind" };
+	static const char *const stats[] = { "p50", "p90", "p99", "max" };
+	const json_t *resp = json_object_get(j, "response_ns");
+	double cores = json_number_value(json_object_get(j, "cores"));
+	json_int_t v;
+
+	for (size_t i = 0; i < sizeof times / sizeof *times; i++)
+		if ((v = json_integer_value(json_object_get(j, times[i]))) < 0 || v >= MAX_FIGURE)
+			return snprintf(err, errlen, "%s is out of range (%lld)", times[i], (long long)v), -1;
+	for (size_t i = 0; i < sizeof stats / sizeof *stats; i++) {
+		json_int_t l = json_integer_value(json_object_get(lat, stats[i]));
+		json_int_t r = json_integer_value(json_object_get(resp, stats[i]));
+
+		if (l < 0 || l >= MAX_FIGURE || r < 0 || r >= MAX_FIGURE)
+			return snprintf(err, errlen, "latency_ns or response_ns %s is out of range",
+					stats[i]), -1;
+	}
+	if (!(cores >= 0 && cores <= 1e6))
+		return snprintf(err, errlen, "cores is out of range (%g)", cores), -1;
+	v = json_integer_value(json_object_get(counter, "lost"));
+	if (json_integer_value(json_object_get(counter, "expected")) < 0 ||
+	    json_integer_value(json_object_get(counter, "expected")) >= MAX_FIGURE ||
+	    json_integer_value(json_object_get(counter, "actual")) < 0 ||
+	    json_integer_value(json_object_get(counter, "actual")) >= MAX_FIGURE ||
+	    v <= -MAX_FIGURE || v >= MAX_FIGURE)
+		return snprintf(err, errlen, "counter is out of range"), -1;
+	return 0;
+}
+
 int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, size_t errlen)
 {
 	const char *status = json_string_value(json_object_get(j, "status"));
@@ -86,6 +124,8 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	    !json_is_object(lat) || !json_is_object(counter))
 		return snprintf(err, errlen, "not a trial record (status, wall_ns, latency_ns and "
 				"counter are required)"), -1;
+	if (out_of_range(j, lat, counter, err, errlen))
+		return -1;
 	t->status = (enum cl_status)s;
 	t->signal = (int)int_at(j, "signal");
 	snprintf(t->message, sizeof t->message, "%s", message ? message : "");

@@ -29,7 +29,8 @@ struct cl_cell_summary {
 	double  vcsw, ivcsw;      /* medians of the context switches          */
 	double  p50_ns, p99_ns;   /* medians of the trials' service times     */
 	double  resp_p50_ns, resp_p99_ns; /* medians of the trials' response times */
-	double  speedup;          /* baseline median / this median; 0: none   */
+	double  speedup;          /* baseline median / this median; 0: none (no
+				   * ok trial here or in the baseline)         */
 	double  speedup_lo, speedup_hi; /* [base ci lo / ci hi, base ci hi / ci lo] */
 	bool    noisy;            /* cv above the results' cv_threshold       */
 	int64_t lost_median;      /* median of the lost updates               */

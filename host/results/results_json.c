@@ -25,9 +25,9 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 		"cpu_ns", s->cpu_ns, "cores", s->cores, "max_rss_kb", s->rss_kb, "vcsw", s->vcsw,
 		"ivcsw", s->ivcsw, "latency_ns", "p50", s->p50_ns, "p99", s->p99_ns,
 		"response_ns", "p50", s->resp_p50_ns, "p99", s->resp_p99_ns,
-		"speedup", s->ok ? json_real(s->speedup) : json_null(),
-		"speedup_ci", s->ok ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi", s->speedup_hi)
-				    : json_null(),
+		"speedup", s->speedup > 0 ? json_real(s->speedup) : json_null(),
+		"speedup_ci", s->speedup > 0 ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi",
+							   s->speedup_hi) : json_null(),
 		"lost_median", (json_int_t)s->lost_median);
 }
 
@@ -133,20 +133,26 @@ static int cell_from_json(struct cl_results_cell *c, const json_t *j, size_t ind
 	return 0;
 }
 
-/* Each cell's baseline by its label; a file without one compares a cell
- * with itself. */
-static void link_baselines(struct cl_results *r, const json_t *cells)
+/* Each cell's baseline by its label; a cell without one is its own. 0, or
+ * -1 when a cell names a baseline that is not among the cells. */
+static int link_baselines(struct cl_results *r, const json_t *cells, const char *path, char *err,
+			  size_t errlen)
 {
 	for (size_t c = 0; c < r->ncells; c++) {
 		const char *want = json_string_value(json_object_get(json_array_get(cells, c), "baseline"));
+		size_t b = 0;
 
 		r->cells[c].baseline = c;
-		for (size_t b = 0; want && b < r->ncells; b++)
-			if (!strcmp(r->cells[b].label, want)) {
-				r->cells[c].baseline = b;
-				break;
-			}
+		if (!want)
+			continue;
+		while (b < r->ncells && strcmp(r->cells[b].label, want))
+			b++;
+		if (b == r->ncells)
+			return snprintf(err, errlen, "%s: cell '%s' is measured against '%s', which is not "
+					"a cell of this file", path, r->cells[c].label, want), -1;
+		r->cells[c].baseline = b;
 	}
+	return 0;
 }
 
 static int results_from_json(struct cl_results *r, const json_t *root, const char *path, char *err,
@@ -163,6 +169,13 @@ static int results_from_json(struct cl_results *r, const json_t *root, const cha
 				CL_RESULTS_SCHEMA), -1;
 	if (!json_is_array(cells))
 		return snprintf(err, errlen, "%s: no \"cells\" array", path), -1;
+	if (!json_is_object(x) || !json_is_string(json_object_get(x, "name")))
+		return snprintf(err, errlen, "%s: no \"experiment\" object with its name", path), -1;
+	if (json_integer_value(json_object_get(x, "repeat")) < 0 ||
+	    json_integer_value(json_object_get(x, "warmup")) < 0 ||
+	    !(json_number_value(json_object_get(x, "timeout_s")) >= 0))
+		return snprintf(err, errlen, "%s: the experiment's repeat, warmup or timeout_s is "
+				"negative", path), -1;
 	r->name = dup_or_null(x, "name");
 	if (!r->name)
 		r->name = cl_xstrdup("");
@@ -184,7 +197,8 @@ static int results_from_json(struct cl_results *r, const json_t *root, const cha
 		if (cell_from_json(&r->cells[i], c, i, path, err, errlen))
 			return -1;
 	}
-	link_baselines(r, cells);
+	if (link_baselines(r, cells, path, err, errlen))
+		return -1;
 	cl_results_summarize(r);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "run.h"
 #include "collect.h"
+#include "atomic_file.h"
 #include "journal.h"
 #include "resume.h"
 #include "sandbox.h"
@@ -131,6 +132,33 @@ static int check_vs(const char *vs, const struct cl_cell *cells, size_t n)
 		*hint ? hint : "");
 	free(labels);
 	return -1;
+}
+
+/* Every file the run will write can be written, and none is another of its
+ * files or the config: found out now, not after the whole run. 0, or -1
+ * with the message printed. */
+static int check_outputs(const struct cl_run_request *req, bool resuming)
+{
+	const char *what[3] = { "--json", "--csv", "--journal" };
+	char *journal = resuming ? NULL : clrun_journal_path(req), err[4200];
+	const char *paths[3] = { req->json, req->csv, journal };
+	int rc = 0;
+
+	for (int i = 0; i < 3 && !rc; i++) {
+		if (!paths[i])
+			continue;
+		if (i < 2 && cl_file_check(paths[i], err, sizeof err))
+			rc = (fprintf(stderr, "conclab run: %s: %s\n", what[i], err), -1);
+		else if (req->config && cl_file_same(paths[i], req->config))
+			rc = (fprintf(stderr, "conclab run: %s %s is the config itself\n", what[i],
+				      paths[i]), -1);
+		for (int k = 0; k < i && !rc; k++)
+			if (paths[k] && cl_file_same(paths[i], paths[k]))
+				rc = (fprintf(stderr, "conclab run: %s and %s both name %s\n", what[k],
+					      what[i], paths[i]), -1);
+	}
+	free(journal);
+	return rc;
 }
 
 /* After a stop: keep each cell's finished trials only. */
@@ -277,6 +305,8 @@ int cl_run(const struct cl_run_request *asked)
 		}
 		text = cl_xstrdup(json_string_value(json_object_get(header, "config")));
 	}
+	if (check_outputs(&req, asked->resume != NULL))
+		goto out;
 	if (req.columns) {
 		uint32_t mask;
 

@@ -4,6 +4,7 @@
 #include "format.h"
 #include "xalloc.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,9 +105,16 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 			counts->inconclusive++;
 			worst_min_p = cl_min_p(j.na, j.nb) > worst_min_p ? cl_min_p(j.na, j.nb) : worst_min_p;
 		}
+		if (j.verdict == CL_VERDICT_NONE) {
+			fprintf(out, "%-*s  %10s  %10s  %8s  %8s  %s%s\n", (int)w, a->label,
+				j.na ? cl_format_ns(llround(a->summary.wall.median), m1, sizeof m1) : "-",
+				j.nb ? cl_format_ns(llround(b->summary.wall.median), m2, sizeof m2) : "-",
+				"-", "-", cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
+			continue;
+		}
 		fprintf(out, "%-*s  %10s  %10s  %7.3fx  %8.3g  %s%s\n", (int)w, a->label,
-			cl_format_ns((int64_t)a->summary.wall.median, m1, sizeof m1),
-			cl_format_ns((int64_t)b->summary.wall.median, m2, sizeof m2), j.ratio, j.p,
+			cl_format_ns(llround(a->summary.wall.median), m1, sizeof m1),
+			cl_format_ns(llround(b->summary.wall.median), m2, sizeof m2), j.ratio, j.p,
 			cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
 	}
 	for (size_t i = 0; i < old->ncells; i++)

@@ -22,7 +22,7 @@ static void html_text(FILE *out, const char *s)
 
 static void cells_table(FILE *out, const struct cl_results *r)
 {
-	char m[32], a[32], b[32], cnt[96];
+	char m[32], a[32], b[32], cnt[96], speed[64];
 
 	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>wall (median)</th>"
 		"<th>interval</th><th>cv</th><th>cores</th><th>max RSS</th><th>speedup</th>"
@@ -31,15 +31,21 @@ static void cells_table(FILE *out, const struct cl_results *r)
 		const struct cl_results_cell *c = &r->cells[i];
 		const struct cl_cell_summary *s = &c->summary;
 
-		cl_view_counter(c, cnt, sizeof cnt);
 		fprintf(out, "<tr><td>");
 		html_text(out, c->label);
+		if (!s->ok) { /* as the table and Markdown show it */
+			fprintf(out, "</td><td>0/%zu</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>"
+				"<td>-</td><td>-</td></tr>\n", s->measured);
+			continue;
+		}
+		cl_view_counter(c, cnt, sizeof cnt);
+		cl_view_speedup(c, speed, sizeof speed);
 		fprintf(out, "</td><td>%zu/%zu</td><td>%s</td><td>%s - %s</td><td>%.1f%%</td><td>%.2f</td>"
-			"<td>%.1f MB</td><td>%.2fx</td><td>%s</td></tr>\n", s->ok, s->measured,
+			"<td>%.1f MB</td><td>%s</td><td>%s</td></tr>\n", s->ok, s->measured,
 			cl_format_ns(llround(s->wall.median), m, sizeof m),
 			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
 			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * s->wall.cv, s->cores,
-			s->rss_kb / 1024, s->speedup, cnt);
+			s->rss_kb / 1024, speed, cnt);
 	}
 	fprintf(out, "</table>\n");
 }

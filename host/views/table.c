@@ -49,7 +49,13 @@ static void rss_text(const struct cl_results_cell *c, char *b, size_t n) { snpri
 static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.vcsw); }
 static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
 static void cv_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f%%", 100 * c->summary.wall.cv); }
-static void speedup_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.2fx", c->summary.speedup); }
+static void speedup_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	if (c->summary.speedup > 0)
+		snprintf(b, n, "%.2fx", c->summary.speedup);
+	else
+		snprintf(b, n, "-");
+}
 
 static void interval_text(const struct cl_results_cell *c, char *b, size_t n)
 {
@@ -61,7 +67,20 @@ static void interval_text(const struct cl_results_cell *c, char *b, size_t n)
 
 static void speedup_ci_text(const struct cl_results_cell *c, char *b, size_t n)
 {
-	snprintf(b, n, "%.2f-%.2f", c->summary.speedup_lo, c->summary.speedup_hi);
+	if (c->summary.speedup > 0)
+		snprintf(b, n, "%.2f-%.2f", c->summary.speedup_lo, c->summary.speedup_hi);
+	else
+		snprintf(b, n, "-");
+}
+
+void cl_view_speedup(const struct cl_results_cell *c, char *buf, size_t len)
+{
+	const struct cl_cell_summary *s = &c->summary;
+
+	if (s->speedup > 0)
+		snprintf(buf, len, "%.2fx (%.2f-%.2f)", s->speedup, s->speedup_lo, s->speedup_hi);
+	else
+		snprintf(buf, len, "-");
 }
 
 static void notes_text(const struct cl_results_cell *c, char *b, size_t n)
@@ -467,9 +486,16 @@ int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern)
 			continue;
 		if (!found++)
 			fprintf(out, "\n");
-		for (size_t i = 0; i < r->ncells; i++)
-			if (i != k && r->cells[i].summary.ok && ref->summary.ok)
-				vs_line(out, &r->cells[i], ref);
+		/* only cells of its group (one workload, one value of each sweep),
+		 * and each pair of matching cells once */
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct cl_results_cell *c = &r->cells[i];
+
+			if (i == k || c->baseline != ref->baseline || !c->summary.ok || !ref->summary.ok ||
+			    (i < k && cl_vs_matches(c->label, pattern)))
+				continue;
+			vs_line(out, c, ref);
+		}
 	}
 	return found ? 0 : -1;
 }

@@ -40,8 +40,9 @@ int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen)
 bool cl_vs_matches(const char *label, const char *pattern);
 
 /* "A is 3.1x (2.9-3.3) faster than B (p = 0.008: significant)" for every
- * cell against each cell that matches `pattern`, judged as compare judges
- * (cl_judge). -1 if none matches. */
+ * cell of its group (one workload, one value of each sweep: the cells that
+ * share a baseline) against each cell that matches `pattern`, each pair
+ * once, judged as compare judges (cl_judge). -1 if none matches. */
 int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern);
 
 /* ---- files: report ----------------------------------------------------- */
@@ -76,5 +77,9 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table);
 
 /* "exact 2000000", "lost 755594 of 2000000", or "-" (no counter, no ok trial). */
 void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len);
+
+/* "2.00x (1.90-2.10)", or "-" when there is none (no ok trial here or in
+ * the baseline). */
+void cl_view_speedup(const struct cl_results_cell *c, char *buf, size_t len);
 
 #endif

@@ -102,8 +102,9 @@ static int processes_check(const struct cl_check_args *cell, char *err, size_t e
 
 	if (n <= (uint64_t)cell->params[PARAM_MAX])
 		return 0;
-	snprintf(err, errlen, "%llu processes exceed processes.max_procs = %lld (raise it, or use a pool: "
-		 "processes.workers)", (unsigned long long)n, (long long)cell->params[PARAM_MAX]);
+	snprintf(err, errlen, "%llu processes exceed processes.max_procs = %lld (raise it, or %s)",
+		 (unsigned long long)n, (long long)cell->params[PARAM_MAX],
+		 pool ? "use fewer processes.workers" : "use a pool: processes.workers");
 	return -1;
 }
 

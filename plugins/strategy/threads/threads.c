@@ -169,8 +169,9 @@ static int threads_check(const struct cl_check_args *cell, char *err, size_t err
 
 	if (n <= (uint64_t)cell->params[PARAM_MAX])
 		return 0;
-	snprintf(err, errlen, "%llu threads exceed threads.max_threads = %lld (raise it, or use a pool: "
-		 "threads.workers)", (unsigned long long)n, (long long)cell->params[PARAM_MAX]);
+	snprintf(err, errlen, "%llu threads exceed threads.max_threads = %lld (raise it, or %s)",
+		 (unsigned long long)n, (long long)cell->params[PARAM_MAX],
+		 pool ? "use fewer threads.workers" : "use a pool: threads.workers");
 	return -1;
 }
 
