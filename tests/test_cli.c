@@ -446,6 +446,66 @@ static char *shape_of(const char *json)
 	return shape;
 }
 
+/* Each cell's trials' places in the run's order: "0,3,5 1,2,4 ..." */
+static char *seqs_of(const char *json)
+{
+	json_t *root = json_load_file(json, 0, NULL), *c, *t;
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	FILE *f = open_memstream(&buf, &len);
+
+	json_array_foreach(json_object_get(root, "cells"), i, c) {
+		json_array_foreach(json_object_get(c, "trials"), k, t)
+			fprintf(f, "%s%lld", k ? "," : "", (long long)json_integer_value(json_object_get(t, "seq")));
+		fprintf(f, " ");
+	}
+	fclose(f);
+	json_decref(root);
+	return buf;
+}
+
+/* Trials of different cells interleaved in a seeded random order, recorded
+ * in the results; the same seed gives the same order; --order sequential
+ * runs cell by cell. */
+static void test_interleaved_order(void)
+{
+	char *dir = cl_test_temp_dir(), *out, *a, *b, *seq, path[1024];
+	char *cfg = cl_test_write_file(".cfg",
+		"repeat = 4;\n"
+		"workload = { tasks = 1; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		"strategies = ( \"serial\", \"threads\", \"async\" ); syncs = ( \"none\" );\n");
+	json_t *root;
+
+	snprintf(path, sizeof path, "%s/a.json", dir);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --seed 7 --json '%s' -q", BIN, cfg, path), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interleaved in a random order (--seed 7 repeats it)"));
+	free(out);
+	root = json_load_file(path, 0, NULL);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_object_get(root, "experiment"), "order")),
+			       "random");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(root, "experiment"), "seed")), 7);
+	json_decref(root);
+	a = seqs_of(path);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --seed 7 --json '%s' -q", BIN, cfg, path), 0);
+	free(out);
+	b = seqs_of(path);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_STRING_NOT_EQUAL(a, "0,1,2,3 4,5,6,7 8,9,10,11 ");
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --order sequential --json '%s' -q", BIN, cfg, path), 0);
+	free(out);
+	seq = seqs_of(path);
+	CU_ASSERT_STRING_EQUAL(seq, "0,1,2,3 4,5,6,7 8,9,10,11 ");
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --order shuffled", BIN, cfg), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--order wants random or sequential"));
+	free(out);
+	free(a);
+	free(b);
+	free(seq);
+	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
+	free(dir);
+	free(cfg);
+}
+
 static void test_sigint_then_resume(void)
 {
 	char *dir = cl_test_temp_dir(), *out, json[1024], full[1024], log[1024], journal[1100];
@@ -503,6 +563,21 @@ static void test_sigint_then_resume(void)
 	whole = shape_of(full);
 	CU_ASSERT_STRING_EQUAL(resumed, "serial+none:3 threads+none:3 processes+none:3 ");
 	CU_ASSERT_STRING_EQUAL(resumed, whole);
+	{ /* the resumed run went on in the order it started in: every place once */
+		char *seqs = seqs_of(json);
+		int seen[9] = { 0 }, v;
+
+		for (const char *p = seqs; *p; ) {
+			v = (int)strtol(p, (char **)&p, 10);
+			if (v >= 0 && v < 9)
+				seen[v]++;
+			while (*p == ',' || *p == ' ')
+				p++;
+		}
+		for (int k = 0; k < 9; k++)
+			CU_ASSERT_EQUAL(seen[k], 1);
+		free(seqs);
+	}
 	root = json_load_file(json, 0, NULL);
 	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(root, "experiment"), "interrupted")));
 	json_decref(root);
@@ -566,6 +641,7 @@ int main(void)
 		{ "run writes the JSON and CSV it documents", test_run_writes_json_and_csv },
 		{ "a crashed trial: exit 1, the rest still run", test_failed_trial_exits_1 },
 		{ "a plugin built outside the tree is listed and runs", test_out_of_tree_plugin },
+		{ "trials interleaved in a seeded order; --order sequential", test_interleaved_order },
 		{ "SIGINT and SIGTERM keep finished trials; --resume completes", test_sigint_then_resume },
 		{ "journals that are not, or are cut short", test_bad_journals },
 		CU_TEST_INFO_NULL,

@@ -35,7 +35,7 @@ static const char usage_main[] =
 static const char usage_run[] =
 	"usage: conclab run FILE [--json OUT] [--csv OUT] [--journal FILE] [--repeat N]\n"
 	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL] [--cv-threshold PCT]\n"
-	"                        [--wide | --columns LIST]\n"
+	"                        [--wide | --columns LIST] [--order random|sequential] [--seed N]\n"
 	"       conclab run --resume JOURNAL [--quiet]\n"
 	"\n"
 	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
@@ -55,6 +55,11 @@ static const char usage_run[] =
 	"  --wide           every column: also the interval, CPU, memory, context\n"
 	"                   switches, resp-p50 and the speedup's interval (on a terminal\n"
 	"                   the default set is fitted to its width; piped, it is whole)\n"
+	"  --order ORDER    random (the default): the trials of every cell interleaved in\n"
+	"                   a seeded random order, so a drift of the machine spreads over\n"
+	"                   every cell; sequential: cell by cell\n"
+	"  --seed N         the random order's seed (default: a new one; the results and\n"
+	"                   the journal record it, and --resume keeps it)\n"
 	"  --columns LIST   these columns, comma-separated: ok, wall, interval, cv, cpu,\n"
 	"                   cores, rss, vcsw, ivcsw, resp-p50, resp-p99, speedup,\n"
 	"                   speedup-ci, counter, notes\n"
@@ -148,7 +153,7 @@ static int cmd_version(struct cli *cli, char **operands, int n)
 
 static const enum cli_key run_options[] = {
 	K_JSON, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
-	K_CV_THRESHOLD, K_PLUGIN_PATH, K_WIDE, K_COLUMNS, 0,
+	K_CV_THRESHOLD, K_PLUGIN_PATH, K_WIDE, K_COLUMNS, K_ORDER, K_SEED, 0,
 };
 static const enum cli_key check_options[] = { K_PLUGIN_PATH, K_REPEAT, K_TIMEOUT, 0 };
 static const enum cli_key plugin_options[] = { K_PLUGIN_PATH, 0 };

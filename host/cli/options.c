@@ -36,6 +36,8 @@ static const struct option all_options[] = {
 	{ "force", no_argument, 0, K_FORCE },
 	{ "wide", no_argument, 0, K_WIDE },
 	{ "table", no_argument, 0, K_TABLE },
+	{ "order", required_argument, 0, K_ORDER },
+	{ "seed", required_argument, 0, K_SEED },
 	{ "columns", required_argument, 0, K_COLUMNS },
 	{ 0 },
 };
@@ -216,6 +218,21 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 	case K_FORCE: cli->force = true; break;
 	case K_WIDE: cli->wide = true; break;
 	case K_TABLE: cli->table = true; break;
+	case K_ORDER:
+		if (strcmp(arg, "random") && strcmp(arg, "sequential"))
+			return bad_value(verb, key, "random or sequential", arg);
+		cli->order = arg;
+		cli->sequential = !strcmp(arg, "sequential");
+		break;
+	case K_SEED: {
+		unsigned long long v = strtoull(arg, &end, 10);
+
+		if (*end || end == arg || arg[0] == '-' || v >= 1ull << 53)
+			return bad_value(verb, key, "a whole number below 2^53", arg);
+		cli->seed = v;
+		cli->seed_given = true;
+		break;
+	}
 	case K_COLUMNS: cli->columns = arg; break;
 	case K_PLUGIN_PATH: cli_add_plugin_dir(cli, arg); break;
 	case K_REPEAT:

@@ -11,7 +11,7 @@
 enum cli_key {
 	K_JSON = 256, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
 	K_CV_THRESHOLD, K_PLUGIN_PATH, K_HELP, K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML,
-	K_SEED_TABLE, K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, K_WIDE, K_COLUMNS, K_TABLE,
+	K_SEED_TABLE, K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, K_WIDE, K_COLUMNS, K_TABLE, K_ORDER, K_SEED,
 };
 
 /* What the options said; each verb reads its own. */
@@ -22,6 +22,9 @@ struct cli {
 	bool    table, markdown, seed_table, fail_on_regression, quiet, sort, force, wide;
 	double  alpha, threshold, cv_threshold;
 	int64_t repeat, timeout_ms;
+	bool    sequential, seed_given;
+	uint64_t seed;
+	const char *order;
 };
 
 struct cli_verb {

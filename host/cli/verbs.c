@@ -149,12 +149,13 @@ int cmd_run(struct cli *cli, char **operands, int n)
 		.journal = cli->journal, .plugin_dirs = cli->plugin_dirs,
 		.nplugin_dirs = cli->nplugin_dirs, .repeat = cli->repeat, .timeout_ms = cli->timeout_ms,
 		.quiet = cli->quiet, .sort = cli->sort, .wide = cli->wide, .columns = cli->columns,
-		.cv_threshold = cli->cv_threshold, .vs = cli->vs,
+		.cv_threshold = cli->cv_threshold, .vs = cli->vs, .sequential = cli->sequential,
+		.seed = cli->seed, .seed_given = cli->seed_given,
 	};
 
 	if (cli->resume && (path || cli->json || cli->csv || cli->journal || cli->repeat ||
 			    cli->timeout_ms || cli->sort || cli->vs || cli->nplugin_dirs || cli->wide ||
-			    cli->columns)) {
+			    cli->columns || cli->order || cli->seed_given)) {
 		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet): "
 			"the run goes on as it was started\n");
 		return CL_EXIT_USAGE;

@@ -37,6 +37,7 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 	if (t->output)
 		json_object_set_new(j, "output", json_string(t->output));
 	json_object_set_new(j, "warmup", json_boolean(t->warmup));
+	json_object_set_new(j, "seq", json_integer(t->seq));
 	json_object_set_new(j, "wall_ns", json_integer(t->wall_ns));
 	json_object_set_new(j, "user_ns", json_integer(t->user_ns));
 	json_object_set_new(j, "sys_ns", json_integer(t->sys_ns));
@@ -131,6 +132,7 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	snprintf(t->message, sizeof t->message, "%s", message ? message : "");
 	t->output = output ? cl_xstrdup(output) : NULL;
 	t->warmup = json_is_true(json_object_get(j, "warmup"));
+	t->seq = int_at(j, "seq");
 	t->wall_ns = int_at(j, "wall_ns");
 	t->user_ns = int_at(j, "user_ns");
 	t->sys_ns = int_at(j, "sys_ns");

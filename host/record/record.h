@@ -31,6 +31,7 @@ struct cl_trial_result {
 	char     message[640];    /* why, for anything but ok                   */
 	char    *output;          /* what the plugins printed, or NULL (owned)  */
 	bool     warmup;          /* run and dropped from the statistics        */
+	int64_t  seq;             /* its place in the run's order, from 0       */
 	int64_t  wall_ns;         /* the strategy's run, start barrier included */
 	int64_t  user_ns, sys_ns; /* CPU of the trial process and its children,
 				   * over the same interval as wall_ns          */

@@ -60,6 +60,9 @@ struct cl_results {
 	double  timeout_s;
 	double  cv_threshold;     /* a cell above it is noisy; 0: the default   */
 	char   *interrupted;      /* "SIGINT"/"SIGTERM" when stopped, or NULL   */
+	const char *order;        /* "random" (interleaved) or "sequential"; NULL:
+				   * not recorded (conclab 0.1)                  */
+	uint64_t seed;            /* the random order's seed                    */
 	json_t *environment;      /* the machine and build it ran on (owned)    */
 	struct cl_results_cell *cells;
 	size_t  ncells;

@@ -70,6 +70,12 @@ json_t *cl_results_to_json(const struct cl_results *r)
 				      "config", r->config ? r->config : "",
 				      "cv_threshold", cl_results_cv_threshold(r),
 				      "interrupted", r->interrupted));
+	if (r->order) {
+		json_t *x = json_object_get(root, "experiment");
+
+		json_object_set_new(x, "order", json_string(r->order));
+		json_object_set_new(x, "seed", json_integer((json_int_t)r->seed));
+	}
 	json_object_set(root, "environment", r->environment ? r->environment : json_object());
 	for (size_t i = 0; i < r->ncells; i++)
 		json_array_append_new(cells, cell_json(r, &r->cells[i]));
@@ -188,6 +194,10 @@ static int results_from_json(struct cl_results *r, const json_t *root, const cha
 	r->warmup = (int64_t)json_integer_value(json_object_get(x, "warmup"));
 	r->timeout_s = json_number_value(json_object_get(x, "timeout_s"));
 	r->cv_threshold = json_number_value(json_object_get(x, "cv_threshold"));
+	r->order = json_is_string(json_object_get(x, "order")) &&
+			   !strcmp(json_string_value(json_object_get(x, "order")), "sequential")
+		   ? "sequential" : json_is_string(json_object_get(x, "order")) ? "random" : NULL;
+	r->seed = (uint64_t)json_integer_value(json_object_get(x, "seed"));
 	r->environment = json_incref(json_object_get(root, "environment"));
 	if (!json_is_object(r->environment))
 		json_decref(r->environment), r->environment = json_object();

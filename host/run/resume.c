@@ -43,6 +43,8 @@ json_t *clrun_journal_header(const struct cl_run_request *req, const struct cl_e
 		      (json_int_t)x->timeout_ms, "sort", req->sort, "cv_threshold", req->cv_threshold,
 		      "vs", req->vs, "cells", labels);
 	json_object_set_new(h, "wide", json_boolean(req->wide));
+	json_object_set_new(h, "order", json_string(req->sequential ? "sequential" : "random"));
+	json_object_set_new(h, "seed", json_integer((json_int_t)req->seed));
 	if (req->columns)
 		json_object_set_new(h, "columns", json_string(req->columns));
 	free(json);
@@ -66,6 +68,11 @@ int clrun_request_from_header(const json_t *h, const struct cl_run_request *aske
 	req->timeout_ms = json_integer_value(json_object_get(h, "timeout_ms"));
 	req->sort = json_is_true(json_object_get(h, "sort"));
 	req->wide = json_is_true(json_object_get(h, "wide"));
+	/* a journal of conclab 0.1 ran cell by cell */
+	req->sequential = !json_is_string(json_object_get(h, "order")) ||
+			  !strcmp(json_string_value(json_object_get(h, "order")), "sequential");
+	req->seed = (uint64_t)json_integer_value(json_object_get(h, "seed"));
+	req->seed_given = true;
 	req->columns = json_string_value(json_object_get(h, "columns"));
 	req->cv_threshold = json_number_value(json_object_get(h, "cv_threshold"));
 	req->journal = asked->resume;

@@ -7,6 +7,7 @@
 #include "collect.h"
 #include "atomic_file.h"
 #include "journal.h"
+#include "order.h"
 #include "resume.h"
 #include "sandbox.h"
 #include "stop.h"
@@ -172,44 +173,55 @@ static void keep_finished(struct cl_results *r, const size_t *done)
 }
 
 /* Every trial not yet done, cell by cell, until the end or a stop. */
+/* Every trial not yet done, in the schedule's order, until the end or a
+ * stop. Within a cell, trials run in their own order (so warmup first, and
+ * the journal's trials of a cell stay a prefix that --resume can trust). */
 static void run_trials(const struct cl_experiment *x, const struct cl_cell *cells,
-		       struct cl_results *r, size_t *done, struct cl_journal *journal, bool progress)
+		       struct cl_results *r, size_t *done, const struct cl_run_request *req,
+		       struct cl_journal *journal, bool progress)
 {
 	struct cl_run_opts opts = { .timeout_ms = x->timeout_ms, .stop_fd = clrun_stop_fd() };
 	int64_t started = cl_now_ns();
-	size_t ran = 0, todo = 0;
+	size_t ran = 0, todo = 0, n, *counts = cl_xcalloc(r->ncells + 1, sizeof *counts);
+	size_t *seen = cl_xcalloc(r->ncells + 1, sizeof *seen), *schedule;
 	bool journal_ok = journal->fd >= 0;
 	char err[4096];
 
-	for (size_t c = 0; c < r->ncells; c++)
+	for (size_t c = 0; c < r->ncells; c++) {
+		counts[c] = r->cells[c].ntrials;
 		todo += r->cells[c].ntrials - done[c];
-	for (size_t c = 0; c < r->ncells && !clrun_stop_signal(); c++) {
-		struct cl_results_cell *rc = &r->cells[c];
+	}
+	schedule = clrun_schedule(counts, r->ncells, req->sequential, req->seed, &n);
+	for (size_t i = 0; i < n && !clrun_stop_signal(); i++) {
+		size_t c = schedule[i], t = seen[c]++;
+		struct cl_trial_result *tr = &r->cells[c].trials[t];
 
-		for (size_t t = done[c]; t < rc->ntrials && !clrun_stop_signal(); t++) {
-			struct cl_trial_result *tr = &rc->trials[t];
-
-			if (progress)
-				show_progress(ran, todo, started, &cells[c], t, rc->ntrials);
-			if (cl_trial_execute(&cells[c], &opts, tr))
-				fprintf(stderr, "conclab: %s: %s\n", cells[c].label, tr->message);
-			if (tr->interrupted || clrun_stop_signal()) {
-				cl_trial_result_free(tr);
-				memset(tr, 0, sizeof *tr);
-				break;
-			}
-			tr->warmup = (int64_t)t < x->warmup;
-			done[c]++;
-			ran++;
-			if (journal_ok && cl_journal_append(journal, c, cells[c].label, t, tr, err, sizeof err)) {
-				fprintf(stderr, "conclab: warning: %s; the run goes on without a journal\n", err);
-				journal_ok = false;
-				journal->failed = true;
-			}
+		if (t < done[c])
+			continue; /* finished before a resume */
+		if (progress)
+			show_progress(ran, todo, started, &cells[c], t, r->cells[c].ntrials);
+		if (cl_trial_execute(&cells[c], &opts, tr))
+			fprintf(stderr, "conclab: %s: %s\n", cells[c].label, tr->message);
+		if (tr->interrupted || clrun_stop_signal()) {
+			cl_trial_result_free(tr);
+			memset(tr, 0, sizeof *tr);
+			break;
+		}
+		tr->warmup = (int64_t)t < x->warmup;
+		tr->seq = (int64_t)i;
+		done[c]++;
+		ran++;
+		if (journal_ok && cl_journal_append(journal, c, cells[c].label, t, tr, err, sizeof err)) {
+			fprintf(stderr, "conclab: warning: %s; the run goes on without a journal\n", err);
+			journal_ok = false;
+			journal->failed = true;
 		}
 	}
 	if (progress)
 		fprintf(stderr, "\r\033[K");
+	free(schedule);
+	free(counts);
+	free(seen);
 }
 
 /* The table, --vs, and the results files; the exit code so far. */
@@ -325,6 +337,8 @@ int cl_run(const struct cl_run_request *asked)
 	done = cl_xcalloc(n, sizeof *done);
 	for (size_t c = 0; c < n; c++)
 		total += results.cells[c].ntrials;
+	if (!asked->resume && !req.seed_given)
+		req.seed = clrun_new_seed();
 	if (open_journal(asked, &req, header, entries, &x, cells, &results, done, &journal))
 		goto out;
 	for (size_t c = 0; c < n; c++)
@@ -337,7 +351,9 @@ int cl_run(const struct cl_run_request *asked)
 		fprintf(stderr, "conclab: warning: %s\n", warnings);
 	results.environment = clrun_environment(&x, warnings);
 	clrun_catch_stops(1);
-	run_trials(&x, cells, &results, done, &journal, !req.quiet && isatty(STDERR_FILENO));
+	results.order = req.sequential ? "sequential" : "random";
+	results.seed = req.seed;
+	run_trials(&x, cells, &results, done, &req, &journal, !req.quiet && isatty(STDERR_FILENO));
 	if (clrun_stop_signal()) {
 		keep_finished(&results, done);
 		results.interrupted = cl_xstrdup(clrun_stop_signal() == SIGINT ? "SIGINT" : "SIGTERM");

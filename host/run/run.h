@@ -24,6 +24,9 @@ struct cl_run_request {
 	const char  *columns;      /* --columns LIST, or NULL                     */
 	double       cv_threshold;
 	const char  *vs;
+	bool         sequential;   /* --order sequential: cell by cell           */
+	uint64_t     seed;         /* the random order's seed ...                */
+	bool         seed_given;   /* ... when --seed gave it (else a new one)   */
 };
 
 /* Run (or resume) and print the table; the exit code: 0, 1, 2, or 128 +

@@ -276,6 +276,9 @@ static void header(FILE *out, const struct cl_results *r, double min_level)
 		r->repeat == 1 ? "" : "s", (long long)r->warmup, r->timeout_s,
 		min_level >= 0.95 ? "95% confidence" : "min-max",
 		r->baseline ? r->baseline : "the first cell of each workload and sweep value");
+	if (r->order && !strcmp(r->order, "random"))
+		fprintf(out, "trials of every cell interleaved in a random order (--seed %llu repeats it)\n",
+			(unsigned long long)r->seed);
 	if (warnings && *warnings)
 		fprintf(out, "warning: %s\n", warnings);
 }
