@@ -7,6 +7,7 @@
 #include "testlib.h"
 
 #include "format.h"
+#include "interference.h"
 #include "views.h"
 
 #include <jansson.h>
@@ -391,12 +392,51 @@ static void test_table_fits_and_sums_up(void)
 	cl_results_free(&r);
 }
 
+/* A trial measured while the hypervisor took CPU, or while other work kept
+ * every CPU busy, is marked; its cell says how many of its trials were. */
+static void test_interference_marked(void)
+{
+	struct clrun_machine_sample a = { .busy = 1000, .steal = 0, .total = 2000, .running = 1, .ok = true };
+	struct clrun_machine_sample b = a;
+	struct cl_trial_result t = { 0 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cl_results r;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	b.busy += 900, b.steal += 100, b.total += 1000; /* 10% stolen */
+	clrun_judge_interference(&a, &b, &t);
+	CU_ASSERT_DOUBLE_EQUAL(t.steal_pct, 10.0, 1e-9);
+	CU_ASSERT_TRUE(t.interfered);
+	b.steal = a.steal + 40, b.total = a.total + 1000; /* 4%: within */
+	clrun_judge_interference(&a, &b, &t);
+	CU_ASSERT_FALSE(t.interfered);
+	a.running = (int)cpus + 1; /* every CPU busy with others at the start */
+	clrun_judge_interference(&a, &b, &t);
+	CU_ASSERT_EQUAL(t.others_running, cpus);
+	CU_ASSERT_TRUE(t.interfered);
+	/* two of io: serial+none's three trials interfered: the cell says so */
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	r.cells[0].trials[0].interfered = r.cells[0].trials[2].interfered = true;
+	cl_results_summarize(&r);
+	CU_ASSERT_EQUAL(r.cells[0].summary.interfered, 2);
+	f = open_memstream(&buf, &len);
+	cl_view_table(f, &r, &(struct cl_table_opts){ 0 });
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "interference in 2/3 (most: not a fair figure)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\ninterference: the marked cells"));
+	free(buf);
+	cl_results_free(&r);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "every view shows the model's figures, checked from the raw JSON", test_views_agree },
 		{ "5,000 trials, 100 cells, 100 syncs, a two-key sweep: nothing dropped", test_large_results },
 		{ "the table fits 80 columns and ends with a summary", test_table_fits_and_sums_up },
+		{ "trials under interference are marked, and their cells say so", test_interference_marked },
 		CU_TEST_INFO_NULL,
 	};
 

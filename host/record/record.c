@@ -62,6 +62,9 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 						    (json_int_t)t->counter_lost, "inexact", t->inexact));
 	json_object_set_new(j, "checksum_ok", json_boolean(t->checksum_ok));
 	json_object_set_new(j, "left_behind", json_integer(t->left_behind));
+	json_object_set_new(j, "interference", json_pack("{sf sI sb}", "steal_pct", t->steal_pct,
+							  "others_running", (json_int_t)t->others_running,
+							  "interfered", t->interfered));
 	return j;
 }
 
@@ -158,6 +161,13 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	t->inexact = json_is_true(json_object_get(counter, "inexact"));
 	t->checksum_ok = json_is_true(json_object_get(j, "checksum_ok"));
 	t->left_behind = int_at(j, "left_behind");
+	{ /* absent in files of conclab 0.1 */
+		const json_t *in = json_object_get(j, "interference");
+
+		t->steal_pct = json_number_value(json_object_get(in, "steal_pct"));
+		t->others_running = int_at(in, "others_running");
+		t->interfered = json_is_true(json_object_get(in, "interfered"));
+	}
 	return 0;
 }
 

@@ -51,6 +51,9 @@ struct cl_trial_result {
 	bool     checksum_ok;
 	int64_t  left_behind;     /* processes still alive after the trial, killed */
 	bool     interrupted;     /* stopped by the run's stop_fd: not a result */
+	double   steal_pct;       /* CPU time the hypervisor took meanwhile, %  */
+	int64_t  others_running;  /* other processes running when it started    */
+	bool     interfered;      /* measured under interference (either above) */
 	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
 };
 

@@ -53,8 +53,10 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 	size_t n = cl_results_walls(c, &walls);
 
 	memset(s, 0, sizeof *s);
-	for (size_t i = 0; i < c->ntrials; i++)
+	for (size_t i = 0; i < c->ntrials; i++) {
 		s->measured += !c->trials[i].warmup;
+		s->interfered += cl_trial_counts(&c->trials[i]) && c->trials[i].interfered;
+	}
 	s->ok = n;
 	cl_stats_of(walls, n, &s->wall);
 	s->cpu_ns = median_of(c, cpu_of, scratch);

@@ -6,6 +6,7 @@
 #include "run.h"
 #include "collect.h"
 #include "atomic_file.h"
+#include "interference.h"
 #include "journal.h"
 #include "order.h"
 #include "resume.h"
@@ -200,8 +201,13 @@ static void run_trials(const struct cl_experiment *x, const struct cl_cell *cell
 			continue; /* finished before a resume */
 		if (progress)
 			show_progress(ran, todo, started, &cells[c], t, r->cells[c].ntrials);
+		struct clrun_machine_sample before, after;
+
+		clrun_sample(&before);
 		if (cl_trial_execute(&cells[c], &opts, tr))
 			fprintf(stderr, "conclab: %s: %s\n", cells[c].label, tr->message);
+		clrun_sample(&after);
+		clrun_judge_interference(&before, &after, tr);
 		if (tr->interrupted || clrun_stop_signal()) {
 			cl_trial_result_free(tr);
 			memset(tr, 0, sizeof *tr);

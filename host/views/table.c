@@ -95,8 +95,11 @@ static void notes_text(const struct cl_results_cell *c, char *b, size_t n)
 		used += snprintf(b + used, n - (size_t)used, "%snoisy (cv %.1f%%)", used ? ", " : "",
 				 100 * s->wall.cv);
 	if (s->wall.outliers && (size_t)used < n)
-		snprintf(b + used, n - (size_t)used, "%s%zu outlier%s", used ? ", " : "", s->wall.outliers,
-			 s->wall.outliers == 1 ? "" : "s");
+		used += snprintf(b + used, n - (size_t)used, "%s%zu outlier%s", used ? ", " : "",
+				 s->wall.outliers, s->wall.outliers == 1 ? "" : "s");
+	if (s->interfered && (size_t)used < n)
+		snprintf(b + used, n - (size_t)used, "%sinterference in %zu/%zu%s", used ? ", " : "",
+			 s->interfered, s->ok, 2 * s->interfered >= s->ok ? " (most: not a fair figure)" : "");
 }
 
 /* Every column the table can show. `drop`: the order in which columns of
@@ -439,6 +442,13 @@ void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_
 			fprintf(out, "\nnoisy: the marked cells vary by more than %.0f%% (cv) between "
 				"trials; run more trials or quiet the machine.\n",
 				100 * cl_results_cv_threshold(r));
+			break;
+		}
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.interfered) {
+			fprintf(out, "\ninterference: the marked cells had trials measured while the "
+				"hypervisor took 5%% or more of the CPU time (steal) or other processes "
+				"kept every CPU busy; rerun them on a quiet machine.\n");
 			break;
 		}
 	for (size_t i = 0; i < r->ncells; i++) {
