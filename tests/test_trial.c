@@ -200,6 +200,31 @@ static void test_pool_response_time_counts_queueing(void)
 	cl_test_exp_free(&e);
 }
 
+/* A trial's memory is all of its processes': 50 workers that each hold a
+ * fork of the trial process weigh far more than the largest one alone,
+ * while one threaded process is just itself. */
+static void test_memory_of_the_whole_trial(void)
+{
+	struct cl_test_exp e;
+
+	load(&e, "workload = { tasks = 50; steps = ( { op = \"sleep\"; ms = 500; } ); };\n"
+		 "strategies = ( \"threads\", \"processes\" ); syncs = ( \"none\" );\n");
+	for (size_t i = 0; i < e.ncells; i++) {
+		struct cl_trial_result r;
+
+		cl_test_run_cell(&e, i, &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT(r.rss_sum_kb >= r.max_rss_kb);
+		if (i == 0) { /* threads: one process */
+			CU_ASSERT(r.rss_sum_kb <= r.max_rss_kb + r.max_rss_kb / 2);
+		} else { /* each of the 50 workers maps what the trial process had */
+			CU_ASSERT(r.rss_sum_kb >= 20 * r.max_rss_kb);
+		}
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
+}
+
 static void test_crash_is_crashed(void)
 {
 	struct cl_trial_result r;
@@ -275,6 +300,7 @@ int main(void)
 	CU_TestInfo tests[] = {
 		{ "one task: cores never above one (CPU and wall over one interval)", test_one_task_cores },
 		{ "a pool's response time counts the wait for a worker", test_pool_response_time_counts_queueing },
+		{ "a trial's memory is the sum of its processes'", test_memory_of_the_whole_trial },
 		{ "mutex: exact counter, threads and pools", test_mutex_exact_threads_and_pool },
 		{ "none: lost updates are a finding, not a failure", test_none_loses_without_failing },
 		{ "compute checksums equal across strategies", test_checksums_equal_across_strategies },

@@ -43,6 +43,7 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 	json_object_set_new(j, "sys_ns", json_integer(t->sys_ns));
 	json_object_set_new(j, "cores", json_real(t->cores));
 	json_object_set_new(j, "max_rss_kb", json_integer(t->max_rss_kb));
+	json_object_set_new(j, "rss_sum_kb", json_integer(t->rss_sum_kb));
 	json_object_set_new(j, "vcsw", json_integer(t->vcsw));
 	json_object_set_new(j, "ivcsw", json_integer(t->ivcsw));
 	json_object_set_new(j, "tasks", json_integer(t->tasks));
@@ -80,7 +81,7 @@ static int64_t int_at(const json_t *o, const char *key)
 static int out_of_range(const json_t *j, const json_t *lat, const json_t *counter, char *err,
 			size_t errlen)
 {
-	static const char *const times[] = { "wall_ns", "user_ns", "sys_ns", "max_rss_kb", "vcsw",
+	static const char *const times[] = { "wall_ns", "user_ns", "sys_ns", "max_rss_kb", "rss_sum_kb", "vcsw",
 					     "ivcsw", "tasks", "tasks_done", "start_skew_ns",
 					     "left_behind" };
 	static const char *const stats[] = { "p50", "p90", "p99", "max" };
@@ -141,6 +142,9 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	t->sys_ns = int_at(j, "sys_ns");
 	t->cores = json_number_value(json_object_get(j, "cores"));
 	t->max_rss_kb = (long)int_at(j, "max_rss_kb");
+	/* absent in files of conclab 0.1: the largest process is all there is */
+	t->rss_sum_kb = json_is_integer(json_object_get(j, "rss_sum_kb")) ? int_at(j, "rss_sum_kb")
+									   : t->max_rss_kb;
 	t->vcsw = (long)int_at(j, "vcsw");
 	t->ivcsw = (long)int_at(j, "ivcsw");
 	t->tasks = int_at(j, "tasks");

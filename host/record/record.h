@@ -36,7 +36,9 @@ struct cl_trial_result {
 	int64_t  user_ns, sys_ns; /* CPU of the trial process and its children,
 				   * over the same interval as wall_ns          */
 	double   cores;           /* (user + sys) / wall                        */
-	long     max_rss_kb;
+	long     max_rss_kb;      /* the largest single process's peak RSS     */
+	int64_t  rss_sum_kb;      /* the peak of the sum of every process's RSS:
+				   * the whole trial's memory                  */
 	long     vcsw, ivcsw;     /* voluntary / involuntary context switches   */
 	int64_t  tasks, tasks_done;
 	int64_t  lat_p50_ns, lat_p90_ns, lat_p99_ns, lat_max_ns; /* service: a task's

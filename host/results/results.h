@@ -25,7 +25,8 @@ struct cl_cell_summary {
 	struct cl_stats wall;     /* wall_ns of the counted trials            */
 	double  cpu_ns;           /* median of user_ns + sys_ns               */
 	double  cores;            /* median of the trials' own cores          */
-	double  rss_kb;           /* median of max_rss_kb                     */
+	double  rss_kb;           /* median of rss_sum_kb: the whole trial's  */
+	double  rss_max_kb;       /* median of max_rss_kb: its largest process */
 	double  vcsw, ivcsw;      /* medians of the context switches          */
 	double  p50_ns, p99_ns;   /* medians of the trials' service times     */
 	double  resp_p50_ns, resp_p99_ns; /* medians of the trials' response times */

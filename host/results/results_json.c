@@ -16,19 +16,20 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 	const struct cl_stats *w = &s->wall;
 
 	return json_pack("{sI sI s{sI sI sI sf sf sf sf sf s{sf sf sf}} sI sb sf sf sf sf sf"
-			 " s{sf sf} s{sf sf} so so sI sI}",
+			 " s{sf sf} s{sf sf} so so sI sI sf}",
 		"measured", (json_int_t)s->measured, "ok", (json_int_t)s->ok,
 		"wall_ns", "median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
 		"max", (json_int_t)llround(w->max), "mean", w->mean, "stddev", w->stddev, "cv", w->cv,
 		"q1", w->q1, "q3", w->q3, "ci", "lo", w->ci_lo, "hi", w->ci_hi, "level", w->ci_level,
 		"outliers", (json_int_t)w->outliers, "noisy", s->noisy,
-		"cpu_ns", s->cpu_ns, "cores", s->cores, "max_rss_kb", s->rss_kb, "vcsw", s->vcsw,
+		"cpu_ns", s->cpu_ns, "cores", s->cores, "rss_sum_kb", s->rss_kb, "vcsw", s->vcsw,
 		"ivcsw", s->ivcsw, "latency_ns", "p50", s->p50_ns, "p99", s->p99_ns,
 		"response_ns", "p50", s->resp_p50_ns, "p99", s->resp_p99_ns,
 		"speedup", s->speedup > 0 ? json_real(s->speedup) : json_null(),
 		"speedup_ci", s->speedup > 0 ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi",
 							   s->speedup_hi) : json_null(),
-		"lost_median", (json_int_t)s->lost_median, "interfered", (json_int_t)s->interfered);
+		"lost_median", (json_int_t)s->lost_median, "interfered", (json_int_t)s->interfered,
+		"max_rss_kb", s->rss_max_kb);
 }
 
 static json_t *cell_json(const struct cl_results *r, const struct cl_results_cell *c)

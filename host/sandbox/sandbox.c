@@ -2,6 +2,7 @@
  * group, wait with a timeout, then judge the shared records the child left. */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "memory.h"
 #include "stats.h"
 #include "xalloc.h"
 
@@ -39,7 +40,7 @@ static void trial_child(struct cl_trial *t, const struct cl_cell *cell, int out_
 
 /* Wait for pid up to timeout_ms, or until stop_fd (if >= 0) is readable;
  * 1 if it exited, 0 on timeout, -1 when told to stop. */
-static int wait_exit(pid_t pid, int64_t timeout_ms, int stop_fd)
+static int wait_exit(pid_t pid, int64_t timeout_ms, int stop_fd, struct cl_memory_watch *mem)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int64_t deadline = cl_now_ns() + timeout_ms * 1000000;
@@ -50,10 +51,14 @@ static int wait_exit(pid_t pid, int64_t timeout_ms, int stop_fd)
 
 		do {
 			int64_t left = (deadline - cl_now_ns()) / 1000000;
+			int sample_in = cl_memory_watch_tick(mem);
 
-			n = poll(p, stop_fd >= 0 ? 2 : 1,
-				 left > 0 ? (int)(left > 1 << 30 ? 1 << 30 : left) : 0);
-		} while (n < 0 && errno == EINTR);
+			if (left <= 0) {
+				n = 0;
+				break;
+			}
+			n = poll(p, stop_fd >= 0 ? 2 : 1, left < sample_in ? (int)left : sample_in);
+		} while ((n < 0 && errno == EINTR) || n == 0);
 		close(pidfd);
 		if (n > 0 && !(p[0].revents & POLLIN) && (p[1].revents & POLLIN))
 			return -1;
@@ -64,6 +69,7 @@ static int wait_exit(pid_t pid, int64_t timeout_ms, int stop_fd)
 		siginfo_t si = { 0 };
 		struct pollfd stop = { .fd = stop_fd, .events = POLLIN };
 
+		cl_memory_watch_tick(mem);
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
 			return 1;
 		if (stop_fd >= 0 && poll(&stop, 1, 1) > 0)
@@ -316,7 +322,10 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		trial_child(t, cell, out_fd);
 	setpgid(pid, pid); /* also here: the child may not have run yet */
 
-	exited = wait_exit(pid, opts->timeout_ms, opts->stop_fd > 0 ? opts->stop_fd : -1);
+	struct cl_memory_watch mem;
+
+	cl_memory_watch_start(&mem, pid);
+	exited = wait_exit(pid, opts->timeout_ms, opts->stop_fd > 0 ? opts->stop_fd : -1, &mem);
 	if (exited <= 0)
 		kill(-pid, SIGKILL);
 	r->interrupted = exited < 0;
@@ -331,6 +340,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	r->sys_ns = t->finished ? t->run_sys_ns
 				: ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
 	r->max_rss_kb = ru.ru_maxrss;
+	/* a trial too short to be sampled still had its largest process */
+	r->rss_sum_kb = mem.peak_kb > ru.ru_maxrss ? mem.peak_kb : ru.ru_maxrss;
 	r->vcsw = ru.ru_nvcsw;
 	r->ivcsw = ru.ru_nivcsw;
 	r->wall_ns = t->finished ? t->run_end_ns - t->run_start_ns : cl_now_ns() - forked_at;

@@ -25,7 +25,7 @@ static void cells_table(FILE *out, const struct cl_results *r)
 	char m[32], a[32], b[32], cnt[96], speed[64];
 
 	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>wall (median)</th>"
-		"<th>interval</th><th>cv</th><th>cores</th><th>max RSS</th><th>speedup</th>"
+		"<th>interval</th><th>cv</th><th>cores</th><th>memory (all processes)</th><th>speedup</th>"
 		"<th>counter</th></tr>\n");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];

@@ -46,6 +46,7 @@ static void resp50_text(const struct cl_results_cell *c, char *b, size_t n) { ns
 static void resp99_text(const struct cl_results_cell *c, char *b, size_t n) { ns_text(c->summary.resp_p99_ns, b, n); }
 static void cores_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.2f", c->summary.cores); }
 static void rss_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_kb / 1024); }
+static void rss_max_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_max_kb / 1024); }
 static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.vcsw); }
 static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
 static void cv_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f%%", 100 * c->summary.wall.cv); }
@@ -114,18 +115,19 @@ static const struct column {
 	{ "ok", "ok", ok_text, false, true, 0 },
 	{ "wall", "wall", wall_text, false, true, 0 },
 	{ "interval", "interval", interval_text, true, false, 0 },
-	{ "cv", "cv", cv_text, false, true, 3 },
+	{ "cv", "cv", cv_text, false, true, 4 },
 	{ "cpu", "cpu", cpu_text, false, false, 0 },
-	{ "cores", "cores", cores_text, false, true, 4 },
-	{ "rss", "rss MB", rss_text, false, false, 0 },
+	{ "cores", "cores", cores_text, false, true, 5 },
+	{ "rss", "rss MB", rss_text, false, true, 2 },
+	{ "rss-max", "largest MB", rss_max_text, false, false, 0 },
 	{ "vcsw", "vcsw", vcsw_text, false, false, 0 },
 	{ "ivcsw", "ivcsw", ivcsw_text, false, false, 0 },
 	{ "resp-p50", "resp p50", resp50_text, false, false, 0 },
 	{ "resp-p99", "resp p99", resp99_text, false, true, 1 },
-	{ "speedup", "speedup", speedup_text, false, true, 5 },
+	{ "speedup", "speedup", speedup_text, false, true, 6 },
 	{ "speedup-ci", "speedup interval", speedup_ci_text, true, false, 0 },
 	{ "counter", "counter", cl_view_counter, true, true, 0 },
-	{ "notes", "notes", notes_text, true, true, 2 },
+	{ "notes", "notes", notes_text, true, true, 3 },
 };
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 
@@ -149,7 +151,8 @@ int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen)
 			keys[i] = columns[i].key;
 		cl_suggest(key, keys, NCOLUMNS, 2, hint, sizeof hint);
 		snprintf(err, errlen, "no column '%s'%s (columns: ok, wall, interval, cv, cpu, cores, "
-			 "rss, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, notes)",
+			 "rss, rss-max, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, "
+			 "notes)",
 			 key, hint);
 		free(copy);
 		return -1;
@@ -242,7 +245,7 @@ static uint32_t choose_columns(const struct cl_results *r, const struct cl_table
 	}
 	if (o->wide || o->columns || o->width <= 0)
 		return shown;
-	for (int drop = 1; total > o->width && drop <= 5; drop++)
+	for (int drop = 1; total > o->width && drop <= 6; drop++)
 		for (size_t k = 0; k < NCOLUMNS; k++)
 			if (columns[k].drop == drop && shown >> k & 1) {
 				shown &= ~(1u << k);

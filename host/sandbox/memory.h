@@ -1,0 +1,23 @@
+/* The memory of a whole trial: the peak of the sum of the resident sets of
+ * its processes (the trial process and every process it forked), sampled
+ * while it runs. rusage gives only the largest single process, which ranks
+ * 51 processes below one threaded process. */
+#ifndef CLH_SANDBOX_MEMORY_H
+#define CLH_SANDBOX_MEMORY_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct cl_memory_watch {
+	pid_t   root;        /* the trial process                            */
+	int64_t peak_kb;     /* the largest sum seen                         */
+	int64_t next_ns;     /* when to sample again                         */
+	int64_t interval_ns; /* grows with the cost of a sample              */
+};
+
+void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root);
+
+/* Sample if it is time; returns how many ms until the next sample. */
+int cl_memory_watch_tick(struct cl_memory_watch *w);
+
+#endif
