@@ -216,40 +216,61 @@ static bool verb_takes_plugin_path(const struct cli_verb *verb)
 	return false;
 }
 
-int main(int argc, char **argv)
+/* The words before the verb: --plugin-path DIR (added by add_pre_verb_dirs
+ * once the verb is known to take it), --help, --version. Returns the verb's
+ * index; 0 after --help or --version (done); -1 after a usage error. */
+static int before_verb(int argc, char **argv, size_t *ndirs)
 {
-	struct cli cli = { .threshold = -1 };
-	const struct cli_verb *verb;
-	int i = 1, n, rc;
+	int i = 1;
 
-	const char **dirs = calloc((size_t)argc, sizeof *dirs);
-	size_t ndirs = 0;
-
+	*ndirs = 0;
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--plugin-path") || !strcmp(argv[i], "--plugin-path=")) {
 			if (argv[i][13] == '=' || i + 1 >= argc || !*argv[i + 1]) {
 				fprintf(stderr, "conclab: --plugin-path wants a folder\n");
-				return CL_EXIT_USAGE;
+				return -1;
 			}
-			dirs[ndirs++] = argv[i + 1];
+			(*ndirs)++;
 			i += 2;
 		} else if (!strncmp(argv[i], "--plugin-path=", 14)) {
-			dirs[ndirs++] = argv[i++] + 14;
+			(*ndirs)++;
+			i++;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_main, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
-			return cmd_version(&cli, NULL, 0);
+			return cmd_version(NULL, NULL, 0);
 		} else {
 			fprintf(stderr, "conclab: '%s' before the verb: only --plugin-path, --help and "
 				"--version go there; a verb's options follow it (`conclab help`)\n", argv[i]);
-			return CL_EXIT_USAGE;
+			return -1;
 		}
 	}
 	if (i >= argc) {
 		fputs(usage_main, stderr);
-		return CL_EXIT_USAGE;
+		return -1;
 	}
+	return i;
+}
+
+static void add_pre_verb_dirs(struct cli *cli, int verb_at, char **argv)
+{
+	for (int i = 1; i < verb_at; i++)
+		if (!strcmp(argv[i], "--plugin-path"))
+			cli_add_plugin_dir(cli, argv[++i]);
+		else if (!strncmp(argv[i], "--plugin-path=", 14))
+			cli_add_plugin_dir(cli, argv[i] + 14);
+}
+
+/* Everything but the last word on the output; the exit code. */
+static int dispatch(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_verb *verb;
+	size_t ndirs;
+	int i = before_verb(argc, argv, &ndirs), n;
+
+	if (i <= 0)
+		return i < 0 ? CL_EXIT_USAGE : 0;
 	if (!(verb = find_verb(argv[i], "")))
 		return CL_EXIT_USAGE;
 	if (ndirs && !verb_takes_plugin_path(verb)) {
@@ -258,16 +279,14 @@ int main(int argc, char **argv)
 			verb->name, verb->name, verb->name);
 		return CL_EXIT_USAGE;
 	}
-	for (size_t d = 0; d < ndirs; d++)
-		cli_add_plugin_dir(&cli, dirs[d]);
-	free(dirs);
-	n = cli_parse(verb, &cli, argc - i, argv + i);
+	add_pre_verb_dirs(cli, i, argv);
+	n = cli_parse(verb, cli, argc - i, argv + i);
 	if (n == -2)
 		return 0;
 	if (n < 0)
 		return CL_EXIT_USAGE;
 	/* `run --resume JOURNAL` takes its config from the journal */
-	int least = verb->min_operands + (verb->run == cmd_run && !cli.resume);
+	int least = verb->min_operands + (verb->run == cmd_run && !cli->resume);
 
 	if (n < least || n > verb->max_operands) {
 		if (least == verb->max_operands)
@@ -278,7 +297,14 @@ int main(int argc, char **argv)
 				least, verb->max_operands, n, verb->usage);
 		return CL_EXIT_USAGE;
 	}
-	rc = verb->run(&cli, argv + i + 1, n);
+	return verb->run(cli, argv + i + 1, n);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .threshold = -1 };
+	int rc = dispatch(&cli, argc, argv);
+
 	free(cli.plugin_dirs);
 	/* output that never arrived (a full disk, a closed pipe) is an error */
 	if (fflush(stdout) || ferror(stdout)) {
