@@ -27,7 +27,7 @@ void cl_trial_result_free(struct cl_trial_result *r)
 
 json_t *cl_trial_to_json(const struct cl_trial_result *t)
 {
-	json_t *j = json_object();
+	json_t *j = json_object(), *figures;
 
 	json_object_set_new(j, "status", json_string(cl_status_name(t->status)));
 	if (t->status != CL_STATUS_OK)
@@ -36,36 +36,25 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 		json_object_set_new(j, "signal", json_integer(t->signal));
 	if (t->output)
 		json_object_set_new(j, "output", json_string(t->output));
-	json_object_set_new(j, "warmup", json_boolean(t->warmup));
-	json_object_set_new(j, "seq", json_integer(t->seq));
-	json_object_set_new(j, "wall_ns", json_integer(t->wall_ns));
-	json_object_set_new(j, "user_ns", json_integer(t->user_ns));
-	json_object_set_new(j, "sys_ns", json_integer(t->sys_ns));
-	json_object_set_new(j, "cores", json_real(t->cores));
-	json_object_set_new(j, "max_rss_kb", json_integer(t->max_rss_kb));
-	json_object_set_new(j, "rss_sum_kb", json_integer(t->rss_sum_kb));
-	json_object_set_new(j, "vcsw", json_integer(t->vcsw));
-	json_object_set_new(j, "ivcsw", json_integer(t->ivcsw));
-	json_object_set_new(j, "tasks", json_integer(t->tasks));
-	json_object_set_new(j, "tasks_done", json_integer(t->tasks_done));
-	json_object_set_new(j, "latency_ns", json_pack("{sI sI sI sI}", "p50", (json_int_t)t->lat_p50_ns,
-							"p90", (json_int_t)t->lat_p90_ns, "p99",
-							(json_int_t)t->lat_p99_ns, "max",
-							(json_int_t)t->lat_max_ns));
-	json_object_set_new(j, "response_ns", json_pack("{sI sI sI sI}", "p50", (json_int_t)t->resp_p50_ns,
-							 "p90", (json_int_t)t->resp_p90_ns, "p99",
-							 (json_int_t)t->resp_p99_ns, "max",
-							 (json_int_t)t->resp_max_ns));
-	json_object_set_new(j, "start_skew_ns", json_integer(t->start_skew_ns));
-	json_object_set_new(j, "counter", json_pack("{sI sI sI sb}", "expected",
-						    (json_int_t)t->counter_expected, "actual",
-						    (json_int_t)t->counter_actual, "lost",
-						    (json_int_t)t->counter_lost, "inexact", t->inexact));
-	json_object_set_new(j, "checksum_ok", json_boolean(t->checksum_ok));
-	json_object_set_new(j, "left_behind", json_integer(t->left_behind));
-	json_object_set_new(j, "interference", json_pack("{sf sI sb}", "steal_pct", t->steal_pct,
-							  "others_running", (json_int_t)t->others_running,
-							  "interfered", t->interfered));
+	figures = json_pack("{sb sI sI sI sI sf sI sI sI sI sI sI s{sI sI sI sI} s{sI sI sI sI} sI"
+			    " s{sI sI sI sb} sb sI s{sf sI sb}}",
+		"warmup", t->warmup, "seq", (json_int_t)t->seq, "wall_ns", (json_int_t)t->wall_ns,
+		"user_ns", (json_int_t)t->user_ns, "sys_ns", (json_int_t)t->sys_ns, "cores", t->cores,
+		"max_rss_kb", (json_int_t)t->max_rss_kb, "rss_sum_kb", (json_int_t)t->rss_sum_kb,
+		"vcsw", (json_int_t)t->vcsw, "ivcsw", (json_int_t)t->ivcsw, "tasks", (json_int_t)t->tasks,
+		"tasks_done", (json_int_t)t->tasks_done,
+		"latency_ns", "p50", (json_int_t)t->lat_p50_ns, "p90", (json_int_t)t->lat_p90_ns,
+		"p99", (json_int_t)t->lat_p99_ns, "max", (json_int_t)t->lat_max_ns,
+		"response_ns", "p50", (json_int_t)t->resp_p50_ns, "p90", (json_int_t)t->resp_p90_ns,
+		"p99", (json_int_t)t->resp_p99_ns, "max", (json_int_t)t->resp_max_ns,
+		"start_skew_ns", (json_int_t)t->start_skew_ns,
+		"counter", "expected", (json_int_t)t->counter_expected, "actual",
+		(json_int_t)t->counter_actual, "lost", (json_int_t)t->counter_lost, "inexact", t->inexact,
+		"checksum_ok", t->checksum_ok, "left_behind", (json_int_t)t->left_behind,
+		"interference", "steal_pct", t->steal_pct, "others_running", (json_int_t)t->others_running,
+		"interfered", t->interfered);
+	json_object_update(j, figures);
+	json_decref(figures);
 	return j;
 }
 

@@ -6,20 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void html_text(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '<')
-			fputs("&lt;", out);
-		else if (*s == '>')
-			fputs("&gt;", out);
-		else if (*s == '&')
-			fputs("&amp;", out);
-		else
-			fputc(*s, out);
-	}
-}
-
 static void cells_table(FILE *out, const struct cl_results *r)
 {
 	char m[32], a[32], b[32], cnt[96], speed[64];
@@ -32,7 +18,7 @@ static void cells_table(FILE *out, const struct cl_results *r)
 		const struct cl_cell_summary *s = &c->summary;
 
 		fprintf(out, "<tr><td>");
-		html_text(out, c->label);
+		cl_view_escaped(out, c->label, CL_ESCAPE_HTML);
 		if (!s->ok) { /* as the table and Markdown show it */
 			fprintf(out, "</td><td>0/%zu</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>"
 				"<td>-</td><td>-</td></tr>\n", s->measured);
@@ -63,18 +49,18 @@ static void machine_table(FILE *out, const json_t *env)
 		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 
 		fprintf(out, "<tr><th>");
-		html_text(out, key);
+		cl_view_escaped(out, key, CL_ESCAPE_HTML);
 		fprintf(out, "</th><td>");
-		html_text(out, text ? text : json_string_value(v));
+		cl_view_escaped(out, text ? text : json_string_value(v), CL_ESCAPE_HTML);
 		fprintf(out, "</td></tr>\n");
 		free(text);
 	}
 	json_array_foreach(json_object_get(env, "plugins"), i, p) {
 		fprintf(out, "<tr><th>plugin</th><td>");
-		html_text(out, json_string_value(json_object_get(p, "name")));
+		cl_view_escaped(out, json_string_value(json_object_get(p, "name")), CL_ESCAPE_HTML);
 		fprintf(out, " %s (%s) ", json_string_value(json_object_get(p, "version")) ?: "",
 			json_string_value(json_object_get(p, "kind")) ?: "");
-		html_text(out, json_string_value(json_object_get(p, "path")));
+		cl_view_escaped(out, json_string_value(json_object_get(p, "path")), CL_ESCAPE_HTML);
 		fprintf(out, "</td></tr>\n");
 	}
 	fprintf(out, "</table>\n");
@@ -86,30 +72,30 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 	char err[256];
 
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>conclab: ");
-	html_text(out, r->name);
+	cl_view_escaped(out, r->name, CL_ESCAPE_HTML);
 	fprintf(out, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
 		"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
 		"text-align:left;font-size:13px}th{background:#f3f3f3}pre{background:#f7f7f7;padding:1em;"
 		"overflow:auto}.warn{color:#a40}</style></head><body>\n<h1>");
-	html_text(out, r->name);
+	cl_view_escaped(out, r->name, CL_ESCAPE_HTML);
 	fprintf(out, "</h1>\n<p>");
-	html_text(out, r->description);
+	cl_view_escaped(out, r->description, CL_ESCAPE_HTML);
 	fprintf(out, "</p>\n");
 	if (r->interrupted) {
 		fprintf(out, "<p class=\"warn\">Partial results: the run was stopped by ");
-		html_text(out, r->interrupted);
+		cl_view_escaped(out, r->interrupted, CL_ESCAPE_HTML);
 		fprintf(out, "; only its finished trials are here.</p>\n");
 	}
 	if (warnings && *warnings) {
 		fprintf(out, "<p class=\"warn\">warning: ");
-		html_text(out, warnings);
+		cl_view_escaped(out, warnings, CL_ESCAPE_HTML);
 		fprintf(out, "</p>\n");
 	}
 	if (seed_table) {
 		fprintf(out, "<h2>The seed's table, measured</h2>\n");
 		if (cl_view_seed_table(out, r, true, err, sizeof err)) {
 			fprintf(out, "<p class=\"warn\">");
-			html_text(out, err);
+			cl_view_escaped(out, err, CL_ESCAPE_HTML);
 			fprintf(out, "</p>\n");
 		}
 	}
@@ -121,6 +107,6 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 	cells_table(out, r);
 	machine_table(out, r->environment);
 	fprintf(out, "<h2>Experiment config</h2>\n<pre>");
-	html_text(out, r->config);
+	cl_view_escaped(out, r->config, CL_ESCAPE_HTML);
 	fprintf(out, "</pre>\n</body></html>\n");
 }

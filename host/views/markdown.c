@@ -4,32 +4,16 @@
 
 #include <math.h>
 
-/* Text in a table cell: a '|' would start another column and a newline
- * another row; markup is shown, not run. */
-static void md_text(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '|': fputs("\\|", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '\n': case '\r': case '\t': fputc(' ', out); break;
-		default: fputc((unsigned char)*s < 0x20 ? '?' : *s, out);
-		}
-	}
-}
-
 void cl_view_markdown(FILE *out, const struct cl_results *r)
 {
 	const json_t *env = r->environment;
 	char a[32], b[32], m[32], cnt[96], speed[64];
 
 	fprintf(out, "## ");
-	md_text(out, r->name);
+	cl_view_escaped(out, r->name, CL_ESCAPE_MARKDOWN);
 	fprintf(out, "\n\n");
 	if (r->description && *r->description) {
-		md_text(out, r->description);
+		cl_view_escaped(out, r->description, CL_ESCAPE_MARKDOWN);
 		fprintf(out, "\n\n");
 	}
 	if (r->interrupted)
@@ -38,9 +22,9 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 	fprintf(out, "%lld trial%s per cell after %lld warmup, on %lld cores (", (long long)r->repeat,
 		r->repeat == 1 ? "" : "s", (long long)r->warmup,
 		(long long)json_integer_value(json_object_get(env, "cores")));
-	md_text(out, json_string_value(json_object_get(env, "cpu_model")));
+	cl_view_escaped(out, json_string_value(json_object_get(env, "cpu_model")), CL_ESCAPE_MARKDOWN);
 	fprintf(out, "), conclab ");
-	md_text(out, json_string_value(json_object_get(env, "conclab_version")));
+	cl_view_escaped(out, json_string_value(json_object_get(env, "conclab_version")), CL_ESCAPE_MARKDOWN);
 	fprintf(out, ".\n\n");
 	fprintf(out, "| cell | ok | wall (median) | interval | cv | cores | speedup | counter |\n");
 	fprintf(out, "|---|---:|---:|---|---:|---:|---|---|\n");
@@ -49,7 +33,7 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 		const struct cl_cell_summary *s = &c->summary;
 
 		fprintf(out, "| ");
-		md_text(out, c->label);
+		cl_view_escaped(out, c->label, CL_ESCAPE_MARKDOWN);
 		if (!s->ok) {
 			fprintf(out, " | 0/%zu | - | - | - | - | - | - |\n", s->measured);
 			continue;

@@ -14,19 +14,6 @@ static const char *const palette[] = {
 };
 #define NCOLORS (sizeof palette / sizeof *palette)
 
-static void xml_text(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
-
 /* One unit for the whole axis, chosen by its largest value. */
 static void unit_for(double max_ns, const char **unit, double *div)
 {
@@ -153,7 +140,7 @@ static void legend(FILE *out, const struct cl_results *r)
 		names_index(&shown, sync, true);
 		fprintf(out, "<rect x=\"%.0f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 			"<text x=\"%.0f\" y=\"%d\">", x, 50, sync_color(r, sync), x + 16, 60);
-		xml_text(out, sync);
+		cl_view_escaped(out, sync, CL_ESCAPE_XML);
 		fprintf(out, "</text>\n");
 		x += 24 + 7.0 * (double)strlen(sync);
 	}
@@ -168,10 +155,10 @@ static void bar(FILE *out, const struct cl_results *r, const struct cl_results_c
 	const char *plus = strchr(c->label, '+');
 
 	fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", label_w - 6, y + 12);
-	xml_text(out, plus ? plus + 1 : c->label);
+	cl_view_escaped(out, plus ? plus + 1 : c->label, CL_ESCAPE_XML);
 	fprintf(out, "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
 		"<title>", a->x0, y + 2, to_px(a, w->median) - a->x0, row - 5, sync_color(r, c->sync));
-	xml_text(out, c->label);
+	cl_view_escaped(out, c->label, CL_ESCAPE_XML);
 	fprintf(out, ": median %g %s</title></rect>\n", w->median / div, unit);
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#222\"/>"
 		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#222\"/>"
@@ -221,7 +208,7 @@ void cl_view_bars_svg(FILE *out, const struct cl_results *r)
 		width, height);
 	fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"10\" y=\"20\" "
 		"font-size=\"15\" font-weight=\"bold\">");
-	xml_text(out, r->name);
+	cl_view_escaped(out, r->name, CL_ESCAPE_XML);
 	fprintf(out, ": wall time per cell</text>\n<text x=\"10\" y=\"38\" fill=\"#555\">bar: median of "
 		"the ok trials; whisker: min-max%s</text>\n", a.log ? "; log scale" : "");
 	legend(out, r);
@@ -241,7 +228,7 @@ void cl_view_bars_svg(FILE *out, const struct cl_results *r)
 		if (!prev || strcmp(group, prev)) {
 			y += 6;
 			fprintf(out, "<text x=\"10\" y=\"%.1f\" font-weight=\"bold\">", y + 10);
-			xml_text(out, group);
+			cl_view_escaped(out, group, CL_ESCAPE_XML);
 			fprintf(out, "</text>\n");
 			y += 16;
 		}
@@ -340,7 +327,7 @@ int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 		"%d %d\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
 		"fill=\"white\"/>\n<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">", width,
 		height, width, height);
-	xml_text(out, r->name);
+	cl_view_escaped(out, r->name, CL_ESCAPE_XML);
 	fprintf(out, ": median wall time against %s</text>\n<text x=\"10\" y=\"38\" fill=\"#555\">one "
 		"line per cell family%s%s</text>\n", key, xlog ? "; x: log2 scale" : "",
 		ylog ? "; y: log scale" : "");
@@ -405,7 +392,7 @@ int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 		fprintf(out, "<rect x=\"%d\" y=\"%zu\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
 			"x=\"%d\" y=\"%zu\">", width - right + 12, (size_t)top + 16 * f + 5, color,
 			width - right + 28, (size_t)top + 16 * f + 10);
-		xml_text(out, families.v[f]);
+		cl_view_escaped(out, families.v[f], CL_ESCAPE_XML);
 		fprintf(out, "</text>\n");
 	}
 	names_free(&families);
@@ -414,7 +401,7 @@ int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 		left, top, left, bottom);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (left + width - right) / 2,
 		bottom + 36);
-	xml_text(out, key);
+	cl_view_escaped(out, key, CL_ESCAPE_XML);
 	fprintf(out, "</text>\n<text transform=\"translate(18 %d) rotate(-90)\" text-anchor=\"middle\">"
 		"median wall time (%s)</text>\n</svg>\n", (top + bottom) / 2, unit);
 #undef XPX

@@ -237,7 +237,7 @@ static uint32_t choose_columns(const struct cl_results *r, const struct cl_table
 		bool any = false; /* a default column with nothing to say is left out */
 
 		for (size_t i = 0; i < r->ncells; i++)
-			any |= r->cells[i].summary.ok && *text[i][k];
+			any |= r->cells[i].summary.ok && *text[i][k] && strcmp(text[i][k], "-");
 		if (o->wide || (o->columns ? o->columns >> k & 1 : columns[k].shown_by_default && any)) {
 			shown |= 1u << k;
 			total += 2 + widths[k];

@@ -78,6 +78,15 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table);
 /* "exact 2000000", "lost 755594 of 2000000", or "-" (no counter, no ok trial). */
 void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len);
 
+enum cl_escape {
+	CL_ESCAPE_XML,      /* SVG: < > & and "                         */
+	CL_ESCAPE_HTML,     /* a page's text: < > &                     */
+	CL_ESCAPE_MARKDOWN, /* a table cell: also | and line breaks     */
+};
+
+/* Write s so that the markup around it shows it as text. */
+void cl_view_escaped(FILE *out, const char *s, enum cl_escape how);
+
 /* "2.00x (1.90-2.10)", or "-" when there is none (no ok trial here or in
  * the baseline). */
 void cl_view_speedup(const struct cl_results_cell *c, char *buf, size_t len);
