@@ -101,10 +101,80 @@ static void test_charts_render_in_chromium(void)
 	free(dir);
 }
 
+#define LOCKS_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/locks-contention.json"
+
+/* Every chart of a locks-contention run (42 cells, a two-key sweep, 7
+ * syncs): laid out by Chromium, no text of any chart lies outside its
+ * viewBox (a label cut at the edge), and there is a chart per question:
+ * wall time, the sweep, the counter. */
+static const char clip_page[] =
+	"<!doctype html><html><body><p id=\"result\">pending</p>\n"
+	"<iframe id=\"page\" src=\"page.html\" width=\"1400\" height=\"900\"></iframe>\n"
+	"<script>\n"
+	"document.getElementById('page').onload = (e) => {\n"
+	"  const doc = e.target.contentDocument, svgs = doc.querySelectorAll('svg');\n"
+	"  let texts = 0, clipped = 0, first = '';\n"
+	"  svgs.forEach((s) => {\n"
+	"    const v = s.getBoundingClientRect();\n"
+	"    s.querySelectorAll('text').forEach((t) => {\n"
+	"      const b = t.getBoundingClientRect(); /* after any rotation */\n"
+	"      texts++;\n"
+	"      if (b.left < v.left - 0.5 || b.top < v.top - 0.5 || b.right > v.right + 0.5 || b.bottom > v.bottom + 0.5) {\n"
+	"        clipped++;\n"
+	"        if (!first) first = t.textContent;\n"
+	"      }\n"
+	"    });\n"
+	"  });\n"
+	"  document.getElementById('result').textContent = 'charts=' + svgs.length + ' texts=' + texts\n"
+	"      + ' clipped=' + clipped + ' first=' + first.replace(/ /g, '_') + '.';\n"
+	"};\n"
+	"</script></body></html>\n";
+
+static void test_no_text_outside_a_chart(void)
+{
+	char *dir = cl_test_temp_dir(), *out = NULL, path[512], first[256] = "";
+	int charts = 0, texts = 0, clipped = -1;
+	const char *p;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' report '%s' --html '%s/page.html'", BIN, LOCKS_RESULTS,
+					 dir), 0);
+	free(out);
+	snprintf(path, sizeof path, "%s/clip.html", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(clip_page, f);
+	fclose(f);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (attempt)
+			free(out);
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "timeout 120 chromium --headless --no-sandbox --disable-gpu "
+					   "--disable-quic --no-first-run --disable-background-networking "
+					   "--disable-component-update --disable-sync --user-data-dir='%s/profile' "
+					   "--allow-file-access-from-files --virtual-time-budget=10000 --dump-dom "
+					   "'file://%s' 2>/dev/null", dir, path), 0);
+		if (!out || !strstr(out, ">pending<"))
+			break;
+	}
+	p = out ? strstr(out, "<p id=\"result\">") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p += strlen("<p id=\"result\">");
+	CU_ASSERT_EQUAL(sscanf(p, "charts=%d texts=%d clipped=%d first=%255[^.<]", &charts, &texts, &clipped,
+			       first), 3 + (clipped > 0));
+	printf("\n    chromium: %.*s\n", (int)strcspn(p, "<"), p);
+	CU_ASSERT_EQUAL(charts, 3); /* wall time, the sweep, the counter */
+	CU_ASSERT(texts > 100);
+	CU_ASSERT_EQUAL(clipped, 0);
+	free(out);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "the SVG chart and HTML page render in headless Chromium", test_charts_render_in_chromium },
+		{ "no text outside any chart of a locks-contention run", test_no_text_outside_a_chart },
 		CU_TEST_INFO_NULL,
 	};
 

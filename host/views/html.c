@@ -1,4 +1,5 @@
 /* One self-contained HTML page: charts, tables, the config and the machine. */
+#define _GNU_SOURCE
 #include "views.h"
 #include "format.h"
 
@@ -66,6 +67,28 @@ static void machine_table(FILE *out, const json_t *env)
 	fprintf(out, "</table>\n");
 }
 
+/* A heading and a view's text, when it has any. */
+static void text_block(FILE *out, const char *heading, const struct cl_results *r,
+		       void (*view)(FILE *, const struct cl_results *))
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	view(f, r);
+	fclose(f);
+	if (len) {
+		fprintf(out, "<h2>%s</h2>\n<pre class=\"text\">", heading);
+		const char *body = text + strspn(text, "\n");
+
+		if (!strncmp(body, "summary\n", 8)) /* the heading says it */
+			body += 8;
+		cl_view_escaped(out, body, CL_ESCAPE_HTML);
+		fprintf(out, "</pre>\n");
+	}
+	free(text);
+}
+
 void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 {
 	const char *warnings = json_string_value(json_object_get(r->environment, "warnings"));
@@ -76,7 +99,7 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 	fprintf(out, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
 		"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
 		"text-align:left;font-size:13px}th{background:#f3f3f3}pre{background:#f7f7f7;padding:1em;"
-		"overflow:auto}.warn{color:#a40}</style></head><body>\n<h1>");
+		"overflow:auto}pre.text{background:none;padding:0;white-space:pre-wrap}.warn{color:#a40}</style></head><body>\n<h1>");
 	cl_view_escaped(out, r->name, CL_ESCAPE_HTML);
 	fprintf(out, "</h1>\n<p>");
 	cl_view_escaped(out, r->description, CL_ESCAPE_HTML);
@@ -99,12 +122,19 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 			fprintf(out, "</p>\n");
 		}
 	}
+	text_block(out, "In short", r, cl_view_summary);
 	fprintf(out, "<h2>Wall time</h2>\n");
 	cl_view_bars_svg(out, r);
 	fprintf(out, "\n");
 	if (cl_view_sweep_svg(out, r) == 0)
 		fprintf(out, "\n");
+	if (cl_view_has_counter(r)) {
+		fprintf(out, "<h2>The counter</h2>\n");
+		cl_view_lost_svg(out, r);
+		fprintf(out, "\n");
+	}
 	cells_table(out, r);
+	text_block(out, "Notes and caveats", r, cl_view_notes);
 	machine_table(out, r->environment);
 	fprintf(out, "<h2>Experiment config</h2>\n<pre>");
 	cl_view_escaped(out, r->config, CL_ESCAPE_HTML);

@@ -359,7 +359,7 @@ static bool lost_some(const struct cl_cell_summary *s)
 	return s->counter_expected && s->lost_median > 0;
 }
 
-static void summary(FILE *out, const struct cl_results *r)
+void cl_view_summary(FILE *out, const struct cl_results *r)
 {
 	bool said = false;
 	int lossy = 0;
@@ -421,15 +421,13 @@ static void summary(FILE *out, const struct cl_results *r)
 	}
 }
 
-void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
+void cl_view_notes(FILE *out, const struct cl_results *r)
 {
 	double min_level = 1;
 
 	for (size_t i = 0; i < r->ncells; i++)
 		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
 			min_level = r->cells[i].summary.wall.ci_level;
-	header(out, r, min_level);
-	table_rows(out, r, o);
 	if (min_level <= 0)
 		fprintf(out, "\ninterval: a cell with one trial has no interval for its median; use "
 			"repeat >= 6 for a 95%% one.\n");
@@ -463,7 +461,19 @@ void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_
 			break;
 		}
 	}
-	summary(out, r);
+}
+
+void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
+{
+	double min_level = 1;
+
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
+			min_level = r->cells[i].summary.wall.ci_level;
+	header(out, r, min_level);
+	table_rows(out, r, o);
+	cl_view_notes(out, r);
+	cl_view_summary(out, r);
 }
 
 bool cl_vs_matches(const char *label, const char *pattern)

@@ -31,6 +31,14 @@ void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_
 /* The width of the terminal stdout is, or 0 when it is piped. */
 int cl_terminal_width(void);
 
+/* The notes under the table: the intervals' coverage, failed trials,
+ * strays, noise, interference, the race. */
+void cl_view_notes(FILE *out, const struct cl_results *r);
+
+/* The summary a person reads first: each group's fastest cell against its
+ * baseline, the slowest, and the race in one line ("" when nothing to say). */
+void cl_view_summary(FILE *out, const struct cl_results *r);
+
 /* Parse a --columns list ("wall,cores,counter") into a mask. 0, or -1
  * with the reason (and the closest column) in err. */
 int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen);
@@ -50,10 +58,18 @@ int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern);
 /* The cells as a Markdown table: median, interval, cv, cores, speedup, counter. */
 void cl_view_markdown(FILE *out, const struct cl_results *r);
 
-/* A horizontal bar chart of every cell: the median as a bar, min-max as a
- * whisker, grouped by workload and strategy, coloured by sync, with axis,
- * unit and legend (log scale when the medians span more than 50x). */
+/* The median wall time of every cell, min-max as a whisker, coloured by
+ * sync: one panel per group of cells judged against one baseline (a
+ * workload, one value of each sweep), each on its own linear axis with bars,
+ * or, when its times span more than 50x, dots on a log axis. */
 void cl_view_bars_svg(FILE *out, const struct cl_results *r);
+
+/* Do any cells have a counter (increment steps)? */
+bool cl_view_has_counter(const struct cl_results *r);
+
+/* A bar per cell with a counter: the median share of its updates lost
+ * (0%: an exact sync). 0, or -1 (writing nothing) when no cell has one. */
+int cl_view_lost_svg(FILE *out, const struct cl_results *r);
 
 /* For an experiment with sweeps: one line per cell family against the first
  * swept setting (x), the median wall time on y. 0, or -1 (writing nothing)
