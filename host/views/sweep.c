@@ -1,5 +1,7 @@
-/* The sweep chart: the median wall time of each cell family (the cells that
- * differ only in the first swept setting) against that setting. */
+/* The sweep chart: median wall time against a swept setting, one line per
+ * strategy+sync. The setting with the most values is the x axis; every
+ * other swept setting (and each workload) gets a panel of its own, so a
+ * two-key sweep is never drawn as dozens of lines over one axis. */
 #define _GNU_SOURCE
 #include "chart.h"
 #include "views.h"
@@ -9,172 +11,242 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The first sweep key of the results, if any cell has one. */
-static const char *first_sweep(const struct cl_results *r)
+#define LEFT    80
+#define PLOT_W  560
+#define PLOT_H  260
+#define PAD     10
+
+/* The swept setting with the most distinct values, if any cell has one. */
+static const char *x_key(const struct cl_results *r)
 {
+	struct chart_names keys = { 0 };
+	const char *best = NULL;
+	size_t most = 1;
+
 	for (size_t i = 0; i < r->ncells; i++) {
-		void *it = json_object_iter(r->cells[i].sweep);
+		const char *key;
+		json_t *v;
 
-		if (it)
-			return json_object_iter_key(it);
+		json_object_foreach(r->cells[i].sweep, key, v)
+			chart_name(&keys, key, true);
 	}
-	return NULL;
-}
+	for (size_t k = 0; k < keys.n; k++) {
+		struct chart_names values = { 0 };
 
-/* The family of a cell: its label without " key=value" (malloc'ed). */
-static char *family_of(const struct cl_results_cell *c, const char *key)
-{
-	char *pat, *fam;
-	const char *at, *end;
+		for (size_t i = 0; i < r->ncells; i++) {
+			const json_t *v = json_object_get(r->cells[i].sweep, keys.v[k]);
+			char text[32];
 
-	if (asprintf(&pat, " %s=", key) < 0)
-		cl_oom(NULL);
-	at = strstr(c->label, pat);
-	free(pat);
-	if (!at)
-		return cl_xstrdup(c->label);
-	end = strchr(at + 1, ' ');
-	if (asprintf(&fam, "%.*s%s", (int)(at - c->label), c->label, end ? end : "") < 0)
-		cl_oom(NULL);
-	return fam;
+			if (!json_is_integer(v))
+				continue;
+			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+			chart_name(&values, text, true);
+		}
+		if (values.n > most) { /* the name as the results hold it, to outlive keys */
+			most = values.n;
+			best = NULL;
+			for (size_t i = 0; !best && i < r->ncells; i++) {
+				void *it = json_object_iter_at(r->cells[i].sweep, keys.v[k]);
+
+				best = it ? json_object_iter_key(it) : NULL;
+			}
+		}
+		chart_names_free(&values);
+	}
+	chart_names_free(&keys);
+	return best;
 }
 
 bool cl_view_has_sweep(const struct cl_results *r)
 {
-	return first_sweep(r) != NULL;
+	return x_key(r) != NULL;
 }
 
-/* The cell's value of the swept key, when it is a number and it has a median. */
-static bool sweep_point(const struct cl_results_cell *c, const char *key, double *x)
+/* The cell's panel: its workload and every other swept setting (malloc'ed). */
+static char *panel_of(const struct cl_results_cell *c, const char *xkey)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *key;
+	json_t *v;
+	int n = 0;
+
+	if (c->workload)
+		fprintf(f, "%s", c->workload), n++;
+	json_object_foreach(c->sweep, key, v)
+		if (strcmp(key, xkey))
+			fprintf(f, "%s%s=%lld", n++ ? " " : "", key, (long long)json_integer_value(v));
+	fclose(f);
+	return buf;
+}
+
+static char *family_of(const struct cl_results_cell *c)
+{
+	char *s;
+
+	if (asprintf(&s, "%s+%s", c->strategy, c->sync) < 0)
+		cl_oom(NULL);
+	return s;
+}
+
+static bool point(const struct cl_results_cell *c, const char *key, double *x)
 {
 	const json_t *v = json_object_get(c->sweep, key);
 
 	*x = (double)json_integer_value(v);
-	return json_is_integer(v) && c->summary.wall.median > 0;
+	return json_is_integer(v) && c->summary.ok && c->summary.wall.median > 0;
 }
 
-int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
+/* One panel at y: axes, ticks, a line and dots per family. */
+static void panel(FILE *out, const struct cl_results *r, const char *key, const char *name,
+		  const struct chart_names *families, double y)
 {
-	const char *key = first_sweep(r), *unit;
-	double xmin = INFINITY, xmax = -INFINITY, ymax = 0, ymin = INFINITY, div, x;
-	struct chart_names families = { 0 }, ticks = { 0 };
-	int width = 900, left = 80, right = 260, top = 60, bottom = 460, height;
+	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = 0, x, top = y + 20;
+	double bottom = top + PLOT_H;
+	struct chart_names ticks = { 0 };
+	const char *unit;
+	double div;
 
-	if (!key)
-		return -1;
 	for (size_t i = 0; i < r->ncells; i++) {
+		char *p = panel_of(&r->cells[i], key);
 		double md = r->cells[i].summary.wall.median;
-		char *fam;
 
-		if (!sweep_point(&r->cells[i], key, &x))
-			continue;
-		xmin = x < xmin ? x : xmin;
-		xmax = x > xmax ? x : xmax;
-		ymax = md > ymax ? md : ymax;
-		ymin = md < ymin ? md : ymin;
-		fam = family_of(&r->cells[i], key);
-		chart_name(&families, fam, true);
-		free(fam);
+		if (!strcmp(p, name) && point(&r->cells[i], key, &x)) {
+			xmin = x < xmin ? x : xmin;
+			xmax = x > xmax ? x : xmax;
+			ymin = md < ymin ? md : ymin;
+			ymax = md > ymax ? md : ymax;
+		}
+		free(p);
 	}
-	if (xmin >= xmax) {
-		chart_names_free(&families);
-		return -1;
-	}
-	/* the legend's longest name fits beside the plot */
-	for (size_t f = 0; f < families.n; f++)
-		right = 40 + (int)chart_text_px(families.v[f]) > right ? 40 + (int)chart_text_px(families.v[f])
-								  : right;
-	width = right + 640;
-	/* the legend lists every family: the chart grows to hold it */
-	height = bottom + 60 > top + 16 * (int)families.n + 20 ? bottom + 60 : top + 16 * (int)families.n + 20;
-	int xlog = xmin > 0 && xmax / xmin >= 8, ylog = ymin > 0 && ymax / ymin > 50;
-	double ylo = ylog ? pow(10, floor(log10(ymin))) : 0, yhi = ylog ? pow(10, ceil(log10(ymax))) : ymax * 1.1;
+	if (xmin >= xmax)
+		xmax = xmin + 1;
+	bool xlog = xmin > 0 && xmax / xmin >= 8, ylog = ymin > 0 && ymax / ymin > 50;
+	double ylo = ylog ? pow(10, floor(log10(ymin))) : 0;
+	double yhi = ylog ? pow(10, ceil(log10(ymax))) : ymax * 1.1;
 
 	chart_unit(yhi, &unit, &div);
-#define XPX(x) (left + (xlog ? log2((x) / xmin) / log2(xmax / xmin) : ((x) - xmin) / (xmax - xmin)) * (width - left - right))
-#define YPX(y) (bottom - (ylog ? (log10(y) - log10(ylo)) / (log10(yhi) - log10(ylo)) : (y) / yhi) * (bottom - top))
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 "
-		"%d %d\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
-		"fill=\"white\"/>\n<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">", width,
-		height, width, height);
-	cl_view_escaped(out, r->name, CL_ESCAPE_XML);
-	fprintf(out, ": median wall time against %s</text>\n<text x=\"10\" y=\"38\" fill=\"#555\">one "
-		"line per cell family%s%s</text>\n", key, xlog ? "; x: log2 scale" : "",
-		ylog ? "; y: log scale" : "");
-	/* y grid */
-	if (ylog) {
-		for (double v = ylo; v <= yhi * 1.0001; v *= 10)
-			fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text "
-				"x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", left, YPX(v),
-				width - right, YPX(v), left - 6, YPX(v) + 4, v / div);
-	} else {
-		double step = chart_step(yhi / div);
-
-		for (double v = 0; v <= yhi / div * 1.0001; v += step)
-			fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text "
-				"x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", left, YPX(v * div),
-				width - right, YPX(v * div), left - 6, YPX(v * div) + 4, v);
-	}
-	/* x ticks: the swept values themselves, each once */
+#define XPX(v) (LEFT + (xlog ? log2((v) / xmin) / log2(xmax / xmin) : ((v) - xmin) / (xmax - xmin)) * PLOT_W)
+#define YPX(v) (bottom - (ylog ? (log10(v) - log10(ylo)) / (log10(yhi) - log10(ylo)) : (v) / yhi) * PLOT_H)
+	fprintf(out, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">", PAD, y + 12);
+	cl_view_escaped(out, *name ? name : "every cell", CL_ESCAPE_XML);
+	fprintf(out, "%s%s</text>\n", xlog ? " (x: log2 scale)" : "", ylog ? " (y: log scale)" : "");
+	for (double v = ylog ? ylo : 0, step = chart_step(yhi / div) * div; v <= yhi * 1.0001;
+	     v = ylog ? v * 10 : v + step)
+		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" "
+			"y=\"%.1f\" text-anchor=\"end\">%g</text>\n", LEFT, YPX(v), LEFT + PLOT_W, YPX(v),
+			LEFT - 6, YPX(v) + 4, v / div);
 	for (size_t i = 0; i < r->ncells; i++) {
-		char text[32];
+		char text[32], *p = panel_of(&r->cells[i], key);
 
-		if (!sweep_point(&r->cells[i], key, &x))
-			continue;
-		snprintf(text, sizeof text, "%lld", (long long)x);
-		if (chart_name(&ticks, text, false) < ticks.n)
-			continue;
-		chart_name(&ticks, text, true);
-		fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", XPX(x),
-			bottom + 16, text);
+		if (!strcmp(p, name) && point(&r->cells[i], key, &x)) {
+			snprintf(text, sizeof text, "%lld", (long long)x);
+			if (chart_name(&ticks, text, false) == ticks.n) {
+				chart_name(&ticks, text, true);
+				fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+					XPX(x), bottom + 16, text);
+			}
+		}
+		free(p);
 	}
 	chart_names_free(&ticks);
-	for (size_t f = 0; f < families.n; f++) {
-		const char *color = chart_color(f);
-		int first = 1;
+	for (size_t f = 0; f < families->n; f++) {
 		char *dots = NULL;
-		size_t dots_len = 0;
-		FILE *d = open_memstream(&dots, &dots_len);
+		size_t len = 0;
+		FILE *d = open_memstream(&dots, &len);
+		int n = 0;
 
-		/* the family's line, and a dot per point with its figure on hover */
-		fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color);
+		fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+			chart_color(f));
 		for (size_t i = 0; i < r->ncells; i++) {
-			double md = r->cells[i].summary.wall.median;
-			char *fam;
-			int mine;
+			const struct cl_results_cell *c = &r->cells[i];
+			char *p = panel_of(c, key), *fam = family_of(c);
+			double md = c->summary.wall.median;
 
-			if (!sweep_point(&r->cells[i], key, &x))
-				continue;
-			fam = family_of(&r->cells[i], key);
-			mine = !strcmp(fam, families.v[f]);
+			if (!strcmp(p, name) && !strcmp(fam, families->v[f]) && point(c, key, &x)) {
+				fprintf(out, "%s%.1f,%.1f", n++ ? " " : "", XPX(x), YPX(md));
+				fprintf(d, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", XPX(x),
+					YPX(md), chart_color(f));
+				cl_view_escaped(d, c->label, CL_ESCAPE_XML);
+				fprintf(d, ": %.4g %s</title></circle>\n", md / div, unit);
+			}
+			free(p);
 			free(fam);
-			if (!mine)
-				continue;
-			fprintf(out, "%s%.1f,%.1f", first ? "" : " ", XPX(x), YPX(md));
-			fprintf(d, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s=%lld: "
-				"%.4g %s</title></circle>\n", XPX(x), YPX(md), color, key, (long long)x,
-				md / div, unit);
-			first = 0;
 		}
 		fclose(d);
 		fprintf(out, "\"/>\n%s", dots);
 		free(dots);
-		fprintf(out, "<rect x=\"%d\" y=\"%zu\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
-			"x=\"%d\" y=\"%zu\">", width - right + 12, (size_t)top + 16 * f + 5, color,
-			width - right + 28, (size_t)top + 16 * f + 10);
-		cl_view_escaped(out, families.v[f], CL_ESCAPE_XML);
-		fprintf(out, "</text>\n");
 	}
-	chart_names_free(&families);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#222\"/><line x1=\"%d\" "
-		"y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#222\"/>\n", left, bottom, width - right, bottom,
-		left, top, left, bottom);
-	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (left + width - right) / 2,
-		bottom + 36);
+	fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\"/><line x1=\"%d\" "
+		"y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\"/>\n<text x=\"%d\" y=\"%.1f\" "
+		"text-anchor=\"middle\">", LEFT, bottom, LEFT + PLOT_W, bottom, LEFT, top, LEFT, bottom,
+		LEFT + PLOT_W / 2, bottom + 34);
 	cl_view_escaped(out, key, CL_ESCAPE_XML);
-	fprintf(out, "</text>\n<text transform=\"translate(18 %d) rotate(-90)\" text-anchor=\"middle\">"
-		"median wall time (%s)</text>\n</svg>\n", (top + bottom) / 2, unit);
+	fprintf(out, "</text>\n<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">"
+		"median wall (%s)</text>\n", (top + bottom) / 2, unit);
 #undef XPX
 #undef YPX
+}
+
+int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
+{
+	const char *key = x_key(r);
+	struct chart_names families = { 0 }, panels = { 0 };
+	double width = LEFT + PLOT_W + 2 * PAD, x = PAD, legend_y = 50, y;
+	char *title;
+
+	if (!key)
+		return -1;
+	for (size_t i = 0; i < r->ncells; i++) {
+		char *fam = family_of(&r->cells[i]), *p = panel_of(&r->cells[i], key);
+		double px;
+
+		if (point(&r->cells[i], key, &px)) {
+			chart_name(&families, fam, true);
+			chart_name(&panels, p, true);
+		}
+		free(fam);
+		free(p);
+	}
+	if (asprintf(&title, "%s: median wall time against %s", r->name, key) < 0)
+		cl_oom(NULL);
+	width = CHART_TITLE_PX * (double)strlen(title) + 2 * PAD > width
+			? CHART_TITLE_PX * (double)strlen(title) + 2 * PAD : width;
+	for (size_t p = 0; p < panels.n; p++)
+		width = chart_text_px(panels.v[p]) + 200 > width ? chart_text_px(panels.v[p]) + 200 : width;
+	/* the legend: one swatch per line, wrapped to the width */
+	char *legend = NULL;
+	size_t len = 0;
+	FILE *l = open_memstream(&legend, &len);
+
+	for (size_t f = 0; f < families.n; f++) {
+		double w = 24 + chart_text_px(families.v[f]);
+
+		if (x + w > width - PAD && x > PAD)
+			x = PAD, legend_y += 18;
+		fprintf(l, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%.0f\" "
+			"y=\"%.0f\">", x, legend_y + 5, chart_color(f), x + 16, legend_y + 10);
+		cl_view_escaped(l, families.v[f], CL_ESCAPE_XML);
+		fprintf(l, "</text>\n");
+		x += w;
+	}
+	fclose(l);
+	y = legend_y + 28;
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 "
+		"%.0f %.0f\" font-family=\"sans-serif\" font-size=\"%d\">\n<rect width=\"100%%\" "
+		"height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" y=\"20\" font-size=\"15\" "
+		"font-weight=\"bold\">", width, y + (double)panels.n * (PLOT_H + 70), width,
+		y + (double)panels.n * (PLOT_H + 70), CHART_FONT_PX, PAD);
+	cl_view_escaped(out, title, CL_ESCAPE_XML);
+	fprintf(out, "</text>\n<text x=\"%d\" y=\"38\" fill=\"#555\">one line per strategy+sync; a panel per "
+		"workload and value of every other swept setting</text>\n%s", PAD, legend);
+	for (size_t p = 0; p < panels.n; p++, y += PLOT_H + 70)
+		panel(out, r, key, panels.v[p], &families, y);
+	fprintf(out, "</svg>\n");
+	free(legend);
+	free(title);
+	chart_names_free(&families);
+	chart_names_free(&panels);
 	return 0;
 }
