@@ -114,6 +114,7 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 		cl_view_escaped(out, warnings, CL_ESCAPE_HTML);
 		fprintf(out, "</p>\n");
 	}
+	text_block(out, "In short", r, cl_view_summary);
 	if (seed_table) {
 		fprintf(out, "<h2>The seed's table, measured</h2>\n");
 		if (cl_view_seed_table(out, r, true, err, sizeof err)) {
@@ -122,7 +123,6 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 			fprintf(out, "</p>\n");
 		}
 	}
-	text_block(out, "In short", r, cl_view_summary);
 	fprintf(out, "<h2>Wall time</h2>\n");
 	cl_view_bars_svg(out, r);
 	fprintf(out, "\n");

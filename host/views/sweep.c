@@ -130,8 +130,12 @@ static void panel(FILE *out, const struct cl_results *r, const char *key, const 
 #define XPX(v) (LEFT + (xlog ? log2((v) / xmin) / log2(xmax / xmin) : ((v) - xmin) / (xmax - xmin)) * PLOT_W)
 #define YPX(v) (bottom - (ylog ? (log10(v) - log10(ylo)) / (log10(yhi) - log10(ylo)) : (v) / yhi) * PLOT_H)
 	fprintf(out, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">", PAD, y + 12);
-	cl_view_escaped(out, *name ? name : "every cell", CL_ESCAPE_XML);
-	fprintf(out, "%s%s</text>\n", xlog ? " (x: log2 scale)" : "", ylog ? " (y: log scale)" : "");
+	char scales[64];
+
+	snprintf(scales, sizeof scales, "%s%s%s", xlog ? "x: log2 scale" : "", xlog && ylog ? ", " : "",
+		 ylog ? "y: log scale" : "");
+	cl_view_escaped(out, name, CL_ESCAPE_XML);
+	fprintf(out, "%s%s%s</text>\n", *name && *scales ? " (" : "", scales, *name && *scales ? ")" : "");
 	for (double v = ylog ? ylo : 0, step = chart_step(yhi / div) * div; v <= yhi * 1.0001;
 	     v = ylog ? v * 10 : v + step)
 		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" "
