@@ -578,6 +578,12 @@ static int check_literals(struct ctx *c, const char *text)
 			if (!*p)
 				break;
 			p++;
+		} else if (*p == '@') {
+			/* libconfig exits the process on an @include of a folder, and
+			 * an included file would be missing from the config text the
+			 * results record: one file is the whole experiment */
+			return snprintf(c->err, c->errlen, "%s:%d: @include: not supported: an experiment "
+					"is one file (its text is recorded with the results)", c->path, line), -1;
 		} else if (isalpha((unsigned char)*p) || *p == '_') {
 			size_t n = 0;
 
