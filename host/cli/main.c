@@ -62,6 +62,7 @@ static const char usage_run[] =
 	"                   the journal record it, and --resume keeps it)\n"
 	"  --columns LIST   these columns, comma-separated: ok, wall, interval, cv, cpu,\n"
 	"                   cores, rss (the whole trial's), rss-max (its largest process),\n"
+	"                   pss (the whole trial's, shared pages split),\n"
 	"                   vcsw, ivcsw, resp-p50, resp-p99, speedup,\n"
 	"                   speedup-ci, counter, notes\n"
 	"  --vs CELL        compare every cell with CELL: an exact label, or a pattern\n"

@@ -36,11 +36,12 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 		json_object_set_new(j, "signal", json_integer(t->signal));
 	if (t->output)
 		json_object_set_new(j, "output", json_string(t->output));
-	figures = json_pack("{sb sI sI sI sI sf sI sI sI sI sI sI s{sI sI sI sI} s{sI sI sI sI} sI"
+	figures = json_pack("{sb sI sI sI sI sf sI sI sI sI sI sI sI s{sI sI sI sI} s{sI sI sI sI} sI"
 			    " s{sI sI sI sb} sb sI s{sf sI sb}}",
 		"warmup", t->warmup, "seq", (json_int_t)t->seq, "wall_ns", (json_int_t)t->wall_ns,
 		"user_ns", (json_int_t)t->user_ns, "sys_ns", (json_int_t)t->sys_ns, "cores", t->cores,
 		"max_rss_kb", (json_int_t)t->max_rss_kb, "rss_sum_kb", (json_int_t)t->rss_sum_kb,
+		"pss_sum_kb", (json_int_t)t->pss_sum_kb,
 		"vcsw", (json_int_t)t->vcsw, "ivcsw", (json_int_t)t->ivcsw, "tasks", (json_int_t)t->tasks,
 		"tasks_done", (json_int_t)t->tasks_done,
 		"latency_ns", "p50", (json_int_t)t->lat_p50_ns, "p90", (json_int_t)t->lat_p90_ns,
@@ -70,7 +71,7 @@ static int64_t int_at(const json_t *o, const char *key)
 static int out_of_range(const json_t *j, const json_t *lat, const json_t *counter, char *err,
 			size_t errlen)
 {
-	static const char *const times[] = { "wall_ns", "user_ns", "sys_ns", "max_rss_kb", "rss_sum_kb", "vcsw",
+	static const char *const times[] = { "wall_ns", "user_ns", "sys_ns", "max_rss_kb", "rss_sum_kb", "pss_sum_kb", "vcsw",
 					     "ivcsw", "tasks", "tasks_done", "start_skew_ns",
 					     "left_behind" };
 	static const char *const stats[] = { "p50", "p90", "p99", "max" };
@@ -134,6 +135,7 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	/* absent in files of conclab 0.1: the largest process is all there is */
 	t->rss_sum_kb = json_is_integer(json_object_get(j, "rss_sum_kb")) ? int_at(j, "rss_sum_kb")
 									   : t->max_rss_kb;
+	t->pss_sum_kb = int_at(j, "pss_sum_kb");
 	t->vcsw = (long)int_at(j, "vcsw");
 	t->ivcsw = (long)int_at(j, "ivcsw");
 	t->tasks = int_at(j, "tasks");

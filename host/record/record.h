@@ -39,6 +39,8 @@ struct cl_trial_result {
 	long     max_rss_kb;      /* the largest single process's peak RSS     */
 	int64_t  rss_sum_kb;      /* the peak of the sum of every process's RSS:
 				   * the whole trial's memory                  */
+	int64_t  pss_sum_kb;      /* the same of proportional sets (shared pages
+				   * split between their processes); 0: none   */
 	long     vcsw, ivcsw;     /* voluntary / involuntary context switches   */
 	int64_t  tasks, tasks_done;
 	int64_t  lat_p50_ns, lat_p90_ns, lat_p99_ns, lat_max_ns; /* service: a task's

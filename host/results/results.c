@@ -38,6 +38,7 @@ static double median_of(const struct cl_results_cell *c, double (*figure)(const 
 static double cpu_of(const struct cl_trial_result *t) { return (double)(t->user_ns + t->sys_ns); }
 static double cores_of(const struct cl_trial_result *t) { return t->cores; }
 static double rss_of(const struct cl_trial_result *t) { return (double)t->rss_sum_kb; }
+static double pss_of(const struct cl_trial_result *t) { return (double)t->pss_sum_kb; }
 static double rss_max_of(const struct cl_trial_result *t) { return (double)t->max_rss_kb; }
 static double vcsw_of(const struct cl_trial_result *t) { return (double)t->vcsw; }
 static double ivcsw_of(const struct cl_trial_result *t) { return (double)t->ivcsw; }
@@ -64,6 +65,7 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 	s->cores = median_of(c, cores_of, scratch);
 	s->rss_kb = median_of(c, rss_of, scratch);
 	s->rss_max_kb = median_of(c, rss_max_of, scratch);
+	s->pss_kb = median_of(c, pss_of, scratch);
 	s->vcsw = median_of(c, vcsw_of, scratch);
 	s->ivcsw = median_of(c, ivcsw_of, scratch);
 	s->p50_ns = median_of(c, p50_of, scratch);

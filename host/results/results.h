@@ -27,6 +27,7 @@ struct cl_cell_summary {
 	double  cores;            /* median of the trials' own cores          */
 	double  rss_kb;           /* median of rss_sum_kb: the whole trial's  */
 	double  rss_max_kb;       /* median of max_rss_kb: its largest process */
+	double  pss_kb;           /* median of pss_sum_kb                     */
 	double  vcsw, ivcsw;      /* medians of the context switches          */
 	double  p50_ns, p99_ns;   /* medians of the trials' service times     */
 	double  resp_p50_ns, resp_p99_ns; /* medians of the trials' response times */

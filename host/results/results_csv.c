@@ -24,7 +24,7 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 	fprintf(f, "experiment,cell,strategy,sync,tasks,trial,warmup,status,wall_ns,user_ns,sys_ns,"
 		"cores,max_rss_kb,vcsw,ivcsw,tasks_done,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_max_ns,"
 		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,left_behind,"
-		"rss_sum_kb,resp_p50_ns,resp_p90_ns,resp_p99_ns,resp_max_ns,steal_pct,interfered,seq,"
+		"rss_sum_kb,pss_sum_kb,resp_p50_ns,resp_p90_ns,resp_p99_ns,resp_max_ns,steal_pct,interfered,seq,"
 		"message\n");
 	for (size_t c = 0; c < r->ncells; c++) {
 		const struct cl_results_cell *cell = &r->cells[c];
@@ -47,7 +47,8 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 				(unsigned long long)t->counter_expected,
 				(unsigned long long)t->counter_actual, (long long)t->counter_lost,
 				t->checksum_ok, (long long)t->left_behind);
-			fprintf(f, "%lld,%lld,%lld,%lld,%lld,%.2f,%d,%lld,", (long long)t->rss_sum_kb,
+			fprintf(f, "%lld,%lld,%lld,%lld,%lld,%lld,%.2f,%d,%lld,", (long long)t->rss_sum_kb,
+				(long long)t->pss_sum_kb,
 				(long long)t->resp_p50_ns, (long long)t->resp_p90_ns,
 				(long long)t->resp_p99_ns, (long long)t->resp_max_ns, t->steal_pct,
 				t->interfered, (long long)t->seq);

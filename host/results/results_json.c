@@ -16,7 +16,7 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 	const struct cl_stats *w = &s->wall;
 
 	return json_pack("{sI sI s{sI sI sI sf sf sf sf sf s{sf sf sf}} sI sb sf sf sf sf sf"
-			 " s{sf sf} s{sf sf} so so sI sI sf}",
+			 " s{sf sf} s{sf sf} so so sI sI sf sf}",
 		"measured", (json_int_t)s->measured, "ok", (json_int_t)s->ok,
 		"wall_ns", "median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
 		"max", (json_int_t)llround(w->max), "mean", w->mean, "stddev", w->stddev, "cv", w->cv,
@@ -29,7 +29,7 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 		"speedup_ci", s->speedup > 0 ? json_pack("{sf sf}", "lo", s->speedup_lo, "hi",
 							   s->speedup_hi) : json_null(),
 		"lost_median", (json_int_t)s->lost_median, "interfered", (json_int_t)s->interfered,
-		"max_rss_kb", s->rss_max_kb);
+		"max_rss_kb", s->rss_max_kb, "pss_sum_kb", s->pss_kb);
 }
 
 static json_t *cell_json(const struct cl_results *r, const struct cl_results_cell *c)

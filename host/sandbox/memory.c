@@ -10,38 +10,58 @@
 #define MAX_INTERVAL_NS 100000000 /* 100 ms */
 #define MAX_DEPTH       4        /* workers of workers of workers */
 
-/* Resident kB of pid plus those of its descendants (children of its main
+struct sizes {
+	int64_t rss_kb, pss_kb;
+};
+
+/* The proportional set of pid from smaps_rollup (Linux 4.14 on), or 0. */
+static int64_t pss_of(pid_t pid)
+{
+	char path[64], line[128];
+	long long kb = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Pss: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* The sizes of pid plus those of its descendants (children of its main
  * thread: where the strategies fork). */
-static int64_t resident_tree(pid_t pid, int depth)
+static void tree(pid_t pid, int depth, struct sizes *sum)
 {
 	char path[64];
 	long pages = 0, size;
-	int64_t kb = 0;
 	FILE *f;
 
 	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
 	if ((f = fopen(path, "r"))) {
 		if (fscanf(f, "%ld %ld", &size, &pages) == 2)
-			kb = (int64_t)pages * (sysconf(_SC_PAGESIZE) / 1024);
+			sum->rss_kb += (int64_t)pages * (sysconf(_SC_PAGESIZE) / 1024);
 		fclose(f);
 	}
+	sum->pss_kb += pss_of(pid);
 	if (depth >= MAX_DEPTH)
-		return kb;
+		return;
 	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
 	if ((f = fopen(path, "r"))) {
 		int child;
 
 		while (fscanf(f, "%d", &child) == 1)
-			kb += resident_tree(child, depth + 1);
+			tree(child, depth + 1, sum);
 		fclose(f);
 	}
-	return kb;
 }
 
 void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root)
 {
 	w->root = root;
-	w->peak_kb = 0;
+	w->peak_kb = w->peak_pss_kb = 0;
 	w->interval_ns = MIN_INTERVAL_NS;
 	w->next_ns = cl_now_ns() + 1000000; /* the first after 1 ms */
 }
@@ -51,9 +71,13 @@ int cl_memory_watch_tick(struct cl_memory_watch *w)
 	int64_t now = cl_now_ns();
 
 	if (now >= w->next_ns) {
-		int64_t kb = resident_tree(w->root, 0), cost = cl_now_ns() - now;
+		struct sizes sum = { 0 };
+		int64_t cost;
 
-		w->peak_kb = kb > w->peak_kb ? kb : w->peak_kb;
+		tree(w->root, 0, &sum);
+		cost = cl_now_ns() - now;
+		w->peak_kb = sum.rss_kb > w->peak_kb ? sum.rss_kb : w->peak_kb;
+		w->peak_pss_kb = sum.pss_kb > w->peak_pss_kb ? sum.pss_kb : w->peak_pss_kb;
 		/* sampling must not become the load it measures: about a
 		 * tenth of one CPU at most, however many processes there are
 		 * (up to a sample every 100 ms) */

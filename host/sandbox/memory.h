@@ -10,7 +10,10 @@
 
 struct cl_memory_watch {
 	pid_t   root;        /* the trial process                            */
-	int64_t peak_kb;     /* the largest sum seen                         */
+	int64_t peak_kb;     /* the largest sum of resident sets seen         */
+	int64_t peak_pss_kb; /* the largest sum of proportional sets (pages
+			      * shared by n processes count 1/n in each); 0
+			      * where the kernel gives none                  */
 	int64_t next_ns;     /* when to sample again                         */
 	int64_t interval_ns; /* grows with the cost of a sample              */
 };

@@ -342,6 +342,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	r->max_rss_kb = ru.ru_maxrss;
 	/* a trial too short to be sampled still had its largest process */
 	r->rss_sum_kb = mem.peak_kb > ru.ru_maxrss ? mem.peak_kb : ru.ru_maxrss;
+	r->pss_sum_kb = mem.peak_pss_kb;
 	r->vcsw = ru.ru_nvcsw;
 	r->ivcsw = ru.ru_nivcsw;
 	r->wall_ns = t->finished ? t->run_end_ns - t->run_start_ns : cl_now_ns() - forked_at;

@@ -47,6 +47,7 @@ static void resp99_text(const struct cl_results_cell *c, char *b, size_t n) { ns
 static void cores_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.2f", c->summary.cores); }
 static void rss_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_kb / 1024); }
 static void rss_max_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_max_kb / 1024); }
+static void pss_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.pss_kb / 1024); }
 static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.vcsw); }
 static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
 static void cv_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f%%", 100 * c->summary.wall.cv); }
@@ -120,6 +121,7 @@ static const struct column {
 	{ "cores", "cores", cores_text, false, true, 5 },
 	{ "rss", "rss MB", rss_text, false, true, 2 },
 	{ "rss-max", "largest MB", rss_max_text, false, false, 0 },
+	{ "pss", "pss MB", pss_text, false, false, 0 },
 	{ "vcsw", "vcsw", vcsw_text, false, false, 0 },
 	{ "ivcsw", "ivcsw", ivcsw_text, false, false, 0 },
 	{ "resp-p50", "resp p50", resp50_text, false, false, 0 },
@@ -151,7 +153,7 @@ int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen)
 			keys[i] = columns[i].key;
 		cl_suggest(key, keys, NCOLUMNS, 2, hint, sizeof hint);
 		snprintf(err, errlen, "no column '%s'%s (columns: ok, wall, interval, cv, cpu, cores, "
-			 "rss, rss-max, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, "
+			 "rss, rss-max, pss, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, "
 			 "notes)",
 			 key, hint);
 		free(copy);
