@@ -379,7 +379,11 @@ static void test_table_fits_and_sums_up(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nsummary\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  io: async+none ran 2.00 (2.00-2.00) times faster than io: serial+none\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  without a lock, race: threads+none lost 47.9%, race: processes+none "
-					   "lost 48.0% of the updates (medians); every other sync kept them all\n"));
+					   "lost 48.0%\n    of the updates (medians); every other sync kept them "
+					   "all\n"));
+	/* and the prose around the table keeps to the width too */
+	for (const char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+		CU_ASSERT(strcspn(l, "\n") <= 80);
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);

@@ -274,8 +274,13 @@ static void print_row(FILE *out, const char *label, int label_w, uint32_t shown,
 	free(line);
 }
 
-static void header(FILE *out, const struct cl_results *r, double min_level)
+static void header(FILE *out, const struct cl_results *r)
 {
+	double min_level = 1;
+
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
+			min_level = r->cells[i].summary.wall.ci_level;
 	const char *warnings = json_string_value(json_object_get(r->environment, "warnings"));
 
 	fprintf(out, "%s: %s\n", r->name, r->description ? r->description : r->path ? r->path : "");
@@ -465,17 +470,49 @@ void cl_view_notes(FILE *out, const struct cl_results *r)
 	}
 }
 
+/* A view's text to out, each line longer than width broken at spaces,
+ * its continuation indented like it (width 0: as it is). */
+static void wrapped(FILE *out, const struct cl_results *r, int width,
+		    void (*view)(FILE *, const struct cl_results *))
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	view(f, r);
+	fclose(f);
+	for (char *line = text, *next; line && *line; line = next) {
+		int indent = (int)strspn(line, " "), col = 0;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		for (char *w = line, *end; *w; w = end) {
+			/* a word with the space before it (the first: with the indent) */
+			int lead = w == line ? indent : 1;
+			int n = lead + (int)strcspn(w + lead, " ");
+
+			end = w + n;
+			if (width > 0 && col > indent && col + n > width) {
+				fprintf(out, "\n%*s", indent + 2, "");
+				col = indent + 2;
+				w += *w == ' ';
+				n -= 1;
+			}
+			fprintf(out, "%.*s", n, w);
+			col += n;
+		}
+		fprintf(out, "\n");
+	}
+	free(text);
+}
+
 void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
 {
-	double min_level = 1;
-
-	for (size_t i = 0; i < r->ncells; i++)
-		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
-			min_level = r->cells[i].summary.wall.ci_level;
-	header(out, r, min_level);
+	wrapped(out, r, o->width, header);
 	table_rows(out, r, o);
-	cl_view_notes(out, r);
-	cl_view_summary(out, r);
+	wrapped(out, r, o->width, cl_view_notes);
+	wrapped(out, r, o->width, cl_view_summary);
 }
 
 bool cl_vs_matches(const char *label, const char *pattern)
