@@ -1,12 +1,11 @@
-/* The aligned table a person reads after a run, its summary, and --vs. */
+/* The aligned table a person reads after a run: its columns, fitted to the
+ * terminal, with the notes and the summary (notes.c) around it. */
 #define _GNU_SOURCE
 #include "views.h"
-#include "compare.h"
 #include "format.h"
 #include "suggest.h"
 #include "xalloc.h"
 
-#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,51 +175,6 @@ static int by_median(const void *a, const void *b)
 	return (mx > my) - (mx < my);
 }
 
-static bool trial_failed(const struct cl_trial_result *t)
-{
-	return t->status != CL_STATUS_OK;
-}
-
-static bool trial_left_some(const struct cl_trial_result *t)
-{
-	return t->left_behind > 0;
-}
-
-static void failed_line(FILE *out, const char *label, size_t k, const struct cl_trial_result *t)
-{
-	fprintf(out, "  %s, trial %zu%s: %s: %s\n", label, k + 1, t->warmup ? " (warmup)" : "",
-		cl_status_name(t->status), t->message);
-	if (t->output && *t->output)
-		fprintf(out, "    it printed (last %zu bytes): %.400s%s\n", strlen(t->output), t->output,
-			strlen(t->output) > 400 ? "..." : "");
-}
-
-static void left_behind_line(FILE *out, const char *label, size_t k, const struct cl_trial_result *t)
-{
-	fprintf(out, "  %s, trial %zu: %lld\n", label, k + 1, (long long)t->left_behind);
-}
-
-/* Below the table: a heading, then one line per trial that `wanted`; nothing
- * when no trial is. */
-static void trial_notes(FILE *out, const struct cl_results *r, const char *heading,
-			bool (*wanted)(const struct cl_trial_result *),
-			void (*line)(FILE *, const char *, size_t, const struct cl_trial_result *))
-{
-	int said = 0;
-
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_results_cell *c = &r->cells[i];
-
-		for (size_t k = 0; k < c->ntrials; k++) {
-			if (!wanted(&c->trials[k]))
-				continue;
-			if (!said++)
-				fprintf(out, "\n%s\n", heading);
-			line(out, c->label, k, &c->trials[k]);
-		}
-	}
-}
-
 #define TEXT_LEN 96
 
 /* The columns to show: the asked-for set, or the default set narrowed to
@@ -356,122 +310,6 @@ int cl_terminal_width(void)
 	return 80;
 }
 
-/* ---- the summary ---------------------------------------------------------- */
-
-/* Per group of cells judged against one baseline: which ran fastest, by how
- * much against the baseline, and which slowest; then the race in one line.
- * Every figure comes from the rows above. */
-static bool lost_some(const struct cl_cell_summary *s)
-{
-	return s->counter_expected && s->lost_median > 0;
-}
-
-void cl_view_summary(FILE *out, const struct cl_results *r)
-{
-	bool said = false;
-	int lossy = 0;
-
-	for (size_t b = 0; b < r->ncells; b++) {
-		const struct cl_results_cell *base = &r->cells[b], *fast = NULL, *slow = NULL;
-		size_t n = 0;
-
-		/* a cell that lost updates did less than the work: never "fastest" */
-		for (size_t i = 0; i < r->ncells; i++) {
-			const struct cl_results_cell *c = &r->cells[i];
-
-			if (c->baseline != b || !c->summary.ok || lost_some(&c->summary))
-				continue;
-			n++;
-			if (!fast || c->summary.wall.median < fast->summary.wall.median)
-				fast = c;
-			if (!slow || c->summary.wall.median > slow->summary.wall.median)
-				slow = c;
-		}
-		if (n < 2 || !base->summary.ok)
-			continue;
-		if (!said)
-			fprintf(out, "\nsummary\n");
-		said = true;
-		if (fast == base)
-			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
-				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);
-		else
-			fprintf(out, "  %s ran %.2f (%.2f-%.2f) times faster than %s\n", fast->label,
-				fast->summary.speedup, fast->summary.speedup_lo, fast->summary.speedup_hi,
-				base->label);
-		if (fast != base && slow != base)
-			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", slow->label,
-				slow->summary.wall.median / base->summary.wall.median, base->label);
-	}
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_cell_summary *s = &r->cells[i].summary;
-
-		if (!s->ok || !s->inexact || !lost_some(s))
-			continue;
-		if (!said)
-			fprintf(out, "\nsummary\n");
-		said = true;
-		fprintf(out, "%s%s lost %.1f%%", lossy++ ? ", " : "  without a lock, ", r->cells[i].label,
-			100.0 * (double)s->lost_median / (double)s->counter_expected);
-	}
-	if (lossy) {
-		size_t exact = 0, counted = 0;
-
-		for (size_t i = 0; i < r->ncells; i++) {
-			const struct cl_cell_summary *s = &r->cells[i].summary;
-
-			counted += s->ok && s->counter_expected && !s->inexact;
-			exact += s->ok && s->counter_expected && !s->inexact && s->lost_median == 0;
-		}
-		fprintf(out, " of the updates (medians)%s\n",
-			counted && exact == counted ? "; every other sync kept them all" : "");
-	}
-}
-
-void cl_view_notes(FILE *out, const struct cl_results *r)
-{
-	double min_level = 1;
-
-	for (size_t i = 0; i < r->ncells; i++)
-		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
-			min_level = r->cells[i].summary.wall.ci_level;
-	if (min_level <= 0)
-		fprintf(out, "\ninterval: a cell with one trial has no interval for its median; use "
-			"repeat >= 6 for a 95%% one.\n");
-	else if (min_level < 0.95)
-		fprintf(out, "\ninterval: with fewer than 6 trials no order-statistic interval reaches 95%%; "
-			"the min-max shown covers the median with probability %.1f%%. Use repeat >= 6.\n",
-			100 * min_level);
-	trial_notes(out, r, "failed trials:", trial_failed, failed_line);
-	trial_notes(out, r, "left behind: processes still running after their trial ended, "
-		    "killed by conclab:", trial_left_some, left_behind_line);
-	for (size_t i = 0; i < r->ncells; i++)
-		if (r->cells[i].summary.noisy) {
-			fprintf(out, "\nnoisy: the marked cells vary by more than %.0f%% (cv) between "
-				"trials; run more trials or quiet the machine.\n",
-				100 * cl_results_cv_threshold(r));
-			break;
-		}
-	for (size_t i = 0; i < r->ncells; i++)
-		if (r->cells[i].summary.interfered) {
-			fprintf(out, "\ninterference: the marked cells had trials measured while the "
-				"hypervisor took 5%% or more of the CPU time (steal) or other processes "
-				"kept every CPU busy; rerun them on a quiet machine.\n");
-			break;
-		}
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_cell_summary *s = &r->cells[i].summary;
-
-		if (s->ok && s->lost_median > 0 && s->inexact) {
-			fprintf(out, "\nrace: cells marked \"race shown\" use a sync that promises no "
-				"exactness; their lost updates are the finding, not a failure.\n");
-			break;
-		}
-	}
-}
-
-/* A view's text to out, each line longer than width broken at spaces,
- * its continuation indented like it (width 0: as it is). */
 static void wrapped(FILE *out, const struct cl_results *r, int width,
 		    void (*view)(FILE *, const struct cl_results *))
 {
@@ -515,52 +353,3 @@ void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_
 	wrapped(out, r, o->width, cl_view_summary);
 }
 
-bool cl_vs_matches(const char *label, const char *pattern)
-{
-	return !strcmp(label, pattern) || fnmatch(pattern, label, 0) == 0;
-}
-
-/* --vs judges as compare does: the same alpha, the same 10% threshold,
- * and "inconclusive" when the trial counts cannot reach alpha. */
-static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_results_cell *ref)
-{
-	const struct cl_stats *cw = &c->summary.wall, *rw = &ref->summary.wall;
-	struct cl_judgement j;
-	double ratio = rw->median / cw->median, lo = rw->ci_lo / cw->ci_hi, hi = rw->ci_hi / cw->ci_lo;
-	char verdict[96];
-
-	cl_judge(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
-	if (ratio >= 1)
-		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", c->label, ratio, lo, hi, ref->label);
-	else
-		fprintf(out, "%s is %.2fx (%.2f-%.2f) slower than %s", c->label, 1 / ratio, 1 / hi, 1 / lo,
-			ref->label);
-	fprintf(out, " (Mann-Whitney p = %.3g: %s)\n", j.p,
-		j.verdict == CL_VERDICT_SLOWER || j.verdict == CL_VERDICT_FASTER
-			? "significant" : cl_verdict_text(&j, 0.05, verdict, sizeof verdict));
-}
-
-int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern)
-{
-	int found = 0;
-
-	for (size_t k = 0; k < r->ncells; k++) {
-		const struct cl_results_cell *ref = &r->cells[k];
-
-		if (!cl_vs_matches(ref->label, pattern))
-			continue;
-		if (!found++)
-			fprintf(out, "\n");
-		/* only cells of its group (one workload, one value of each sweep),
-		 * and each pair of matching cells once */
-		for (size_t i = 0; i < r->ncells; i++) {
-			const struct cl_results_cell *c = &r->cells[i];
-
-			if (i == k || c->baseline != ref->baseline || !c->summary.ok || !ref->summary.ok ||
-			    (i < k && cl_vs_matches(c->label, pattern)))
-				continue;
-			vs_line(out, c, ref);
-		}
-	}
-	return found ? 0 : -1;
-}

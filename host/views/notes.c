@@ -1,0 +1,167 @@
+/* What a person reads around the table: the notes under it (coverage of
+ * the intervals, failed trials, strays, noise, interference, the race) and
+ * the summary read first (each group's fastest cell against its baseline,
+ * the slowest, the race in one line). Every figure comes from the model. */
+#include "views.h"
+
+#include <string.h>
+
+static bool trial_failed(const struct cl_trial_result *t)
+{
+	return t->status != CL_STATUS_OK;
+}
+
+static bool trial_left_some(const struct cl_trial_result *t)
+{
+	return t->left_behind > 0;
+}
+
+static void failed_line(FILE *out, const char *label, size_t k, const struct cl_trial_result *t)
+{
+	fprintf(out, "  %s, trial %zu%s: %s: %s\n", label, k + 1, t->warmup ? " (warmup)" : "",
+		cl_status_name(t->status), t->message);
+	if (t->output && *t->output)
+		fprintf(out, "    it printed (last %zu bytes): %.400s%s\n", strlen(t->output), t->output,
+			strlen(t->output) > 400 ? "..." : "");
+}
+
+static void left_behind_line(FILE *out, const char *label, size_t k, const struct cl_trial_result *t)
+{
+	fprintf(out, "  %s, trial %zu: %lld\n", label, k + 1, (long long)t->left_behind);
+}
+
+/* Below the table: a heading, then one line per trial that `wanted`; nothing
+ * when no trial is. */
+static void trial_notes(FILE *out, const struct cl_results *r, const char *heading,
+			bool (*wanted)(const struct cl_trial_result *),
+			void (*line)(FILE *, const char *, size_t, const struct cl_trial_result *))
+{
+	int said = 0;
+
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_results_cell *c = &r->cells[i];
+
+		for (size_t k = 0; k < c->ntrials; k++) {
+			if (!wanted(&c->trials[k]))
+				continue;
+			if (!said++)
+				fprintf(out, "\n%s\n", heading);
+			line(out, c->label, k, &c->trials[k]);
+		}
+	}
+}
+
+/* Per group of cells judged against one baseline: which ran fastest, by how
+ * much against the baseline, and which slowest; then the race in one line.
+ * Every figure comes from the rows above. */
+static bool lost_some(const struct cl_cell_summary *s)
+{
+	return s->counter_expected && s->lost_median > 0;
+}
+
+void cl_view_summary(FILE *out, const struct cl_results *r)
+{
+	bool said = false;
+	int lossy = 0;
+
+	for (size_t b = 0; b < r->ncells; b++) {
+		const struct cl_results_cell *base = &r->cells[b], *fast = NULL, *slow = NULL;
+		size_t n = 0;
+
+		/* a cell that lost updates did less than the work: never "fastest" */
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct cl_results_cell *c = &r->cells[i];
+
+			if (c->baseline != b || !c->summary.ok || lost_some(&c->summary))
+				continue;
+			n++;
+			if (!fast || c->summary.wall.median < fast->summary.wall.median)
+				fast = c;
+			if (!slow || c->summary.wall.median > slow->summary.wall.median)
+				slow = c;
+		}
+		if (n < 2 || !base->summary.ok)
+			continue;
+		if (!said)
+			fprintf(out, "\nsummary\n");
+		said = true;
+		if (fast == base)
+			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
+				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);
+		else
+			fprintf(out, "  %s ran %.2f (%.2f-%.2f) times faster than %s\n", fast->label,
+				fast->summary.speedup, fast->summary.speedup_lo, fast->summary.speedup_hi,
+				base->label);
+		if (fast != base && slow != base)
+			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", slow->label,
+				slow->summary.wall.median / base->summary.wall.median, base->label);
+	}
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_cell_summary *s = &r->cells[i].summary;
+
+		if (!s->ok || !s->inexact || !lost_some(s))
+			continue;
+		if (!said)
+			fprintf(out, "\nsummary\n");
+		said = true;
+		fprintf(out, "%s%s lost %.1f%%", lossy++ ? ", " : "  without a lock, ", r->cells[i].label,
+			100.0 * (double)s->lost_median / (double)s->counter_expected);
+	}
+	if (lossy) {
+		size_t exact = 0, counted = 0;
+
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct cl_cell_summary *s = &r->cells[i].summary;
+
+			counted += s->ok && s->counter_expected && !s->inexact;
+			exact += s->ok && s->counter_expected && !s->inexact && s->lost_median == 0;
+		}
+		fprintf(out, " of the updates (medians)%s\n",
+			counted && exact == counted ? "; every other sync kept them all" : "");
+	}
+}
+
+void cl_view_notes(FILE *out, const struct cl_results *r)
+{
+	double min_level = 1;
+
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
+			min_level = r->cells[i].summary.wall.ci_level;
+	if (min_level <= 0)
+		fprintf(out, "\ninterval: a cell with one trial has no interval for its median; use "
+			"repeat >= 6 for a 95%% one.\n");
+	else if (min_level < 0.95)
+		fprintf(out, "\ninterval: with fewer than 6 trials no order-statistic interval reaches 95%%; "
+			"the min-max shown covers the median with probability %.1f%%. Use repeat >= 6.\n",
+			100 * min_level);
+	trial_notes(out, r, "failed trials:", trial_failed, failed_line);
+	trial_notes(out, r, "left behind: processes still running after their trial ended, "
+		    "killed by conclab:", trial_left_some, left_behind_line);
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.noisy) {
+			fprintf(out, "\nnoisy: the marked cells vary by more than %.0f%% (cv) between "
+				"trials; run more trials or quiet the machine.\n",
+				100 * cl_results_cv_threshold(r));
+			break;
+		}
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.interfered) {
+			fprintf(out, "\ninterference: the marked cells had trials measured while the "
+				"hypervisor took 5%% or more of the CPU time (steal) or other processes "
+				"kept every CPU busy; rerun them on a quiet machine.\n");
+			break;
+		}
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_cell_summary *s = &r->cells[i].summary;
+
+		if (s->ok && s->lost_median > 0 && s->inexact) {
+			fprintf(out, "\nrace: cells marked \"race shown\" use a sync that promises no "
+				"exactness; their lost updates are the finding, not a failure.\n");
+			break;
+		}
+	}
+}
+
+/* A view's text to out, each line longer than width broken at spaces,
+ * its continuation indented like it (width 0: as it is). */

@@ -1,0 +1,58 @@
+/* --vs: every cell of a group against the cells a pattern names, judged as
+ * compare judges. */
+#include "views.h"
+#include "compare.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool cl_vs_matches(const char *label, const char *pattern)
+{
+	return !strcmp(label, pattern) || fnmatch(pattern, label, 0) == 0;
+}
+
+/* --vs judges as compare does: the same alpha, the same 10% threshold,
+ * and "inconclusive" when the trial counts cannot reach alpha. */
+static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_results_cell *ref)
+{
+	const struct cl_stats *cw = &c->summary.wall, *rw = &ref->summary.wall;
+	struct cl_judgement j;
+	double ratio = rw->median / cw->median, lo = rw->ci_lo / cw->ci_hi, hi = rw->ci_hi / cw->ci_lo;
+	char verdict[96];
+
+	cl_judge(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
+	if (ratio >= 1)
+		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", c->label, ratio, lo, hi, ref->label);
+	else
+		fprintf(out, "%s is %.2fx (%.2f-%.2f) slower than %s", c->label, 1 / ratio, 1 / hi, 1 / lo,
+			ref->label);
+	fprintf(out, " (Mann-Whitney p = %.3g: %s)\n", j.p,
+		j.verdict == CL_VERDICT_SLOWER || j.verdict == CL_VERDICT_FASTER
+			? "significant" : cl_verdict_text(&j, 0.05, verdict, sizeof verdict));
+}
+
+int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern)
+{
+	int found = 0;
+
+	for (size_t k = 0; k < r->ncells; k++) {
+		const struct cl_results_cell *ref = &r->cells[k];
+
+		if (!cl_vs_matches(ref->label, pattern))
+			continue;
+		if (!found++)
+			fprintf(out, "\n");
+		/* only cells of its group (one workload, one value of each sweep),
+		 * and each pair of matching cells once */
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct cl_results_cell *c = &r->cells[i];
+
+			if (i == k || c->baseline != ref->baseline || !c->summary.ok || !ref->summary.ok ||
+			    (i < k && cl_vs_matches(c->label, pattern)))
+				continue;
+			vs_line(out, c, ref);
+		}
+	}
+	return found ? 0 : -1;
+}
