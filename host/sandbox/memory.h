@@ -5,6 +5,7 @@
 #ifndef CLH_SANDBOX_MEMORY_H
 #define CLH_SANDBOX_MEMORY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -16,9 +17,14 @@ struct cl_memory_watch {
 			      * where the kernel gives none                  */
 	int64_t next_ns;     /* when to sample again                         */
 	int64_t interval_ns; /* grows with the cost of a sample              */
+	bool    sampling;    /* false: a trial of one process, not watched   */
 };
 
-void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root);
+/* Watch the trial whose process is root. Only a trial that forks is
+ * sampled: one process's peak is rusage's, exactly, and every wake-up of
+ * the host takes a CPU from the trial (a spinning lock waiter preempted
+ * stalls a queue lock for every task behind it). */
+void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks);
 
 /* Sample if it is time; returns how many ms until the next sample. */
 int cl_memory_watch_tick(struct cl_memory_watch *w);

@@ -324,7 +324,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 
 	struct cl_memory_watch mem;
 
-	cl_memory_watch_start(&mem, pid);
+	cl_memory_watch_start(&mem, pid,
+			      cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_FORKS);
 	exited = wait_exit(pid, opts->timeout_ms, opts->stop_fd > 0 ? opts->stop_fd : -1, &mem);
 	if (exited <= 0)
 		kill(-pid, SIGKILL);

@@ -46,7 +46,13 @@ static void resp99_text(const struct cl_results_cell *c, char *b, size_t n) { ns
 static void cores_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.2f", c->summary.cores); }
 static void rss_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_kb / 1024); }
 static void rss_max_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.rss_max_kb / 1024); }
-static void pss_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f", c->summary.pss_kb / 1024); }
+static void pss_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	if (c->summary.pss_kb > 0)
+		snprintf(b, n, "%.1f", c->summary.pss_kb / 1024);
+	else /* not sampled: a trial of one process */
+		snprintf(b, n, "-");
+}
 static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.vcsw); }
 static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
 static void cv_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f%%", 100 * c->summary.wall.cv); }
