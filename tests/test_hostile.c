@@ -209,9 +209,77 @@ static void test_out_of_threads_midway(void)
 	free(cfg);
 }
 
+/* A trial that SIGTERMs its own group after writing to every descriptor it
+ * might have inherited: crashed by SIGTERM, and the run goes on, neither
+ * interrupted nor zeroed (it used to share the host's handlers and stop
+ * pipe, and every later trial read "ok" with a wall time of 0). */
+static void test_sigterm_from_inside(void)
+{
+	struct cl_trial_result r;
+	char *cfg, *dir = cl_test_temp_dir(), *out;
+	json_t *root, *c;
+	size_t i;
+
+	run_one(FX "/selfterm.so", "none", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_CRASHED);
+	CU_ASSERT_EQUAL(r.signal, SIGTERM);
+	cl_trial_result_free(&r);
+	cfg = cl_test_write_file(".cfg",
+		"repeat = 2;\ntimeout = 10;\n"
+		"workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 20; } ); };\n"
+		"strategies = ( \"" FX "/selfterm.so\", \"serial\", \"threads\" ); syncs = ( \"none\" );\n");
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --json '%s/r.json' -q", BIN, cfg, dir), 1);
+	CU_ASSERT_PTR_NULL(strstr(out, "stopped by"));
+	free(out);
+	{
+		char path[1100];
+
+		snprintf(path, sizeof path, "%s/r.json", dir);
+		root = json_load_file(path, 0, NULL);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(root, "experiment"), "interrupted")));
+	json_array_foreach(json_object_get(root, "cells"), i, c) {
+		json_t *t;
+		size_t k;
+
+		json_array_foreach(json_object_get(c, "trials"), k, t) {
+			const char *status = json_string_value(json_object_get(t, "status"));
+
+			if (i == 0) {
+				CU_ASSERT_STRING_EQUAL(status, "crashed");
+			} else { /* the others ran, and ran for real */
+				CU_ASSERT_STRING_EQUAL(status, "ok");
+				CU_ASSERT(json_integer_value(json_object_get(t, "wall_ns")) >= 20000000);
+			}
+		}
+	}
+	json_decref(root);
+	unlink(cfg);
+	free(cfg);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
+/* A trial that rewrites its header's task count and mapping size: the host
+ * judges the shape it mapped, and unmaps what it mapped. */
+static void test_forged_header(void)
+{
+	struct cl_trial_result r;
+
+	run_one(FX "/forge.so", "none", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);
+	CU_ASSERT_EQUAL(r.tasks, 2);
+	CU_ASSERT_EQUAL(r.tasks_done, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "1 of 2 tasks"));
+	cl_trial_result_free(&r);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
+		{ "SIGTERM from inside a trial: crashed, the run goes on", test_sigterm_from_inside },
+		{ "a forged task count and mapping size: wrong, the host unharmed", test_forged_header },
 		{ "abort() in run and in a sync's init: crashed, SIGABRT", test_abort_in_run_and_in_init },
 		{ "a lock that never releases: hung, threads and processes", test_deadlock_is_hung },
 		{ "exit() and _exit() with any code: error", test_exit_any_code },

@@ -84,11 +84,13 @@ struct cl_trial {
 	alignas(64) struct cl_task tasks[];
 };
 
-/* Map a zeroed trial for `workload` and `sync`, laid out as above; NULL with
- * errno set on failure. Free with cl__trial_unmap. */
+/* Map a zeroed trial for `workload` and `sync`, laid out as above, its size
+ * in *map_size; NULL with errno set on failure. Free with cl__trial_unmap. */
 struct cl_trial *cl__trial_map(const struct cl_workload *workload,
-			       const struct cl_sync_ops *sync);
-void cl__trial_unmap(struct cl_trial *trial);
+			       const struct cl_sync_ops *sync, size_t *map_size);
+/* The size is the host's own (from cl__trial_map), never the header's: a
+ * trial can write its header. */
+void cl__trial_unmap(struct cl_trial *trial, size_t map_size);
 
 /* The trial itself, in the trial's process: number the tasks, init the
  * sync, run the strategy between the two timestamps, destroy the sync,

@@ -24,7 +24,7 @@
 #define ALIGN64(n) (((n) + 63) & ~(size_t)63)
 
 struct cl_trial *cl__trial_map(const struct cl_workload *workload,
-			       const struct cl_sync_ops *sync)
+			       const struct cl_sync_ops *sync, size_t *map_size)
 {
 	size_t ntasks = (size_t)workload->tasks;
 	size_t head = ALIGN64(sizeof(struct cl_trial) + ntasks * sizeof(struct cl_task));
@@ -45,6 +45,7 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	t->local_stride = stride;
 	t->ntasks = ntasks;
 	t->map_size = size;
+	*map_size = size;
 	return t;
 }
 
@@ -121,10 +122,10 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	t->finished = 1;
 }
 
-void cl__trial_unmap(struct cl_trial *trial)
+void cl__trial_unmap(struct cl_trial *trial, size_t map_size)
 {
 	if (trial)
-		munmap(trial, trial->map_size);
+		munmap(trial, map_size);
 }
 
 size_t cl_trial_ntasks(const struct cl_trial *trial)

@@ -23,15 +23,38 @@
 
 #define OUTPUT_KEEP 4096
 
+/* The trial process starts clean: the host's signal handlers, its blocked
+ * signals and its descriptors (the stop pipe, the journal) are not the
+ * trial's, and it dies with the host. */
+static void start_clean(int out_fd)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	pid_t host = getppid();
+
+	sigemptyset(&dfl.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != host) /* the host died before the line above */
+		_exit(1);
+	if (out_fd >= 0) {
+		dup2(out_fd, STDOUT_FILENO);
+		dup2(out_fd, STDERR_FILENO);
+	}
+	if (syscall(SYS_close_range, 3, ~0u, 0)) /* before Linux 5.9 */
+		for (int fd = 3; fd < 4096; fd++)
+			close(fd);
+}
+
 /* The child: never returns. */
 static void trial_child(struct cl_trial *t, const struct cl_cell *cell, int out_fd)
 {
 	setpgid(0, 0);
-	if (out_fd >= 0) {
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-		close(out_fd);
-	}
+	start_clean(out_fd);
 	cl__trial_run(t, cell->strategy->plugin->desc, cell->strategy_params,
 		      cell->sync->plugin->desc, cell->sync_params);
 	fflush(NULL);
@@ -215,13 +238,15 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 		  struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &cell->workload;
-	int64_t *lat = cl_xmalloc(t->ntasks * sizeof *lat), *resp = cl_xmalloc(t->ntasks * sizeof *resp);
+	/* the host's own count, never the header's: a trial can write its header */
+	size_t ntasks = (size_t)cell->workload.tasks;
+	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
 	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
 	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
 
 	if (opts->keep_tasks)
-		r->records = cl_xcalloc(t->ntasks, sizeof *r->records);
-	for (size_t i = 0; i < t->ntasks; i++) {
+		r->records = cl_xcalloc(ntasks, sizeof *r->records);
+	for (size_t i = 0; i < ntasks; i++) {
 		const struct cl_task *k = &t->tasks[i];
 
 		if (k->start_ns) {
@@ -246,7 +271,7 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	}
 	cl_sort_i64(lat, done);
 	cl_sort_i64(resp, done);
-	r->tasks = (int64_t)t->ntasks;
+	r->tasks = (int64_t)ntasks;
 	r->tasks_done = (int64_t)done;
 	r->lat_p50_ns = cl_percentile_i64(lat, done, 50);
 	r->lat_p90_ns = cl_percentile_i64(lat, done, 90);
@@ -265,9 +290,9 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	r->checksum_ok = bad_sum == 0;
 	if (r->status != CL_STATUS_OK)
 		return;
-	if (done < t->ntasks)
+	if (done < ntasks)
 		snprintf(r->message, sizeof r->message, "%zu of %zu tasks never finished (the strategy "
-			 "returned without running them)", t->ntasks - done, t->ntasks);
+			 "returned without running them)", ntasks - done, ntasks);
 	else if (bad_sum)
 		snprintf(r->message, sizeof r->message, "%zu tasks have a wrong compute checksum "
 			 "(first: task %zu)", bad_sum, first_bad);
@@ -289,6 +314,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 {
 	const struct cl_sync_ops *sync = cell->sync->plugin->desc->ops.sync;
 	struct cl_trial *t;
+	size_t map_size;
 	struct rusage ru = { 0 };
 	int out_fd, status = 0, exited;
 	int64_t forked_at;
@@ -298,7 +324,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	/* Orphans of the trial become our children, for reap_strays to find. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	r->inexact = sync->flags & CL_SYNC_INEXACT;
-	t = cl__trial_map(&cell->workload, sync);
+	t = cl__trial_map(&cell->workload, sync, &map_size);
 	if (!t) {
 		snprintf(r->message, sizeof r->message, "cannot map shared memory for %lld tasks: %s",
 			 (long long)cell->workload.tasks, strerror(errno));
@@ -315,7 +341,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		r->status = CL_STATUS_ERROR;
 		if (out_fd >= 0)
 			close(out_fd);
-		cl__trial_unmap(t);
+		cl__trial_unmap(t, map_size);
 		return -1;
 	}
 	if (pid == 0)
@@ -346,7 +372,12 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	r->pss_sum_kb = mem.peak_pss_kb;
 	r->vcsw = ru.ru_nvcsw;
 	r->ivcsw = ru.ru_nivcsw;
-	r->wall_ns = t->finished ? t->run_end_ns - t->run_start_ns : cl_now_ns() - forked_at;
+	/* the run's interval is written by the trial process: one that cannot be
+	 * (before the fork, after now, backwards) was overwritten */
+	bool forged = t->finished && (t->run_start_ns < forked_at || t->run_end_ns < t->run_start_ns ||
+				      t->run_end_ns > cl_now_ns());
+
+	r->wall_ns = t->finished && !forged ? t->run_end_ns - t->run_start_ns : cl_now_ns() - forked_at;
 	r->cores = r->wall_ns > 0 ? (double)(r->user_ns + r->sys_ns) / (double)r->wall_ns : 0;
 	if (out_fd >= 0) {
 		r->output = read_output(out_fd);
@@ -371,10 +402,14 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 			 "the strategy returned (a plugin called exit?)", WEXITSTATUS(status));
 	} else if (t->rc < 0 || t->failed) {
 		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "%s",
+		snprintf(r->message, sizeof r->message, "%.*s", (int)sizeof t->message,
 			 t->failed ? t->message : strerror(-t->rc));
+	} else if (forged) {
+		r->status = CL_STATUS_WRONG;
+		snprintf(r->message, sizeof r->message, "the trial's run interval was overwritten "
+			 "(it cannot start before its fork, end before its start or after now)");
 	}
 	judge(t, cell, opts, r);
-	cl__trial_unmap(t);
+	cl__trial_unmap(t, map_size);
 	return 0;
 }
