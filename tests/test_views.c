@@ -417,7 +417,10 @@ static void test_interference_marked(void)
 	b.steal = a.steal + 40, b.total = a.total + 1000; /* 4%: within */
 	clrun_judge_interference(&a, &b, &t);
 	CU_ASSERT_FALSE(t.interfered);
-	a.running = (int)cpus + 1; /* every CPU busy with others at the start */
+	a.running = (int)cpus + 1; /* every CPU busy with others at the start only */
+	clrun_judge_interference(&a, &b, &t);
+	CU_ASSERT_FALSE(t.interfered);
+	b.running = (int)cpus + 1; /* and at the end */
 	clrun_judge_interference(&a, &b, &t);
 	CU_ASSERT_EQUAL(t.others_running, cpus);
 	CU_ASSERT_TRUE(t.interfered);

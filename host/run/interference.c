@@ -41,6 +41,10 @@ void clrun_judge_interference(const struct clrun_machine_sample *before,
 	if (!before->ok || !after->ok)
 		return;
 	t->steal_pct = total ? 100.0 * (double)(after->steal - before->steal) / (double)total : 0;
-	t->others_running = before->running > 1 ? before->running - 1 : 0;
+	/* runnable at both ends of the trial: one sample alone catches a
+	 * kernel thread or the last trial's exiting processes passing by */
+	int running = before->running < after->running ? before->running : after->running;
+
+	t->others_running = running > 1 ? running - 1 : 0;
 	t->interfered = t->steal_pct >= STEAL_LIMIT_PCT || t->others_running >= cpus;
 }

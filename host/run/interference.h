@@ -19,8 +19,8 @@ void clrun_sample(struct clrun_machine_sample *s);
 
 /* Fill the trial's steal_pct and others_running from the samples taken
  * just before and just after it, and mark it interfered when the
- * hypervisor took 5% or more of the CPU time or the CPUs were already all
- * busy with other work when it started. */
+ * hypervisor took 5% or more of the CPU time or other work kept every CPU
+ * busy (running both when it started and when it ended). */
 void clrun_judge_interference(const struct clrun_machine_sample *before,
 			      const struct clrun_machine_sample *after, struct cl_trial_result *t);
 
