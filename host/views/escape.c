@@ -1,6 +1,23 @@
 /* Text from a results file (labels, names, the config) written into markup:
- * shown, never run, and never able to break the table or page around it. */
+ * shown, never run, and never able to break the table or page around it;
+ * and one view's text, for another to place. */
+#define _GNU_SOURCE
 #include "views.h"
+
+#include <stdlib.h>
+
+char *cl_view_text(cl_view_fn view, const struct cl_results *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return calloc(1, 1);
+	view(f, r);
+	fclose(f);
+	return text;
+}
 
 void cl_view_escaped(FILE *out, const char *s, enum cl_escape how)
 {

@@ -68,16 +68,11 @@ static void machine_table(FILE *out, const json_t *env)
 }
 
 /* A heading and a view's text, when it has any. */
-static void text_block(FILE *out, const char *heading, const struct cl_results *r,
-		       void (*view)(FILE *, const struct cl_results *))
+static void text_block(FILE *out, const char *heading, const struct cl_results *r, cl_view_fn view)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char *text = cl_view_text(view, r);
 
-	view(f, r);
-	fclose(f);
-	if (len) {
+	if (text && *text) {
 		fprintf(out, "<h2>%s</h2>\n<pre class=\"text\">", heading);
 		const char *body = text + strspn(text, "\n");
 

@@ -316,15 +316,10 @@ int cl_terminal_width(void)
 	return 80;
 }
 
-static void wrapped(FILE *out, const struct cl_results *r, int width,
-		    void (*view)(FILE *, const struct cl_results *))
+static void wrapped(FILE *out, const struct cl_results *r, int width, cl_view_fn view)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char *text = cl_view_text(view, r);
 
-	view(f, r);
-	fclose(f);
 	for (char *line = text, *next; line && *line; line = next) {
 		int indent = (int)strspn(line, " "), col = 0;
 

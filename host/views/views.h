@@ -100,6 +100,11 @@ enum cl_escape {
 	CL_ESCAPE_MARKDOWN, /* a table cell: also | and line breaks     */
 };
 
+/* What a view writes, as one string (malloc'ed; "" when it writes nothing):
+ * for the views that put one view's text inside another. */
+typedef void (*cl_view_fn)(FILE *out, const struct cl_results *r);
+char *cl_view_text(cl_view_fn view, const struct cl_results *r);
+
 /* Write s so that the markup around it shows it as text. */
 void cl_view_escaped(FILE *out, const char *s, enum cl_escape how);
 
