@@ -50,30 +50,21 @@ static const char probe_page[] =
 	"};\n"
 	"</script></body></html>\n";
 
-static void test_charts_render_in_chromium(void)
+/* Write `page` as dir/name, load it in headless Chromium and return the DOM
+ * it dumps (malloc'ed). file:// pages may read each other only with the
+ * flag; the virtual time budget lets the loads finish before the DOM is
+ * dumped. A browser's very first start on a machine (font caches, profile)
+ * can outlast it, so a result still "pending" is tried again. */
+static char *chromium_dump(const char *dir, const char *name, const char *page)
 {
-	char *dir = cl_test_temp_dir(), *out, path[512];
-	int ink, colour, svgs, sized, tables, w, h;
-	const char *p;
+	char path[512], *out = NULL;
 	FILE *f;
 
-	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "command -v chromium || echo 'chromium is not installed: "
-					 "run scripts/bootstrap'"), 0);
-	CU_ASSERT_PTR_NULL(strstr(out, "not installed"));
-	free(out);
-	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' report '%s' --svg '%s/bars.svg' --html '%s/page.html' "
-					 "--seed-table", BIN, SEED_RESULTS, dir, dir), 0);
-	free(out);
-	snprintf(path, sizeof path, "%s/probe.html", dir);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs(probe_page, f);
+	fputs(page, f);
 	fclose(f);
-
-	/* file:// pages may read each other only with the flag; the virtual time
-	 * budget lets the loads finish before the DOM is dumped. A browser's very
-	 * first start on a machine (font caches, profile) can outlast it, so a
-	 * result still "pending" is tried again. */
 	for (int attempt = 0; attempt < 3; attempt++) {
 		if (attempt)
 			free(out);
@@ -85,6 +76,23 @@ static void test_charts_render_in_chromium(void)
 		if (!out || !strstr(out, ">pending<"))
 			break;
 	}
+	return out;
+}
+
+static void test_charts_render_in_chromium(void)
+{
+	char *dir = cl_test_temp_dir(), *out;
+	int ink, colour, svgs, sized, tables, w, h;
+	const char *p;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "command -v chromium || echo 'chromium is not installed: "
+					 "run scripts/bootstrap'"), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "not installed"));
+	free(out);
+	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' report '%s' --svg '%s/bars.svg' --html '%s/page.html' "
+					 "--seed-table", BIN, SEED_RESULTS, dir, dir), 0);
+	free(out);
+	out = chromium_dump(dir, "probe.html", probe_page);
 	p = out ? strstr(out, "<p id=\"result\">") : NULL;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	p += strlen("<p id=\"result\">");
@@ -132,30 +140,14 @@ static const char clip_page[] =
 
 static void test_no_text_outside_a_chart(void)
 {
-	char *dir = cl_test_temp_dir(), *out = NULL, path[512], first[256] = "";
+	char *dir = cl_test_temp_dir(), *out = NULL, first[256] = "";
 	int charts = 0, texts = 0, clipped = -1;
 	const char *p;
-	FILE *f;
 
 	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' report '%s' --html '%s/page.html'", BIN, LOCKS_RESULTS,
 					 dir), 0);
 	free(out);
-	snprintf(path, sizeof path, "%s/clip.html", dir);
-	f = fopen(path, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs(clip_page, f);
-	fclose(f);
-	for (int attempt = 0; attempt < 3; attempt++) {
-		if (attempt)
-			free(out);
-		CU_ASSERT_EQUAL(cl_test_sh(&out, "timeout 120 chromium --headless --no-sandbox --disable-gpu "
-					   "--disable-quic --no-first-run --disable-background-networking "
-					   "--disable-component-update --disable-sync --user-data-dir='%s/profile' "
-					   "--allow-file-access-from-files --virtual-time-budget=10000 --dump-dom "
-					   "'file://%s' 2>/dev/null", dir, path), 0);
-		if (!out || !strstr(out, ">pending<"))
-			break;
-	}
+	out = chromium_dump(dir, "clip.html", clip_page);
 	p = out ? strstr(out, "<p id=\"result\">") : NULL;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	p += strlen("<p id=\"result\">");

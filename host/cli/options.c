@@ -109,16 +109,13 @@ static void refuse_unknown(const struct cli_verb *verb, const char *arg)
 		snprintf(hint + used, sizeof hint - used, "?");
 	else
 		cl_suggest(want, list, n, 2, hint, sizeof hint);
-	if (!*hint) { /* another verb's option, misspelt */
+	if (!*hint) { /* none of this verb's is close: another verb's, misspelt? */
 		size_t m = 0;
 
 		for (const struct option *o = all_options; o->name && m < 39; o++)
 			snprintf(names[m], sizeof names[0], "--%s", o->name), list[m] = names[m], m++;
 		cl_suggest(want, list, m, 1, hint, sizeof hint);
-		const struct option *o = *hint ? find_option(strchr(hint, '\'') + 3,
-							     strcspn(strchr(hint, '\'') + 3, "'")) : NULL;
-
-		if (o && !takes(verb, o->val)) {
+		if (*hint) {
 			fprintf(stderr, "conclab %s: unknown option '%s'%s (an option of another verb: "
 				"`conclab help`)\n", verb->name, arg, hint);
 			return;

@@ -33,6 +33,8 @@ static int64_t pss_of(pid_t pid)
 
 /* The sizes of pid plus those of its descendants (children of its main
  * thread: where the strategies fork). */
+static long page_kb; /* set once, when a watch starts */
+
 static void tree(pid_t pid, int depth, struct sizes *sum)
 {
 	char path[64];
@@ -42,7 +44,7 @@ static void tree(pid_t pid, int depth, struct sizes *sum)
 	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
 	if ((f = fopen(path, "r"))) {
 		if (fscanf(f, "%ld %ld", &size, &pages) == 2)
-			sum->rss_kb += (int64_t)pages * (sysconf(_SC_PAGESIZE) / 1024);
+			sum->rss_kb += (int64_t)pages * page_kb;
 		fclose(f);
 	}
 	sum->pss_kb += pss_of(pid);
@@ -62,6 +64,7 @@ void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks)
 {
 	w->root = root;
 	w->sampling = forks;
+	page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	w->peak_kb = w->peak_pss_kb = 0;
 	w->interval_ns = MIN_INTERVAL_NS;
 	w->next_ns = cl_now_ns() + 1000000; /* the first after 1 ms */

@@ -15,16 +15,17 @@
 #define ROW       18
 #define LEFT_PAD  10
 
-static const char *sync_color(const struct cl_results *r, const char *sync)
+/* Each cell's colour (malloc'ed array): its sync's place among the syncs
+ * of the results, the legend's order. */
+static const char **sync_colors(const struct cl_results *r)
 {
 	struct chart_names ns = { 0 };
-	size_t k;
+	const char **colors = cl_xcalloc(r->ncells + 1, sizeof *colors);
 
 	for (size_t i = 0; i < r->ncells; i++)
-		chart_name(&ns, r->cells[i].sync, true);
-	k = chart_name(&ns, sync, false);
+		colors[i] = chart_color(chart_name(&ns, r->cells[i].sync, true));
 	chart_names_free(&ns);
-	return chart_color(k);
+	return colors;
 }
 
 /* "strategy+sync" (malloc'ed): the bar's own label in its panel. */
@@ -71,15 +72,16 @@ static int legend(FILE *out, const struct cl_results *r, double y, double width)
 		const char *sync = r->cells[i].sync;
 		double w = 24 + chart_text_px(sync);
 
-		if (chart_name(&shown, sync, false) < shown.n)
+		size_t seen = shown.n, k = chart_name(&shown, sync, true);
+
+		if (k < seen)
 			continue;
-		chart_name(&shown, sync, true);
 		if (x + w > width - LEFT_PAD && x > LEFT_PAD) {
 			x = LEFT_PAD;
 			rows++;
 		}
 		fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-			"<text x=\"%.0f\" y=\"%.0f\">", x, y + (rows - 1) * 18, sync_color(r, sync), x + 16,
+			"<text x=\"%.0f\" y=\"%.0f\">", x, y + (rows - 1) * 18, chart_color(k), x + 16,
 			y + 10 + (rows - 1) * 18);
 		cl_view_escaped(out, sync, CL_ESCAPE_XML);
 		fprintf(out, "</text>\n");
@@ -90,7 +92,8 @@ static int legend(FILE *out, const struct cl_results *r, double y, double width)
 }
 
 /* One panel from y; returns its height. */
-static double panel(FILE *out, const struct cl_results *r, size_t base, double y, double label_w,
+static double panel(FILE *out, const struct cl_results *r, const char **colors, size_t base, double y,
+		    double label_w,
 		    double width)
 {
 	double lo = INFINITY, hi = 0, top, start = y;
@@ -139,10 +142,10 @@ static double panel(FILE *out, const struct cl_results *r, size_t base, double y
 		fprintf(out, "</text>\n");
 		if (a.log)
 			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\">", chart_px(&a, w->median),
-				mid, sync_color(r, c->sync));
+				mid, colors[i]);
 		else
 			fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">",
-				a.x0, y + 2, chart_px(&a, w->median) - a.x0, ROW - 5, sync_color(r, c->sync));
+				a.x0, y + 2, chart_px(&a, w->median) - a.x0, ROW - 5, colors[i]);
 		fprintf(out, "<title>");
 		cl_view_escaped(out, c->label, CL_ESCAPE_XML);
 		fprintf(out, ": median %g %s</title></%s>\n", w->median / div, unit, a.log ? "circle" : "rect");
@@ -169,6 +172,7 @@ void cl_view_bars_svg(FILE *out, const struct cl_results *r)
 	FILE *f = open_memstream(&body, &len);
 	double label_w = 90, width = 900, y;
 	int legend_rows;
+	const char **colors = sync_colors(r);
 
 	if (asprintf(&title, "%s: median wall time per cell", r->name) < 0)
 		cl_oom(NULL);
@@ -192,7 +196,7 @@ void cl_view_bars_svg(FILE *out, const struct cl_results *r)
 		for (size_t i = 0; i < r->ncells && !has; i++)
 			has = r->cells[i].baseline == b && plotted(&r->cells[i]);
 		if (has)
-			y += panel(f, r, b, y, label_w, width);
+			y += panel(f, r, colors, b, y, label_w, width);
 	}
 	fclose(f);
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
@@ -205,6 +209,7 @@ void cl_view_bars_svg(FILE *out, const struct cl_results *r)
 		"</svg>\n", LEFT_PAD, body);
 	free(body);
 	free(title);
+	free(colors);
 }
 
 /* ---- lost updates ----------------------------------------------------------- */
@@ -221,10 +226,12 @@ int cl_view_lost_svg(FILE *out, const struct cl_results *r)
 {
 	double label_w = 90, width = 900, y, x1;
 	size_t n = 0;
+	const char **colors;
 	char *title;
 
 	if (!cl_view_has_counter(r))
 		return -1;
+	colors = sync_colors(r);
 	if (asprintf(&title, "%s: updates lost (median share of the expected count)", r->name) < 0)
 		cl_oom(NULL);
 	for (size_t i = 0; i < r->ncells; i++) {
@@ -262,7 +269,7 @@ int cl_view_lost_svg(FILE *out, const struct cl_results *r)
 		cl_view_escaped(out, c->label, CL_ESCAPE_XML);
 		fprintf(out, "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
 			"fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">", a.x0, y + 2, chart_px(&a, pct) - a.x0,
-			ROW - 5, sync_color(r, c->sync), chart_px(&a, pct) + 4, y + 12);
+			ROW - 5, colors[i], chart_px(&a, pct) + 4, y + 12);
 		if (s->lost_median > 0)
 			fprintf(out, "lost %.1f%%</text>\n", pct);
 		else
@@ -273,5 +280,6 @@ int cl_view_lost_svg(FILE *out, const struct cl_results *r)
 		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">updates lost (%%)</text>\n</svg>\n",
 		a.x0, y, a.x1, y, (a.x0 + a.x1) / 2, y + 28);
 	free(title);
+	free(colors);
 	return 0;
 }

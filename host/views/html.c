@@ -74,11 +74,7 @@ static void text_block(FILE *out, const char *heading, const struct cl_results *
 
 	if (text && *text) {
 		fprintf(out, "<h2>%s</h2>\n<pre class=\"text\">", heading);
-		const char *body = text + strspn(text, "\n");
-
-		if (!strncmp(body, "summary\n", 8)) /* the heading says it */
-			body += 8;
-		cl_view_escaped(out, body, CL_ESCAPE_HTML);
+		cl_view_escaped(out, text + strspn(text, "\n"), CL_ESCAPE_HTML);
 		fprintf(out, "</pre>\n");
 	}
 	free(text);

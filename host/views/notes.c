@@ -61,7 +61,6 @@ static bool lost_some(const struct cl_cell_summary *s)
 
 void cl_view_summary(FILE *out, const struct cl_results *r)
 {
-	bool said = false;
 	int lossy = 0;
 
 	for (size_t b = 0; b < r->ncells; b++) {
@@ -82,9 +81,6 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 		}
 		if (n < 2 || !base->summary.ok)
 			continue;
-		if (!said)
-			fprintf(out, "\nsummary\n");
-		said = true;
 		if (fast == base)
 			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
 				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);
@@ -101,9 +97,6 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 
 		if (!s->ok || !s->inexact || !lost_some(s))
 			continue;
-		if (!said)
-			fprintf(out, "\nsummary\n");
-		said = true;
 		fprintf(out, "%s%s lost %.1f%%", lossy++ ? ", " : "  without a lock, ", r->cells[i].label,
 			100.0 * (double)s->lost_median / (double)s->counter_expected);
 	}

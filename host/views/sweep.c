@@ -8,6 +8,7 @@
 #include "xalloc.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,8 @@
 #define PLOT_H  260
 #define PAD     10
 
-/* The swept setting with the most distinct values, if any cell has one. */
-static const char *x_key(const struct cl_results *r)
+/* The swept setting with the most distinct values (malloc'ed), or NULL. */
+static char *x_key(const struct cl_results *r)
 {
 	struct chart_names keys = { 0 };
 	const char *best = NULL;
@@ -42,24 +43,24 @@ static const char *x_key(const struct cl_results *r)
 			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
 			chart_name(&values, text, true);
 		}
-		if (values.n > most) { /* the name as the results hold it, to outlive keys */
+		if (values.n > most) {
 			most = values.n;
-			best = NULL;
-			for (size_t i = 0; !best && i < r->ncells; i++) {
-				void *it = json_object_iter_at(r->cells[i].sweep, keys.v[k]);
-
-				best = it ? json_object_iter_key(it) : NULL;
-			}
+			best = keys.v[k];
 		}
 		chart_names_free(&values);
 	}
+	char *key = best ? cl_xstrdup(best) : NULL;
+
 	chart_names_free(&keys);
-	return best;
+	return key;
 }
 
 bool cl_view_has_sweep(const struct cl_results *r)
 {
-	return x_key(r) != NULL;
+	char *key = x_key(r);
+
+	free(key);
+	return key != NULL;
 }
 
 /* The cell's panel: its workload and every other swept setting (malloc'ed). */
@@ -98,27 +99,65 @@ static bool point(const struct cl_results_cell *c, const char *key, double *x)
 	return json_is_integer(v) && c->summary.ok && c->summary.wall.median > 0;
 }
 
-/* One panel at y: axes, ticks, a line and dots per family. */
-static void panel(FILE *out, const struct cl_results *r, const char *key, const char *name,
-		  const struct chart_names *families, double y)
+/* Where each cell goes, worked out once: its panel and its line (SIZE_MAX
+ * for a cell that is not a point of the chart) and its x. */
+struct sweep {
+	char              *key;
+	struct chart_names panels, families;
+	size_t            *panel, *family;
+	double            *x;
+};
+
+static void sweep_build(struct sweep *s, const struct cl_results *r, char *key)
 {
-	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = 0, x, top = y + 20;
+	s->key = key;
+	s->panel = cl_xcalloc(r->ncells + 1, sizeof *s->panel);
+	s->family = cl_xcalloc(r->ncells + 1, sizeof *s->family);
+	s->x = cl_xcalloc(r->ncells + 1, sizeof *s->x);
+	for (size_t i = 0; i < r->ncells; i++) {
+		char *fam, *p;
+
+		s->panel[i] = s->family[i] = SIZE_MAX;
+		if (!point(&r->cells[i], key, &s->x[i]))
+			continue;
+		fam = family_of(&r->cells[i]);
+		p = panel_of(&r->cells[i], key);
+		s->family[i] = chart_name(&s->families, fam, true);
+		s->panel[i] = chart_name(&s->panels, p, true);
+		free(fam);
+		free(p);
+	}
+}
+
+static void sweep_free(struct sweep *s)
+{
+	chart_names_free(&s->panels);
+	chart_names_free(&s->families);
+	free(s->panel);
+	free(s->family);
+	free(s->x);
+	free(s->key);
+}
+
+/* One panel at y: axes, ticks, a line and dots per family. */
+static void panel(FILE *out, const struct cl_results *r, const struct sweep *s, size_t p, double y)
+{
+	const char *key = s->key, *name = s->panels.v[p];
+	double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = 0, top = y + 20;
 	double bottom = top + PLOT_H;
 	struct chart_names ticks = { 0 };
 	const char *unit;
 	double div;
 
 	for (size_t i = 0; i < r->ncells; i++) {
-		char *p = panel_of(&r->cells[i], key);
 		double md = r->cells[i].summary.wall.median;
 
-		if (!strcmp(p, name) && point(&r->cells[i], key, &x)) {
-			xmin = x < xmin ? x : xmin;
-			xmax = x > xmax ? x : xmax;
-			ymin = md < ymin ? md : ymin;
-			ymax = md > ymax ? md : ymax;
-		}
-		free(p);
+		if (s->panel[i] != p)
+			continue;
+		xmin = s->x[i] < xmin ? s->x[i] : xmin;
+		xmax = s->x[i] > xmax ? s->x[i] : xmax;
+		ymin = md < ymin ? md : ymin;
+		ymax = md > ymax ? md : ymax;
 	}
 	if (xmin >= xmax)
 		xmax = xmin + 1;
@@ -142,20 +181,18 @@ static void panel(FILE *out, const struct cl_results *r, const char *key, const 
 			"y=\"%.1f\" text-anchor=\"end\">%g</text>\n", LEFT, YPX(v), LEFT + PLOT_W, YPX(v),
 			LEFT - 6, YPX(v) + 4, v / div);
 	for (size_t i = 0; i < r->ncells; i++) {
-		char text[32], *p = panel_of(&r->cells[i], key);
+		char text[32];
+		size_t seen = ticks.n;
 
-		if (!strcmp(p, name) && point(&r->cells[i], key, &x)) {
-			snprintf(text, sizeof text, "%lld", (long long)x);
-			if (chart_name(&ticks, text, false) == ticks.n) {
-				chart_name(&ticks, text, true);
-				fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-					XPX(x), bottom + 16, text);
-			}
-		}
-		free(p);
+		if (s->panel[i] != p)
+			continue;
+		snprintf(text, sizeof text, "%lld", (long long)s->x[i]);
+		if (chart_name(&ticks, text, true) == seen) /* a new value: its tick */
+			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+				XPX(s->x[i]), bottom + 16, text);
 	}
 	chart_names_free(&ticks);
-	for (size_t f = 0; f < families->n; f++) {
+	for (size_t f = 0; f < s->families.n; f++) {
 		char *dots = NULL;
 		size_t len = 0;
 		FILE *d = open_memstream(&dots, &len);
@@ -165,18 +202,15 @@ static void panel(FILE *out, const struct cl_results *r, const char *key, const 
 			chart_color(f));
 		for (size_t i = 0; i < r->ncells; i++) {
 			const struct cl_results_cell *c = &r->cells[i];
-			char *p = panel_of(c, key), *fam = family_of(c);
 			double md = c->summary.wall.median;
 
-			if (!strcmp(p, name) && !strcmp(fam, families->v[f]) && point(c, key, &x)) {
-				fprintf(out, "%s%.1f,%.1f", n++ ? " " : "", XPX(x), YPX(md));
-				fprintf(d, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", XPX(x),
-					YPX(md), chart_color(f));
-				cl_view_escaped(d, c->label, CL_ESCAPE_XML);
-				fprintf(d, ": %.4g %s</title></circle>\n", md / div, unit);
-			}
-			free(p);
-			free(fam);
+			if (s->panel[i] != p || s->family[i] != f)
+				continue;
+			fprintf(out, "%s%.1f,%.1f", n++ ? " " : "", XPX(s->x[i]), YPX(md));
+			fprintf(d, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
+				XPX(s->x[i]), YPX(md), chart_color(f));
+			cl_view_escaped(d, c->label, CL_ESCAPE_XML);
+			fprintf(d, ": %.4g %s</title></circle>\n", md / div, unit);
 		}
 		fclose(d);
 		fprintf(out, "\"/>\n%s", dots);
@@ -195,43 +229,34 @@ static void panel(FILE *out, const struct cl_results *r, const char *key, const 
 
 int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 {
-	const char *key = x_key(r);
-	struct chart_names families = { 0 }, panels = { 0 };
+	char *key = x_key(r), *title;
+	struct sweep s = { 0 };
 	double width = LEFT + PLOT_W + 2 * PAD, x = PAD, legend_y = 50, y;
-	char *title;
 
 	if (!key)
 		return -1;
-	for (size_t i = 0; i < r->ncells; i++) {
-		char *fam = family_of(&r->cells[i]), *p = panel_of(&r->cells[i], key);
-		double px;
+	sweep_build(&s, r, key);
+	const struct chart_names *families = &s.families, *panels = &s.panels;
 
-		if (point(&r->cells[i], key, &px)) {
-			chart_name(&families, fam, true);
-			chart_name(&panels, p, true);
-		}
-		free(fam);
-		free(p);
-	}
 	if (asprintf(&title, "%s: median wall time against %s", r->name, key) < 0)
 		cl_oom(NULL);
 	width = CHART_TITLE_PX * (double)strlen(title) + 2 * PAD > width
 			? CHART_TITLE_PX * (double)strlen(title) + 2 * PAD : width;
-	for (size_t p = 0; p < panels.n; p++)
-		width = chart_text_px(panels.v[p]) + 200 > width ? chart_text_px(panels.v[p]) + 200 : width;
+	for (size_t p = 0; p < panels->n; p++)
+		width = chart_text_px(panels->v[p]) + 200 > width ? chart_text_px(panels->v[p]) + 200 : width;
 	/* the legend: one swatch per line, wrapped to the width */
 	char *legend = NULL;
 	size_t len = 0;
 	FILE *l = open_memstream(&legend, &len);
 
-	for (size_t f = 0; f < families.n; f++) {
-		double w = 24 + chart_text_px(families.v[f]);
+	for (size_t f = 0; f < families->n; f++) {
+		double w = 24 + chart_text_px(families->v[f]);
 
 		if (x + w > width - PAD && x > PAD)
 			x = PAD, legend_y += 18;
 		fprintf(l, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%.0f\" "
 			"y=\"%.0f\">", x, legend_y + 5, chart_color(f), x + 16, legend_y + 10);
-		cl_view_escaped(l, families.v[f], CL_ESCAPE_XML);
+		cl_view_escaped(l, families->v[f], CL_ESCAPE_XML);
 		fprintf(l, "</text>\n");
 		x += w;
 	}
@@ -240,17 +265,16 @@ int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 "
 		"%.0f %.0f\" font-family=\"sans-serif\" font-size=\"%d\">\n<rect width=\"100%%\" "
 		"height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" y=\"20\" font-size=\"15\" "
-		"font-weight=\"bold\">", width, y + (double)panels.n * (PLOT_H + 70), width,
-		y + (double)panels.n * (PLOT_H + 70), CHART_FONT_PX, PAD);
+		"font-weight=\"bold\">", width, y + (double)panels->n * (PLOT_H + 70), width,
+		y + (double)panels->n * (PLOT_H + 70), CHART_FONT_PX, PAD);
 	cl_view_escaped(out, title, CL_ESCAPE_XML);
 	fprintf(out, "</text>\n<text x=\"%d\" y=\"38\" fill=\"#555\">one line per strategy+sync; a panel per "
 		"workload and value of every other swept setting</text>\n%s", PAD, legend);
-	for (size_t p = 0; p < panels.n; p++, y += PLOT_H + 70)
-		panel(out, r, key, panels.v[p], &families, y);
+	for (size_t p = 0; p < panels->n; p++, y += PLOT_H + 70)
+		panel(out, r, &s, p, y);
 	fprintf(out, "</svg>\n");
 	free(legend);
 	free(title);
-	chart_names_free(&families);
-	chart_names_free(&panels);
+	sweep_free(&s);
 	return 0;
 }

@@ -316,10 +316,10 @@ int cl_terminal_width(void)
 	return 80;
 }
 
-static void wrapped(FILE *out, const struct cl_results *r, int width, cl_view_fn view)
+/* Text to out, each line longer than width broken at spaces, its
+ * continuation indented like it (width 0: as it is); frees the text. */
+static void wrapped(FILE *out, char *text, int width)
 {
-	char *text = cl_view_text(view, r);
-
 	for (char *line = text, *next; line && *line; line = next) {
 		int indent = (int)strspn(line, " "), col = 0;
 
@@ -348,9 +348,13 @@ static void wrapped(FILE *out, const struct cl_results *r, int width, cl_view_fn
 
 void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
 {
-	wrapped(out, r, o->width, header);
+	char *summary = cl_view_text(cl_view_summary, r);
+
+	wrapped(out, cl_view_text(header, r), o->width);
 	table_rows(out, r, o);
-	wrapped(out, r, o->width, cl_view_notes);
-	wrapped(out, r, o->width, cl_view_summary);
+	wrapped(out, cl_view_text(cl_view_notes, r), o->width);
+	if (*summary)
+		fprintf(out, "\nsummary\n");
+	wrapped(out, summary, o->width);
 }
 

@@ -35,8 +35,9 @@ int cl_terminal_width(void);
  * strays, noise, interference, the race. */
 void cl_view_notes(FILE *out, const struct cl_results *r);
 
-/* The summary a person reads first: each group's fastest cell against its
- * baseline, the slowest, and the race in one line ("" when nothing to say). */
+/* The summary a person reads first, its lines without a heading: each
+ * group's fastest cell against its baseline, the slowest, and the race in
+ * one line ("" when there is nothing to say). */
 void cl_view_summary(FILE *out, const struct cl_results *r);
 
 /* Parse a --columns list ("wall,cores,counter") into a mask. 0, or -1
