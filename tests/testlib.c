@@ -97,7 +97,8 @@ void cl_test_exp_free(struct cl_test_exp *e)
 
 void cl_test_run_cell(struct cl_test_exp *e, size_t i, struct cl_trial_result *r)
 {
-	struct cl_run_opts opts = { .timeout_ms = e->x.timeout_ms, .keep_tasks = true };
+	struct cl_run_opts opts = { .timeout_ms = e->x.timeout_ms, .keep_tasks = true,
+				    .limits = e->x.limits };
 
 	CU_ASSERT_FATAL(i < e->ncells);
 	CU_ASSERT_EQUAL(cl_trial_execute(&e->cells[i], &opts, r), 0);

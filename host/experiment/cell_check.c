@@ -1,8 +1,10 @@
 /* The plugins' own checks of every cell, before any trial runs: a limit a
  * parameter sets (threads.max_threads) fails at `conclab check`, not half
- * way through a run. The plugins' code runs in one child process. */
+ * way through a run. The plugins are loaded, and their code runs, in one
+ * child process. */
 #include "config.h"
 #include "child_call.h"
+#include "printable.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,7 @@ struct checking {
 };
 
 /* In the child: the first cell a plugin refuses, as "FILE:LINE: ...". */
-static void check_all(void *arg, char *reply, size_t len)
+static size_t check_all(void *arg, char *reply, size_t len)
 {
 	const struct checking *c = arg;
 
@@ -27,32 +29,43 @@ static void check_all(void *arg, char *reply, size_t len)
 
 		for (int u = 0; u < 2; u++) {
 			const struct cl_plugin *d = uses[u]->plugin->desc;
-			cl_check_fn check = cl_plugin_check_fn(d);
+			const struct cl_plugin *real;
+			cl_check_fn check;
 			struct cl_check_args args = { .size = sizeof args,
 						      .ntasks = (uint64_t)cell->workload.tasks,
 						      .params = params[u] };
 			char why[512] = "";
 
+			if (!uses[u]->plugin->has_check)
+				continue;
+			if (!(real = cl_plugin_real(uses[u]->plugin, why, sizeof why)))
+				return (size_t)snprintf(reply, len, "%s:%d: %s", c->x->path, uses[u]->line,
+							why) + 1;
+			check = cl_plugin_check_fn(real);
 			if (!check || check(&args, why, sizeof why) == 0)
 				continue;
 			why[sizeof why - 1] = 0;
 			snprintf(reply, len, "%s:%d: %s '%s' refuses cell '%s': %s", c->x->path, uses[u]->line,
 				 cl_plugin_kind_name(d->kind), d->name, cell->label,
 				 *why ? why : "(it gave no reason)");
-			return;
+			return strlen(reply) + 1;
 		}
 	}
+	return 1; /* "": every plugin takes every cell */
 }
 
 int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
 		   char *err, size_t errlen)
 {
 	struct checking c = { x, cells, ncells };
-	char reply[1024];
+	char reply[1024] = "";
+	size_t got;
 	int detail;
 
-	switch (cl_child_call(check_all, &c, CHECK_TIMEOUT_MS, reply, sizeof reply, &detail)) {
+	switch (cl_child_call(check_all, &c, CHECK_TIMEOUT_MS, reply, sizeof reply, &got, &detail)) {
 	case CL_CHILD_REPLIED:
+		reply[sizeof reply - 1] = 0;
+		cl_printable_str(reply, false);
 		return reply[0] ? snprintf(err, errlen, "%s", reply), -1 : 0;
 	case CL_CHILD_NO_START:
 		return snprintf(err, errlen, "%s: cannot check the cells: %s", x->path, reply), -1;

@@ -2,42 +2,125 @@
 #include "child_call.h"
 #include "runtime_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void child(void (*fn)(void *, char *, size_t), void *arg, int out, char *reply, size_t len)
+/* The pids of every child of this process, from /proc; how many (at most max). */
+static size_t list_children(pid_t *pids, size_t max)
+{
+	DIR *tasks = opendir("/proc/self/task");
+	struct dirent *e;
+	size_t n = 0;
+
+	while (tasks && (e = readdir(tasks))) {
+		char path[300];
+		FILE *f;
+		long pid;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (n < max && fscanf(f, "%ld", &pid) == 1)
+			pids[n++] = (pid_t)pid;
+		fclose(f);
+	}
+	if (tasks)
+		closedir(tasks);
+	return n;
+}
+
+size_t cl_reap_strays(void)
+{
+	int64_t give_up = cl_now_ns() + 2000000000LL;
+	size_t killed = 0;
+	pid_t pids[256];
+	size_t n;
+
+	while ((n = list_children(pids, 256)) > 0 && cl_now_ns() < give_up) {
+		for (size_t i = 0; i < n; i++) {
+			kill(-pids[i], SIGKILL); /* its group, if it leads one */
+			kill(pids[i], SIGKILL);
+			killed++;
+		}
+		for (size_t i = 0; i < n; i++)
+			while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+				;
+	}
+	return killed;
+}
+
+static void child(size_t (*fn)(void *, char *, size_t), void *arg, int out, char *reply, size_t len)
 {
 	int devnull = open("/dev/null", O_RDWR);
+	uint32_t n;
 
 	setpgid(0, 0);
 	if (devnull >= 0) { /* what plugin code prints is not ours to show */
 		dup2(devnull, STDOUT_FILENO);
 		dup2(devnull, STDERR_FILENO);
 	}
-	reply[0] = 0;
-	fn(arg, reply, len);
-	reply[len - 1] = 0;
-	(void)!write(out, reply, strlen(reply) + 1); /* the NUL says "replied" */
+	n = (uint32_t)fn(arg, reply, len);
+	n = n < len ? n : (uint32_t)len;
+	(void)!write(out, &n, sizeof n);
+	for (size_t sent = 0; sent < n;) {
+		ssize_t w = write(out, reply + sent, n - sent);
+
+		if (w <= 0)
+			break;
+		sent += (size_t)w;
+	}
 	_exit(0);
 }
 
-enum cl_child_end cl_child_call(void (*fn)(void *arg, char *reply, size_t len), void *arg,
-				int timeout_ms, char *reply, size_t len, int *detail)
+/* Read exactly len bytes unless the time runs out or the pipe ends. */
+static size_t read_all(int fd, char *buf, size_t len, int64_t deadline, bool *timed_out)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t have = 0;
+
+	while (have < len) {
+		int64_t left = (deadline - cl_now_ns()) / 1000000;
+		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+		ssize_t got;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*timed_out = true;
+			break;
+		}
+		got = read(fd, buf + have, len - have);
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+	}
+	return have;
+}
+
+enum cl_child_end cl_child_call(size_t (*fn)(void *arg, char *reply, size_t len), void *arg,
+				int timeout_ms, char *reply, size_t len, size_t *got, int *detail)
 {
 	int pipefd[2], status = 0;
-	size_t have = 0;
-	bool timed_out = false;
+	bool timed_out = false, replied = false;
+	uint32_t n = 0;
 	pid_t pid;
 
 	*detail = 0;
+	*got = 0;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return snprintf(reply, len, "pipe: %s", strerror(errno)), CL_CHILD_NO_START;
+	prctl(PR_SET_CHILD_SUBREAPER, 1); /* a daemon it starts comes back to us */
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -50,31 +133,18 @@ enum cl_child_end cl_child_call(void (*fn)(void *arg, char *reply, size_t len), 
 	setpgid(pid, pid);
 	close(pipefd[1]);
 
-	struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
 	int64_t deadline = cl_now_ns() + (int64_t)timeout_ms * 1000000;
 
-	while (have < len - 1) {
-		int64_t left = (deadline - cl_now_ns()) / 1000000;
-		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
-		ssize_t got;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			timed_out = true;
-			break;
-		}
-		got = read(pipefd[0], reply + have, len - 1 - have);
-		if (got <= 0)
-			break;
-		have += (size_t)got;
+	if (read_all(pipefd[0], (char *)&n, sizeof n, deadline, &timed_out) == sizeof n && n <= len) {
+		*got = read_all(pipefd[0], reply, n, deadline, &timed_out);
+		replied = *got == n;
 	}
 	close(pipefd[0]);
-	reply[have] = 0;
 	kill(-pid, SIGKILL); /* it and anything the plugin code started */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (have > 0)
+	cl_reap_strays();
+	if (replied)
 		return CL_CHILD_REPLIED;
 	if (timed_out)
 		return CL_CHILD_TIMED_OUT;

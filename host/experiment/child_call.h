@@ -15,10 +15,17 @@ enum cl_child_end {
 };
 
 /* Fork; in the child (its own process group, stdout and stderr to
- * /dev/null) call fn(arg, reply, len) and send the reply it wrote (a
- * string, "" for none) back. The child and everything it started are
- * killed afterwards. */
-enum cl_child_end cl_child_call(void (*fn)(void *arg, char *reply, size_t len), void *arg,
-				int timeout_ms, char *reply, size_t len, int *detail);
+ * /dev/null) call fn(arg, reply, len), which returns how many bytes of
+ * reply it wrote (at most len), and send them back; *got says how many
+ * came (the host reads exactly those: a process the plugin left holding
+ * the pipe cannot make it wait). The child and everything it started,
+ * daemons included, are killed afterwards. */
+enum cl_child_end cl_child_call(size_t (*fn)(void *arg, char *reply, size_t len), void *arg,
+				int timeout_ms, char *reply, size_t len, size_t *got, int *detail);
+
+/* Kill and reap every child this process has: the ones plugin code left
+ * (the caller is a child subreaper, so orphans are re-parented to it),
+ * each with its own process group. How many there were. */
+size_t cl_reap_strays(void);
 
 #endif

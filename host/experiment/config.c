@@ -486,6 +486,34 @@ static int read_params(struct ctx *c, const config_setting_t *root)
 	return 0;
 }
 
+/* limits = { memory_mb = 512; processes = 64; output_mb = 16; }; */
+static int read_limits(struct ctx *c, const config_setting_t *g)
+{
+	static const char *const keys[] = { "memory_mb", "processes", "output_mb", NULL };
+	struct cl_limits *l = &c->x->limits;
+	struct number n[3] = {
+		{ .what = "limits.memory_mb", .min = 1, .max = INT64_C(1) << 30, .scale = 1, .offset = -1 },
+		{ .what = "limits.processes", .min = 1, .max = 1 << 22, .scale = 1, .offset = -1 },
+		{ .what = "limits.output_mb", .min = 1, .max = 1 << 20, .scale = 1, .offset = -1 },
+	};
+	int64_t *out[3] = { &l->memory_mb, &l->processes, &l->output_mb };
+
+	if (!g)
+		return 0;
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail(c, g, "limits", "must be a group: limits = { memory_mb = 512; processes = "
+			    "64; output_mb = 16; };");
+	if (only_members(c, g, "limits", keys))
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		const config_setting_t *s = config_setting_get_member(g, keys[i]);
+
+		if (s && one_value(c, s, &n[i], out[i]))
+			return -1;
+	}
+	return 0;
+}
+
 static int read_scalars(struct ctx *c, const config_setting_t *root)
 {
 	struct cl_experiment *x = c->x;
@@ -497,6 +525,7 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 	x->repeat = 1;
 	x->warmup = 0;
 	x->timeout_ms = 600000;
+	x->limits.output_mb = CL_DEFAULT_OUTPUT_MB;
 	if ((s = config_setting_get_member(root, "name"))) {
 		if (!(str = config_setting_get_string(s)) || !*str)
 			return fail(c, s, "name", "must be a non-empty string");
@@ -531,7 +560,7 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 			return fail(c, s, "timeout", "must be between 0.001 and 86400 seconds, got %g", t);
 		x->timeout_ms = (int64_t)llround(t * 1000);
 	}
-	return 0;
+	return read_limits(c, config_setting_get_member(root, "limits"));
 }
 
 /* Pairs the host cannot run, refused before anything runs. */
@@ -647,7 +676,7 @@ int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *tex
 			    struct cl_registry *reg, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "name", "description", "repeat", "warmup", "timeout",
-					    "baseline", "workload", "workloads", "strategies", "syncs",
+					    "limits", "baseline", "workload", "workloads", "strategies", "syncs",
 					    "params", NULL };
 	struct ctx c = { .x = x, .reg = reg, .path = path, .err = err, .errlen = errlen };
 	config_t cfg;

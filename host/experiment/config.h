@@ -44,6 +44,17 @@ struct cl_workload_def {
 	int                line;
 };
 
+/* What one trial may use, all its processes together; 0: no limit. A trial
+ * past one is stopped and reported as an error naming the limit. */
+struct cl_limits {
+	int64_t memory_mb; /* resident memory, the sum over its processes     */
+	int64_t processes; /* tasks at once, processes and threads together,
+			    * as the kernel's pids controller counts them    */
+	int64_t output_mb; /* what it writes to stdout and stderr in all      */
+};
+
+#define CL_DEFAULT_OUTPUT_MB 64
+
 struct cl_experiment {
 	char   *path;
 	char   *name;
@@ -52,6 +63,7 @@ struct cl_experiment {
 	int64_t repeat;
 	int64_t warmup;
 	int64_t timeout_ms;  /* per trial */
+	struct cl_limits limits;
 	char   *baseline;    /* cell that speedups are against; NULL: the first */
 	int     baseline_line;
 	struct cl_workload_def workloads[CL_MAX_WORKLOADS];

@@ -1,8 +1,10 @@
-/* The plugin loader: dlopen, the ABI check before anything else is read,
- * descriptor validation, and the registry of what loaded and what did not. */
+/* The plugin loader: the probe (dlopen in a child, the ABI check before
+ * anything else is read, descriptor validation, the descriptor sent back),
+ * and the registry of what loaded and what did not. */
 #define _GNU_SOURCE
 #include "loader.h"
 #include "child_call.h"
+#include "printable.h"
 #include "suggest.h"
 #include "xalloc.h"
 
@@ -105,6 +107,13 @@ static int validate_params(const struct cl_param_decl *p, char *err, size_t errl
 		if (p[i].type != CL_PARAM_INT && p[i].type != CL_PARAM_BOOL)
 			return snprintf(err, errlen, "parameter '%s' has unknown type %d", p[i].name,
 					(int)p[i].type), -1;
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(p[k].name, p[i].name))
+				return snprintf(err, errlen, "declares parameter '%s' twice (a config's "
+						"value would reach only one of them)", p[i].name), -1;
+		if (p[i].type == CL_PARAM_BOOL && p[i].def != 0 && p[i].def != 1)
+			return snprintf(err, errlen, "bool parameter '%s' defaults to %lld (want 0 or 1)",
+					p[i].name, (long long)p[i].def), -1;
 		if (p[i].type == CL_PARAM_INT && (p[i].min > p[i].max || p[i].def < p[i].min ||
 						  p[i].def > p[i].max))
 			return snprintf(err, errlen, "parameter '%s': default %lld outside [%lld, %lld]",
@@ -199,8 +208,8 @@ static int check_elf(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* 0 and the plugin in *out, or -1 with the reason in err. */
-static int open_plugin(const char *path, struct cl_loaded_plugin *out, char *err, size_t errlen)
+/* dlopen path and find its descriptor, checked; NULL with the reason. */
+static const struct cl_plugin *open_plugin(const char *path, char *err, size_t errlen)
 {
 	const struct cl_plugin *desc;
 	const ElfW(Sym) *sym = NULL;
@@ -214,54 +223,212 @@ static int open_plugin(const char *path, struct cl_loaded_plugin *out, char *err
 
 		snprintf(err, errlen, "cannot load: %s (ldd(1) shows missing libraries)",
 			 why ? why : "unknown dlopen error");
-		return -1;
+		return NULL;
 	}
 	dlerror();
 	desc = dlsym(handle, CL_PLUGIN_SYMBOL);
 	if (!desc) {
 		snprintf(err, errlen, "not a conclab plugin: no %s symbol (declare it with CL_PLUGIN)",
 			 CL_PLUGIN_SYMBOL);
-		dlclose(handle);
-		return -1;
+		return NULL;
 	}
 	if (!dladdr1(desc, &info, (void **)&sym, RTLD_DL_SYMENT))
 		sym = NULL;
-	if (cl_plugin_validate(desc, sym ? sym->st_size : 0, err, errlen)) {
-		dlclose(handle);
-		return -1;
+	if (cl_plugin_validate(desc, sym ? sym->st_size : 0, err, errlen))
+		return NULL;
+	return desc; /* the probe's process ends soon: no dlclose */
+}
+
+/* The descriptor, as the probe sends it to the host: numbers as int64_t,
+ * strings as a length and their bytes. */
+struct wire {
+	char  *buf;
+	size_t len, at;
+	bool   bad;
+};
+
+static void put(struct wire *w, const void *p, size_t n)
+{
+	if (w->at + n > w->len) {
+		w->bad = true;
+		return;
 	}
-	out->desc = desc;
-	out->handle = handle;
-	out->path = realpath(path, NULL);
-	if (!out->path)
-		out->path = cl_xstrdup(path);
-	out->nparams = 0;
-	while (desc->params && desc->params[out->nparams].name)
-		out->nparams++;
-	return 0;
+	memcpy(w->buf + w->at, p, n);
+	w->at += n;
 }
 
-static void probe(void *path, char *reply, size_t len)
+static void put_i64(struct wire *w, int64_t v)
 {
-	struct cl_loaded_plugin p;
-
-	if (open_plugin(path, &p, reply, len) == 0)
-		free(p.path); /* the child ends here; valgrind counts what it drops */
+	put(w, &v, sizeof v);
 }
 
-/* Load `path` in a child process first: a library constructor that
- * crashes, hangs or exits then takes down only the probe, never the host.
- * 0 if the child loaded and validated it; else -1 with the reason. */
-static int probe_in_child(const char *path, char *err, size_t errlen)
+static void put_str(struct wire *w, const char *s)
 {
-	char reason[1024];
+	put_i64(w, s ? (int64_t)strlen(s) : -1);
+	if (s)
+		put(w, s, strlen(s));
+}
+
+static int64_t get_i64(struct wire *w)
+{
+	int64_t v = 0;
+
+	if (w->at + sizeof v > w->len)
+		w->bad = true;
+	else
+		memcpy(&v, w->buf + w->at, sizeof v), w->at += sizeof v;
+	return v;
+}
+
+/* A copy, made printable; NULL stays NULL. */
+static char *get_str(struct wire *w)
+{
+	int64_t n = get_i64(w);
+	char *s;
+
+	if (n < 0 || w->bad)
+		return NULL;
+	if ((uint64_t)n > w->len - w->at) {
+		w->bad = true;
+		return NULL;
+	}
+	s = cl_xmalloc((size_t)n + 1);
+	memcpy(s, w->buf + w->at, (size_t)n);
+	s[n] = 0;
+	w->at += (size_t)n;
+	return cl_printable_str(s, true);
+}
+
+static size_t send_descriptor(const struct cl_plugin *d, char *reply, size_t len)
+{
+	struct wire w = { reply, len, 0, false };
+	size_t n = 0;
+
+	put(&w, "D", 1);
+	put_i64(&w, d->size);
+	put_i64(&w, d->kind);
+	put_str(&w, d->name);
+	put_str(&w, d->version);
+	put_str(&w, d->summary);
+	put_str(&w, d->description);
+	put_i64(&w, cl_plugin_check_fn(d) != NULL);
+	while (d->params && d->params[n].name)
+		n++;
+	put_i64(&w, (int64_t)n);
+	for (size_t i = 0; i < n; i++) {
+		put_str(&w, d->params[i].name);
+		put_i64(&w, d->params[i].type);
+		put_i64(&w, d->params[i].def);
+		put_i64(&w, d->params[i].min);
+		put_i64(&w, d->params[i].max);
+		put_str(&w, d->params[i].help);
+	}
+	if (d->kind == CL_PLUGIN_STRATEGY) {
+		put_i64(&w, d->ops.strategy->flags);
+	} else {
+		put_i64(&w, d->ops.sync->flags);
+		put_i64(&w, (int64_t)d->ops.sync->shared_size);
+		put_i64(&w, (int64_t)d->ops.sync->local_size);
+		put_i64(&w, (int64_t)d->ops.sync->shared_per_task);
+	}
+	return w.bad ? (size_t)snprintf(reply, len, "Edescriptor too large to send") + 1 : w.at;
+}
+
+/* The host's copy of what the probe sent; 0, or -1 if it is malformed. */
+static int receive_descriptor(char *buf, size_t len, struct cl_loaded_plugin *p)
+{
+	struct wire w = { buf, len, 1, false };
+	struct cl_plugin *d = &p->copy;
+	int64_t n;
+
+	memset(d, 0, sizeof *d);
+	d->abi = CL_ABI_VERSION;
+	d->size = (uint32_t)get_i64(&w); /* as the plugin was built: its ABI's age */
+	d->kind = (enum cl_plugin_kind)get_i64(&w);
+	d->name = get_str(&w);
+	d->version = get_str(&w);
+	d->summary = get_str(&w);
+	d->description = get_str(&w);
+	p->has_check = get_i64(&w) != 0;
+	n = get_i64(&w);
+	if (w.bad || n < 0 || n > MAX_PARAMS)
+		return -1;
+	p->nparams = (size_t)n;
+	p->params = cl_xcalloc(p->nparams + 1, sizeof *p->params);
+	for (size_t i = 0; i < p->nparams; i++) {
+		p->params[i].name = get_str(&w);
+		p->params[i].type = (enum cl_param_type)get_i64(&w);
+		p->params[i].def = get_i64(&w);
+		p->params[i].min = get_i64(&w);
+		p->params[i].max = get_i64(&w);
+		p->params[i].help = get_str(&w);
+	}
+	d->params = p->params;
+	if (d->kind == CL_PLUGIN_STRATEGY) {
+		p->strategy_ops.flags = (uint32_t)get_i64(&w);
+		d->ops.strategy = &p->strategy_ops;
+	} else {
+		p->sync_ops.flags = (uint32_t)get_i64(&w);
+		p->sync_ops.shared_size = (size_t)get_i64(&w);
+		p->sync_ops.local_size = (size_t)get_i64(&w);
+		p->sync_ops.shared_per_task = (size_t)get_i64(&w);
+		d->ops.sync = &p->sync_ops;
+	}
+	for (size_t i = 0; i < p->nparams; i++)
+		if (!p->params[i].name)
+			w.bad = true;
+	return w.bad || !d->name || !d->version || !d->summary ? -1 : 0;
+}
+
+static void free_copy(struct cl_loaded_plugin *p)
+{
+	free((char *)p->copy.name);
+	free((char *)p->copy.version);
+	free((char *)p->copy.summary);
+	free((char *)p->copy.description);
+	for (size_t i = 0; p->params && i < p->nparams; i++) {
+		free((char *)p->params[i].name);
+		free((char *)p->params[i].help);
+	}
+	free(p->params);
+	free(p->path);
+}
+
+static size_t probe(void *path, char *reply, size_t len)
+{
+	char err[1024];
+	const struct cl_plugin *d = open_plugin(path, err, sizeof err);
+
+	if (!d)
+		return (size_t)snprintf(reply, len, "E%s", err) + 1;
+	return send_descriptor(d, reply, len);
+}
+
+/* Load `path` in a child process: a library constructor that crashes,
+ * hangs, exits or leaves a daemon then harms only the probe, never the
+ * host, which never loads it at all. 0 with the host's copy in *p; else -1
+ * with the reason. */
+static int probe_in_child(const char *path, struct cl_loaded_plugin *p, char *err, size_t errlen)
+{
+	static char reply[1 << 16];
+	size_t got;
 	int detail;
 
-	switch (cl_child_call(probe, (void *)path, PROBE_TIMEOUT_MS, reason, sizeof reason, &detail)) {
+	switch (cl_child_call(probe, (void *)path, PROBE_TIMEOUT_MS, reply, sizeof reply, &got, &detail)) {
 	case CL_CHILD_REPLIED:
-		return reason[0] ? snprintf(err, errlen, "%s", reason), -1 : 0;
+		if (got > 1 && reply[0] == 'E') {
+			reply[got - 1] = 0;
+			return snprintf(err, errlen, "%s", cl_printable_str(reply + 1, false)), -1;
+		}
+		memset(p, 0, sizeof *p);
+		if (got < 1 || reply[0] != 'D' || receive_descriptor(reply, got, p)) {
+			free_copy(p);
+			return snprintf(err, errlen, "the probe sent a malformed descriptor"), -1;
+		}
+		p->desc = &p->copy;
+		return 0;
 	case CL_CHILD_NO_START:
-		return snprintf(err, errlen, "cannot probe: %.900s", reason), -1;
+		return snprintf(err, errlen, "cannot probe: %.900s", reply), -1;
 	case CL_CHILD_TIMED_OUT:
 		return snprintf(err, errlen, "did not finish loading within %d s (a library "
 				"constructor that never returns?)", PROBE_TIMEOUT_MS / 1000), -1;
@@ -273,6 +440,37 @@ static int probe_in_child(const char *path, char *err, size_t errlen)
 	}
 	return snprintf(err, errlen, "the process loading it exited (code %d) before it was loaded: "
 			"a library constructor called exit()?", detail), -1;
+}
+
+const struct cl_plugin *cl_plugin_real(const struct cl_loaded_plugin *p, char *err, size_t errlen)
+{
+	const struct cl_plugin *d = open_plugin(p->path, err, errlen);
+	const struct cl_plugin *c = p->desc;
+	size_t n = 0;
+
+	if (!d)
+		return NULL;
+	while (d->params && d->params[n].name)
+		n++;
+	/* the file may have changed since it was probed, or its constructor
+	 * may have rewritten the descriptor */
+	bool same = d->kind == c->kind && !strcmp(d->name, c->name) && n == p->nparams;
+
+	for (size_t i = 0; same && i < n; i++)
+		same = !strcmp(d->params[i].name, c->params[i].name) && d->params[i].type == c->params[i].type;
+	if (same && d->kind == CL_PLUGIN_STRATEGY)
+		same = d->ops.strategy->flags == c->ops.strategy->flags;
+	else if (same)
+		same = d->ops.sync->flags == c->ops.sync->flags &&
+		       d->ops.sync->shared_size == c->ops.sync->shared_size &&
+		       d->ops.sync->local_size == c->ops.sync->local_size &&
+		       d->ops.sync->shared_per_task == c->ops.sync->shared_per_task;
+	if (!same) {
+		snprintf(err, errlen, "%s: its descriptor is not the one it had when it was probed",
+			 p->path);
+		return NULL;
+	}
+	return d;
 }
 
 static struct cl_loaded_plugin *find_any_kind(const struct cl_registry *reg, const char *name)
@@ -295,21 +493,29 @@ static const struct cl_loaded_plugin *add_file(struct cl_registry *reg, const ch
 			return reg->plugins[i];
 		}
 	}
-	free(real);
-	if (check_elf(path, err, errlen) || probe_in_child(path, err, errlen) ||
-	    open_plugin(path, &p, err, errlen))
+	if (check_elf(path, err, errlen) || probe_in_child(path, &p, err, errlen)) {
+		free(real);
 		return NULL;
+	}
+	p.path = real ? real : cl_xstrdup(path);
 	twin = find_any_kind(reg, p.desc->name);
 	if (twin) {
 		snprintf(err, errlen, "duplicate plugin '%s': %s comes first on the path and wins",
 			 p.desc->name, twin->path);
-		dlclose(p.handle);
-		free(p.path);
+		free_copy(&p);
 		return NULL;
 	}
 	reg->plugins = cl_xrealloc(reg->plugins, (reg->nplugins + 1) * sizeof *reg->plugins);
 	reg->plugins[reg->nplugins] = cl_xmalloc(sizeof p);
 	*reg->plugins[reg->nplugins] = p;
+	/* the copy points into itself: point it at where it now lives */
+	struct cl_loaded_plugin *q = reg->plugins[reg->nplugins];
+
+	q->desc = &q->copy;
+	if (q->copy.kind == CL_PLUGIN_STRATEGY)
+		q->copy.ops.strategy = &q->strategy_ops;
+	else
+		q->copy.ops.sync = &q->sync_ops;
 	return reg->plugins[reg->nplugins++];
 }
 
@@ -419,8 +625,7 @@ void cl_registry_prune(struct cl_registry *reg,
 			reg->plugins[kept++] = p;
 			continue;
 		}
-		dlclose(p->handle);
-		free(p->path);
+		free_copy(p);
 		free(p);
 	}
 	reg->nplugins = kept;
@@ -429,8 +634,7 @@ void cl_registry_prune(struct cl_registry *reg,
 void cl_registry_free(struct cl_registry *reg)
 {
 	for (size_t i = 0; i < reg->nplugins; i++) {
-		dlclose(reg->plugins[i]->handle);
-		free(reg->plugins[i]->path);
+		free_copy(reg->plugins[i]);
 		free(reg->plugins[i]);
 	}
 	for (size_t i = 0; i < reg->nproblems; i++) {

@@ -6,11 +6,22 @@
 #include <conclab/plugin.h>
 #include <stddef.h>
 
+/* The host never runs plugin code, not even a library constructor: each
+ * file is loaded in a throw-away child (the probe), which sends back a copy
+ * of the descriptor. The trial process and the checks' child load the file
+ * again, themselves (cl_plugin_real). */
 struct cl_loaded_plugin {
-	const struct cl_plugin *desc;
-	char   *path;    /* the file it came from        */
-	void   *handle;  /* dlopen handle                */
-	size_t  nparams; /* entries in desc->params      */
+	const struct cl_plugin *desc; /* the host's copy: names, words (made
+				       * printable), parameters, flags and
+				       * sizes; its function pointers are NULL */
+	char   *path;      /* the file it came from (its real path) */
+	size_t  nparams;   /* entries in desc->params             */
+	bool    has_check; /* the plugin has a check of its own   */
+	/* what desc points to */
+	struct cl_plugin        copy;
+	struct cl_strategy_ops  strategy_ops;
+	struct cl_sync_ops      sync_ops;
+	struct cl_param_decl   *params;
 };
 
 /* A file on the path that is not a usable plugin, or a shadowed duplicate. */
@@ -52,13 +63,11 @@ const struct cl_loaded_plugin *cl_registry_find(const struct cl_registry *reg, c
 const struct cl_loaded_plugin *cl_registry_resolve(struct cl_registry *reg, const char *ref,
 						   enum cl_plugin_kind kind, char *err, size_t errlen);
 
-/* dlclose every plugin for which keep(plugin, arg) is false. A forked trial
- * copies every mapping of the host, and each loaded plugin adds several:
- * unloading the ones an experiment does not use makes fork() cheaper. */
+/* Forget every plugin for which keep(plugin, arg) is false. */
 void cl_registry_prune(struct cl_registry *reg,
 		       int (*keep)(const struct cl_loaded_plugin *p, void *arg), void *arg);
 
-/* dlclose everything and free the registry. */
+/* Free the registry. */
 void cl_registry_free(struct cl_registry *reg);
 
 const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
@@ -71,6 +80,11 @@ const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
  * header from before it was appended. */
 typedef int (*cl_check_fn)(const struct cl_check_args *, char *, size_t);
 cl_check_fn cl_plugin_check_fn(const struct cl_plugin *desc);
+
+/* In a child process only (a trial, the checks): load p's file into this
+ * process and return its own descriptor, once it is checked to be the one
+ * the probe saw; NULL with the reason in err. */
+const struct cl_plugin *cl_plugin_real(const struct cl_loaded_plugin *p, char *err, size_t errlen);
 
 /* Check a descriptor as the loader does; 0, or -1 with the reason in err. */
 int cl_plugin_validate(const struct cl_plugin *desc, size_t symbol_size, char *err, size_t errlen);

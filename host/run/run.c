@@ -181,7 +181,8 @@ static void run_trials(const struct cl_experiment *x, const struct cl_cell *cell
 		       struct cl_results *r, size_t *done, const struct cl_run_request *req,
 		       struct cl_journal *journal, bool progress)
 {
-	struct cl_run_opts opts = { .timeout_ms = x->timeout_ms, .stop_fd = clrun_stop_fd() };
+	struct cl_run_opts opts = { .timeout_ms = x->timeout_ms, .stop_fd = clrun_stop_fd(),
+				    .limits = x->limits, .readonly = journal->path };
 	int64_t started = cl_now_ns();
 	size_t ran = 0, todo = 0, n, *counts = cl_xcalloc(r->ncells + 1, sizeof *counts);
 	size_t *seen = cl_xcalloc(r->ncells + 1, sizeof *seen), *schedule;

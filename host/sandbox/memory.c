@@ -4,14 +4,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define MIN_INTERVAL_NS 10000000  /* 10 ms */
 #define MAX_INTERVAL_NS 100000000 /* 100 ms */
-#define MAX_DEPTH       4        /* workers of workers of workers */
+#define MAX_DEPTH       5        /* init, trial, workers of workers of workers */
 
 struct sizes {
-	int64_t rss_kb, pss_kb;
+	int64_t rss_kb, pss_kb, procs; /* procs: tasks (processes and threads) */
 };
 
 /* The proportional set of pid from smaps_rollup (Linux 4.14 on), or 0. */
@@ -35,19 +36,27 @@ static int64_t pss_of(pid_t pid)
  * thread: where the strategies fork). */
 static long page_kb; /* set once, when a watch starts */
 
-static void tree(pid_t pid, int depth, struct sizes *sum)
+static void tree(pid_t pid, int depth, bool counted, struct sizes *sum)
 {
-	char path[64];
-	long pages = 0, size;
+	char path[64], stat[1024], *end;
+	long threads = 0, pages = 0;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-	if ((f = fopen(path, "r"))) {
-		if (fscanf(f, "%ld %ld", &size, &pages) == 2)
+	/* /proc/PID/stat: its threads (field 20) and resident pages (24),
+	 * after the command name, which may hold anything but ends at the
+	 * last ')' */
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (counted && (f = fopen(path, "r"))) {
+		if (fgets(stat, sizeof stat, f) && (end = strrchr(stat, ')')) &&
+		    sscanf(end + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				    "%*d %ld %*d %*u %*u %ld", &threads, &pages) == 2) {
 			sum->rss_kb += (int64_t)pages * page_kb;
+			sum->procs += threads;
+		}
 		fclose(f);
 	}
-	sum->pss_kb += pss_of(pid);
+	if (counted)
+		sum->pss_kb += pss_of(pid);
 	if (depth >= MAX_DEPTH)
 		return;
 	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
@@ -55,7 +64,7 @@ static void tree(pid_t pid, int depth, struct sizes *sum)
 		int child;
 
 		while (fscanf(f, "%d", &child) == 1)
-			tree(child, depth + 1, sum);
+			tree(child, depth + 1, true, sum);
 		fclose(f);
 	}
 }
@@ -63,6 +72,8 @@ static void tree(pid_t pid, int depth, struct sizes *sum)
 void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks)
 {
 	w->root = root;
+	w->skip_root = false;
+	w->last_kb = w->last_procs = 0;
 	w->sampling = forks;
 	page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	w->peak_kb = w->peak_pss_kb = 0;
@@ -70,18 +81,26 @@ void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks)
 	w->next_ns = cl_now_ns() + 1000000; /* the first after 1 ms */
 }
 
+void cl_memory_watch_root(struct cl_memory_watch *w, pid_t init)
+{
+	w->root = init;
+	w->skip_root = true;
+}
+
 int cl_memory_watch_tick(struct cl_memory_watch *w)
 {
 	int64_t now = cl_now_ns();
 
-	if (!w->sampling)
-		return 1 << 30;
+	if (!w->sampling || w->root <= 0)
+		return w->sampling ? 1 : 1 << 30;
 	if (now >= w->next_ns) {
 		struct sizes sum = { 0 };
 		int64_t cost;
 
-		tree(w->root, 0, &sum);
+		tree(w->root, 0, !w->skip_root, &sum);
 		cost = cl_now_ns() - now;
+		w->last_kb = sum.rss_kb;
+		w->last_procs = sum.procs;
 		w->peak_kb = sum.rss_kb > w->peak_kb ? sum.rss_kb : w->peak_kb;
 		w->peak_pss_kb = sum.pss_kb > w->peak_pss_kb ? sum.pss_kb : w->peak_pss_kb;
 		/* sampling must not become the load it measures: about a

@@ -10,7 +10,11 @@
 #include <sys/types.h>
 
 struct cl_memory_watch {
-	pid_t   root;        /* the trial process                            */
+	pid_t   root;        /* the trial process, or the namespace's init   */
+	bool    skip_root;   /* the root is the init: only its descendants
+			      * are the trial's                              */
+	int64_t last_kb;     /* the last sample's sum of resident sets        */
+	int64_t last_procs;  /* and how many tasks, processes and threads      */
 	int64_t peak_kb;     /* the largest sum of resident sets seen         */
 	int64_t peak_pss_kb; /* the largest sum of proportional sets (pages
 			      * shared by n processes count 1/n in each); 0
@@ -25,6 +29,9 @@ struct cl_memory_watch {
  * the host takes a CPU from the trial (a spinning lock waiter preempted
  * stalls a queue lock for every task behind it). */
 void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks);
+/* Watch the trial under the namespace's init `init` (not counted itself);
+ * `forks` as above, or true when a limit must be checked by sampling. */
+void cl_memory_watch_root(struct cl_memory_watch *w, pid_t init);
 
 /* Sample if it is time; returns how many ms until the next sample. */
 int cl_memory_watch_tick(struct cl_memory_watch *w);

@@ -1,11 +1,18 @@
-/* The trial sandbox: fork, run the strategy in the child's own process
- * group, wait with a timeout, then judge the shared records the child left. */
+/* The trial sandbox: start the trial's processes contained (launch.c),
+ * watch them with a timeout and the trial's limits, read what they print
+ * as they print it, then judge the shared records the trial left against
+ * the host's own copy of its shape. */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "child_call.h"
+#include "contain.h"
+#include "launch.h"
 #include "memory.h"
+#include "printable.h"
 #include "stats.h"
 #include "xalloc.h"
 
+#include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
@@ -23,83 +30,37 @@
 
 #define OUTPUT_KEEP 4096
 
-/* The trial process starts clean: the host's signal handlers, its blocked
- * signals and its descriptors (the stop pipe, the journal) are not the
- * trial's, and it dies with the host. */
-static void start_clean(int out_fd)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
-	pid_t host = getppid();
+/* The last OUTPUT_KEEP bytes of what the trial wrote, and how much it wrote
+ * in all: it is read while the trial runs, so no more is ever held. */
+struct output {
+	char    ring[OUTPUT_KEEP];
+	int64_t total;
+};
 
-	sigemptyset(&dfl.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != host) /* the host died before the line above */
-		_exit(1);
-	if (out_fd >= 0) {
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
+static void output_read(int fd, struct output *o)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+		for (ssize_t i = 0; i < n; i++)
+			o->ring[(o->total + i) % OUTPUT_KEEP] = buf[i];
+		o->total += n > 0 ? n : 0;
 	}
-	if (syscall(SYS_close_range, 3, ~0u, 0)) /* before Linux 5.9 */
-		for (int fd = 3; fd < 4096; fd++)
-			close(fd);
 }
 
-/* The child: never returns. */
-static void trial_child(struct cl_trial *t, const struct cl_cell *cell, int out_fd)
+static char *output_text(const struct output *o)
 {
-	setpgid(0, 0);
-	start_clean(out_fd);
-	cl__trial_run(t, cell->strategy->plugin->desc, cell->strategy_params,
-		      cell->sync->plugin->desc, cell->sync_params);
-	fflush(NULL);
-	_exit(0);
-}
+	size_t n = o->total < OUTPUT_KEEP ? (size_t)o->total : OUTPUT_KEEP;
+	char *text;
 
-/* Wait for pid up to timeout_ms, or until stop_fd (if >= 0) is readable;
- * 1 if it exited, 0 on timeout, -1 when told to stop. */
-static int wait_exit(pid_t pid, int64_t timeout_ms, int stop_fd, struct cl_memory_watch *mem)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int64_t deadline = cl_now_ns() + timeout_ms * 1000000;
-
-	if (pidfd >= 0) {
-		struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = stop_fd, .events = POLLIN } };
-		int n;
-
-		do {
-			int64_t left = (deadline - cl_now_ns()) / 1000000;
-			int sample_in = cl_memory_watch_tick(mem);
-
-			if (left <= 0) {
-				n = 0;
-				break;
-			}
-			n = poll(p, stop_fd >= 0 ? 2 : 1, left < sample_in ? (int)left : sample_in);
-		} while ((n < 0 && errno == EINTR) || n == 0);
-		close(pidfd);
-		if (n > 0 && !(p[0].revents & POLLIN) && (p[1].revents & POLLIN))
-			return -1;
-		return n > 0;
-	}
-	/* Kernels before 5.3: poll waitid without reaping. */
-	while (cl_now_ns() < deadline) {
-		siginfo_t si = { 0 };
-		struct pollfd stop = { .fd = stop_fd, .events = POLLIN };
-
-		cl_memory_watch_tick(mem);
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
-			return 1;
-		if (stop_fd >= 0 && poll(&stop, 1, 1) > 0)
-			return -1;
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-	}
-	return 0;
+	if (!n)
+		return NULL;
+	text = cl_xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		text[i] = o->ring[(o->total - (int64_t)n + (int64_t)i) % OUTPUT_KEEP];
+	text[cl_printable(text, n, true)] = 0;
+	return text;
 }
 
 /* Nothing the trial started outlives it: kill its process group and reap
@@ -120,122 +81,16 @@ static size_t reap_group(pid_t pgid)
 	return reaped;
 }
 
-/* The pids of every child of this process, from /proc; how many (at most max). */
-static size_t list_children(pid_t *pids, size_t max)
+/* A task's times must lie inside the run, in order: the host's bounds, lo
+ * and hi (the run's interval once that is known to be possible). */
+static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 {
-	DIR *tasks = opendir("/proc/self/task");
-	struct dirent *e;
-	size_t n = 0;
-
-	while (tasks && (e = readdir(tasks))) {
-		char path[300];
-		FILE *f;
-		long pid;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		while (n < max && fscanf(f, "%ld", &pid) == 1)
-			pids[n++] = (pid_t)pid;
-		fclose(f);
-	}
-	if (tasks)
-		closedir(tasks);
-	return n;
-}
-
-/* Processes that left the trial's group (setsid, a daemon's double fork)
- * escape kill(-pgid); as the host is a child subreaper they become its
- * children once their parents die, and it has no other children while a
- * trial runs, so every child left now is a stray: killed with its own group
- * and reaped, until none is left. Returns how many were killed. */
-static size_t reap_strays(void)
-{
-	int64_t give_up = cl_now_ns() + 2000000000LL;
-	size_t killed = 0;
-	pid_t pids[256];
-	size_t n;
-
-	while ((n = list_children(pids, 256)) > 0 && cl_now_ns() < give_up) {
-		for (size_t i = 0; i < n; i++) {
-			kill(-pids[i], SIGKILL); /* its group, if it leads one */
-			kill(pids[i], SIGKILL);
-			killed++;
-		}
-		for (size_t i = 0; i < n; i++)
-			while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
-				;
-	}
-	return killed;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0: no
- * overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
-	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
-
-	if (s[0] < 0xc2 || s[0] > 0xf4 || len > n)
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* A plugin may print anything: keep text, newlines and tabs, and turn every
- * other control byte (NUL, ESC...) and every byte that is not valid UTF-8
- * into '?', so the output can go into JSON and onto a terminal as it is. */
-static void make_printable(char *buf, size_t n)
-{
-	unsigned char *s = (unsigned char *)buf;
-
-	for (size_t i = 0; i < n;) {
-		size_t len;
-
-		if (s[i] < 0x80) {
-			if ((s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') || s[i] == 0x7f)
-				s[i] = '?';
-			i++;
-		} else if ((len = utf8_len(s + i, n - i)) > 0) {
-			i += len;
-		} else {
-			s[i++] = '?';
-		}
-	}
-}
-
-static char *read_output(int fd)
-{
-	off_t size = lseek(fd, 0, SEEK_END);
-	off_t from = size > OUTPUT_KEEP ? size - OUTPUT_KEEP : 0;
-	char *buf;
-	ssize_t n;
-
-	if (size <= 0)
-		return NULL;
-	buf = cl_xmalloc((size_t)(size - from) + 1);
-	n = pread(fd, buf, (size_t)(size - from), from);
-	buf[n > 0 ? n : 0] = 0;
-	make_printable(buf, n > 0 ? (size_t)n : 0);
-	return buf;
+	return k->start_ns >= lo && k->start_ns <= hi &&
+	       (!k->done || (k->end_ns >= k->start_ns && k->end_ns <= hi));
 }
 
 static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct cl_run_opts *opts,
-		  struct cl_trial_result *r)
+		  int64_t lo, int64_t hi, struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &cell->workload;
 	/* the host's own count, never the header's: a trial can write its header */
@@ -243,26 +98,33 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
 	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
 	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
+	size_t impossible = 0, first_impossible = 0;
 
 	if (opts->keep_tasks)
 		r->records = cl_xcalloc(ntasks, sizeof *r->records);
 	for (size_t i = 0; i < ntasks; i++) {
 		const struct cl_task *k = &t->tasks[i];
+		bool possible = task_possible(k, lo, hi);
 
-		if (k->start_ns) {
-			first = k->start_ns < first ? k->start_ns : first;
-			last = k->start_ns > last ? k->start_ns : last;
-		}
 		if (r->records) {
-			r->records[i].start_ns = k->start_ns ? k->start_ns - t->run_start_ns : -1;
-			r->records[i].end_ns = k->done ? k->end_ns - t->run_start_ns : -1;
+			r->records[i].start_ns = k->start_ns && possible ? k->start_ns - lo : -1;
+			r->records[i].end_ns = k->done && possible ? k->end_ns - lo : -1;
 			r->records[i].checksum = k->checksum;
 		}
+		if (!k->start_ns && !k->done)
+			continue; /* never ran */
+		if (!possible) {
+			if (!impossible++)
+				first_impossible = i;
+			continue;
+		}
+		first = k->start_ns < first ? k->start_ns : first;
+		last = k->start_ns > last ? k->start_ns : last;
 		if (!k->done)
 			continue;
 		/* every task is ready when the run starts: its response time
 		 * counts the wait for a worker, its service time does not */
-		resp[done] = k->end_ns - t->run_start_ns;
+		resp[done] = k->end_ns - lo;
 		lat[done++] = k->end_ns - k->start_ns;
 		if (k->end_ns - k->start_ns < min_ns && !short_sleep++)
 			first_short = i;
@@ -290,7 +152,11 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	r->checksum_ok = bad_sum == 0;
 	if (r->status != CL_STATUS_OK)
 		return;
-	if (done < ntasks)
+	if (impossible)
+		snprintf(r->message, sizeof r->message, "%zu tasks have impossible times (first: task "
+			 "%zu: it cannot start before the run, end before it starts or after the "
+			 "run): its record was overwritten", impossible, first_impossible);
+	else if (done < ntasks)
 		snprintf(r->message, sizeof r->message, "%zu of %zu tasks never finished (the strategy "
 			 "returned without running them)", ntasks - done, ntasks);
 	else if (bad_sum)
@@ -309,93 +175,162 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	r->status = CL_STATUS_WRONG;
 }
 
-int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
-		     struct cl_trial_result *r)
+
+/* The header's own fields can hold only these; anything else was written
+ * over by the trial, which then cannot be believed about anything. */
+static bool header_sane(const struct cl_trial *t)
 {
-	const struct cl_sync_ops *sync = cell->sync->plugin->desc->ops.sync;
-	struct cl_trial *t;
-	size_t map_size;
-	struct rusage ru = { 0 };
-	int out_fd, status = 0, exited;
-	int64_t forked_at;
-	pid_t pid;
+	return (t->finished == 0 || t->finished == 1) && (t->failed == 0 || t->failed == 1) &&
+	       t->rc <= 0 && t->rc > -4096 && memchr(t->message, 0, sizeof t->message);
+}
 
-	memset(r, 0, sizeof *r);
-	/* Orphans of the trial become our children, for reap_strays to find. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	r->inexact = sync->flags & CL_SYNC_INEXACT;
-	t = cl__trial_map(&cell->workload, sync, &map_size);
-	if (!t) {
-		snprintf(r->message, sizeof r->message, "cannot map shared memory for %lld tasks: %s",
-			 (long long)cell->workload.tasks, strerror(errno));
-		r->status = CL_STATUS_ERROR;
-		return -1;
-	}
-	out_fd = memfd_create("conclab-trial-output", MFD_CLOEXEC);
-	fflush(NULL); /* or the child would write our buffered output again */
-	forked_at = cl_now_ns();
-	pid = fork();
-	if (pid < 0) {
-		snprintf(r->message, sizeof r->message, "cannot fork the trial process: %s",
-			 strerror(errno));
-		r->status = CL_STATUS_ERROR;
-		if (out_fd >= 0)
-			close(out_fd);
-		cl__trial_unmap(t, map_size);
-		return -1;
-	}
-	if (pid == 0)
-		trial_child(t, cell, out_fd);
-	setpgid(pid, pid); /* also here: the child may not have run yet */
+enum ending { ENDED, TIMED_OUT, STOPPED, OVER_MEMORY, OVER_PROCESSES, OVER_OUTPUT };
 
+struct watch {
+	pid_t                  child;     /* the host's child: keeper or trial      */
+	int                    out_r, report_r, stop_fd;
+	struct clsb_report     started, ended;
+	struct output          out;
 	struct cl_memory_watch mem;
+	struct cl_trial_cgroup cg;
+	int64_t                memory_kb, processes, output_bytes; /* 0: none */
+};
 
-	cl_memory_watch_start(&mem, pid,
-			      cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_FORKS);
-	exited = wait_exit(pid, opts->timeout_ms, opts->stop_fd > 0 ? opts->stop_fd : -1, &mem);
-	if (exited <= 0)
-		kill(-pid, SIGKILL);
-	r->interrupted = exited < 0;
-	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-		;
-	r->left_behind = (int64_t)(reap_group(pid) + reap_strays());
+static void read_reports(struct watch *w)
+{
+	struct clsb_report rep;
 
-	/* CPU over the same interval as the wall time: the strategy's run when
-	 * it returned, else the whole trial process from fork to its end */
-	r->user_ns = t->finished ? t->run_user_ns
-				 : ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL;
-	r->sys_ns = t->finished ? t->run_sys_ns
-				: ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL;
-	r->max_rss_kb = ru.ru_maxrss;
-	/* a trial too short to be sampled still had its largest process */
-	r->rss_sum_kb = mem.peak_kb > ru.ru_maxrss ? mem.peak_kb : ru.ru_maxrss;
-	r->pss_sum_kb = mem.peak_pss_kb;
-	r->vcsw = ru.ru_nvcsw;
-	r->ivcsw = ru.ru_nivcsw;
-	/* the run's interval is written by the trial process: one that cannot be
-	 * (before the fork, after now, backwards) was overwritten */
-	bool forged = t->finished && (t->run_start_ns < forked_at || t->run_end_ns < t->run_start_ns ||
-				      t->run_end_ns > cl_now_ns());
-
-	r->wall_ns = t->finished && !forged ? t->run_end_ns - t->run_start_ns : cl_now_ns() - forked_at;
-	r->cores = r->wall_ns > 0 ? (double)(r->user_ns + r->sys_ns) / (double)r->wall_ns : 0;
-	if (out_fd >= 0) {
-		r->output = read_output(out_fd);
-		close(out_fd);
+	while (w->report_r >= 0 && read(w->report_r, &rep, sizeof rep) == (ssize_t)sizeof rep) {
+		if (rep.kind == CLSB_STARTED) {
+			w->started = rep;
+			cl_memory_watch_root(&w->mem, rep.pid);
+		} else {
+			w->ended = rep;
+		}
 	}
+}
 
-	if (exited < 0) {
+/* A limit the last sample (or the cgroup) shows passed, if any. */
+static enum ending over_limit(struct watch *w)
+{
+	if (w->output_bytes && w->out.total > w->output_bytes)
+		return OVER_OUTPUT;
+	if (w->memory_kb && w->mem.last_kb > w->memory_kb)
+		return OVER_MEMORY;
+	if (w->processes && w->mem.last_procs > w->processes)
+		return OVER_PROCESSES;
+	return ENDED;
+}
+
+/* Until the child exits, the timeout, a stop or a limit; reading its
+ * output and reports as they come. */
+static enum ending watch_trial(struct watch *w, int64_t timeout_ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, w->child, 0);
+	int64_t deadline = cl_now_ns() + timeout_ms * 1000000;
+	enum ending end = TIMED_OUT;
+
+	for (;;) {
+		struct pollfd p[4] = { { .fd = pidfd, .events = POLLIN },
+				       { .fd = w->stop_fd, .events = POLLIN },
+				       { .fd = w->out_r, .events = POLLIN },
+				       { .fd = w->report_r, .events = POLLIN } };
+		int64_t left = (deadline - cl_now_ns()) / 1000000;
+		int sample_in = cl_memory_watch_tick(&w->mem), n;
+		siginfo_t si = { 0 };
+
+		if ((end = over_limit(w)) != ENDED)
+			break;
+		if (left <= 0) {
+			end = TIMED_OUT;
+			break;
+		}
+		if (pidfd < 0) /* before Linux 5.3: look every millisecond */
+			sample_in = 1;
+		n = poll(p, 4, left < sample_in ? (int)left : sample_in);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (p[2].revents)
+			output_read(w->out_r, &w->out);
+		if (p[3].revents)
+			read_reports(w);
+		if (p[1].revents & POLLIN) {
+			end = STOPPED;
+			break;
+		}
+		if ((pidfd >= 0 && (p[0].revents & POLLIN)) ||
+		    (pidfd < 0 && waitid(P_PID, (id_t)w->child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		     si.si_pid)) {
+			end = ENDED;
+			break;
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return end;
+}
+
+static const char *ending_limit(enum ending e, const struct watch *w, char *buf, size_t len)
+{
+	if (e == OVER_MEMORY)
+		snprintf(buf, len, "it used %lld MB, over limits.memory_mb = %lld",
+			 (long long)(w->mem.last_kb / 1024), (long long)(w->memory_kb / 1024));
+	else if (e == OVER_PROCESSES)
+		snprintf(buf, len, "it ran %lld processes and threads at once, over limits.processes "
+			 "= %lld", (long long)w->mem.last_procs, (long long)w->processes);
+	else
+		snprintf(buf, len, "it wrote more than limits.output_mb = %lld MB of output",
+			 (long long)(w->output_bytes >> 20));
+	return buf;
+}
+
+static int64_t tv_ns(struct timeval tv)
+{
+	return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
+}
+
+/* The status and message of a trial whose processes are gone. */
+static void decide(struct cl_trial *t, const struct watch *w, enum ending end, int status,
+		   const struct cl_run_opts *opts, bool sane, bool forged, struct cl_trial_result *r)
+{
+	char limit[160];
+
+	if (end == STOPPED) {
 		r->status = CL_STATUS_ERROR;
 		snprintf(r->message, sizeof r->message, "interrupted: the run was stopped");
-	} else if (!exited) {
+	} else if (end == TIMED_OUT) {
 		r->status = CL_STATUS_HUNG;
 		snprintf(r->message, sizeof r->message, "no result after %.3f s (the trial timeout): "
 			 "killed with every process it started", (double)opts->timeout_ms / 1000);
-	} else if (WIFSIGNALED(status)) {
+	} else if (end != ENDED) {
+		r->status = CL_STATUS_ERROR;
+		snprintf(r->message, sizeof r->message, "stopped: %s",
+			 ending_limit(end, w, limit, sizeof limit));
+	} else if (w->started.kind || w->ended.kind == CLSB_FAILED) {
+		if (w->ended.kind != CLSB_ENDED) {
+			r->status = CL_STATUS_ERROR;
+			snprintf(r->message, sizeof r->message, "the trial could not be contained: %s",
+				 w->ended.kind == CLSB_FAILED ? strerror(w->ended.err)
+							      : "its init ended without a word");
+			return;
+		}
+	}
+	if (r->status != CL_STATUS_OK)
+		return;
+	if (WIFSIGNALED(status)) {
 		r->status = CL_STATUS_CRASHED;
 		r->signal = WTERMSIG(status);
-		snprintf(r->message, sizeof r->message, "killed by signal %d (%s)%s%s", r->signal,
-			 strsignal(r->signal), t->failed ? ": " : "", t->failed ? t->message : "");
+		snprintf(r->message, sizeof r->message, "killed by signal %d (%s)%s%.*s", r->signal,
+			 strsignal(r->signal), sane && t->failed ? ": " : "", (int)sizeof t->message,
+			 sane && t->failed ? t->message : "");
+	} else if (!sane) {
+		r->status = CL_STATUS_WRONG;
+		snprintf(r->message, sizeof r->message, "the trial's header was overwritten (finished "
+			 "= %d, failed = %d, rc = %d): nothing it says can be believed", t->finished,
+			 (int)t->failed, t->rc);
+	} else if (!t->finished && t->failed) {
+		r->status = CL_STATUS_ERROR;
+		snprintf(r->message, sizeof r->message, "%.*s", (int)sizeof t->message, t->message);
 	} else if (!t->finished) {
 		r->status = CL_STATUS_ERROR;
 		snprintf(r->message, sizeof r->message, "the trial process exited with code %d before "
@@ -409,7 +344,137 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		snprintf(r->message, sizeof r->message, "the trial's run interval was overwritten "
 			 "(it cannot start before its fork, end before its start or after now)");
 	}
-	judge(t, cell, opts, r);
+	cl_printable_str(r->message, false);
+}
+
+/* Kill what is left of a trial that did not end by itself. */
+static void kill_trial(const struct watch *w)
+{
+	if (w->started.pid > 0)
+		kill(w->started.pid, SIGKILL); /* the init: the namespace goes with it */
+	kill(-w->child, SIGKILL);
+	kill(w->child, SIGKILL); /* it may have left its group */
+}
+
+int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
+		     struct cl_trial_result *r)
+{
+	const struct cl_sync_ops *sync = cell->sync->plugin->desc->ops.sync;
+	const struct cl_protections *prot = cl_protections();
+	struct cl_trial *t;
+	struct watch w = { .out_r = -1, .report_r = -1, .stop_fd = opts->stop_fd > 0 ? opts->stop_fd : -1 };
+	struct clsb_pipes pipes = { -1, -1 };
+	int out[2] = { -1, -1 }, rep[2] = { -1, -1 }, status = 0;
+	size_t map_size;
+	struct rusage ru = { 0 };
+	enum ending end;
+	int64_t forked_at, ended_at;
+	char tuned[256];
+
+	memset(r, 0, sizeof *r);
+	/* Orphans of the trial become our children, for reap_strays to find. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	r->inexact = sync->flags & CL_SYNC_INEXACT;
+	t = cl__trial_map(&cell->workload, sync, &map_size);
+	if (!t || pipe2(out, O_CLOEXEC | O_NONBLOCK) || pipe2(rep, O_CLOEXEC | O_NONBLOCK)) {
+		snprintf(r->message, sizeof r->message, "cannot map shared memory for %lld tasks or "
+			 "make its pipes: %s", (long long)cell->workload.tasks, strerror(errno));
+		r->status = CL_STATUS_ERROR;
+		for (int i = 0; i < 2; i++) {
+			if (out[i] >= 0)
+				close(out[i]);
+			if (rep[i] >= 0)
+				close(rep[i]);
+		}
+		cl__trial_unmap(t, map_size);
+		return -1;
+	}
+	w.out_r = out[0];
+	w.report_r = rep[0];
+	pipes.out_w = out[1];
+	pipes.report_w = rep[1];
+	w.memory_kb = opts->limits.memory_mb * 1024;
+	w.processes = opts->limits.processes;
+	w.output_bytes = (opts->limits.output_mb ? opts->limits.output_mb : CL_DEFAULT_OUTPUT_MB) << 20;
+	cl_cgroup_trial_create(&w.cg, w.memory_kb, w.processes);
+	if (prot->cgroup_memory)
+		w.memory_kb = 0; /* the kernel holds it to its limit */
+	if (prot->cgroup_pids)
+		w.processes = 0;
+	fflush(NULL); /* or the child would write our buffered output again */
+	forked_at = cl_now_ns();
+	w.child = fork();
+	if (w.child == 0)
+		clsb_child(t, cell, opts, &pipes, &w.cg);
+	close(out[1]);
+	close(rep[1]);
+	if (w.child < 0) {
+		snprintf(r->message, sizeof r->message, "cannot fork the trial process: %s",
+			 strerror(errno));
+		r->status = CL_STATUS_ERROR;
+		close(out[0]);
+		close(rep[0]);
+		cl_cgroup_trial_kill_and_remove(&w.cg);
+		cl__trial_unmap(t, map_size);
+		return -1;
+	}
+	setpgid(w.child, w.child); /* also here: the child may not have run yet */
+	cl_memory_watch_start(&w.mem, prot->pid_ns ? 0 : w.child,
+			      (cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_FORKS) ||
+				      w.memory_kb || w.processes);
+	end = watch_trial(&w, opts->timeout_ms);
+	if (end != ENDED)
+		kill_trial(&w);
+	r->interrupted = end == STOPPED;
+	while (wait4(w.child, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	ended_at = cl_now_ns();
+	read_reports(&w);
+	if (prot->pid_ns)
+		r->left_behind = w.ended.kind == CLSB_ENDED ? w.ended.left_behind : 0;
+	else
+		r->left_behind = (int64_t)reap_group(w.child);
+	cl_cgroup_trial_kill_and_remove(&w.cg);
+	r->left_behind += (int64_t)cl_reap_strays();
+	output_read(w.out_r, &w.out);
+	close(w.out_r);
+	close(w.report_r);
+	if (w.ended.kind == CLSB_ENDED) {
+		status = w.ended.status; /* the trial process's, from its init */
+		ru = w.ended.ru;
+	}
+
+	bool sane = header_sane(t);
+	/* CPU over the same interval as the wall time: the strategy's run when
+	 * it returned, else the whole trial process from fork to its end */
+	r->user_ns = sane && t->finished ? t->run_user_ns : tv_ns(ru.ru_utime);
+	r->sys_ns = sane && t->finished ? t->run_sys_ns : tv_ns(ru.ru_stime);
+	r->max_rss_kb = ru.ru_maxrss;
+	/* a trial too short to be sampled still had its largest process */
+	r->rss_sum_kb = w.mem.peak_kb > ru.ru_maxrss ? w.mem.peak_kb : ru.ru_maxrss;
+	r->pss_sum_kb = w.mem.peak_pss_kb;
+	r->vcsw = ru.ru_nvcsw;
+	r->ivcsw = ru.ru_nivcsw;
+	/* the run's interval is written by the trial process: one that cannot be
+	 * (before the fork, after its end, backwards) was overwritten */
+	bool forged = sane && t->finished &&
+		      (t->run_start_ns < forked_at || t->run_end_ns < t->run_start_ns ||
+		       t->run_end_ns > ended_at);
+	bool believed = sane && t->finished && !forged;
+
+	r->wall_ns = believed ? t->run_end_ns - t->run_start_ns : ended_at - forked_at;
+	if (!believed)
+		r->user_ns = tv_ns(ru.ru_utime), r->sys_ns = tv_ns(ru.ru_stime);
+	if (r->user_ns < 0 || r->sys_ns < 0 || r->user_ns + r->sys_ns > r->wall_ns * 4096)
+		r->user_ns = tv_ns(ru.ru_utime), r->sys_ns = tv_ns(ru.ru_stime);
+	r->cores = r->wall_ns > 0 ? (double)(r->user_ns + r->sys_ns) / (double)r->wall_ns : 0;
+	r->output = output_text(&w.out);
+	decide(t, &w, end, status, opts, sane, forged, r);
+	judge(t, cell, opts, believed ? t->run_start_ns : forked_at, believed ? t->run_end_ns : ended_at, r);
+	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {
+		r->status = CL_STATUS_WRONG;
+		snprintf(r->message, sizeof r->message, "%s: later trials would have run slower", tuned);
+	}
 	cl__trial_unmap(t, map_size);
 	return 0;
 }
