@@ -7,7 +7,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +299,343 @@ static void test_forged_header(void)
 	cl_trial_result_free(&r);
 }
 
+/* Every way to reach the host from a trial, given the host's pid: none
+ * gets through, and the trial itself runs (ok). With hang, it then joins
+ * the host's process group and never returns: hung, and the host is not. */
+static void test_cannot_reach_host(void)
+{
+	struct cl_trial_result r;
+	char pid[32];
+	cpu_set_t before, after;
+	int nice_before = getpriority(PRIO_PROCESS, 0);
+
+	sched_getaffinity(0, sizeof before, &before);
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	setenv("FX_HOST_PID", pid, 1);
+	run_one(FX "/reach.so", "none", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.output);
+	CU_ASSERT_PTR_NULL(strstr(r.output, "REACHED"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.output, "blocked: kill(host, SIGTERM)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.output, "blocked: sched_setaffinity(host)"));
+	cl_trial_result_free(&r);
+	sched_getaffinity(0, sizeof after, &after);
+	CU_ASSERT_TRUE(CPU_EQUAL(&before, &after));
+	CU_ASSERT_EQUAL(getpriority(PRIO_PROCESS, 0), nice_before);
+
+	run_one(FX "/reach.so", "none", "params = { fixture-reach = { hang = true; }; };", "1", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_HUNG);
+	CU_ASSERT_PTR_NULL(r.output ? strstr(r.output, "REACHED") : NULL);
+	cl_trial_result_free(&r);
+	unsetenv("FX_HOST_PID");
+}
+
+/* A trial that corrupts what it says about itself is wrong, with a reason,
+ * and the host believes none of it. */
+static void test_corrupt_header_and_records(void)
+{
+	static const char *const want[] = {
+		"", "run interval was overwritten", "header was overwritten",
+		"tasks have impossible times", "tasks have impossible times",
+	};
+
+	for (int mode = 1; mode <= 4; mode++) {
+		struct cl_trial_result r;
+		char params[128];
+
+		snprintf(params, sizeof params, "params = { fixture-header = { mode = %d; }; };", mode);
+		run_one(FX "/header.so", "none", params, "10", &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want[mode]));
+		CU_ASSERT(r.wall_ns > 0);
+		CU_ASSERT(r.cores >= 0 && r.cores < 64);
+		cl_trial_result_free(&r);
+	}
+}
+
+/* The experiment's limits stop a trial that takes more, naming the limit;
+ * under them the same plugin runs. */
+static void test_limits(void)
+{
+	static const struct {
+		const char *hog, *limits, *want;
+	} cases[] = {
+		{ "memory_mb = 256;", "memory_mb = 64;", "limits.memory_mb = 64" },
+		{ "children = 20;", "processes = 8;", "limits.processes = 8" },
+		{ "output_mb = 8;", "output_mb = 1;", "limits.output_mb = 1" },
+		{ "memory_mb = 16; children = 3; output_mb = 1;", "memory_mb = 512; processes = 64; output_mb = 4;", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct cl_trial_result r;
+		char params[512];
+
+		snprintf(params, sizeof params,
+			 "limits = { %s };\nparams = { fixture-hog = { hold_ms = 600; %s }; };",
+			 cases[i].limits, cases[i].hog);
+		run_one(FX "/hog.so", "none", params, "20", &r);
+		if (cases[i].want) {
+			CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.message, cases[i].want));
+		} else {
+			CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+			CU_ASSERT_EQUAL(r.left_behind, 0);
+		}
+		/* what it wrote is kept, 4 KiB of it, never more */
+		CU_ASSERT(!r.output || strlen(r.output) <= 4096);
+		cl_trial_result_free(&r);
+	}
+}
+
+static int has_control(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; s && *u; u++)
+		if ((*u < 0x20 && *u != '\n' && *u != '\t') || *u == 0x7f || *u == 0xff || *u == 0xfe)
+			return 1;
+	/* C1 as UTF-8 (U+009B), a right-to-left override (U+202E) */
+	return s && (strstr(s, "\xc2\x9b") || strstr(s, "\xe2\x80\xae"));
+}
+
+/* A message and output full of what a terminal acts on: none of it is
+ * kept, the rest is, in the record, the JSON and the table. */
+static void test_terminal_sequences(void)
+{
+	char *dir = cl_test_temp_dir(), *cfg, *out, path[1100];
+	struct cl_trial_result r;
+	json_t *root, *trial;
+
+	run_one(FX "/shout.so", "none", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "end of shout"));
+	CU_ASSERT_FALSE(has_control(r.message));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.output);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.output, "end of shout"));
+	CU_ASSERT_FALSE(has_control(r.output));
+	cl_trial_result_free(&r);
+
+	cfg = cl_test_write_file(".cfg", "workload = { tasks = 1; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+					 "strategies = ( \"" FX "/shout.so\" ); syncs = ( \"none\" );\n");
+	snprintf(path, sizeof path, "%s/r.json", dir);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --json '%s' --wide; '%s' info '%s/shout.so'",
+				   BIN, cfg, path, BIN, FX), 0);
+	CU_ASSERT_FALSE(has_control(out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "end of shout"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "control sequences in its words"));
+	free(out);
+	root = json_load_file(path, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	trial = json_array_get(json_object_get(json_array_get(json_object_get(root, "cells"), 0), "trials"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_object_get(trial, "message")), "end of shout"));
+	json_decref(root);
+	cl_test_sh(&out, "'%s' report '%s' --table", BIN, path);
+	CU_ASSERT_FALSE(has_control(out));
+	free(out);
+	unlink(cfg);
+	free(cfg);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
+/* Constructors that misbehave only outside the probe, or leave a daemon:
+ * the host never runs them, the probe is not held up, nothing survives. */
+static void test_constructors_contained(void)
+{
+	struct cl_trial_result r;
+	char name[16];
+
+	snprintf(name, sizeof name, "fxd-%d", (int)getpid() % 100000);
+	setenv("FX_LINGER_NAME", name, 1);
+	run_one(FX "/ctordodge.so", "none", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_CRASHED);
+	CU_ASSERT_EQUAL(r.signal, SIGSEGV);
+	cl_trial_result_free(&r);
+	run_one(FX "/ctordaemon.so", "none", "", "10", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT(r.left_behind >= 1);
+	cl_trial_result_free(&r);
+	CU_ASSERT_EQUAL(named(name), 0);
+	unsetenv("FX_LINGER_NAME");
+}
+
+/* The children of conclab process `pid`, in order (at most max). */
+static int children_of(pid_t pid, pid_t *kids, int max)
+{
+	char path[64];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if ((f = fopen(path, "r"))) {
+		while (n < max && fscanf(f, "%d", &kids[n]) == 1)
+			n++;
+		fclose(f);
+	}
+	return n;
+}
+
+/* The deepest process under pid along first children: the trial's. */
+static pid_t deepest(pid_t pid, int levels)
+{
+	pid_t kid;
+
+	while (levels-- > 0 && children_of(pid, &kid, 1) == 1)
+		pid = kid;
+	return pid;
+}
+
+static pid_t start_run(const char *cfg, const char *json, const char *log, const char *linger)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		FILE *f = freopen(log, "w", stderr);
+
+		(void)f;
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		setenv("FX_LINGER_NAME", linger, 1);
+		execl(BIN, BIN, "run", cfg, "--json", json, "--quiet", "--order", "sequential",
+		      (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+	int status = 0;
+
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* kill -TERM from outside on a running trial's process: that trial is
+ * crashed by SIGTERM, the run is not interrupted and measures the rest. */
+static void test_sigterm_from_outside(void)
+{
+	char *dir = cl_test_temp_dir(), json[1024], log[1024];
+	char *cfg = cl_test_write_file(".cfg",
+		"workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 1500; } ); };\n"
+		"strategies = ( \"threads\", \"serial\" ); syncs = ( \"none\" );\n");
+	json_t *root;
+	pid_t pid, trial = 0;
+
+	snprintf(json, sizeof json, "%s/r.json", dir);
+	snprintf(log, sizeof log, "%s/log", dir);
+	pid = start_run(cfg, json, log, "fx-none");
+	/* conclab, keeper, init, trial (or conclab, trial without a pid namespace) */
+	for (int i = 0; i < 500 && (trial = deepest(pid, 3)) == pid; i++)
+		usleep(10000);
+	usleep(200000);
+	trial = deepest(pid, 3);
+	CU_ASSERT(trial != pid);
+	kill(trial, SIGTERM);
+	CU_ASSERT_EQUAL(wait_status(pid), 1);
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(root, "experiment"), "interrupted")));
+	json_t *cells = json_object_get(root, "cells");
+	json_t *first = json_array_get(json_object_get(json_array_get(cells, 0), "trials"), 0);
+	json_t *second = json_array_get(json_object_get(json_array_get(cells, 1), "trials"), 0);
+
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(first, "status")), "crashed");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(first, "signal")), SIGTERM);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(second, "status")), "ok");
+	CU_ASSERT(json_integer_value(json_object_get(second, "wall_ns")) >= 3000000000LL);
+	json_decref(root);
+	unlink(cfg);
+	free(cfg);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
+/* kill -9 of the host while a trial runs with children: no process of the
+ * run survives it, and --resume ends with valid results. */
+static void test_host_killed(void)
+{
+	char *dir = cl_test_temp_dir(), json[1024], log[1024], journal[1100], name[16], *out;
+	char *cfg = cl_test_write_file(".cfg",
+		"timeout = 2;\n"
+		"workload = { tasks = 1; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		"strategies = ( \"serial\", \"" FX "/hog.so\" ); syncs = ( \"none\" );\n"
+		"params = { fixture-hog = { children = 3; hold_ms = 20000; }; };\n");
+	pid_t pid, run[8];
+	int nrun = 0;
+	json_t *root;
+
+	snprintf(name, sizeof name, "fxk-%d", (int)getpid() % 100000);
+	snprintf(json, sizeof json, "%s/r.json", dir);
+	snprintf(log, sizeof log, "%s/log", dir);
+	snprintf(journal, sizeof journal, "%s.journal", json);
+	pid = start_run(cfg, json, log, name);
+	for (int i = 0; i < 500 && named(name) < 3; i++)
+		usleep(10000);
+	CU_ASSERT_EQUAL(named(name), 3);
+	for (pid_t p = pid; nrun < 8 && children_of(p, &run[nrun], 1) == 1; p = run[nrun++])
+		;
+	kill(pid, SIGKILL);
+	CU_ASSERT_EQUAL(wait_status(pid), 128 + SIGKILL);
+	for (int i = 0; i < 300 && named(name) > 0; i++)
+		usleep(10000);
+	CU_ASSERT_EQUAL(named(name), 0);
+	CU_ASSERT(nrun >= 1);
+	while (waitpid(-1, NULL, WNOHANG) > 0) /* zombies re-parented to us */
+		;
+	for (int i = 0; i < nrun; i++) /* the keeper, the init, the trial */
+		CU_ASSERT(kill(run[i], 0) < 0 && errno == ESRCH);
+	/* resumed: the hog runs into its timeout, the results are whole */
+	unsetenv("FX_LINGER_NAME");
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run --resume '%s' -q", BIN, journal), 1);
+	free(out);
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(root, "cells")), 2);
+	json_decref(root);
+	unlink(cfg);
+	free(cfg);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
+/* A trial that writes to the run's journal by its path: refused (the
+ * journal is read-only in the trial's mount namespace), the run completes
+ * and its journal stays the host's. */
+static void test_journal_is_the_hosts(void)
+{
+	char *dir = cl_test_temp_dir(), json[1024], journal[1100], *out;
+	char *cfg = cl_test_write_file(".cfg",
+		"repeat = 2;\n"
+		"workload = { tasks = 1; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		"strategies = ( \"" FX "/reach.so\" ); syncs = ( \"none\" );\n");
+	json_t *root, *t;
+	size_t i;
+
+	snprintf(json, sizeof json, "%s/r.json", dir);
+	snprintf(journal, sizeof journal, "%s.journal", json);
+	setenv("FX_JOURNAL", journal, 1);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "export FX_HOST_PID=$$; exec '%s' run '%s' --json '%s' -q",
+				   BIN, cfg, json), 0);
+	unsetenv("FX_JOURNAL");
+	free(out);
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	json_array_foreach(json_object_get(json_array_get(json_object_get(root, "cells"), 0), "trials"), i, t) {
+		const char *output = json_string_value(json_object_get(t, "output"));
+		char want[1200];
+
+		snprintf(want, sizeof want, "blocked: %s", journal);
+		CU_ASSERT_PTR_NOT_NULL(output && strstr(output, want));
+		CU_ASSERT_PTR_NULL(output ? strstr(output, "REACHED") : NULL);
+	}
+	json_decref(root);
+	unlink(cfg);
+	free(cfg);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -308,6 +648,14 @@ int main(void)
 		{ "binary garbage on stdout/stderr stays in the record", test_garbage_output },
 		{ "one experiment of every misbehaviour: each reported", test_one_experiment_of_everything },
 		{ "out of threads half way: a clear error, nothing hangs", test_out_of_threads_midway },
+		{ "nothing reaches the host: signals, group, affinity, nice, /proc", test_cannot_reach_host },
+		{ "a corrupted header or task record: wrong, believed in nothing", test_corrupt_header_and_records },
+		{ "limits on memory, processes and output stop the trial", test_limits },
+		{ "control sequences never reach the terminal; JSON keeps the text", test_terminal_sequences },
+		{ "constructors that dodge the probe or leave daemons: contained", test_constructors_contained },
+		{ "kill -TERM from outside on a trial: crashed, the run goes on", test_sigterm_from_outside },
+		{ "kill -9 of the host: nothing survives, --resume completes", test_host_killed },
+		{ "a trial cannot write the journal", test_journal_is_the_hosts },
 		CU_TEST_INFO_NULL,
 	};
 

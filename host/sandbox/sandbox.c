@@ -376,7 +376,10 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	r->inexact = sync->flags & CL_SYNC_INEXACT;
 	t = cl__trial_map(&cell->workload, sync, &map_size);
-	if (!t || pipe2(out, O_CLOEXEC | O_NONBLOCK) || pipe2(rep, O_CLOEXEC | O_NONBLOCK)) {
+	/* the read ends only are non-blocking: a trial that writes faster than
+	 * the host reads waits, it does not lose its output */
+	if (!t || pipe2(out, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) ||
+	    fcntl(out[0], F_SETFL, O_NONBLOCK) || fcntl(rep[0], F_SETFL, O_NONBLOCK)) {
 		snprintf(r->message, sizeof r->message, "cannot map shared memory for %lld tasks or "
 			 "make its pipes: %s", (long long)cell->workload.tasks, strerror(errno));
 		r->status = CL_STATUS_ERROR;
@@ -435,7 +438,12 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	else
 		r->left_behind = (int64_t)reap_group(w.child);
 	cl_cgroup_trial_kill_and_remove(&w.cg);
-	r->left_behind += (int64_t)cl_reap_strays();
+	/* under a pid namespace the init counted what the trial left; a child
+	 * found here is that init, when the keeper was killed before it */
+	size_t strays = cl_reap_strays();
+
+	if (!prot->pid_ns)
+		r->left_behind += (int64_t)strays;
 	output_read(w.out_r, &w.out);
 	close(w.out_r);
 	close(w.report_r);
