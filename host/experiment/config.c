@@ -2,6 +2,7 @@
  * mistake is one message naming file, line and setting, before anything runs. */
 #define _GNU_SOURCE
 #include "config.h"
+#include "printable.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -529,12 +530,12 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 	if ((s = config_setting_get_member(root, "name"))) {
 		if (!(str = config_setting_get_string(s)) || !*str)
 			return fail(c, s, "name", "must be a non-empty string");
-		x->name = cl_xstrdup(str);
+		x->name = cl_printable_str(cl_xstrdup(str), false);
 	}
 	if ((s = config_setting_get_member(root, "description"))) {
 		if (!(str = config_setting_get_string(s)))
 			return fail(c, s, "description", "must be a string");
-		x->description = cl_xstrdup(str);
+		x->description = cl_printable_str(cl_xstrdup(str), true);
 	}
 	if ((s = config_setting_get_member(root, "baseline"))) {
 		if (!(str = config_setting_get_string(s)) || !*str)

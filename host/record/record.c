@@ -1,4 +1,5 @@
 #include "record.h"
+#include "printable.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -123,8 +124,10 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 		return -1;
 	t->status = (enum cl_status)s;
 	t->signal = (int)int_at(j, "signal");
+	/* a results file may come from anywhere: only printable text from it */
 	snprintf(t->message, sizeof t->message, "%s", message ? message : "");
-	t->output = output ? cl_xstrdup(output) : NULL;
+	cl_printable_str(t->message, false);
+	t->output = cl_printable_str(output ? cl_xstrdup(output) : NULL, true);
 	t->warmup = json_is_true(json_object_get(j, "warmup"));
 	t->seq = int_at(j, "seq");
 	t->wall_ns = int_at(j, "wall_ns");

@@ -4,6 +4,7 @@
  * trials, so a view never trusts a figure the file merely states. */
 #define _GNU_SOURCE
 #include "results.h"
+#include "printable.h"
 #include "atomic_file.h"
 #include "xalloc.h"
 
@@ -101,11 +102,33 @@ int cl_results_write_json(const char *path, const struct cl_results *r, char *er
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* Strings of a results file, which may come from anywhere, are made
+ * printable as they are read: no view needs to remember it. */
 static char *dup_or_null(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
-	return s ? cl_xstrdup(s) : NULL;
+	return cl_printable_str(s ? cl_xstrdup(s) : NULL, true);
+}
+
+static void printable_json(json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(j)) {
+		char *s = cl_xstrdup(json_string_value(j));
+
+		json_string_set(j, cl_printable_str(s, true));
+		free(s);
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			printable_json(v);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			printable_json(v);
+	}
 }
 
 static int cell_from_json(struct cl_results_cell *c, const json_t *j, size_t index,
@@ -202,6 +225,8 @@ static int results_from_json(struct cl_results *r, const json_t *root, const cha
 	r->environment = json_incref(json_object_get(root, "environment"));
 	if (!json_is_object(r->environment))
 		json_decref(r->environment), r->environment = json_object();
+	else
+		printable_json(r->environment);
 	r->cells = cl_xcalloc(json_array_size(cells), sizeof *r->cells);
 	json_array_foreach(cells, i, c) {
 		r->ncells++;

@@ -2,6 +2,7 @@
  * the environment a results file records: the one place where the run's
  * C structures become the model every view reads. */
 #include "collect.h"
+#include "contain.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -157,6 +158,20 @@ static json_t *plugins_json(const struct cl_experiment *x)
 	return all;
 }
 
+/* Which protections the trials had (contain.h), and the limits they ran under. */
+static json_t *protections_json(const struct cl_experiment *x)
+{
+	const struct cl_protections *p = cl_protections();
+
+	return json_pack("{sb sb sb sb sb sb sb sb ss s{sI sI sI}}",
+		"pid_namespace", p->pid_ns, "user_namespace", p->user_ns,
+		"mount_namespace", p->mount_ns, "no_capabilities", p->no_caps,
+		"cgroup", p->cgroup, "cgroup_memory", p->cgroup_memory, "cgroup_pids", p->cgroup_pids,
+		"host_not_dumpable", p->host_private, "missing", p->missing, "limits",
+		"memory_mb", (json_int_t)x->limits.memory_mb, "processes", (json_int_t)x->limits.processes,
+		"output_mb", (json_int_t)x->limits.output_mb);
+}
+
 json_t *clrun_environment(const struct cl_experiment *x, const char *warnings)
 {
 	struct utsname u;
@@ -169,11 +184,11 @@ json_t *clrun_environment(const struct cl_experiment *x, const char *warnings)
 	uname(&u);
 	cpu_model(cpu, sizeof cpu);
 	getloadavg(load, 3);
-	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so}",
+	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so so}",
 		"conclab_version", CL_VERSION, "git_commit", CL_GIT_COMMIT, "build_type", CL_BUILD_TYPE,
 		"compiler", CL_COMPILER, "cflags", CL_CFLAGS, "date", date,
 		"cores", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "cpu_model", cpu,
 		"memory_kb", (json_int_t)(pages / 1024 * page), "kernel", u.release, "machine", u.machine,
 		"load_average", load[0], load[1], load[2], "warnings", warnings,
-		"plugins", plugins_json(x));
+		"plugins", plugins_json(x), "protections", protections_json(x));
 }

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "run.h"
 #include "collect.h"
+#include "contain.h"
 #include "atomic_file.h"
 #include "interference.h"
 #include "journal.h"
@@ -353,6 +354,9 @@ int cl_run(const struct cl_run_request *asked)
 	if (asked->resume)
 		fprintf(stderr, "conclab: resuming %s: %zu of %zu trials were done\n", asked->resume,
 			finished, total);
+	/* said once: the trials are less contained than they could be */
+	if (!cl_protections()->pid_ns)
+		fprintf(stderr, "conclab: note: %s\n", cl_protections()->missing);
 	clrun_machine_warnings(warnings, sizeof warnings);
 	if (warnings[0])
 		fprintf(stderr, "conclab: warning: %s\n", warnings);

@@ -26,6 +26,19 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 	fprintf(out, "), conclab ");
 	cl_view_escaped(out, json_string_value(json_object_get(env, "conclab_version")), CL_ESCAPE_MARKDOWN);
 	fprintf(out, ".\n\n");
+	const json_t *prot = json_object_get(env, "protections");
+
+	if (json_is_object(prot)) {
+		const char *missing = json_string_value(json_object_get(prot, "missing"));
+
+		fprintf(out, "Trials ran %s a pid namespace of their own.\n\n",
+			json_is_true(json_object_get(prot, "pid_namespace")) ? "in" : "**without**");
+		if (missing && *missing) {
+			fprintf(out, "Not active: ");
+			cl_view_escaped(out, missing, CL_ESCAPE_MARKDOWN);
+			fprintf(out, ".\n\n");
+		}
+	}
 	fprintf(out, "| cell | ok | wall (median) | interval | cv | cores | speedup | counter |\n");
 	fprintf(out, "|---|---:|---:|---|---:|---:|---|---|\n");
 	for (size_t i = 0; i < r->ncells; i++) {
