@@ -326,7 +326,7 @@ static void test_cannot_reach_host(void)
 
 	run_one(FX "/reach.so", "none", "params = { fixture-reach = { hang = true; }; };", "1", &r);
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_HUNG);
-	CU_ASSERT_PTR_NULL(r.output ? strstr(r.output, "REACHED") : NULL);
+	CU_ASSERT_PTR_NOT_NULL(r.output ? strstr(r.output, "blocked: kill(host, SIGTERM)") : NULL);
 	cl_trial_result_free(&r);
 	unsetenv("FX_HOST_PID");
 }
@@ -637,6 +637,62 @@ static void test_journal_is_the_hosts(void)
 	free(dir);
 }
 
+/* Without namespaces (CONCLAB_NO_NAMESPACES, or a kernel that refuses
+ * them) the fallback still holds: strays found through the subreaper, a
+ * trial that joined the host's group killed by its pid, a SIGTERM from a
+ * trial to the host ignored (and the trial wrong), the note said once. */
+static void test_fallback_without_namespaces(void)
+{
+	char *dir = cl_test_temp_dir(), json[1024], *out;
+	char *cfg = cl_test_write_file(".cfg",
+		"timeout = 1;\n"
+		"workload = { tasks = 2; steps = ( { op = \"increment\"; times = 100; } ); };\n"
+		"strategies = ( \"" FX "/forker.so\", \"" FX "/reach.so\", \"" FX "/selfterm.so\", \"serial\" );\n"
+		"syncs = ( \"none\" );\n"
+		"params = { fixture-reach = { hang = true; }; };\n");
+	char *term = cl_test_write_file(".cfg",
+		"workload = { tasks = 2; steps = ( { op = \"increment\"; times = 100; } ); };\n"
+		"strategies = ( \"" FX "/reach.so\", \"serial\" ); syncs = ( \"none\" );\n"
+		"params = { fixture-reach = { term_parent = true; }; };\n");
+	static const char *const want[] = { "ok", "hung", "crashed", "ok" };
+	json_t *root, *c;
+	size_t i;
+
+	snprintf(json, sizeof json, "%s/r.json", dir);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "CONCLAB_NO_NAMESPACES=1 FX_HOST_PID=999999 '%s' run '%s' "
+				   "--json '%s' -q --order sequential", BIN, cfg, json), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "conclab: note: namespaces turned off"));
+	free(out);
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_TRUE(json_is_false(json_object_get(json_object_get(json_object_get(root,
+		"environment"), "protections"), "pid_namespace")));
+	json_array_foreach(json_object_get(root, "cells"), i, c) {
+		json_t *t = json_array_get(json_object_get(c, "trials"), 0);
+
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(t, "status")), want[i]);
+		if (i == 0)
+			CU_ASSERT_EQUAL(json_integer_value(json_object_get(t, "left_behind")), 3);
+	}
+	json_decref(root);
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "CONCLAB_NO_NAMESPACES=1 FX_HOST_PID=999999 '%s' run '%s' "
+				   "--json '%s' -q --order sequential", BIN, term, json), 1);
+	CU_ASSERT_PTR_NULL(strstr(out, "stopped by"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "it sent the host SIGINT or SIGTERM"));
+	free(out);
+	root = json_load_file(json, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(root, "experiment"), "interrupted")));
+	json_decref(root);
+	unlink(cfg);
+	unlink(term);
+	free(cfg);
+	free(term);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -657,6 +713,7 @@ int main(void)
 		{ "kill -TERM from outside on a trial: crashed, the run goes on", test_sigterm_from_outside },
 		{ "kill -9 of the host: nothing survives, --resume completes", test_host_killed },
 		{ "a trial cannot write the journal", test_journal_is_the_hosts },
+		{ "without namespaces: the fallback contains it, says so", test_fallback_without_namespaces },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -205,9 +205,16 @@ static void run_trials(const struct cl_experiment *x, const struct cl_cell *cell
 			show_progress(ran, todo, started, &cells[c], t, r->cells[c].ntrials);
 		struct clrun_machine_sample before, after;
 
+		int ignored = clrun_stops_ignored();
+
 		clrun_sample(&before);
 		if (cl_trial_execute(&cells[c], &opts, tr))
 			fprintf(stderr, "conclab: %s: %s\n", cells[c].label, tr->message);
+		if (clrun_stops_ignored() != ignored && tr->status == CL_STATUS_OK) {
+			tr->status = CL_STATUS_WRONG;
+			snprintf(tr->message, sizeof tr->message, "it sent the host SIGINT or SIGTERM "
+				 "(ignored: a run stops only when someone else asks)");
+		}
 		clrun_sample(&after);
 		clrun_judge_interference(&before, &after, tr);
 		if (tr->interrupted || clrun_stop_signal()) {

@@ -13,4 +13,9 @@ int clrun_stop_signal(void);
 /* The pipe's read end, readable once a stop was asked for; -1 if none. */
 int clrun_stop_fd(void);
 
+/* How many SIGINT or SIGTERM came from a process of the run's own (a
+ * trial, where no pid namespace keeps it from naming the host) and were
+ * ignored: the run is interrupted only when someone else asks. */
+int clrun_stops_ignored(void);
+
 #endif
