@@ -82,8 +82,8 @@ void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra
 static void add_problem(struct cl_registry *reg, const char *path, const char *reason)
 {
 	reg->problems = cl_xrealloc(reg->problems, (reg->nproblems + 1) * sizeof *reg->problems);
-	reg->problems[reg->nproblems].path = cl_xstrdup(path);
-	reg->problems[reg->nproblems].reason = cl_xstrdup(reason);
+	reg->problems[reg->nproblems].path = cl_printable_str(cl_xstrdup(path), false);
+	reg->problems[reg->nproblems].reason = cl_printable_str(cl_xstrdup(reason), false);
 	reg->nproblems++;
 }
 
@@ -492,6 +492,15 @@ static const struct cl_loaded_plugin *add_file(struct cl_registry *reg, const ch
 			free(real);
 			return reg->plugins[i];
 		}
+	}
+	char shown[4096];
+
+	snprintf(shown, sizeof shown, "%s", real ? real : path);
+	/* every view prints the path: one a terminal would act on is refused */
+	if (cl_printable(shown, strlen(shown), false), strcmp(shown, real ? real : path)) {
+		snprintf(err, errlen, "its path holds control characters: rename it");
+		free(real);
+		return NULL;
 	}
 	if (check_elf(path, err, errlen) || probe_in_child(path, &p, err, errlen)) {
 		free(real);

@@ -324,6 +324,9 @@ int cl_run(const struct cl_run_request *asked)
 	int rc = CL_EXIT_USAGE;
 	bool written;
 
+	/* found out before anything is allocated: the probes fork, and a fork
+	 * that exits holding the only copy of a pointer reads as a leak */
+	cl_protections();
 	if (asked->resume) {
 		if (cl_journal_read(asked->resume, &header, &entries, err, sizeof err) ||
 		    clrun_request_from_header(header, asked, &req, &header_dirs, err, sizeof err)) {

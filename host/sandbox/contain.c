@@ -77,12 +77,17 @@ int cl_contain_unshare(uid_t uid, gid_t gid)
 		return -1;
 	if (!(unshare_flags & CLONE_NEWUSER))
 		return 0;
-	/* an unprivileged process may map only itself */
+	/* an unprivileged process may map only itself; and only while it is
+	 * dumpable are its /proc files its own to write (the host is not) */
+	int rc;
+
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-	if (write_file("/proc/self/setgroups", "deny") || write_file("/proc/self/uid_map", map))
-		return -1;
+	rc = write_file("/proc/self/setgroups", "deny") || write_file("/proc/self/uid_map", map);
 	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-	return write_file("/proc/self/gid_map", map);
+	rc = rc || write_file("/proc/self/gid_map", map);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the init it forks must not be traced */
+	return rc ? -1 : 0;
 }
 
 void cl_contain_mounts(const char *readonly)
@@ -91,19 +96,19 @@ void cl_contain_mounts(const char *readonly)
 
 	if (!(unshare_flags & CLONE_NEWNS))
 		return;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
 		return;
 	/* the namespace's own pids only: the host is not in it */
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	if (readonly && statvfs(readonly, &st) == 0 &&
-	    mount(readonly, readonly, NULL, MS_BIND, NULL) == 0) {
+	    mount(readonly, readonly, "none", MS_BIND, NULL) == 0) {
 		/* a remount must keep the flags the mount already has (locked
 		 * in a user namespace) */
 		unsigned long keep = (st.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
 				     (st.f_flag & ST_NODEV ? MS_NODEV : 0) |
 				     (st.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
 
-		mount(NULL, readonly, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
+		mount("none", readonly, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 	}
 }
 

@@ -306,14 +306,19 @@ static void decide(struct cl_trial *t, const struct watch *w, enum ending end, i
 		r->status = CL_STATUS_ERROR;
 		snprintf(r->message, sizeof r->message, "stopped: %s",
 			 ending_limit(end, w, limit, sizeof limit));
-	} else if (w->started.kind || w->ended.kind == CLSB_FAILED) {
-		if (w->ended.kind != CLSB_ENDED) {
-			r->status = CL_STATUS_ERROR;
-			snprintf(r->message, sizeof r->message, "the trial could not be contained: %s",
-				 w->ended.kind == CLSB_FAILED ? strerror(w->ended.err)
-							      : "its init ended without a word");
-			return;
-		}
+	} else if (w->ended.kind == CLSB_FAILED) {
+		r->status = CL_STATUS_ERROR;
+		snprintf(r->message, sizeof r->message, "the trial could not be contained: %s",
+			 strerror(w->ended.err));
+		return;
+	} else if (w->started.kind && w->ended.kind != CLSB_ENDED) {
+		/* the keeper or the init died without the init's report */
+		r->status = WIFSIGNALED(status) ? CL_STATUS_CRASHED : CL_STATUS_ERROR;
+		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		snprintf(r->message, sizeof r->message, "the trial's keeper ended (%s %d) before its "
+			 "init reported: killed from outside?", WIFSIGNALED(status) ? "signal" : "code",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		return;
 	}
 	if (r->status != CL_STATUS_OK)
 		return;
