@@ -37,7 +37,8 @@ struct output {
 	int64_t total;
 };
 
-static void output_read(int fd, struct output *o)
+/* Read what there is; false once every writer has closed the pipe. */
+static bool output_read(int fd, struct output *o)
 {
 	char buf[65536];
 	ssize_t n;
@@ -47,6 +48,7 @@ static void output_read(int fd, struct output *o)
 			o->ring[(o->total + i) % OUTPUT_KEEP] = buf[i];
 		o->total += n > 0 ? n : 0;
 	}
+	return n != 0;
 }
 
 static char *output_text(const struct output *o)
@@ -196,11 +198,13 @@ struct watch {
 	int64_t                memory_kb, processes, output_bytes; /* 0: none */
 };
 
-static void read_reports(struct watch *w)
+/* Read what there is; false once every writer has closed the pipe. */
+static bool read_reports(struct watch *w)
 {
 	struct clsb_report rep;
+	ssize_t n = 0;
 
-	while (w->report_r >= 0 && read(w->report_r, &rep, sizeof rep) == (ssize_t)sizeof rep) {
+	while (w->report_r >= 0 && (n = read(w->report_r, &rep, sizeof rep)) == (ssize_t)sizeof rep) {
 		if (rep.kind == CLSB_STARTED) {
 			w->started = rep;
 			cl_memory_watch_root(&w->mem, rep.pid);
@@ -208,6 +212,7 @@ static void read_reports(struct watch *w)
 			w->ended = rep;
 		}
 	}
+	return n != 0;
 }
 
 /* A limit the last sample (or the cgroup) shows passed, if any. */
@@ -229,12 +234,15 @@ static enum ending watch_trial(struct watch *w, int64_t timeout_ms)
 	int pidfd = (int)syscall(SYS_pidfd_open, w->child, 0);
 	int64_t deadline = cl_now_ns() + timeout_ms * 1000000;
 	enum ending end = TIMED_OUT;
+	/* a pipe whose writers are gone polls readable for ever: dropped then
+	 * (without a pid namespace nothing writes reports at all) */
+	bool out_open = true, reports_open = true;
 
 	for (;;) {
 		struct pollfd p[4] = { { .fd = pidfd, .events = POLLIN },
 				       { .fd = w->stop_fd, .events = POLLIN },
-				       { .fd = w->out_r, .events = POLLIN },
-				       { .fd = w->report_r, .events = POLLIN } };
+				       { .fd = out_open ? w->out_r : -1, .events = POLLIN },
+				       { .fd = reports_open ? w->report_r : -1, .events = POLLIN } };
 		int64_t left = (deadline - cl_now_ns()) / 1000000;
 		int sample_in = cl_memory_watch_tick(&w->mem), n;
 		siginfo_t si = { 0 };
@@ -251,9 +259,9 @@ static enum ending watch_trial(struct watch *w, int64_t timeout_ms)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (p[2].revents)
-			output_read(w->out_r, &w->out);
+			out_open = output_read(w->out_r, &w->out);
 		if (p[3].revents)
-			read_reports(w);
+			reports_open = read_reports(w);
 		if (p[1].revents & POLLIN) {
 			end = STOPPED;
 			break;
