@@ -1,9 +1,11 @@
 /* conclab plugin ABI: the whole contract between the host and a plugin .so.
  *
  * A plugin is a shared object that exports one `struct cl_plugin` named
- * `cl_plugin_entry` (write it with CL_PLUGIN). The host dlopen()s the file,
- * looks that symbol up, and checks `abi` and `size` before it reads anything
- * else. Everything not declared in include/conclab/ is private to the host.
+ * `cl_plugin_entry` (write it with CL_PLUGIN). conclab dlopen()s the file in
+ * a child process (never in the host itself: a probe first, then each trial
+ * and the child that runs checks), looks that symbol up, and checks `abi`
+ * and `size` before it reads anything else. Everything not declared in
+ * include/conclab/ is private to the host.
  *
  * Compatibility rules (the SQLite VFS way): fields are only ever appended;
  * a change of shape or meaning of anything here bumps CL_ABI_VERSION, and the
