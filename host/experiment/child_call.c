@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "child_call.h"
+#include "contain.h"
 #include "runtime_internal.h"
 
 #include <dirent.h>
@@ -8,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -60,26 +62,62 @@ size_t cl_reap_strays(void)
 	return killed;
 }
 
-static void child(size_t (*fn)(void *, char *, size_t), void *arg, int out, char *reply, size_t len)
-{
-	int devnull = open("/dev/null", O_RDWR);
-	uint32_t n;
+/* The host learns how the process that ran fn ended from its init, after
+ * any reply: this length, then its wait status. */
+#define ENDED_MARK UINT32_MAX
 
-	setpgid(0, 0);
-	if (devnull >= 0) { /* what plugin code prints is not ours to show */
-		dup2(devnull, STDOUT_FILENO);
-		dup2(devnull, STDERR_FILENO);
-	}
-	n = (uint32_t)fn(arg, reply, len);
+static void send_reply(size_t (*fn)(void *, char *, size_t), void *arg, char *reply, size_t len)
+{
+	uint32_t n = (uint32_t)fn(arg, reply, len);
+
 	n = n < len ? n : (uint32_t)len;
-	(void)!write(out, &n, sizeof n);
+	(void)!write(3, &n, sizeof n);
 	for (size_t sent = 0; sent < n;) {
-		ssize_t w = write(out, reply + sent, n - sent);
+		ssize_t w = write(3, reply + sent, n - sent);
 
 		if (w <= 0)
 			break;
 		sent += (size_t)w;
 	}
+}
+
+/* The host's child, contained as a trial is (contain.h): with a pid
+ * namespace it is a keeper whose init forks the process that runs fn;
+ * without, it runs fn itself. Never returns. */
+_Noreturn static void child(size_t (*fn)(void *, char *, size_t), void *arg, int out, char *reply,
+			    size_t len)
+{
+	pid_t init, worker;
+	int status = 0;
+
+	cl_contain_start_clean(-1, out); /* the reply pipe is fd 3 */
+	if (!cl_protections()->pid_ns || cl_contain_unshare(geteuid(), getegid())) {
+		cl_contain_trial_process();
+		send_reply(fn, arg, reply, len);
+		_exit(0);
+	}
+	fflush(NULL);
+	if ((init = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		cl_contain_mounts(NULL, 0);
+		if ((worker = fork()) == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			cl_contain_trial_process();
+			send_reply(fn, arg, reply, len);
+			_exit(0);
+		}
+		while (waitpid(worker, &status, 0) < 0 && errno == EINTR)
+			;
+		kill(-1, SIGKILL); /* as pid 1: whatever plugin code left */
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+		uint32_t mark[2] = { ENDED_MARK, (uint32_t)status };
+
+		(void)!write(3, mark, sizeof mark);
+		_exit(0);
+	}
+	while (init > 0 && waitpid(init, &status, 0) < 0 && errno == EINTR)
+		;
 	_exit(0);
 }
 
@@ -130,25 +168,32 @@ enum cl_child_end cl_child_call(size_t (*fn)(void *arg, char *reply, size_t len)
 	}
 	if (pid == 0)
 		child(fn, arg, pipefd[1], reply, len);
-	setpgid(pid, pid);
 	close(pipefd[1]);
 
 	int64_t deadline = cl_now_ns() + (int64_t)timeout_ms * 1000000;
+	bool ended = false;
+	int32_t worker_status = 0;
 
-	if (read_all(pipefd[0], (char *)&n, sizeof n, deadline, &timed_out) == sizeof n && n <= len) {
-		*got = read_all(pipefd[0], reply, n, deadline, &timed_out);
-		replied = *got == n;
+	if (read_all(pipefd[0], (char *)&n, sizeof n, deadline, &timed_out) == sizeof n) {
+		if (n == ENDED_MARK) /* no reply: how it ended, from its init */
+			ended = read_all(pipefd[0], (char *)&worker_status, sizeof worker_status,
+					 deadline, &timed_out) == sizeof worker_status;
+		else if (n <= len)
+			replied = (*got = read_all(pipefd[0], reply, n, deadline, &timed_out)) == n;
 	}
 	close(pipefd[0]);
 	kill(-pid, SIGKILL); /* it and anything the plugin code started */
+	kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	cl_reap_strays();
+	cl_reap_strays(); /* and the init, if it outlived the keeper */
+	if (ended)
+		status = worker_status;
 	if (replied)
 		return CL_CHILD_REPLIED;
 	if (timed_out)
 		return CL_CHILD_TIMED_OUT;
-	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+	if (WIFSIGNALED(status) && (ended || WTERMSIG(status) != SIGKILL))
 		return *detail = WTERMSIG(status), CL_CHILD_CRASHED;
 	*detail = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	return CL_CHILD_EXITED;

@@ -15,41 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* A process of the trial starts clean: the host's signal handlers, its
- * blocked signals and its descriptors (the stop pipe, the journal) are not
- * its own, and it dies with its parent. Keeps out_fd (as stdout and stderr)
- * and keep_fd. */
-static void start_clean(int out_fd, int keep_fd)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
-	pid_t parent = getppid();
-
-	sigemptyset(&dfl.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent) /* it died before the line above */
-		_exit(1);
-	if (out_fd >= 0) {
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-	}
-	if (keep_fd > 2 && keep_fd != 3) {
-		dup2(keep_fd, 3);
-		keep_fd = 3;
-	}
-	if (syscall(SYS_close_range, keep_fd > 2 ? 4 : 3, ~0u, 0)) /* before Linux 5.9 */
-		for (int fd = keep_fd > 2 ? 4 : 3; fd < 4096; fd++)
-			close(fd);
-}
 
 static void report(int fd, const struct clsb_report *r)
 {
@@ -86,7 +53,7 @@ _Noreturn static void ns_init(struct cl_trial *t, const struct cl_cell *cell,
 	if (read(go, &byte, 1) != 1)      /* it died before that */
 		_exit(1);
 	close(go);
-	cl_contain_mounts(opts->readonly);
+	cl_contain_mounts(opts->readonly, opts->limits.memory_mb);
 	fflush(NULL);
 	trial = fork();
 	if (trial == 0) {
@@ -122,13 +89,12 @@ _Noreturn void clsb_child(struct cl_trial *t, const struct cl_cell *cell,
 	int go[2], status;
 	pid_t init;
 
-	setpgid(0, 0);
 	if (!p->pid_ns) {
-		start_clean(pipes->out_w, -1);
+		cl_contain_start_clean(pipes->out_w, -1);
 		cl_cgroup_trial_join(cg);
 		trial_process(t, cell);
 	}
-	start_clean(pipes->out_w, pipes->report_w); /* the report pipe is fd 3 now */
+	cl_contain_start_clean(pipes->out_w, pipes->report_w); /* the report pipe is fd 3 now */
 	cl_cgroup_trial_join(cg);
 	if (cl_contain_unshare(uid, gid) || pipe2(go, O_CLOEXEC)) {
 		report(3, &(struct clsb_report){ .kind = CLSB_FAILED, .err = errno });

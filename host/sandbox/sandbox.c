@@ -354,8 +354,9 @@ static void decide(struct cl_trial *t, const struct watch *w, enum ending end, i
 			 t->failed ? t->message : strerror(-t->rc));
 	} else if (forged) {
 		r->status = CL_STATUS_WRONG;
-		snprintf(r->message, sizeof r->message, "the trial's run interval was overwritten "
-			 "(it cannot start before its fork, end before its start or after now)");
+		snprintf(r->message, sizeof r->message, "the trial's run interval or CPU time was "
+			 "overwritten (a run cannot start before its fork, end before its start or "
+			 "after its end, or use more CPU than the trial's processes did)");
 	}
 	cl_printable_str(r->message, false);
 }
@@ -434,7 +435,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		cl__trial_unmap(t, map_size);
 		return -1;
 	}
-	setpgid(w.child, w.child); /* also here: the child may not have run yet */
+	/* no setpgid here: the child makes a session of its own, which a
+	 * process group leader cannot */
 	cl_memory_watch_start(&w.mem, prot->pid_ns ? 0 : w.child,
 			      (cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_FORKS) ||
 				      w.memory_kb || w.processes);
@@ -481,6 +483,14 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	bool forged = sane && t->finished &&
 		      (t->run_start_ns < forked_at || t->run_end_ns < t->run_start_ns ||
 		       t->run_end_ns > ended_at);
+	/* CPU inside the run cannot exceed the trial process's whole CPU (its
+	 * children's included), which the kernel counted: more was written */
+	int64_t whole_cpu = tv_ns(ru.ru_utime) + tv_ns(ru.ru_stime);
+
+	if (sane && t->finished && !forged &&
+	    (t->run_user_ns < 0 || t->run_sys_ns < 0 ||
+	     t->run_user_ns + t->run_sys_ns > whole_cpu + whole_cpu / 100 + 1000000))
+		forged = true;
 	bool believed = sane && t->finished && !forged;
 
 	r->wall_ns = believed ? t->run_end_ns - t->run_start_ns : ended_at - forked_at;

@@ -90,9 +90,10 @@ int cl_contain_unshare(uid_t uid, gid_t gid)
 	return rc ? -1 : 0;
 }
 
-void cl_contain_mounts(const char *readonly)
+void cl_contain_mounts(const char *readonly, int64_t shm_mb)
 {
 	struct statvfs st;
+	char opts[64] = "mode=1777";
 
 	if (!(unshare_flags & CLONE_NEWNS))
 		return;
@@ -100,6 +101,9 @@ void cl_contain_mounts(const char *readonly)
 		return;
 	/* the namespace's own pids only: the host is not in it */
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (shm_mb > 0)
+		snprintf(opts, sizeof opts, "mode=1777,size=%lldm", (long long)shm_mb);
+	mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
 	if (readonly && statvfs(readonly, &st) == 0 &&
 	    mount(readonly, readonly, "none", MS_BIND, NULL) == 0) {
 		/* a remount must keep the flags the mount already has (locked
@@ -126,6 +130,36 @@ static int drop_capabilities(void)
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	return (int)syscall(SYS_capset, &head, none);
+}
+
+void cl_contain_start_clean(int out_fd, int keep_fd)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	pid_t parent = getppid();
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	sigemptyset(&dfl.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) /* it died before the line above */
+		_exit(1);
+	setsid(); /* no controlling terminal: no /dev/tty */
+	if (devnull >= 0)
+		dup2(devnull, STDIN_FILENO);
+	dup2(out_fd >= 0 ? out_fd : devnull, STDOUT_FILENO);
+	dup2(out_fd >= 0 ? out_fd : devnull, STDERR_FILENO);
+	if (keep_fd >= 0 && keep_fd != 3) {
+		dup2(keep_fd, 3);
+		keep_fd = 3;
+	}
+	if (syscall(SYS_close_range, keep_fd >= 0 ? 4 : 3, ~0u, 0)) /* before Linux 5.9 */
+		for (int fd = keep_fd >= 0 ? 4 : 3; fd < 4096; fd++)
+			close(fd);
 }
 
 void cl_contain_trial_process(void)
@@ -158,7 +192,7 @@ static int try_namespaces(int flags)
 		if ((init = fork()) < 0)
 			_exit(11);
 		if (init == 0) {
-			cl_contain_mounts(NULL);
+			cl_contain_mounts(NULL, 0);
 			_exit(getpid() == 1 ? (drop_capabilities() ? 13 : 0) : 12);
 		}
 		while (waitpid(init, &status, 0) < 0 && errno == EINTR)

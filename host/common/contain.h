@@ -1,8 +1,9 @@
-/* Containment: what keeps a trial's processes from reaching the host or
- * outliving it. Found out once per host process (what this kernel and this
- * user allow), then applied to every trial by sandbox.c. */
-#ifndef CLH_SANDBOX_CONTAIN_H
-#define CLH_SANDBOX_CONTAIN_H
+/* Containment: what keeps plugin code (a trial, the probe, a check) from
+ * reaching the host or outliving it. Found out once per host process (what
+ * this kernel and this user allow), then applied by sandbox/launch.c to
+ * every trial and by experiment/child_call.c to every probe and check. */
+#ifndef CLH_CONTAIN_H
+#define CLH_CONTAIN_H
 
 #include <sched.h>
 #include <stdbool.h>
@@ -53,16 +54,25 @@ int64_t cl_cgroup_trial_memory(const struct cl_trial_cgroup *cg);
 bool cl_cgroup_trial_hit(const struct cl_trial_cgroup *cg, const char *events_file, const char *key);
 void cl_cgroup_trial_kill_and_remove(struct cl_trial_cgroup *cg);
 
-/* In the trial process itself: start with the host's tuning, then give up
- * every capability and the right to gain any. */
+/* In the host's child, first: a session of its own (no controlling
+ * terminal), default signal dispositions, an empty signal mask, death with
+ * its parent; stdin from /dev/null, stdout and stderr to out_fd (-1:
+ * /dev/null), keep_fd (if >= 0) as fd 3 and no other descriptor. */
+void cl_contain_start_clean(int out_fd, int keep_fd);
+
+/* In the process that runs plugin code, before it loads any: start with
+ * the host's tuning, then give up every capability and the right to gain
+ * any. */
 void cl_contain_trial_process(void);
 
 /* In the keeper (the host's child) before it forks the namespace's init:
  * enter the namespaces the protections allow. 0, or -1 with errno. */
 int cl_contain_unshare(uid_t uid, gid_t gid);
-/* In the namespace's init: a /proc of its own, `readonly` (if any) bound
- * read-only. Failures leave the host's view, which is still contained by
- * the pid namespace and the dropped capabilities. */
-void cl_contain_mounts(const char *readonly);
+/* In the namespace's init: a /proc of its own, a /dev/shm of its own (of
+ * shm_mb, 0: the kernel's default; gone with the namespace, so what a trial
+ * leaves there is freed), `readonly` (if any) bound read-only. Failures
+ * leave the host's view, which is still contained by the pid namespace and
+ * the dropped capabilities. */
+void cl_contain_mounts(const char *readonly, int64_t shm_mb);
 
 #endif
