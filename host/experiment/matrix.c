@@ -1,5 +1,6 @@
 /* The experiment matrix: strategies x syncs x every sweep that applies to
  * them, each combination one cell with its own concrete workload. */
+#define _GNU_SOURCE /* qsort_r */
 #include "config.h"
 #include "xalloc.h"
 
@@ -25,57 +26,83 @@ static int is_baseline(const struct cl_cell *cell, const char *want)
 	       !strcmp(cell->sync->plugin->desc->name, want) || !strncmp(label, want, strlen(want));
 }
 
-/* Do two cells run the workload with the same value of every workload sweep?
- * Then one is a fair baseline for the other: "threads tasks=64" is compared
- * with "serial tasks=64", not with "serial tasks=1". */
-static int same_workload_sweep(const struct cl_cell *a, const struct cl_cell *b)
+/* Order cells by the value picked for every workload sweep: cells that
+ * run the workload with the same values compare equal, and then one is a fair
+ * baseline for the other ("threads tasks=64" is compared with "serial
+ * tasks=64", not with "serial tasks=1"). The cells of one workload share its
+ * sweeps, in the same order. */
+static int cmp_workload_sweep(const struct cl_cell *a, const struct cl_cell *b)
 {
-	for (size_t i = 0; i < a->nknobs; i++) {
-		if (a->knobs[i]->plugin)
-			continue;
-		for (size_t j = 0; j < b->nknobs; j++)
-			if (b->knobs[j] == a->knobs[i] && b->picks[j] != a->picks[i])
-				return 0;
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		while (i < a->nknobs && a->knobs[i]->plugin)
+			i++;
+		while (j < b->nknobs && b->knobs[j]->plugin)
+			j++;
+		if (i == a->nknobs || j == b->nknobs)
+			return (i < a->nknobs) - (j < b->nknobs);
+		if (a->picks[i] != b->picks[j])
+			return a->picks[i] < b->picks[j] ? -1 : 1;
+		i++, j++;
 	}
-	return 1;
+}
+
+/* Candidates by their sweep values, then by their place: the first of a run
+ * of equals is the earliest candidate with those values. */
+static int by_sweep_then_place(const void *a, const void *b, void *cells)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = cmp_workload_sweep((const struct cl_cell *)cells + i, (const struct cl_cell *)cells + j);
+
+	return c ? c : (i > j) - (i < j);
 }
 
 /* A workload's baseline candidates: the cells matching `baseline`, or else
  * those of its first cell's strategy and sync. Each cell then takes the
  * first candidate that runs its swept workload values, or the first
- * candidate at all. Candidates are decided once per cell, not per pair. */
+ * candidate at all. Candidates are sorted once and each cell binary-searches
+ * them: a matrix of 10,000 cells compared pairwise took the fuzzer past its
+ * 10 s limit. */
 static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, size_t n,
 			  char *err, size_t errlen)
 {
-	bool *candidate = cl_xcalloc(n, sizeof *candidate);
+	size_t *cand = cl_xcalloc(n ? n : 1, sizeof *cand);
 
 	for (size_t first = 0, end; first < n; first = end) {
-		size_t base = n;
+		size_t ncand = 0;
 
-		for (end = first; end < n && cells[end].def == cells[first].def; end++) {
-			candidate[end] = x->baseline ? is_baseline(&cells[end], x->baseline)
-						     : cells[end].strategy == cells[first].strategy &&
-							       cells[end].sync == cells[first].sync;
-			if (candidate[end] && base == n)
-				base = end;
-		}
-		if (base == n) { /* only with `baseline`: the first cell is always its own */
+		for (end = first; end < n && cells[end].def == cells[first].def; end++)
+			if (x->baseline ? is_baseline(&cells[end], x->baseline)
+					: cells[end].strategy == cells[first].strategy &&
+						  cells[end].sync == cells[first].sync)
+				cand[ncand++] = end;
+		if (!ncand) { /* only with `baseline`: the first cell is always its own */
 			snprintf(err, errlen, "%s:%d: baseline: \"%s\" matches no cell%s%s", x->path,
 				 x->baseline_line, x->baseline, cells[first].def->name[0] ? " of workload " : "",
 				 cells[first].def->name);
-			free(candidate);
+			free(cand);
 			return -1;
 		}
+		size_t base = cand[0];
+
+		qsort_r(cand, ncand, sizeof *cand, by_sweep_then_place, cells);
 		for (size_t i = first; i < end; i++) {
-			cells[i].baseline = base;
-			for (size_t b = base; b < end; b++)
-				if (candidate[b] && same_workload_sweep(&cells[i], &cells[b])) {
-					cells[i].baseline = b;
-					break;
-				}
+			size_t lo = 0, hi = ncand; /* the first candidate not below cell i */
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (cmp_workload_sweep(&cells[cand[mid]], &cells[i]) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			cells[i].baseline = lo < ncand && !cmp_workload_sweep(&cells[cand[lo]], &cells[i])
+						    ? cand[lo] : base;
 		}
 	}
-	free(candidate);
+	free(cand);
 	return 0;
 }
 
