@@ -277,7 +277,7 @@ static void test_plugins_and_info(void)
 	CU_ASSERT_TRUE(listed(out, "none", "sync"));
 	CU_ASSERT_TRUE(listed(out, "mcs", "sync"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-good"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/wrongabi.so: built for plugin ABI version 999"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/wrongabi.so: built against conclab plugin ABI 999, this conclab has ABI 1.1"));
 	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' info threads", BIN), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "name:        threads"));
@@ -389,6 +389,53 @@ static void test_out_of_tree_plugin(void)
 	cl_test_sh(NULL, "rm -rf '%s' '%s'", dir, cfg);
 	free(dir);
 	free(cfg);
+}
+
+/* `conclab new`: both kinds write a folder whose plugin compiles with
+ * -Werror and runs as it is, beside the built-ins, with its own config; bad
+ * kinds, names and an existing folder are refused and nothing is written.
+ * (The CMake build against an installed SDK: scripts/check-install.) */
+static void test_new_scaffold(void)
+{
+	char *dir = cl_test_temp_dir(), *out;
+	static const char *const kinds[] = { "sync", "strategy" };
+	static const char *const names[] = { "my-lock", "0pool" };
+
+	for (int k = 0; k < 2; k++) {
+		const char *n = names[k];
+
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new %s %s", dir, BIN, kinds[k], n), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "next:"));
+		free(out);
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s/%s' && grep -q 'conclab_add_plugin(%s %s.c)' "
+					   "CMakeLists.txt && grep -q 'find_package(conclab' CMakeLists.txt",
+					   dir, n, n, n), 0);
+		free(out);
+		CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' -std=c11 -Wall -Wextra -Werror -shared -fPIC "
+						 "-fvisibility=hidden -I'%s/include' '%s/%s/%s.c' -o "
+						 "'%s/%s/%s.so' -pthread",
+						 CL_TEST_CC, CL_TEST_SOURCE_DIR, dir, n, n, dir, n, n), 0);
+		free(out);
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' run %s/%s.cfg --plugin-path %s --repeat 1 "
+					   "--quiet", dir, BIN, n, n, n), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, k ? "0pool+none" : "processes+my-lock"));
+		CU_ASSERT_PTR_NOT_NULL(k ? strstr(out, "serial+none") : strstr(out, "exact 2000000"));
+		free(out);
+	}
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new sync my-lock", dir, BIN), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot create the folder my-lock: File exists (nothing was written"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new lock x", dir, BIN), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "'lock' is no kind of plugin"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new sync 'My Lock'", dir, BIN), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "'My Lock' cannot name a plugin"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && ls", dir), 0);
+	CU_ASSERT_STRING_EQUAL(out, "0pool\nmy-lock\n");
+	free(out);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
 }
 
 /* Lines in a file (0 if it is not there). */
@@ -641,6 +688,7 @@ int main(void)
 		{ "run writes the JSON and CSV it documents", test_run_writes_json_and_csv },
 		{ "a crashed trial: exit 1, the rest still run", test_failed_trial_exits_1 },
 		{ "a plugin built outside the tree is listed and runs", test_out_of_tree_plugin },
+		{ "new: a plugin folder that builds and runs as it is", test_new_scaffold },
 		{ "trials interleaved in a seeded order; --order sequential", test_interleaved_order },
 		{ "SIGINT and SIGTERM keep finished trials; --resume completes", test_sigint_then_resume },
 		{ "journals that are not, or are cut short", test_bad_journals },

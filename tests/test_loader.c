@@ -45,7 +45,19 @@ static void test_fixture_dir(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a conclab plugin: no cl_plugin_entry symbol"));
 	why = problem_for(&reg, "wrongabi.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built for plugin ABI version 999, this conclab speaks 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 999, this conclab has ABI 1.1"));
+	/* the policy: another major is refused having read nothing past `abi`,
+	 * a newer minor too; each says both versions and what to do */
+	why = problem_for(&reg, "abifuture.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 2, this conclab has ABI "
+				   "1.1: use a conclab of ABI major version as new as the plugin's, or "
+				   "rebuild the plugin against this conclab's headers"));
+	why = problem_for(&reg, "abinewer.so");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 1.2, newer than this "
+				   "conclab's 1.1: upgrade conclab"));
+	CU_ASSERT_PTR_NULL(cl_registry_find(&reg, "fixture-abinewer", CL_PLUGIN_STRATEGY));
 	why = problem_for(&reg, "nullops.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "strategy 'fixture-nullops' has no run op"));
@@ -116,7 +128,8 @@ static void test_env_path_and_resolve(void)
 	setenv("CONCLAB_PLUGIN_PATH", "/nonexistent/a:" CL_TEST_FIXTURE_DIR, 1);
 	cl_registry_init(&reg, NULL, 0);
 	unsetenv("CONCLAB_PLUGIN_PATH");
-	CU_ASSERT_EQUAL_FATAL(reg.ndirs, 4);
+	CU_ASSERT_EQUAL_FATAL(reg.ndirs, 3); /* and conclab's own: the build tree's, run from it */
+	CU_ASSERT_STRING_EQUAL(reg.dirs[2], CL_TEST_BINARY_DIR "/plugins");
 	CU_ASSERT_STRING_EQUAL(reg.dirs[0], "/nonexistent/a");
 	CU_ASSERT_STRING_EQUAL(reg.dirs[1], CL_TEST_FIXTURE_DIR);
 	cl_registry_scan(&reg);
@@ -210,6 +223,52 @@ static void test_older_header(void)
 	CU_ASSERT_EQUAL(cl_plugin_validate(&d, CL_PLUGIN_SIZE_V1, err, sizeof err), -1);
 }
 
+/* The versioning policy: a sync built against the frozen ABI 1.0 headers
+ * (tests/abi/1.0) loads in this host as minor 0 and runs exactly under
+ * threads and processes, its ops read as 1.0 had them. */
+static void test_abi_1_0_plugin(void)
+{
+	struct cl_test_exp e;
+	const struct cl_loaded_plugin *p;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e, "name = \"abi10\";\nworkload = { tasks = 4; steps = ( "
+					      "{ op = \"increment\"; times = 20000; } ); };\n"
+					      "strategies = ( \"threads\", \"processes\" );\n"
+					      "syncs = ( \"" CL_TEST_FIXTURE_DIR "/abi10.so\" );\n"), 0);
+	p = cl_registry_find(&e.reg, "fixture-abi10", CL_PLUGIN_SYNC);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(cl_plugin_abi_minor(p->desc), 0);
+	CU_ASSERT_EQUAL(p->desc->size, offsetof(struct cl_plugin, abi_minor));
+	CU_ASSERT_EQUAL(e.ncells, 2);
+	for (size_t c = 0; c < e.ncells; c++) {
+		struct cl_trial_result r;
+
+		cl_test_run_cell(&e, c, &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT_EQUAL(r.tasks_done, 4);
+		CU_ASSERT_EQUAL(r.counter_actual, 80000);
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
+}
+
+/* A sync's init says why it failed, in words (ABI 1.1: setup->trial). */
+static void test_sync_init_fails_in_words(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e, "name = \"initfail\";\nworkload = { tasks = 2; steps = ( "
+					      "{ op = \"increment\"; times = 10; } ); };\n"
+					      "strategies = ( \"serial\" );\n"
+					      "syncs = ( \"" CL_TEST_FIXTURE_DIR "/initfail.so\" );\n"), 0);
+	cl_test_run_cell(&e, 0, &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "initfail: cannot open the lock device: Permission denied"));
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -219,6 +278,8 @@ int main(void)
 		{ "CONCLAB_PLUGIN_PATH and plugins named by path", test_env_path_and_resolve },
 		{ "descriptor validation", test_validate_descriptor },
 		{ "a plugin built against the 0.1 header loads and runs", test_older_header },
+		{ "a sync built against the frozen ABI 1.0 headers runs exactly", test_abi_1_0_plugin },
+		{ "a sync's init fails in words", test_sync_init_fails_in_words },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -24,11 +24,13 @@ static const char usage_main[] =
 	"  info NAME     show one plugin's metadata and parameters\n"
 	"  compare OLD NEW  compare two results files cell by cell (Mann-Whitney U)\n"
 	"  report FILE   Markdown, SVG charts, an HTML page, the seed's table\n"
+	"  new KIND NAME write a strategy or sync plugin folder to start from\n"
 	"  help [VERB]   this text, or a verb's\n"
 	"  version       print the version\n"
 	"\n"
 	"Plugins are searched in every --plugin-path DIR, then $CONCLAB_PLUGIN_PATH\n"
-	"(colon-separated), then the build tree and install folders. `conclab VERB --help`\n"
+	"(colon-separated), then conclab's own (PREFIX/lib/conclab/plugins, or the build\n"
+	"tree's for a conclab run from it). `conclab VERB --help`\n"
 	"says more. Exit codes: 0 ok, 1 a trial failed or was wrong, 2 usage, config or\n"
 	"plugin error.\n";
 
@@ -137,6 +139,19 @@ static const char usage_help[] =
 	"\n"
 	"Print the general help, or VERB's (the same as `conclab VERB --help`).\n";
 
+static const char usage_new[] =
+	"usage: conclab new strategy|sync NAME\n"
+	"\n"
+	"Write a plugin folder NAME/ to start from: NAME.c (a pool of threads, or a\n"
+	"test-and-test-and-set lock), CMakeLists.txt (find_package(conclab) and\n"
+	"conclab_add_plugin) and NAME.cfg (the plugin beside the built-ins). It builds\n"
+	"against this conclab's installed SDK and runs as it is:\n"
+	"\n"
+	"  cmake -S NAME -B NAME/build && cmake --build NAME/build\n"
+	"  conclab run NAME/NAME.cfg --plugin-path NAME/build\n"
+	"\n"
+	"NAME: 1 to 64 of a-z, 0-9, '_' and '-'. An existing folder is never written to.\n";
+
 static const char usage_version[] =
 	"usage: conclab version\n"
 	"\n"
@@ -149,7 +164,7 @@ static int cmd_version(struct cli *cli, char **operands, int n)
 	(void)cli;
 	(void)operands;
 	(void)n;
-	printf("conclab %s (plugin ABI %u)\n", CL_VERSION, CL_ABI_VERSION);
+	printf("conclab %s (plugin ABI %u.%u)\n", CL_VERSION, CL_ABI_MAJOR, CL_ABI_MINOR);
 	return 0;
 }
 
@@ -174,6 +189,7 @@ const struct cli_verb cli_verbs[] = {
 	{ "info", usage_info, 1, 1, plugin_options, cmd_info },
 	{ "compare", usage_compare, 2, 2, compare_options, cmd_compare },
 	{ "report", usage_report, 1, 1, report_options, cmd_report },
+	{ "new", usage_new, 2, 2, no_options, cmd_new },
 	{ "help", usage_help, 0, 1, no_options, cmd_help },
 	{ "version", usage_version, 0, 0, no_options, cmd_version },
 };

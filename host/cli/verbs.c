@@ -1,5 +1,7 @@
 /* What each verb does, once its options are parsed. */
 #include "verbs.h"
+#include "paths.h"
+#include "scaffold.h"
 #include "compare.h"
 #include "run.h"
 #include "atomic_file.h"
@@ -117,7 +119,8 @@ int cmd_info(struct cli *cli, char **operands, int n)
 
 int cmd_check(struct cli *cli, char **operands, int noperands)
 {
-	const char *path = operands[0];
+	char *shipped = cl_find_config(operands[0]);
+	const char *path = shipped ? shipped : operands[0];
 	struct cl_registry reg = { 0 };
 	struct cl_experiment x = { 0 };
 	struct cl_cell *cells = NULL;
@@ -135,6 +138,7 @@ int cmd_check(struct cli *cli, char **operands, int noperands)
 		rc = 0;
 	}
 	free(cells);
+	free(shipped);
 	cl_experiment_free(&x);
 	cl_registry_free(&reg);
 	return rc;
@@ -142,7 +146,9 @@ int cmd_check(struct cli *cli, char **operands, int noperands)
 
 int cmd_run(struct cli *cli, char **operands, int n)
 {
-	const char *path = n ? operands[0] : NULL;
+	char *shipped = n ? cl_find_config(operands[0]) : NULL;
+	const char *path = shipped ? shipped : n ? operands[0] : NULL;
+	int rc;
 
 	struct cl_run_request req = {
 		.config = path, .resume = cli->resume, .json = cli->json, .csv = cli->csv,
@@ -158,9 +164,12 @@ int cmd_run(struct cli *cli, char **operands, int n)
 			    cli->columns || cli->order || cli->seed_given)) {
 		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet): "
 			"the run goes on as it was started\n");
+		free(shipped);
 		return CL_EXIT_USAGE;
 	}
-	return cl_run(&req);
+	rc = cl_run(&req);
+	free(shipped);
+	return rc;
 }
 
 int cmd_compare(struct cli *cli, char **operands, int n)
@@ -293,4 +302,11 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		rc = CL_EXIT_USAGE;
 	cl_results_free(&r);
 	return rc;
+}
+
+int cmd_new(struct cli *cli, char **operands, int n)
+{
+	(void)cli;
+	(void)n;
+	return cl_scaffold(operands[0], operands[1]);
 }

@@ -11,5 +11,6 @@ int cmd_plugins(struct cli *cli, char **operands, int n);
 int cmd_info(struct cli *cli, char **operands, int n);
 int cmd_compare(struct cli *cli, char **operands, int n);
 int cmd_report(struct cli *cli, char **operands, int n);
+int cmd_new(struct cli *cli, char **operands, int n);
 
 #endif

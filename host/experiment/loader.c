@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "loader.h"
 #include "child_call.h"
+#include "paths.h"
 #include "printable.h"
 #include "suggest.h"
 #include "xalloc.h"
@@ -75,8 +76,8 @@ void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra
 			add_dir(reg, d);
 		free(copy);
 	}
-	add_dir(reg, CL_BUILD_PLUGIN_DIR);
-	add_dir(reg, CL_INSTALL_PLUGIN_DIR);
+	/* conclab's own: the build tree's only for a binary run from it */
+	add_dir(reg, cl_own_plugin_dir());
 }
 
 static void add_problem(struct cl_registry *reg, const char *path, const char *reason)
@@ -123,24 +124,57 @@ static int validate_params(const struct cl_param_decl *p, char *err, size_t errl
 	return 0;
 }
 
+/* Does the descriptor, as the plugin was built, reach past `field`? */
+#define COVERS(d, field) ((d)->size >= offsetof(struct cl_plugin, field) + sizeof (d)->field)
+
 cl_check_fn cl_plugin_check_fn(const struct cl_plugin *d)
 {
-	return d->size >= offsetof(struct cl_plugin, check) + sizeof d->check ? d->check : NULL;
+	return COVERS(d, check) ? d->check : NULL;
+}
+
+uint32_t cl_plugin_abi_minor(const struct cl_plugin *d)
+{
+	return COVERS(d, abi_minor) ? d->abi_minor : 0;
+}
+
+size_t cl_plugin_ops_size(const struct cl_plugin *d)
+{
+	/* 0: a descriptor written without CL_PLUGIN, which fills them */
+	if (d->kind == CL_PLUGIN_STRATEGY)
+		return COVERS(d, strategy_ops_size) && d->strategy_ops_size ? d->strategy_ops_size
+									   : CL_STRATEGY_OPS_SIZE_1_0;
+	return COVERS(d, sync_ops_size) && d->sync_ops_size ? d->sync_ops_size : CL_SYNC_OPS_SIZE_1_0;
 }
 
 int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err, size_t errlen)
 {
-	/* Only `abi` may be read before it matches: a plugin of another ABI
-	 * may have a descriptor of any shape. */
+	/* Only `abi` may be read before it matches: a plugin of another major
+	 * version may have a descriptor of any shape. */
 	if (symbol_size && symbol_size < sizeof d->abi)
 		return snprintf(err, errlen, "descriptor %s is %zu bytes, too small", CL_PLUGIN_SYMBOL,
 				symbol_size), -1;
-	if (d->abi != CL_ABI_VERSION)
-		return snprintf(err, errlen, "built for plugin ABI version %u, this conclab speaks %u; "
-				"rebuild it against this include/conclab/", d->abi, CL_ABI_VERSION), -1;
+	if (d->abi != CL_ABI_MAJOR)
+		return snprintf(err, errlen, "built against conclab plugin ABI %u, this conclab has ABI "
+				"%u.%u: %s", d->abi, CL_ABI_MAJOR, CL_ABI_MINOR,
+				d->abi > CL_ABI_MAJOR ? "use a conclab of ABI major version as new as the "
+				"plugin's, or rebuild the plugin against this conclab's headers "
+				"(pkg-config --cflags conclab)" : "rebuild the plugin against this "
+				"conclab's headers (pkg-config --cflags conclab; find_package(conclab))"), -1;
 	if (d->size < CL_PLUGIN_SIZE_V1 || (symbol_size && symbol_size < d->size))
 		return snprintf(err, errlen, "descriptor is %u bytes, ABI %u needs at least %zu",
-				d->size, CL_ABI_VERSION, CL_PLUGIN_SIZE_V1), -1;
+				d->size, CL_ABI_MAJOR, CL_PLUGIN_SIZE_V1), -1;
+	if (cl_plugin_abi_minor(d) > CL_ABI_MINOR)
+		return snprintf(err, errlen, "built against conclab plugin ABI %u.%u, newer than this "
+				"conclab's %u.%u: upgrade conclab, or rebuild the plugin against this "
+				"conclab's headers (pkg-config --cflags conclab)", d->abi,
+				cl_plugin_abi_minor(d), CL_ABI_MAJOR, CL_ABI_MINOR), -1;
+	if ((d->kind == CL_PLUGIN_STRATEGY || d->kind == CL_PLUGIN_SYNC) &&
+	    cl_plugin_ops_size(d) < (d->kind == CL_PLUGIN_STRATEGY ? CL_STRATEGY_OPS_SIZE_1_0
+								   : CL_SYNC_OPS_SIZE_1_0))
+		return snprintf(err, errlen, "its %s ops table is %zu bytes, ABI %u needs at least %zu",
+				cl_plugin_kind_name(d->kind), cl_plugin_ops_size(d), CL_ABI_MAJOR,
+				d->kind == CL_PLUGIN_STRATEGY ? CL_STRATEGY_OPS_SIZE_1_0
+							      : CL_SYNC_OPS_SIZE_1_0), -1;
 	if (d->kind != CL_PLUGIN_STRATEGY && d->kind != CL_PLUGIN_SYNC)
 		return snprintf(err, errlen, "unknown plugin kind %d", (int)d->kind), -1;
 	if (!valid_name(d->name))
@@ -306,6 +340,7 @@ static size_t send_descriptor(const struct cl_plugin *d, char *reply, size_t len
 
 	put(&w, "D", 1);
 	put_i64(&w, d->size);
+	put_i64(&w, cl_plugin_abi_minor(d));
 	put_i64(&w, d->kind);
 	put_str(&w, d->name);
 	put_str(&w, d->version);
@@ -342,8 +377,9 @@ static int receive_descriptor(char *buf, size_t len, struct cl_loaded_plugin *p)
 	int64_t n;
 
 	memset(d, 0, sizeof *d);
-	d->abi = CL_ABI_VERSION;
+	d->abi = CL_ABI_MAJOR;
 	d->size = (uint32_t)get_i64(&w); /* as the plugin was built: its ABI's age */
+	d->abi_minor = (uint32_t)get_i64(&w);
 	d->kind = (enum cl_plugin_kind)get_i64(&w);
 	d->name = get_str(&w);
 	d->version = get_str(&w);
@@ -442,6 +478,42 @@ static int probe_in_child(const char *path, struct cl_loaded_plugin *p, char *er
 			"a library constructor called exit()?", detail), -1;
 }
 
+/* A plugin's descriptor and ops table in this host's shapes: what the
+ * plugin was built without (an older minor) reads as NULL or 0, so the
+ * runtime may read every field it knows. Kept for the child's life, once
+ * per plugin. */
+struct normal_plugin {
+	const struct cl_plugin *built;
+	struct cl_plugin        desc;
+	struct cl_strategy_ops  strategy;
+	struct cl_sync_ops      sync;
+	struct normal_plugin   *next;
+};
+
+static const struct cl_plugin *normalised(const struct cl_plugin *d)
+{
+	static struct normal_plugin *known;
+	struct normal_plugin *n;
+	size_t ops = cl_plugin_ops_size(d);
+
+	for (n = known; n; n = n->next)
+		if (n->built == d)
+			return &n->desc;
+	n = cl_xcalloc(1, sizeof *n);
+	n->built = d;
+	memcpy(&n->desc, d, d->size < sizeof n->desc ? d->size : sizeof n->desc);
+	if (d->kind == CL_PLUGIN_STRATEGY) {
+		memcpy(&n->strategy, d->ops.strategy, ops < sizeof n->strategy ? ops : sizeof n->strategy);
+		n->desc.ops.strategy = &n->strategy;
+	} else {
+		memcpy(&n->sync, d->ops.sync, ops < sizeof n->sync ? ops : sizeof n->sync);
+		n->desc.ops.sync = &n->sync;
+	}
+	n->next = known;
+	known = n;
+	return &n->desc;
+}
+
 const struct cl_plugin *cl_plugin_real(const struct cl_loaded_plugin *p, char *err, size_t errlen)
 {
 	const struct cl_plugin *d = open_plugin(p->path, err, errlen);
@@ -470,7 +542,7 @@ const struct cl_plugin *cl_plugin_real(const struct cl_loaded_plugin *p, char *e
 			 p->path);
 		return NULL;
 	}
-	return d;
+	return normalised(d);
 }
 
 static struct cl_loaded_plugin *find_any_kind(const struct cl_registry *reg, const char *name)
@@ -509,7 +581,8 @@ static const struct cl_loaded_plugin *add_file(struct cl_registry *reg, const ch
 	p.path = real ? real : cl_xstrdup(path);
 	twin = find_any_kind(reg, p.desc->name);
 	if (twin) {
-		snprintf(err, errlen, "duplicate plugin '%s': %s comes first on the path and wins",
+		snprintf(err, errlen, "duplicate plugin '%s': %s comes first on the path and wins, "
+			 "this one is shadowed (rename one plugin, or drop a folder from the path)",
 			 p.desc->name, twin->path);
 		free_copy(&p);
 		return NULL;
@@ -551,7 +624,8 @@ static void scan_dir(struct cl_registry *reg, const char *dir)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, by_name); /* same order on every machine */
+	if (n > 1)
+		qsort(names, n, sizeof *names, by_name); /* same order on every machine */
 	for (size_t i = 0; i < n; i++) {
 		char path[4096], err[1024];
 

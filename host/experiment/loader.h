@@ -40,8 +40,9 @@ struct cl_registry {
 };
 
 /* Build the search path: `extra` dirs first (from --plugin-path, in order),
- * then $CONCLAB_PLUGIN_PATH, the build tree's plugin folder and the install
- * folder. Nothing is loaded yet. */
+ * then $CONCLAB_PLUGIN_PATH, then conclab's own plugins (the build tree's
+ * for a binary run from it, else EXE/../lib/conclab/plugins). Nothing is
+ * loaded yet. */
 void cl_registry_init(struct cl_registry *reg, char *const *extra, size_t nextra);
 
 /* Load every *.so in every dir of the path. A file that fails becomes a
@@ -76,6 +77,15 @@ const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
  * appended: the least a plugin of this ABI may have. */
 #define CL_PLUGIN_SIZE_V1 offsetof(struct cl_plugin, check)
 
+/* The ops tables of ABI 1.0: the least a plugin of ABI 1 may have. */
+#define CL_STRATEGY_OPS_SIZE_1_0 (offsetof(struct cl_strategy_ops, run) + sizeof(void (*)(void)))
+#define CL_SYNC_OPS_SIZE_1_0     (offsetof(struct cl_sync_ops, flush) + sizeof(void (*)(void)))
+
+/* The minor ABI version the plugin was built against (0 before 1.1
+ * recorded it), and the size of its ops table as it was built. */
+uint32_t cl_plugin_abi_minor(const struct cl_plugin *desc);
+size_t   cl_plugin_ops_size(const struct cl_plugin *desc);
+
 /* The plugin's check, or NULL when it has none or was built against a
  * header from before it was appended. */
 typedef int (*cl_check_fn)(const struct cl_check_args *, char *, size_t);
@@ -83,7 +93,8 @@ cl_check_fn cl_plugin_check_fn(const struct cl_plugin *desc);
 
 /* In a child process only (a trial, the checks): load p's file into this
  * process and return its own descriptor, once it is checked to be the one
- * the probe saw; NULL with the reason in err. */
+ * the probe saw, in this host's shapes (what an older minor lacks reads as
+ * NULL or 0); NULL with the reason in err. */
 const struct cl_plugin *cl_plugin_real(const struct cl_loaded_plugin *p, char *err, size_t errlen);
 
 /* Check a descriptor as the loader does; 0, or -1 with the reason in err. */

@@ -97,6 +97,7 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 		.ntasks = (uint32_t)t->ntasks,
 		.pshared = strategy->ops.strategy->flags & CL_STRATEGY_FORKS,
 		.params = sync_params,
+		.trial = t,
 	};
 	int rc = 0;
 

@@ -7,19 +7,34 @@
  * and `size` before it reads anything else. Everything not declared in
  * include/conclab/ is private to the host.
  *
- * Compatibility rules (the SQLite VFS way): fields are only ever appended;
- * a change of shape or meaning of anything here bumps CL_ABI_VERSION, and the
- * host refuses plugins built against another version.
+ * Versioning policy: MAJOR.MINOR, as GStreamer and SQLite's VFS do it.
+ *   - A minor version only appends: fields at the end of a struct, new ops
+ *     at the end of an ops table, new flags, new functions in runtime.h.
+ *     Nothing changes place, type or meaning. A host of minor M loads every
+ *     plugin of the same major built against minor 0..M: it reads a field
+ *     of a plugin's struct only when the size the plugin recorded covers it
+ *     (the descriptor's `size`, the ops table's `strategy_ops_size` /
+ *     `sync_ops_size`), and treats what is not covered as absent (NULL, 0).
+ *   - A plugin built against a newer minor than the host's is refused, with
+ *     a message naming its file and both versions: it may rely on what the
+ *     host does not have (a field of cl_sync_setup, a runtime function).
+ *   - A change of place, type or meaning bumps the major version; the host
+ *     refuses a plugin of another major with a message naming its file,
+ *     both versions, and what to do (rebuild it against this conclab's
+ *     headers: pkg-config --cflags conclab).
+ *   - tests/abi/ keeps a frozen copy of the headers of every released minor;
+ *     the loader suite builds a plugin against each and runs it.
  *
  * ABI history
- *   1  first version: descriptor, int/bool parameters, strategy and sync ops.
- *      conclab 0.2 appended `check` to the descriptor (no bump: the host
- *      reads it only when the descriptor's `size` covers it, so a plugin
- *      built against the older header loads and simply has no check).
- *      Clarified before the first release (0.1.0), without a bump: a sync
- *      with lock/unlock may also set `add`, which the runtime then uses for
- *      the plain increment step only (the earlier wording would have run the
- *      `inside` work of such a plugin outside its lock).
+ *   1.0  descriptor, int/bool parameters, strategy and sync ops. conclab 0.2
+ *        appended `check` to the descriptor (read only when `size` covers it).
+ *        A sync with lock/unlock may also set `add`, which the runtime then
+ *        uses for the plain increment step only.
+ *   1.1  the descriptor records `abi_minor` and the size of each ops table
+ *        (`strategy_ops_size`, `sync_ops_size`); cl_sync_setup gains `trial`,
+ *        so a sync's init can say in words why it failed (cl_trial_fail);
+ *        CL_PARAMS_CHECK names parameters instead of counting positions.
+ *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
 #define CONCLAB_PLUGIN_H
@@ -34,7 +49,10 @@
 extern "C" {
 #endif
 
-#define CL_ABI_VERSION 1u
+#define CL_ABI_MAJOR 1u
+#define CL_ABI_MINOR 1u
+/* The major version, under its name of ABI 1.0 (a plugin's `abi` field). */
+#define CL_ABI_VERSION CL_ABI_MAJOR
 
 /* The symbol every plugin exports; the loader looks up exactly this name. */
 #define CL_PLUGIN_SYMBOL "cl_plugin_entry"
@@ -51,7 +69,18 @@ enum cl_param_type {
 
 /* One parameter a plugin accepts, like a kernel module_param. The host reads
  * the value from the experiment config (or takes `def`), checks its type and
- * range, and hands the plugin an array of int64_t in declaration order. */
+ * range, and hands the plugin an array of int64_t in declaration order.
+ * Name the positions rather than count them (ABI 1.1):
+ *
+ *   enum { P_WORKERS, P_SPIN, P_COUNT };
+ *   static const struct cl_param_decl my_params[] = {
+ *       [P_WORKERS] = { "workers", CL_PARAM_INT, 0, 0, 4096, "pool size" },
+ *       [P_SPIN]    = { "spin", CL_PARAM_BOOL, 1, 0, 1, "spin first" },
+ *       [P_COUNT]   = { 0 },
+ *   };
+ *   CL_PARAMS_CHECK(my_params, P_COUNT);
+ *   ... params[P_WORKERS] in run() ...
+ */
 struct cl_param_decl {
 	const char        *name; /* config key; NULL ends the array           */
 	enum cl_param_type type;
@@ -60,6 +89,13 @@ struct cl_param_decl {
 	int64_t            max;  /* largest accepted value (ignored for bool)  */
 	const char        *help; /* one line shown by `conclab info`          */
 };
+
+/* Fails the build unless `decls` has exactly `count` parameters and its
+ * terminating entry: an enum of names and the array cannot drift apart. */
+#define CL_PARAMS_CHECK(decls, count)                                        \
+	_Static_assert(sizeof(decls) / sizeof((decls)[0]) == (size_t)(count) + 1 && \
+		       sizeof(decls) / sizeof((decls)[0]) > 0,                 \
+		       #decls " must hold " #count " parameters and the terminator")
 
 /* ---- strategies ------------------------------------------------------- */
 
@@ -86,11 +122,16 @@ struct cl_strategy_ops {
  * plugin with a strategy that has CL_STRATEGY_FORKS. */
 #define CL_SYNC_THREADS_ONLY (1u << 1)
 
-/* What the host tells a sync plugin's init. */
+/* What the host tells a sync plugin's init. The host fills every field
+ * of its own minor version; a plugin reads only those of the minor it was
+ * built against, which the host never exceeds (see the policy above). */
 struct cl_sync_setup {
 	uint32_t       ntasks;  /* tasks that may take the lock            */
 	bool           pshared; /* tasks run in separate processes        */
 	const int64_t *params;  /* declared parameters, declaration order */
+	/* 1.1: the trial, to say why init failed:
+	 *   return cl_trial_fail(setup->trial, errno, "pthread_mutex_init: ..."); */
+	struct cl_trial *trial;
 };
 
 /* State lives in memory the host maps shared (and zeroed, 64-byte aligned)
@@ -142,7 +183,7 @@ struct cl_check_args {
 };
 
 struct cl_plugin {
-	uint32_t abi;  /* CL_ABI_VERSION the plugin was built against */
+	uint32_t abi;  /* CL_ABI_MAJOR the plugin was built against  */
 	uint32_t size; /* sizeof(struct cl_plugin) at build time      */
 	enum cl_plugin_kind kind;
 	const char *name;        /* unique name used in configs: [a-z0-9_-]+  */
@@ -161,6 +202,12 @@ struct cl_plugin {
 	 * `conclab run` call it for every cell, in a child process of the
 	 * host, so it must look only at its arguments. */
 	int (*check)(const struct cl_check_args *cell, char *err, size_t errlen);
+	/* 1.1: the minor version the plugin was built against, and the size
+	 * of each ops table at build time (only the one of `kind` is read): an
+	 * ops table gains ops at its end, and the host calls none past it. */
+	uint32_t abi_minor;
+	uint32_t strategy_ops_size;
+	uint32_t sync_ops_size;
 };
 
 /* Declare the plugin's descriptor; the arguments are designated initializers:
@@ -169,7 +216,10 @@ struct cl_plugin {
 #define CL_PLUGIN(...)                                                    \
 	__attribute__((visibility("default")))                           \
 	const struct cl_plugin cl_plugin_entry = {                        \
-		.abi = CL_ABI_VERSION, .size = sizeof(struct cl_plugin), \
+		.abi = CL_ABI_MAJOR, .size = sizeof(struct cl_plugin),   \
+		.abi_minor = CL_ABI_MINOR,                                \
+		.strategy_ops_size = sizeof(struct cl_strategy_ops),      \
+		.sync_ops_size = sizeof(struct cl_sync_ops),              \
 		__VA_ARGS__                                               \
 	}
 

@@ -1,7 +1,7 @@
 /* conclab runtime: the host services a plugin calls while a trial runs.
  * They live in libconclab.so, which the host loads before any plugin; a
  * plugin may link it (-lconclab) or leave the symbols to be resolved at load.
- * Part of the plugin ABI: see CL_ABI_VERSION in conclab/plugin.h.
+ * Part of the plugin ABI: see the versioning policy in conclab/plugin.h.
  */
 #ifndef CONCLAB_RUNTIME_H
 #define CONCLAB_RUNTIME_H

@@ -15,15 +15,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { PARAM_WORKERS, PARAM_MAX };
+enum { PARAM_WORKERS, PARAM_MAX, PARAM_COUNT };
 
 static const struct cl_param_decl processes_params[] = {
-	{ "workers", CL_PARAM_INT, 0, 0, 100000,
-	  "processes in a pool that claim tasks; 0 = one process per task" },
-	{ "max_procs", CL_PARAM_INT, 4096, 1, 1000000,
-	  "refuse to fork more processes than this in one trial" },
-	{ 0 },
+	[PARAM_WORKERS] = { "workers", CL_PARAM_INT, 0, 0, 100000,
+			    "processes in a pool that claim tasks; 0 = one process per task" },
+	[PARAM_MAX] = { "max_procs", CL_PARAM_INT, 4096, 1, 1000000,
+			"refuse to fork more processes than this in one trial" },
+	[PARAM_COUNT] = { 0 },
 };
+CL_PARAMS_CHECK(processes_params, PARAM_COUNT);
 
 static void worker(struct cl_trial *t, struct cl_task *task)
 {

@@ -15,16 +15,18 @@
 #define SPAWN_IN_PARALLEL 256 /* threads from which one creator per CPU pays */
 #define MAX_SPAWNERS      8
 
-enum { PARAM_WORKERS, PARAM_STACK_KB, PARAM_MAX };
+enum { PARAM_WORKERS, PARAM_STACK_KB, PARAM_MAX, PARAM_COUNT };
 
 static const struct cl_param_decl threads_params[] = {
-	{ "workers", CL_PARAM_INT, 0, 0, 1000000,
-	  "threads in a pool that claim tasks; 0 = one thread per task" },
-	{ "stack_kb", CL_PARAM_INT, 64, 16, 1048576, "stack size of each thread, KiB" },
-	{ "max_threads", CL_PARAM_INT, 32768, 1, 1000000,
-	  "refuse to start more threads than this in one trial" },
-	{ 0 },
+	[PARAM_WORKERS] = { "workers", CL_PARAM_INT, 0, 0, 1000000,
+			    "threads in a pool that claim tasks; 0 = one thread per task" },
+	[PARAM_STACK_KB] = { "stack_kb", CL_PARAM_INT, 64, 16, 1048576,
+			     "stack size of each thread, KiB" },
+	[PARAM_MAX] = { "max_threads", CL_PARAM_INT, 32768, 1, 1000000,
+			"refuse to start more threads than this in one trial" },
+	[PARAM_COUNT] = { 0 },
 };
+CL_PARAMS_CHECK(threads_params, PARAM_COUNT);
 
 static struct cl_trial *trial; /* one trial per process */
 

@@ -6,13 +6,14 @@
 #include <pthread.h>
 #include <stdint.h>
 
-enum { PARAM_ADAPTIVE };
+enum { PARAM_ADAPTIVE, PARAM_COUNT };
 
 static const struct cl_param_decl mutex_params[] = {
-	{ "adaptive", CL_PARAM_BOOL, 0, 0, 1,
-	  "spin briefly before sleeping (PTHREAD_MUTEX_ADAPTIVE_NP)" },
-	{ 0 },
+	[PARAM_ADAPTIVE] = { "adaptive", CL_PARAM_BOOL, 0, 0, 1,
+			     "spin briefly before sleeping (PTHREAD_MUTEX_ADAPTIVE_NP)" },
+	[PARAM_COUNT] = { 0 },
 };
+CL_PARAMS_CHECK(mutex_params, PARAM_COUNT);
 
 static int mutex_init(void *shared, const struct cl_sync_setup *setup)
 {
@@ -26,7 +27,8 @@ static int mutex_init(void *shared, const struct cl_sync_setup *setup)
 		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
 	err = pthread_mutex_init(shared, &attr);
 	pthread_mutexattr_destroy(&attr);
-	return -err;
+	return err ? cl_trial_fail(setup->trial, err, "pthread_mutex_init (%s)",
+				   setup->pshared ? "process-shared" : "private") : 0;
 }
 
 static void mutex_destroy(void *shared)

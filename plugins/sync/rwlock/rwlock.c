@@ -13,7 +13,8 @@ static int rwlock_init(void *shared, const struct cl_sync_setup *setup)
 		pthread_rwlockattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	err = pthread_rwlock_init(shared, &attr);
 	pthread_rwlockattr_destroy(&attr);
-	return -err;
+	return err ? cl_trial_fail(setup->trial, err, "pthread_rwlock_init (%s)",
+				   setup->pshared ? "process-shared" : "private") : 0;
 }
 
 static void rwlock_destroy(void *shared)

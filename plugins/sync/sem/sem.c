@@ -7,7 +7,7 @@
 
 static int sem_plugin_init(void *shared, const struct cl_sync_setup *setup)
 {
-	return sem_init(shared, setup->pshared, 1) ? -errno : 0;
+	return sem_init(shared, setup->pshared, 1) ? cl_trial_fail(setup->trial, errno, "sem_init") : 0;
 }
 
 static void sem_plugin_destroy(void *shared)

@@ -1,0 +1,88 @@
+/* conclab runtime: the host services a plugin calls while a trial runs.
+ * They live in libconclab.so, which the host loads before any plugin; a
+ * plugin may link it (-lconclab) or leave the symbols to be resolved at load.
+ * Part of the plugin ABI: see CL_ABI_VERSION in conclab/plugin.h.
+ */
+#ifndef CONCLAB_RUNTIME_H
+#define CONCLAB_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cl_trial; /* one trial: its tasks, shared counter and sync state */
+struct cl_task;  /* one task: a resumable interpreter over the step list  */
+
+/* ---- the trial ---------------------------------------------------------- */
+
+/* Number of tasks in the trial (at least 1). */
+size_t cl_trial_ntasks(const struct cl_trial *trial);
+
+/* Task i, 0 <= i < cl_trial_ntasks(). Task memory is shared between the
+ * trial's processes, so a forked child may run any task it is given. */
+struct cl_task *cl_trial_task(struct cl_trial *trial, size_t i);
+
+/* Hand out the tasks one by one to any number of workers, threads or forked
+ * processes alike (an atomic cursor in shared memory): returns the next task
+ * nobody has claimed yet, or NULL when every task was claimed. */
+struct cl_task *cl_trial_claim(struct cl_trial *trial);
+
+/* The start barrier. A strategy that runs tasks concurrently arms it with
+ * the number of workers it will start, and each worker waits on it before
+ * its first task, so tasks really start together (without it, a 1M-increment
+ * race can finish before the second worker exists and show no race).
+ * Works across threads and forked processes. With more parties than online
+ * CPUs the workers cannot run together anyway, and the barrier starts open.
+ *   arm:    before starting any worker; parties >= 1.
+ *   wait:   returns 0 once `parties` workers arrived, or -ECANCELED when the
+ *           strategy cancelled the start; the worker must then run nothing.
+ *   cancel: a worker could not be started; releases everyone waiting. */
+void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties);
+int  cl_trial_barrier_wait(struct cl_trial *trial);
+void cl_trial_barrier_cancel(struct cl_trial *trial);
+
+/* Record why the trial failed (printf-style, first call wins) and return
+ * -err, so a strategy can write `return cl_trial_fail(t, errno, "...")`.
+ * The message is shown in the results as the trial's error. */
+int cl_trial_fail(struct cl_trial *trial, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- tasks -------------------------------------------------------------- */
+
+enum cl_step {
+	CL_STEP_DONE = 0, /* the task finished every step of every loop     */
+	CL_STEP_WAIT = 1, /* the task waits: resume it once *wait is satisfied */
+};
+
+/* What a waiting task waits for. Version 1 has only timed waits (sleep
+ * steps); `fd` is -1 until a later ABI adds I/O steps. */
+struct cl_wait {
+	int64_t  until_ns; /* CLOCK_MONOTONIC deadline, in nanoseconds */
+	int      fd;       /* -1: no descriptor to wait for            */
+	uint32_t events;   /* reserved, 0                              */
+};
+
+/* Run the task until it must wait or is done. CPU work (compute, increment)
+ * runs inline; a sleep returns CL_STEP_WAIT with its deadline in *wait, and
+ * the next call resumes after it (a call before the deadline just returns the
+ * same wait again). This is what lets an event loop drive thousands of tasks
+ * from one thread. A task must be stepped by one worker at a time. */
+enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait);
+
+/* Run the task to completion, blocking in clock_nanosleep for each wait. */
+void cl_task_run(struct cl_task *task);
+
+/* The task's index in the trial, 0 <= index < cl_trial_ntasks(). */
+size_t cl_task_index(const struct cl_task *task);
+
+/* CLOCK_MONOTONIC now, in nanoseconds: the clock every deadline uses. */
+int64_t cl_now_ns(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CONCLAB_RUNTIME_H */
