@@ -25,6 +25,7 @@ static const char usage_main[] =
 	"  compare OLD NEW  compare two results files cell by cell (Mann-Whitney U)\n"
 	"  report FILE   Markdown, SVG charts, an HTML page, the seed's table\n"
 	"  new KIND NAME write a strategy or sync plugin folder to start from\n"
+	"  serve         run the loopback server that request steps talk to\n"
 	"  help [VERB]   this text, or a verb's\n"
 	"  version       print the version\n"
 	"\n"
@@ -152,6 +153,20 @@ static const char usage_new[] =
 	"\n"
 	"NAME: 1 to 64 of a-z, 0-9, '_' and '-'. An existing folder is never written to.\n";
 
+static const char usage_serve[] =
+	"usage: conclab serve [--port N] [--listen ADDR] [--threads N]\n"
+	"\n"
+	"Run the loopback HTTP/1.1 server that request steps talk to, on its own, until\n"
+	"Ctrl-C: `GET /?bytes=N&delay_us=D&seed=S` is answered after D microseconds\n"
+	"(rounded up to whole milliseconds) with an N-byte body, keep-alive unless the\n"
+	"request says `Connection: close`. Point curl, wrk or bench/ peers at it:\n"
+	"\n"
+	"  curl -s 'http://127.0.0.1:8080/?bytes=100&delay_us=50000&seed=1' | wc -c\n"
+	"\n"
+	"  --port N       the port (default 8080; 0: one the kernel picks, printed)\n"
+	"  --listen ADDR  the IPv4 address (default 127.0.0.1)\n"
+	"  --threads N    event loops, each accepting on the socket (default 1)\n";
+
 static const char usage_version[] =
 	"usage: conclab version\n"
 	"\n"
@@ -181,6 +196,7 @@ static const enum cli_key report_options[] = {
 	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML, K_SEED_TABLE, K_TABLE, K_WIDE, K_COLUMNS, 0,
 };
 static const enum cli_key no_options[] = { 0 };
+static const enum cli_key serve_options[] = { K_PORT, K_LISTEN, K_THREADS, 0 };
 
 const struct cli_verb cli_verbs[] = {
 	{ "run", usage_run, 0, 1, run_options, cmd_run },
@@ -190,6 +206,7 @@ const struct cli_verb cli_verbs[] = {
 	{ "compare", usage_compare, 2, 2, compare_options, cmd_compare },
 	{ "report", usage_report, 1, 1, report_options, cmd_report },
 	{ "new", usage_new, 2, 2, no_options, cmd_new },
+	{ "serve", usage_serve, 0, 0, serve_options, cmd_serve },
 	{ "help", usage_help, 0, 1, no_options, cmd_help },
 	{ "version", usage_version, 0, 0, no_options, cmd_version },
 };

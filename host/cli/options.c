@@ -39,6 +39,9 @@ static const struct option all_options[] = {
 	{ "order", required_argument, 0, K_ORDER },
 	{ "seed", required_argument, 0, K_SEED },
 	{ "columns", required_argument, 0, K_COLUMNS },
+	{ "port", required_argument, 0, K_PORT },
+	{ "listen", required_argument, 0, K_LISTEN },
+	{ "threads", required_argument, 0, K_THREADS },
 	{ 0 },
 };
 
@@ -232,6 +235,20 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 	}
 	case K_COLUMNS: cli->columns = arg; break;
 	case K_PLUGIN_PATH: cli_add_plugin_dir(cli, arg); break;
+	case K_PORT:
+		cli->port = (int)strtol(arg, &end, 10);
+		cli->port_given = true;
+		if (*end || end == arg || cli->port < 0 || cli->port > 65535)
+			return bad_value(verb, key, "0..65535 (0: one the kernel picks)", arg);
+		break;
+	case K_THREADS:
+		cli->threads = (int)strtol(arg, &end, 10);
+		if (*end || end == arg || cli->threads < 1 || cli->threads > 256)
+			return bad_value(verb, key, "1..256", arg);
+		break;
+	case K_LISTEN:
+		cli->listen = arg;
+		break;
 	case K_REPEAT:
 		cli->repeat = strtoll(arg, &end, 10);
 		if (*end || end == arg || cli->repeat < 1 || cli->repeat > 10000)

@@ -2,13 +2,17 @@
 #include "verbs.h"
 #include "paths.h"
 #include "scaffold.h"
+#include "server.h"
 #include "compare.h"
 #include "run.h"
 #include "atomic_file.h"
 #include "suggest.h"
 #include "views.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,4 +313,25 @@ int cmd_new(struct cli *cli, char **operands, int n)
 	(void)cli;
 	(void)n;
 	return cl_scaffold(operands[0], operands[1]);
+}
+
+int cmd_serve(struct cli *cli, char **operands, int n)
+{
+	const char *host = cli->listen ? cli->listen : "127.0.0.1";
+	int port = cli->port_given ? cli->port : 8080, fd;
+	char err[256];
+	struct sockaddr_in at;
+	socklen_t len = sizeof at;
+
+	(void)operands;
+	(void)n;
+	if ((fd = cl_server_listen(host, port, err, sizeof err)) < 0) {
+		fprintf(stderr, "conclab serve: %s\n", err);
+		return CL_EXIT_USAGE;
+	}
+	getsockname(fd, (struct sockaddr *)&at, &len);
+	printf("conclab serve: listening on http://%s:%d/ with %d event loop%s (Ctrl-C stops it)\n",
+	       host, ntohs(at.sin_port), cli->threads ? cli->threads : 1, cli->threads > 1 ? "s" : "");
+	fflush(stdout);
+	return cl_server_run(fd, cli->threads ? cli->threads : 1);
 }

@@ -12,5 +12,6 @@ int cmd_info(struct cli *cli, char **operands, int n);
 int cmd_compare(struct cli *cli, char **operands, int n);
 int cmd_report(struct cli *cli, char **operands, int n);
 int cmd_new(struct cli *cli, char **operands, int n);
+int cmd_serve(struct cli *cli, char **operands, int n);
 
 #endif

@@ -191,7 +191,7 @@ static int workload_number(struct ctx *c, const config_setting_t *g, const char 
 static int read_step(struct ctx *c, const config_setting_t *s, const char *prefix, int i)
 {
 	static const char *const keys[] = { "op", "ms", "us", "iterations", "times", "inside",
-					    "outside", NULL };
+					    "outside", "bytes", "delay_ms", "keepalive", NULL };
 	struct cl_step_spec *st = &c->def->w.steps[i];
 	char what[64], sub[96];
 	const char *op;
@@ -203,7 +203,7 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 	if (only_members(c, s, what, keys))
 		return -1;
 	if (!config_setting_lookup_string(s, "op", &op))
-		return fail(c, s, what, "missing op (\"sleep\", \"compute\" or \"increment\")");
+		return fail(c, s, what, "missing op (\"sleep\", \"compute\", \"increment\" or \"request\")");
 
 #define NUM(key, lo, hi, scale, field) \
 	(snprintf(sub, sizeof sub, "%s.%s", what, key), \
@@ -233,9 +233,28 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 		    NUM("inside", 0, 1000000000, 1, inside) ||
 		    NUM("outside", 0, 1000000000, 1, outside))
 			return -1;
+	} else if (!strcmp(op, "request")) {
+		const config_setting_t *ka = config_setting_get_member(s, "keepalive");
+
+		st->op = CL_OP_REQUEST;
+		st->keepalive = 1;
+		if (!config_setting_get_member(s, "bytes"))
+			return fail(c, s, what, "request needs bytes (the response body's size)");
+		if (NUM("bytes", 0, 1 << 30, 1, bytes) || NUM("delay_ms", 0, 3600000, 1000000, delay_ns))
+			return -1;
+		snprintf(sub, sizeof sub, "%s.keepalive", what);
+		if (ka) {
+			struct number n = { .what = sub, .is_bool = 1, .knob = strchr(sub, '.') + 1,
+					    .workload = (size_t)(c->def - c->x->workloads),
+					    .offset = (char *)&st->keepalive - (char *)&c->def->w };
+
+			if (read_number(c, ka, &n, &st->keepalive))
+				return -1;
+		}
 	} else {
 		return fail(c, config_setting_get_member(s, "op"), what,
-			    "unknown op \"%s\" (expected \"sleep\", \"compute\" or \"increment\")", op);
+			    "unknown op \"%s\" (expected \"sleep\", \"compute\", \"increment\" or "
+			    "\"request\")", op);
 	}
 #undef NUM
 	/* A key that belongs to another op is a mistake, not something to ignore. */
@@ -243,6 +262,7 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 		[CL_OP_SLEEP] = { "ms", "us", NULL },
 		[CL_OP_COMPUTE] = { "iterations", NULL },
 		[CL_OP_INCREMENT] = { "times", "inside", "outside", NULL },
+		[CL_OP_REQUEST] = { "bytes", "delay_ms", "keepalive", NULL },
 	};
 	for (int k = 1; keys[k]; k++) {
 		int ok = 0;

@@ -14,6 +14,7 @@ enum cl_op {
 	CL_OP_SLEEP = 1, /* an I/O-style wait: the task does nothing for sleep_ns */
 	CL_OP_COMPUTE,   /* deterministic integer work with a checksum          */
 	CL_OP_INCREMENT, /* `times` read-modify-writes of the shared counter     */
+	CL_OP_REQUEST,   /* one HTTP/1.1 request to conclab's loopback server   */
 };
 
 /* Every number is int64_t so that a sweep can overwrite any of them the same
@@ -25,6 +26,10 @@ struct cl_step_spec {
 	int64_t times;      /* increment: how many separate increments       */
 	int64_t inside;     /* increment: compute iterations under the lock  */
 	int64_t outside;    /* increment: compute iterations between two     */
+	int64_t bytes;      /* request: the response body's size             */
+	int64_t delay_ns;   /* request: the server's wait before it answers  */
+	int64_t keepalive;  /* request: 1 reuse the task's connection, 0 one
+			     * connection per request                        */
 	int     line;       /* config line, for messages                     */
 };
 
@@ -33,10 +38,12 @@ struct cl_workload {
 	int64_t loop; /* the step list runs this many times */
 	int64_t nsteps;
 	struct cl_step_spec steps[CL_MAX_STEPS];
+	int64_t server_port; /* conclab's loopback server for request steps:
+			      * set by the host per trial, never swept */
 };
 
-/* One task's interpreter state and its record, in shared memory. 48 bytes:
- * the async strategy keeps a million of these. */
+/* One task's interpreter state and its record, in shared memory. 80 bytes
+ * (48 before I/O steps): the async strategy keeps a million of these. */
 struct cl_task {
 	uint32_t index;
 	uint32_t loop;     /* loops completed                         */
@@ -48,6 +55,15 @@ struct cl_task {
 	int64_t  start_ns; /* first step began                        */
 	int64_t  end_ns;   /* last step ended                         */
 	uint64_t checksum; /* sum of every compute result             */
+	/* a request in flight (io.c): the task's socket, in the process
+	 * that steps it, and how far the exchange has come */
+	int32_t  fd;       /* the socket + 1; 0: none                 */
+	uint8_t  io_phase;
+	uint8_t  io_blocking; /* the socket is in blocking mode       */
+	uint16_t _pad2;
+	uint64_t io_pos;   /* bytes of the phase done                 */
+	uint64_t io_word;  /* the body's next expected 8 bytes        */
+	uint64_t io_spare;
 };
 
 struct cl__barrier {
@@ -74,6 +90,8 @@ struct cl_trial {
 	alignas(64) _Atomic uint64_t claim_cursor;
 	alignas(64) struct cl__barrier barrier;
 	alignas(64) _Atomic int failed;           /* cl_trial_fail was called */
+	int     fd_waits;  /* the strategy reads waits on descriptors
+			    * (CL_STRATEGY_FD_WAITS): else I/O blocks */
 	int     finished;                          /* the strategy returned    */
 	int     rc;                                /* what it returned         */
 	int64_t run_start_ns, run_end_ns;
@@ -108,7 +126,21 @@ uint64_t cl__lcg_jump(uint64_t x, uint64_t n);
 uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index);
 /* Counter value a correct trial ends with. */
 uint64_t cl__expected_counter(const struct cl_workload *w);
-/* Sum of every sleep of one task, the least time it can take. */
+/* Sum of every sleep and server delay of one task, the least time it can take. */
 int64_t cl__min_task_ns(const struct cl_workload *w);
+
+/* Request steps (io.c). Step the task's request `s` (step `step` of the
+ * list): 0 done, 1 waiting (*wait filled: a descriptor, or with
+ * `blocking` never), -1 failed (cl_trial_fail was called, the task ends). */
+struct cl_wait;
+int cl__io_request(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
+		   unsigned step, int blocking, struct cl_wait *wait);
+/* Close what the task left open (a keep-alive connection) once it is done. */
+void cl__io_task_done(struct cl_task *task);
+/* The body the server sends for a request: 8-byte words of the LCG from
+ * this seed (the last word cut to the size). Server and checks agree on it. */
+uint64_t cl__io_seed(uint32_t task, unsigned step);
+/* What a request step adds to the task's checksum: the body's last word. */
+uint64_t cl__io_body_sum(uint64_t seed, uint64_t bytes);
 
 #endif

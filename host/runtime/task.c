@@ -4,6 +4,7 @@
 #include "runtime_internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <time.h>
 
 #define LCG_A 6364136223846793005ULL
@@ -150,12 +151,30 @@ enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
 			case CL_OP_INCREMENT:
 				task->checksum += run_increment(t, task, s, task->step);
 				break;
+			case CL_OP_REQUEST: {
+				int rc = cl__io_request(t, task, s, task->step, !t->fd_waits, wait);
+
+				if (rc < 0) /* said by cl_trial_fail: the task ends here */
+					goto done;
+				if (rc > 0 && t->fd_waits)
+					return CL_STEP_WAIT;
+				if (rc > 0) { /* a blocking socket never asks: but be sure */
+					struct pollfd p = { wait->fd, wait->events & CL_WAIT_READ ? POLLIN
+												   : POLLOUT, 0 };
+
+					poll(&p, 1, -1);
+					continue;
+				}
+				break;
+			}
 			}
 			task->step++;
 		}
 		task->step = 0;
 		task->loop++;
 	}
+done:
+	cl__io_task_done(task);
 	task->end_ns = cl_now_ns();
 	task->done = 1;
 	return CL_STEP_DONE;
@@ -187,6 +206,8 @@ uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index)
 		else if (s->op == CL_OP_INCREMENT)
 			per_loop += cl__lcg_jump(seed_for(index, i, 1), (uint64_t)s->times * (uint64_t)s->inside) +
 				    cl__lcg_jump(seed_for(index, i, 2), (uint64_t)s->times * (uint64_t)s->outside);
+		else if (s->op == CL_OP_REQUEST)
+			per_loop += cl__io_body_sum(cl__io_seed(index, i), (uint64_t)s->bytes);
 	}
 	return per_loop * (uint64_t)w->loop;
 }
@@ -208,5 +229,7 @@ int64_t cl__min_task_ns(const struct cl_workload *w)
 	for (unsigned i = 0; i < w->nsteps; i++)
 		if (w->steps[i].op == CL_OP_SLEEP)
 			per_loop += w->steps[i].sleep_ns;
+		else if (w->steps[i].op == CL_OP_REQUEST)
+			per_loop += w->steps[i].delay_ns;
 	return per_loop * w->loop;
 }

@@ -104,6 +104,7 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	/* the ops the trial calls are those of the plugin loaded here: the
 	 * host mapped the trial with its copy, which has no functions */
 	t->sync = ops;
+	t->fd_waits = (strategy->ops.strategy->flags & CL_STRATEGY_FD_WAITS) != 0;
 	for (size_t i = 0; i < t->ntasks; i++)
 		t->tasks[i].index = (uint32_t)i;
 	if (ops->init)

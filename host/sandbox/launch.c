@@ -8,6 +8,7 @@
  * believed, and when it exits the kernel kills everything left inside. */
 #define _GNU_SOURCE
 #include "launch.h"
+#include "server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@ _Noreturn static void trial_process(struct cl_trial *t, const struct cl_cell *ce
 	char err[1024];
 
 	setpgid(0, 0);
+	cl_raise_nofile(); /* 10,000 connections need more than the soft 1024 */
 	cl_contain_trial_process();
 	/* the plugins are loaded here, in the trial, never in the host */
 	if (!(strategy = cl_plugin_real(cell->strategy->plugin, err, sizeof err)) ||

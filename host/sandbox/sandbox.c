@@ -4,6 +4,7 @@
  * the host's own copy of its shape. */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "server.h"
 #include "child_call.h"
 #include "contain.h"
 #include "launch.h"
@@ -85,6 +86,14 @@ static size_t reap_group(pid_t pgid)
 
 /* A task's times must lie inside the run, in order: the host's bounds, lo
  * and hi (the run's interval once that is known to be possible). */
+static bool needs_server(const struct cl_workload *w)
+{
+	for (int64_t i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_REQUEST)
+			return true;
+	return false;
+}
+
 static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 {
 	return k->start_ns >= lo && k->start_ns <= hi &&
@@ -384,12 +393,22 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	enum ending end;
 	int64_t forked_at, ended_at;
 	char tuned[256];
+	/* the trial's own copy of the workload: the port of its server */
+	struct cl_workload workload = cell->workload;
+	struct cl_server server = { 0 };
 
 	memset(r, 0, sizeof *r);
 	/* Orphans of the trial become our children, for reap_strays to find. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	r->inexact = sync->flags & CL_SYNC_INEXACT;
-	t = cl__trial_map(&cell->workload, sync, &map_size);
+	if (needs_server(&workload)) {
+		if (cl_server_start(&server, r->message, sizeof r->message)) {
+			r->status = CL_STATUS_ERROR;
+			return -1;
+		}
+		workload.server_port = server.port;
+	}
+	t = cl__trial_map(&workload, sync, &map_size);
 	/* the read ends only are non-blocking: a trial that writes faster than
 	 * the host reads waits, it does not lose its output */
 	if (!t || pipe2(out, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) ||
@@ -404,6 +423,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 				close(rep[i]);
 		}
 		cl__trial_unmap(t, map_size);
+		cl_server_stop(&server);
 		return -1;
 	}
 	w.out_r = out[0];
@@ -433,6 +453,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		close(rep[0]);
 		cl_cgroup_trial_kill_and_remove(&w.cg);
 		cl__trial_unmap(t, map_size);
+		cl_server_stop(&server);
 		return -1;
 	}
 	/* no setpgid here: the child makes a session of its own, which a
@@ -447,6 +468,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	while (wait4(w.child, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	ended_at = cl_now_ns();
+	cl_server_stop(&server); /* before the strays: it is no stray */
 	read_reports(&w);
 	if (prot->pid_ns)
 		r->left_behind = w.ended.kind == CLSB_ENDED ? w.ended.left_behind : 0;

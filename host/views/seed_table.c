@@ -27,10 +27,12 @@ static double speedup(const struct cl_results *r, const char *workload, const ch
 
 static const char *const feature_names[] = {
 	"CPU usage", "Suitable for", "Speed-up, I/O-bound (vs serial)",
-	"Speed-up, CPU-bound (vs serial)", "Shared counter, no lock", "Shared counter, mutex",
+	"Speed-up, I/O-bound network (vs serial)", "Speed-up, CPU-bound (vs serial)",
+	"Shared counter, no lock", "Shared counter, mutex",
 };
+#define NROWS (sizeof feature_names / sizeof *feature_names)
 
-static void print_rows(FILE *out, char rows[6][3][128], bool html)
+static void print_rows(FILE *out, char rows[NROWS][3][128], bool html)
 {
 	static const char *const models[] = { "threads", "processes", "async" };
 	static const char *const heads[] = { "Threading", "Multiprocessing", "Asynchronous" };
@@ -40,7 +42,7 @@ static void print_rows(FILE *out, char rows[6][3][128], bool html)
 		for (int m = 0; m < 3; m++)
 			fprintf(out, "<th>%s (%s)</th>", heads[m], models[m]);
 		fprintf(out, "</tr>\n");
-		for (int i = 0; i < 6; i++) {
+		for (size_t i = 0; i < NROWS; i++) {
 			fprintf(out, "<tr><td>%s</td>", feature_names[i]);
 			for (int m = 0; m < 3; m++)
 				fprintf(out, "<td>%s</td>", rows[i][m]);
@@ -51,7 +53,7 @@ static void print_rows(FILE *out, char rows[6][3][128], bool html)
 	}
 	fprintf(out, "| Feature | Threading (threads) | Multiprocessing (processes) | Asynchronous (async) |\n");
 	fprintf(out, "|---|---|---|---|\n");
-	for (int i = 0; i < 6; i++)
+	for (size_t i = 0; i < NROWS; i++)
 		fprintf(out, "| %s | %s | %s | %s |\n", feature_names[i], rows[i][0], rows[i][1], rows[i][2]);
 }
 
@@ -60,7 +62,7 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 	static const char *const models[] = { "threads", "processes", "async" };
 	const char *need[][3] = { { "io", "serial", "none" }, { "cpu", "serial", "none" },
 				  { "race", "threads", "none" }, { "race", "threads", "mutex" } };
-	char rows[6][3][128];
+	char rows[NROWS][3][128];
 	double tasks;
 	int threads_parallel = 0, async_exact = 0;
 
@@ -76,6 +78,7 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 		const struct cl_results_cell *lock = find_cell(r, "race", models[m], "mutex");
 		double cores = cpu ? cpu->summary.cores : 0;
 		double io = speedup(r, "io", models[m]), cp = speedup(r, "cpu", models[m]);
+		double net = speedup(r, "net", models[m]);
 		char lost[96];
 
 		if (m == 0 && cores > 1.5)
@@ -87,15 +90,19 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 			 io >= 0.8 * tasks ? "I/O-bound" : "", io >= 0.8 * tasks && cp > 1.5 ? " and " : "",
 			 cp > 1.5 ? "CPU-bound" : io >= 0.8 * tasks ? "" : "neither");
 		snprintf(rows[2][m], sizeof rows[2][m], "%.2fx", io);
-		snprintf(rows[3][m], sizeof rows[3][m], "%.2fx", cp);
+		if (net > 0) /* the workload "net": real requests to the loopback server */
+			snprintf(rows[3][m], sizeof rows[3][m], "%.2fx", net);
+		else
+			snprintf(rows[3][m], sizeof rows[3][m], "not measured");
+		snprintf(rows[4][m], sizeof rows[4][m], "%.2fx", cp);
 		if (none)
 			cl_view_counter(none, lost, sizeof lost);
-		snprintf(rows[4][m], sizeof rows[4][m], "%s%s", none ? lost : "not measured",
+		snprintf(rows[5][m], sizeof rows[5][m], "%s%s", none ? lost : "not measured",
 			 m == 2 && none && strncmp(lost, "exact", 5) == 0 ? " [2]" : "");
 		async_exact |= m == 2 && none && strncmp(lost, "exact", 5) == 0;
 		if (lock)
 			cl_view_counter(lock, lost, sizeof lost);
-		snprintf(rows[5][m], sizeof rows[5][m], "%s", lock ? lost : "not measured");
+		snprintf(rows[6][m], sizeof rows[6][m], "%s", lock ? lost : "not measured");
 	}
 	print_rows(out, rows, html);
 	fprintf(out, "%s%.0f tasks per workload; speed-ups are median wall time against serial on the "

@@ -33,7 +33,9 @@
  *   1.1  the descriptor records `abi_minor` and the size of each ops table
  *        (`strategy_ops_size`, `sync_ops_size`); cl_sync_setup gains `trial`,
  *        so a sync's init can say in words why it failed (cl_trial_fail);
- *        CL_PARAMS_CHECK names parameters instead of counting positions.
+ *        CL_PARAMS_CHECK names parameters instead of counting positions;
+ *        I/O steps: CL_STRATEGY_FD_WAITS, and struct cl_wait's fd and events
+ *        (CL_WAIT_READ, CL_WAIT_WRITE) for the strategies that set it.
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -102,6 +104,11 @@ struct cl_param_decl {
 /* The strategy runs its tasks in processes it forks, so every sync plugin's
  * state must work across processes (the host tells the sync `pshared`). */
 #define CL_STRATEGY_FORKS (1u << 0)
+/* (1.1) The strategy reads descriptor waits from cl_task_step (struct
+ * cl_wait's fd and events) and waits for them (epoll, io_uring, libuv...):
+ * I/O steps then return CL_STEP_WAIT with a non-blocking socket instead of
+ * blocking inside the step. */
+#define CL_STRATEGY_FD_WAITS (1u << 1)
 
 struct cl_strategy_ops {
 	uint32_t flags; /* CL_STRATEGY_* */

@@ -58,13 +58,19 @@ enum cl_step {
 	CL_STEP_WAIT = 1, /* the task waits: resume it once *wait is satisfied */
 };
 
-/* What a waiting task waits for. Version 1 has only timed waits (sleep
- * steps); `fd` is -1 until a later ABI adds I/O steps. */
+/* What a waiting task waits for: a deadline, or (1.1) a descriptor.
+ * A strategy sees descriptor waits only when it declares that it reads them
+ * (CL_STRATEGY_FD_WAITS in conclab/plugin.h); for any other, the runtime does
+ * a task's I/O itself, blocking inside cl_task_step, and every wait it
+ * returns is a timed one with fd == -1, as in ABI 1.0. */
 struct cl_wait {
-	int64_t  until_ns; /* CLOCK_MONOTONIC deadline, in nanoseconds */
+	int64_t  until_ns; /* CLOCK_MONOTONIC deadline, in nanoseconds;
+			    * INT64_MAX: none (the wait is for fd)       */
 	int      fd;       /* -1: no descriptor to wait for            */
-	uint32_t events;   /* reserved, 0                              */
+	uint32_t events;   /* with fd: CL_WAIT_READ and/or CL_WAIT_WRITE */
 };
+#define CL_WAIT_READ  (1u << 0) /* (1.1) fd readable: EPOLLIN, POLLIN   */
+#define CL_WAIT_WRITE (1u << 1) /* (1.1) fd writable: EPOLLOUT, POLLOUT */
 
 /* Run the task until it must wait or is done. CPU work (compute, increment)
  * runs inline; a sleep returns CL_STEP_WAIT with its deadline in *wait, and
@@ -73,7 +79,8 @@ struct cl_wait {
  * from one thread. A task must be stepped by one worker at a time. */
 enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait);
 
-/* Run the task to completion, blocking in clock_nanosleep for each wait. */
+/* Run the task to completion, blocking in clock_nanosleep for each wait
+ * and in the system calls of its I/O steps. */
 void cl_task_run(struct cl_task *task);
 
 /* The task's index in the trial, 0 <= index < cl_trial_ntasks(). */

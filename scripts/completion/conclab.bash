@@ -30,7 +30,7 @@ _conclab()
 		elif [ "$prev" = --plugin-path ]; then
 			_filedir -d
 		else
-			COMPREPLY=($(compgen -W 'run check plugins info compare report new help version' -- "$cur"))
+			COMPREPLY=($(compgen -W 'run check plugins info compare report new serve help version' -- "$cur"))
 		fi
 		return
 	fi
@@ -54,7 +54,7 @@ _conclab()
 	new)
 		[ "$prev" = new ] && COMPREPLY=($(compgen -W 'strategy sync' -- "$cur")) ;;
 	help)
-		COMPREPLY=($(compgen -W 'run check plugins info compare report new help version' -- "$cur")) ;;
+		COMPREPLY=($(compgen -W 'run check plugins info compare report new serve help version' -- "$cur")) ;;
 	compare | report)
 		_filedir json ;;
 	esac

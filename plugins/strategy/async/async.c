@@ -1,6 +1,8 @@
 /* async: one thread, one event loop (epoll + timerfd), every task a resumable
  * state machine driven through cl_task_step (the seed's asyncio). Waits
- * overlap; compute runs inline, so CPU-bound work gets no speedup.
+ * overlap, on timers and on sockets alike (a task waiting for its socket is
+ * in epoll, one-shot, until it is ready); compute runs inline, so CPU-bound
+ * work gets no speedup.
  *
  * Timers: a task that waits is appended to a "lane", a FIFO whose deadlines
  * never decrease. Tasks that sleep the same time are stepped in order, so
@@ -27,6 +29,7 @@ struct lane {
 
 struct loop {
 	struct cl_trial *trial;
+	int              epfd;
 	int64_t         *deadline; /* per task, while it waits */
 	struct lane      lanes[MAX_LANES];
 	size_t           nlanes;
@@ -123,6 +126,23 @@ static int64_t earliest(const struct loop *lp)
 	return next;
 }
 
+/* Wait for the task's socket: one-shot, so a ready socket wakes the loop
+ * once; re-armed (MOD) while the task keeps its connection, added for a new
+ * one (a closed descriptor left epoll by itself). */
+static int watch_fd(struct loop *lp, uint32_t task, const struct cl_wait *wait)
+{
+	struct epoll_event ev = {
+		.events = EPOLLONESHOT | (wait->events & CL_WAIT_READ ? EPOLLIN : 0) |
+			  (wait->events & CL_WAIT_WRITE ? EPOLLOUT : 0),
+		.data.u32 = task + 1, /* 0 is the timer */
+	};
+
+	if (epoll_ctl(lp->epfd, EPOLL_CTL_MOD, wait->fd, &ev) == 0 ||
+	    (errno == ENOENT && epoll_ctl(lp->epfd, EPOLL_CTL_ADD, wait->fd, &ev) == 0))
+		return 0;
+	return cl_trial_fail(lp->trial, errno, "async: epoll_ctl for task %u's socket", task);
+}
+
 /* Step one task; park it again if it waits. 1 if it finished. */
 static int advance(struct loop *lp, uint32_t i, int *err)
 {
@@ -131,7 +151,7 @@ static int advance(struct loop *lp, uint32_t i, int *err)
 	if (cl_task_step(cl_trial_task(lp->trial, i), &wait) == CL_STEP_DONE)
 		return 1;
 	if (!*err)
-		*err = schedule(lp, i, wait.until_ns);
+		*err = wait.fd >= 0 ? watch_fd(lp, i, &wait) : schedule(lp, i, wait.until_ns);
 	return 0;
 }
 
@@ -156,18 +176,21 @@ static size_t run_expired(struct loop *lp, int64_t now, int *err)
 	return ended;
 }
 
+#define EVENTS 256
+
 static int async_run(struct cl_trial *t, const int64_t *params)
 {
 	size_t ntasks = cl_trial_ntasks(t), remaining = ntasks;
-	struct loop lp = { .trial = t };
-	struct epoll_event ev = { .events = EPOLLIN };
-	int tfd = -1, epfd = -1, err = 0;
+	struct loop lp = { .trial = t, .epfd = -1 };
+	struct epoll_event ev = { .events = EPOLLIN }, ready[EVENTS];
+	int tfd = -1, err = 0;
+	int64_t armed = INT64_MAX; /* the timer's deadline as set */
 
 	(void)params;
 	lp.deadline = malloc(ntasks * sizeof *lp.deadline);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!lp.deadline || tfd < 0 || epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev)) {
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	lp.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!lp.deadline || tfd < 0 || lp.epfd < 0 || epoll_ctl(lp.epfd, EPOLL_CTL_ADD, tfd, &ev)) {
 		err = cl_trial_fail(t, errno ? errno : ENOMEM, "async: cannot set up the event loop");
 		goto out;
 	}
@@ -175,21 +198,35 @@ static int async_run(struct cl_trial *t, const int64_t *params)
 		remaining -= advance(&lp, (uint32_t)i, &err);
 	while (remaining && !err) {
 		int64_t next = earliest(&lp), now = cl_now_ns();
+		int n;
 
-		if (next > now) {
-			struct itimerspec at = { .it_value = { next / 1000000000, next % 1000000000 } };
-			uint64_t expirations;
-
-			timerfd_settime(tfd, TFD_TIMER_ABSTIME, &at, NULL);
-			if (epoll_wait(epfd, &ev, 1, -1) < 0 && errno != EINTR) {
-				err = cl_trial_fail(t, errno, "async: epoll_wait");
-				goto out;
-			}
-			if (read(tfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-				(void)0; /* a spurious wake-up: the deadlines are checked anyway */
-			now = cl_now_ns();
+		if (next <= now) {
+			remaining -= run_expired(&lp, now, &err);
+			continue;
 		}
-		remaining -= run_expired(&lp, now, &err);
+		if (next != armed) { /* INT64_MAX: only sockets to wait for */
+			struct itimerspec at = { .it_value = { next / 1000000000, next % 1000000000 } };
+
+			if (next == INT64_MAX)
+				at.it_value.tv_sec = at.it_value.tv_nsec = 0; /* disarm */
+			timerfd_settime(tfd, TFD_TIMER_ABSTIME, &at, NULL);
+			armed = next;
+		}
+		if ((n = epoll_wait(lp.epfd, ready, EVENTS, -1)) < 0 && errno != EINTR) {
+			err = cl_trial_fail(t, errno, "async: epoll_wait");
+			goto out;
+		}
+		for (int i = 0; i < n && !err; i++) {
+			if (ready[i].data.u32 == 0) {
+				uint64_t expirations;
+
+				(void)!read(tfd, &expirations, sizeof expirations);
+				armed = INT64_MAX; /* fired: set it again */
+			} else {
+				remaining -= advance(&lp, ready[i].data.u32 - 1, &err);
+			}
+		}
+		remaining -= run_expired(&lp, cl_now_ns(), &err);
 	}
 	if (err == -ENOMEM)
 		err = cl_trial_fail(t, ENOMEM, "async: no memory to park waiting task %zu of %zu",
@@ -201,12 +238,13 @@ out:
 	free(lp.deadline);
 	if (tfd >= 0)
 		close(tfd);
-	if (epfd >= 0)
-		close(epfd);
+	if (lp.epfd >= 0)
+		close(lp.epfd);
 	return err;
 }
 
 static const struct cl_strategy_ops async_ops = {
+	.flags = CL_STRATEGY_FD_WAITS,
 	.run = async_run,
 };
 
@@ -215,6 +253,7 @@ CL_PLUGIN(.kind = CL_PLUGIN_STRATEGY,
 	  .version = "1.0",
 	  .summary = "one thread, one epoll event loop, tasks as state machines",
 	  .description = "Like asyncio: a single thread steps every task until it waits, parks it "
-			 "on a timer and runs the next. Waits overlap (a million of them cost a few "
-			 "dozen bytes each), but CPU work runs one task at a time on one core.",
+			 "on a timer or its socket (epoll) and runs the next. Waits overlap (a million "
+			 "of them cost a few dozen bytes each), but CPU work runs one task at a time "
+			 "on one core.",
 	  .ops.strategy = &async_ops);

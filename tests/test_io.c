@@ -1,0 +1,176 @@
+/* Request steps: every strategy gets every byte of every response checked
+ * (the checksum the host computes on its own); a refused port, a server that
+ * closes early, a short and a wrong response each give the documented status
+ * and a message naming the address and the step; a strategy built against
+ * the ABI 1.0 headers is served, blocking; 10,000 connections complete under
+ * async; nothing is left open or running. Judged from statuses and counts. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void load(struct cl_test_exp *e, const char *text)
+{
+	int rc = cl_test_exp_load(e, text);
+
+	if (rc)
+		fprintf(stderr, "\nconfig: %s\n", e->err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void run_all_ok(struct cl_test_exp *e, int64_t tasks)
+{
+	for (size_t i = 0; i < e->ncells; i++) {
+		struct cl_trial_result r;
+
+		cl_test_run_cell(e, i, &r);
+		if (r.status != CL_STATUS_OK)
+			fprintf(stderr, "\n%s: %s: %s\n", e->cells[i].label, cl_status_name(r.status), r.message);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT_EQUAL(r.tasks_done, tasks);
+		CU_ASSERT_TRUE(r.checksum_ok);
+		CU_ASSERT_EQUAL(r.left_behind, 0);
+		cl_trial_result_free(&r);
+	}
+}
+
+/* Every strategy, pools too, keep-alive and a connection per request,
+ * bodies of 0, 13 (not a whole word) and 200,000 bytes, twice over. */
+static void test_every_strategy_verified_bytes(void)
+{
+	struct cl_test_exp e;
+	int fds = open_fds();
+
+	load(&e, "timeout = 60;\n"
+		 "workload = { tasks = 6; loop = 2; steps = (\n"
+		 "  { op = \"request\"; bytes = 200000; delay_ms = 5; },\n"
+		 "  { op = \"request\"; bytes = 13; keepalive = false; },\n"
+		 "  { op = \"compute\"; iterations = 1000; },\n"
+		 "  { op = \"request\"; bytes = 0; delay_ms = 1; } ); };\n"
+		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\", \"uv\", \"hybrid\" );\n"
+		 "syncs = ( \"none\" );\n"
+		 "params = { threads = { workers = [0, 2]; }; processes = { workers = [0, 2]; };\n"
+		 "           hybrid = { threads = [0, 4]; }; };\n");
+	CU_ASSERT_EQUAL(e.ncells, 9);
+	run_all_ok(&e, 6);
+	cl_test_exp_free(&e);
+	CU_ASSERT_EQUAL(open_fds(), fds); /* no listening socket left in the host */
+}
+
+/* A wrong body is not believed: a compute checksum alone would pass. */
+static void check_fault(const char *fault, const char *strategy, const char *want, int keepalive)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+	char text[1024];
+
+	snprintf(text, sizeof text, "timeout = 30;\n"
+		 "workload = { tasks = 3; steps = ( { op = \"compute\"; iterations = 10; },\n"
+		 "  { op = \"request\"; bytes = 4096; keepalive = %s; } ); };\n"
+		 "strategies = ( \"%s\" ); syncs = ( \"none\" );\n", keepalive ? "true" : "false", strategy);
+	load(&e, text);
+	setenv("CONCLAB_SERVER_FAULT", fault, 1);
+	cl_test_run_cell(&e, 0, &r);
+	unsetenv("CONCLAB_SERVER_FAULT");
+	if (r.status != CL_STATUS_ERROR || !strstr(r.message, want))
+		fprintf(stderr, "\n%s under %s: %s: %s\n", fault, strategy, cl_status_name(r.status), r.message);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, ": step 2 (request, config line 3): 127.0.0.1:"));
+	CU_ASSERT_EQUAL(r.left_behind, 0);
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+}
+
+static void test_faults_named(void)
+{
+	static const char *const strategies[] = { "serial", "threads", "processes", "async", "uv", "hybrid" };
+
+	for (size_t i = 0; i < sizeof strategies / sizeof *strategies; i++) {
+		check_fault("refuse", strategies[i], "connect: Connection refused", 1);
+		check_fault("close", strategies[i], "the server closed the connection after 0 bytes of "
+			    "the header", 1);
+		check_fault("short", strategies[i], "the server closed the connection after 2048 bytes of "
+			    "the body", 0);
+		check_fault("wrong", strategies[i], "byte 2048 of the response's body is wrong", 1);
+	}
+}
+
+/* A strategy built against the frozen ABI 1.0 headers steps its tasks as an
+ * event loop of timers only: request steps reach it as blocking work inside
+ * the step, never as a descriptor wait it cannot read, and come out right. */
+static void test_abi_1_0_strategy_served(void)
+{
+	struct cl_test_exp e;
+
+	load(&e, "timeout = 30;\n"
+		 "workload = { tasks = 4; steps = ( { op = \"sleep\"; ms = 20; },\n"
+		 "  { op = \"request\"; bytes = 5000; delay_ms = 2; } ); };\n"
+		 "strategies = ( \"" CL_TEST_FIXTURE_DIR "/abi10loop.so\" ); syncs = ( \"none\" );\n");
+	run_all_ok(&e, 4);
+	cl_test_exp_free(&e);
+}
+
+/* c10k: 10,000 connections open at once under one event loop, conclab's
+ * and libuv's, and under a loop per CPU. */
+static void test_ten_thousand_connections(void)
+{
+	struct cl_test_exp e;
+
+	load(&e, "timeout = 120;\n"
+		 "workload = { tasks = 10000; loop = 2; steps = (\n"
+		 "  { op = \"request\"; bytes = 100; delay_ms = 10; } ); };\n"
+		 "strategies = ( \"async\", \"uv\", \"hybrid\" ); syncs = ( \"none\" );\n");
+	run_all_ok(&e, 10000);
+	cl_test_exp_free(&e);
+}
+
+static void test_config_errors(void)
+{
+	struct cl_test_exp e;
+
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "workload = { tasks = 1; steps = ( { op = \"request\"; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, ":1: workload.steps[0]: request needs bytes"));
+	cl_test_exp_free(&e);
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "workload = { tasks = 1; steps = (\n"
+					       "  { op = \"request\"; bytes = 1; iterations = 3; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, ":2: workload.steps[0]: 'iterations' does not apply to op "
+				      "\"request\""));
+	cl_test_exp_free(&e);
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "workload = { tasks = 1; steps = (\n"
+					       "  { op = \"request\"; bytes = 1; keepalive = 1; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, "keepalive: must be true or false, got an integer"));
+	cl_test_exp_free(&e);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "every strategy: every byte of every response checked", test_every_strategy_verified_bytes },
+		{ "refused, closed, short, wrong: an error naming address and step", test_faults_named },
+		{ "a strategy built against ABI 1.0 is served, blocking", test_abi_1_0_strategy_served },
+		{ "10,000 connections under async, uv and hybrid", test_ten_thousand_connections },
+		{ "request steps: config errors name the line", test_config_errors },
+		CU_TEST_INFO_NULL,
+	};
+
+	return cl_test_main("io", tests);
+}
