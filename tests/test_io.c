@@ -8,9 +8,19 @@
 #include "testlib.h"
 
 #include <dirent.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The uring strategy is built where liburing is (CL_TEST_HAVE_URING). */
+#ifdef CL_TEST_HAVE_URING
+#define URING ", \"uring\""
+#define NURING 1
+#else
+#define URING ""
+#define NURING 0
+#endif
 
 static void load(struct cl_test_exp *e, const char *text)
 {
@@ -62,11 +72,12 @@ static void test_every_strategy_verified_bytes(void)
 		 "  { op = \"request\"; bytes = 13; keepalive = false; },\n"
 		 "  { op = \"compute\"; iterations = 1000; },\n"
 		 "  { op = \"request\"; bytes = 0; delay_ms = 1; } ); };\n"
-		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\", \"uv\", \"hybrid\" );\n"
+		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\", \"uv\", \"hybrid\""
+		 URING " );\n"
 		 "syncs = ( \"none\" );\n"
 		 "params = { threads = { workers = [0, 2]; }; processes = { workers = [0, 2]; };\n"
 		 "           hybrid = { threads = [0, 4]; }; };\n");
-	CU_ASSERT_EQUAL(e.ncells, 9);
+	CU_ASSERT_EQUAL(e.ncells, 9 + NURING);
 	run_all_ok(&e, 6);
 	cl_test_exp_free(&e);
 	CU_ASSERT_EQUAL(open_fds(), fds); /* no listening socket left in the host */
@@ -99,7 +110,11 @@ static void check_fault(const char *fault, const char *strategy, const char *wan
 
 static void test_faults_named(void)
 {
-	static const char *const strategies[] = { "serial", "threads", "processes", "async", "uv", "hybrid" };
+	static const char *const strategies[] = { "serial", "threads", "processes", "async", "uv", "hybrid",
+#ifdef CL_TEST_HAVE_URING
+						  "uring",
+#endif
+	};
 
 	for (size_t i = 0; i < sizeof strategies / sizeof *strategies; i++) {
 		check_fault("refuse", strategies[i], "connect: Connection refused", 1);
@@ -127,7 +142,7 @@ static void test_abi_1_0_strategy_served(void)
 }
 
 /* c10k: 10,000 connections open at once under one event loop, conclab's
- * and libuv's, and under a loop per CPU. */
+ * and libuv's, under a loop per CPU, and on one io_uring. */
 static void test_ten_thousand_connections(void)
 {
 	struct cl_test_exp e;
@@ -135,9 +150,42 @@ static void test_ten_thousand_connections(void)
 	load(&e, "timeout = 120;\n"
 		 "workload = { tasks = 10000; loop = 2; steps = (\n"
 		 "  { op = \"request\"; bytes = 100; delay_ms = 10; } ); };\n"
-		 "strategies = ( \"async\", \"uv\", \"hybrid\" ); syncs = ( \"none\" );\n");
+		 "strategies = ( \"async\", \"uv\", \"hybrid\"" URING " ); syncs = ( \"none\" );\n");
 	run_all_ok(&e, 10000);
 	cl_test_exp_free(&e);
+}
+
+static size_t leftover_folders(void)
+{
+	glob_t g;
+	size_t n = glob("/tmp/conclab-files-*", 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+
+	globfree(&g);
+	return n;
+}
+
+/* Read and write steps under every strategy: every byte read checked, every
+ * file written checked by the host afterwards, the folder gone after. Reads
+ * and writes of 0 bytes, of a size that is no whole block, fsync or not. */
+static void test_files_every_strategy(void)
+{
+	struct cl_test_exp e;
+	size_t before = leftover_folders();
+
+	unsetenv("TMPDIR");
+	load(&e, "timeout = 60;\n"
+		 "workload = { tasks = 5; loop = 2; steps = (\n"
+		 "  { op = \"read\"; bytes = 300000; block = 65536; },\n"
+		 "  { op = \"write\"; bytes = 100003; block = 4096; fsync = true; },\n"
+		 "  { op = \"request\"; bytes = 999; },\n"
+		 "  { op = \"write\"; bytes = 0; },\n"
+		 "  { op = \"read\"; bytes = 7; block = 3; } ); };\n"
+		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\", \"uv\", \"hybrid\""
+		 URING " );\n"
+		 "syncs = ( \"none\" );\n");
+	run_all_ok(&e, 5);
+	cl_test_exp_free(&e);
+	CU_ASSERT_EQUAL(leftover_folders(), before);
 }
 
 static void test_config_errors(void)
@@ -159,6 +207,16 @@ static void test_config_errors(void)
 					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, "keepalive: must be true or false, got an integer"));
 	cl_test_exp_free(&e);
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "workload = { tasks = 1; steps = (\n\n"
+					       "  { op = \"read\"; bytes = 1; fsync = true; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, ":3: workload.steps[0]: 'fsync' does not apply to op \"read\""));
+	cl_test_exp_free(&e);
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "workload = { tasks = 1; steps = (\n"
+					       "  { op = \"write\"; bytes = 10; block = 0; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, "block: must be between 1 and 16777216, got 0"));
+	cl_test_exp_free(&e);
 }
 
 int main(void)
@@ -167,8 +225,9 @@ int main(void)
 		{ "every strategy: every byte of every response checked", test_every_strategy_verified_bytes },
 		{ "refused, closed, short, wrong: an error naming address and step", test_faults_named },
 		{ "a strategy built against ABI 1.0 is served, blocking", test_abi_1_0_strategy_served },
-		{ "10,000 connections under async, uv and hybrid", test_ten_thousand_connections },
-		{ "request steps: config errors name the line", test_config_errors },
+		{ "10,000 connections under async, uv, hybrid and uring", test_ten_thousand_connections },
+		{ "read and write steps: every byte checked, nothing left", test_files_every_strategy },
+		{ "I/O steps: config errors name the line", test_config_errors },
 		CU_TEST_INFO_NULL,
 	};
 

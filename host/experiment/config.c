@@ -175,12 +175,15 @@ static int read_number(struct ctx *c, const config_setting_t *s, const struct nu
 	return 0;
 }
 
-static int workload_number(struct ctx *c, const config_setting_t *g, const char *key,
-			   const char *what, int64_t min, int64_t max, int64_t scale, int64_t *field)
+/* A number (or, with is_bool, true / false) of the workload being read,
+ * sweepable like every other. */
+static int workload_setting(struct ctx *c, const config_setting_t *g, const char *key,
+			    const char *what, int64_t min, int64_t max, int64_t scale, int is_bool,
+			    int64_t *field)
 {
 	const config_setting_t *s = config_setting_get_member(g, key);
 	const char *dot = strchr(what, '.');
-	struct number n = { .what = what, .min = min, .max = max, .scale = scale,
+	struct number n = { .what = what, .min = min, .max = max, .scale = scale, .is_bool = is_bool,
 			    .knob = strncmp(what, "workload", 8) || !dot ? NULL : dot + 1,
 			    .workload = (size_t)(c->def - c->x->workloads),
 			    .offset = (char *)field - (char *)&c->def->w };
@@ -188,10 +191,16 @@ static int workload_number(struct ctx *c, const config_setting_t *g, const char 
 	return s ? read_number(c, s, &n, field) : 0;
 }
 
+static int workload_number(struct ctx *c, const config_setting_t *g, const char *key,
+			   const char *what, int64_t min, int64_t max, int64_t scale, int64_t *field)
+{
+	return workload_setting(c, g, key, what, min, max, scale, 0, field);
+}
+
 static int read_step(struct ctx *c, const config_setting_t *s, const char *prefix, int i)
 {
 	static const char *const keys[] = { "op", "ms", "us", "iterations", "times", "inside",
-					    "outside", "bytes", "delay_ms", "keepalive", NULL };
+					    "outside", "bytes", "delay_ms", "keepalive", "block", "fsync", NULL };
 	struct cl_step_spec *st = &c->def->w.steps[i];
 	char what[64], sub[96];
 	const char *op;
@@ -203,11 +212,15 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 	if (only_members(c, s, what, keys))
 		return -1;
 	if (!config_setting_lookup_string(s, "op", &op))
-		return fail(c, s, what, "missing op (\"sleep\", \"compute\", \"increment\" or \"request\")");
+		return fail(c, s, what, "missing op (\"sleep\", \"compute\", \"increment\", \"request\", "
+			    "\"read\" or \"write\")");
 
 #define NUM(key, lo, hi, scale, field) \
 	(snprintf(sub, sizeof sub, "%s.%s", what, key), \
 	 workload_number(c, s, key, sub, lo, hi, scale, &st->field))
+#define BOOL(key, field) \
+	(snprintf(sub, sizeof sub, "%s.%s", what, key), \
+	 workload_setting(c, s, key, sub, 0, 1, 1, 1, &st->field))
 
 	if (!strcmp(op, "sleep")) {
 		const config_setting_t *ms = config_setting_get_member(s, "ms");
@@ -234,35 +247,36 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 		    NUM("outside", 0, 1000000000, 1, outside))
 			return -1;
 	} else if (!strcmp(op, "request")) {
-		const config_setting_t *ka = config_setting_get_member(s, "keepalive");
-
 		st->op = CL_OP_REQUEST;
 		st->keepalive = 1;
 		if (!config_setting_get_member(s, "bytes"))
 			return fail(c, s, what, "request needs bytes (the response body's size)");
-		if (NUM("bytes", 0, 1 << 30, 1, bytes) || NUM("delay_ms", 0, 3600000, 1000000, delay_ns))
+		if (NUM("bytes", 0, 1 << 30, 1, bytes) || NUM("delay_ms", 0, 3600000, 1000000, delay_ns) ||
+		    BOOL("keepalive", keepalive))
 			return -1;
-		snprintf(sub, sizeof sub, "%s.keepalive", what);
-		if (ka) {
-			struct number n = { .what = sub, .is_bool = 1, .knob = strchr(sub, '.') + 1,
-					    .workload = (size_t)(c->def - c->x->workloads),
-					    .offset = (char *)&st->keepalive - (char *)&c->def->w };
-
-			if (read_number(c, ka, &n, &st->keepalive))
-				return -1;
-		}
+	} else if (!strcmp(op, "read") || !strcmp(op, "write")) {
+		st->op = op[0] == 'r' ? CL_OP_READ : CL_OP_WRITE;
+		st->block = 65536;
+		if (!config_setting_get_member(s, "bytes"))
+			return fail(c, s, what, "%s needs bytes (the file's size)", op);
+		if (NUM("bytes", 0, 1 << 30, 1, bytes) || NUM("block", 1, 16 << 20, 1, block) ||
+		    BOOL("fsync", fsync))
+			return -1;
 	} else {
 		return fail(c, config_setting_get_member(s, "op"), what,
-			    "unknown op \"%s\" (expected \"sleep\", \"compute\", \"increment\" or "
-			    "\"request\")", op);
+			    "unknown op \"%s\" (expected \"sleep\", \"compute\", \"increment\", "
+			    "\"request\", \"read\" or \"write\")", op);
 	}
 #undef NUM
+#undef BOOL
 	/* A key that belongs to another op is a mistake, not something to ignore. */
 	static const char *const per_op[][4] = {
 		[CL_OP_SLEEP] = { "ms", "us", NULL },
 		[CL_OP_COMPUTE] = { "iterations", NULL },
 		[CL_OP_INCREMENT] = { "times", "inside", "outside", NULL },
 		[CL_OP_REQUEST] = { "bytes", "delay_ms", "keepalive", NULL },
+		[CL_OP_READ] = { "bytes", "block", NULL },
+		[CL_OP_WRITE] = { "bytes", "block", "fsync", NULL },
 	};
 	for (int k = 1; keys[k]; k++) {
 		int ok = 0;

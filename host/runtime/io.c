@@ -1,29 +1,59 @@
-/* Request steps: one HTTP/1.1 exchange with conclab's loopback server
- * (host/serve), as a resumable state machine. A strategy that reads waits on
- * descriptors (CL_STRATEGY_FD_WAITS) gets the socket non-blocking and a wait
- * for it; any other gets a blocking socket and the whole exchange inside one
- * step, so a strategy built before I/O steps is served correctly, only
- * without overlap. Every byte of the response is checked against what the
- * server must send; the body's last word joins the task's checksum, which
- * the host computes on its own. Written by hand, not with a client library:
- * how a request waits is exactly what the lab measures. */
+/* I/O steps as resumable state machines: a request (one HTTP/1.1 exchange
+ * with conclab's loopback server, host/serve), a file read and a file write.
+ * Each system call goes through perform(), which in the trial's I/O mode
+ *   - blocking: makes the call (threads, processes, a pre-I/O strategy);
+ *   - readiness: makes it on a non-blocking socket and, on EAGAIN, hands the
+ *     strategy a wait for the descriptor (async, uv, hybrid). Regular files
+ *     are always ready to epoll, which cannot wait for a disk: they block;
+ *   - completion: hands the strategy the operation itself (io_uring), whose
+ *     result comes back through cl_task_io_done.
+ * Every byte read is checked against what the server or the host wrote (8-
+ * byte words of an LCG seeded per task and step), every file written is
+ * checked by the host afterwards, and each step's last word joins the task's
+ * checksum, which the host computes on its own. Written by hand, not with a
+ * client library: how the I/O waits is exactly what the lab measures. */
 #define _GNU_SOURCE
 #include "runtime_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum phase { IDLE, CONNECTING, SENDING, HEADER, BODY };
+enum phase { IDLE, CONNECTING, SENDING, HEADER, BODY, FILE_RW, FILE_SYNC };
 
 #define LCG_A 6364136223846793005ULL
 #define LCG_C 1442695040888963407ULL
+#define PENDING INT64_MIN    /* perform(): the caller returns, waiting */
+#define RECV_MAX 16384       /* a thread's stack may be 64 KiB (threads.stack_kb) */
+
+/* What a task doing I/O keeps in the process that steps it. */
+struct io_local {
+	char               req[256]; /* the request being sent */
+	int                reqlen;
+	int                handed;   /* an operation is out (completion mode) */
+	int                done;     /* ... and its result came back */
+	int64_t            result;
+	unsigned char     *block;    /* a file step's block */
+	size_t             blocklen;
+	struct sockaddr_in addr;
+};
+
+struct ctx {
+	struct cl_trial           *t;
+	struct cl_task            *task;
+	const struct cl_step_spec *s;
+	struct io_local           *local;
+	struct cl_wait            *wait;
+	struct cl_io              *io;
+};
 
 uint64_t cl__io_seed(uint32_t task, unsigned step)
 {
@@ -40,11 +70,9 @@ uint64_t cl__io_body_sum(uint64_t seed, uint64_t bytes)
 	return bytes ? cl__lcg_jump(seed, (bytes + 7) / 8) : 0;
 }
 
-static int request_text(const struct cl_step_spec *s, uint64_t seed, char *buf, size_t len)
+int cl__io_file_name(char *buf, size_t len, const char *dir, int write, uint32_t task, unsigned step)
 {
-	return snprintf(buf, len, "GET /?bytes=%lld&delay_us=%lld&seed=%llu HTTP/1.1\r\n"
-			"Host: 127.0.0.1\r\n%s\r\n", (long long)s->bytes, (long long)(s->delay_ns / 1000),
-			(unsigned long long)seed, s->keepalive ? "" : "Connection: close\r\n");
+	return snprintf(buf, len, "%s/%c%u-%u", dir, write ? 'w' : 'r', task, step);
 }
 
 static int header_text(const struct cl_step_spec *s, char *buf, size_t len)
@@ -62,56 +90,73 @@ static void drop(struct cl_task *task)
 	task->io_pos = 0;
 }
 
-__attribute__((format(printf, 5, 6)))
-static int failed(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s, int err,
-		  const char *fmt, ...)
+static const char *const op_names[] = { [CL_OP_REQUEST] = "request", [CL_OP_READ] = "read",
+					[CL_OP_WRITE] = "write" };
+
+__attribute__((format(printf, 3, 4)))
+static int failed(const struct ctx *x, int err, const char *fmt, ...)
 {
-	char what[256];
+	char what[256], where[256 + 64];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	drop(task);
-	cl_trial_fail(t, err, "task %u: step %u (request, config line %d): 127.0.0.1:%lld: %s",
-		      task->index, task->step + 1, s->line, (long long)t->workload->server_port, what);
+	drop(x->task);
+	if (x->s->op == CL_OP_REQUEST)
+		snprintf(where, sizeof where, "127.0.0.1:%lld", (long long)x->t->workload->server_port);
+	else
+		cl__io_file_name(where, sizeof where, x->t->workload->io_dir, x->s->op == CL_OP_WRITE,
+				 x->task->index, x->task->step);
+	cl_trial_fail(x->t, err, "task %u: step %u (%s, config line %d): %s: %s", x->task->index,
+		      x->task->step + 1, op_names[x->s->op], x->s->line, where, what);
 	return -1;
 }
 
-static int open_socket(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
-		       int blocking)
+/* Check `n` bytes of the words of this task and step, from io_pos on: the
+ * body of a response, or a file read back. 0, or -1 after failed(). */
+static int check_words(const struct ctx *x, const unsigned char *p, size_t n, const char *what)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)t->workload->server_port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (blocking ? 0 : SOCK_NONBLOCK), 0), one = 1;
+	struct cl_task *task = x->task;
 
-	if (fd < 0)
-		return failed(t, task, s, errno, "socket");
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	task->fd = fd + 1;
-	task->io_blocking = (uint8_t)blocking;
-	if (connect(fd, (struct sockaddr *)&to, sizeof to) == 0) {
-		task->io_phase = SENDING;
-		return 0;
+	if (n > (uint64_t)x->s->bytes - task->io_pos)
+		return failed(x, 0, "%zu bytes more than the %lld of the %s", n, (long long)x->s->bytes, what);
+	for (; n; p++, n--) {
+		unsigned at = task->io_pos % 8;
+
+		if (!at && n >= 8) { /* whole words: 8 bytes a compare (little-endian) */
+			uint64_t v;
+
+			memcpy(&v, p, 8);
+			if (v == task->io_word) {
+				task->io_word = task->io_word * LCG_A + LCG_C;
+				task->io_pos += 8;
+				p += 7, n -= 7;
+				continue;
+			}
+		}
+
+		if (*p != (unsigned char)(task->io_word >> (8 * at)))
+			return failed(x, 0, "byte %llu of the %s is wrong", (unsigned long long)task->io_pos,
+				      what);
+		if (at == 7)
+			task->io_word = task->io_word * LCG_A + LCG_C;
+		task->io_pos++;
 	}
-	if (errno != EINPROGRESS)
-		return failed(t, task, s, errno, "connect");
-	task->io_phase = CONNECTING;
-	return 1;
+	return 0;
 }
 
-/* Check `n` received bytes: the header first, then the body. 1 when the
- * response is whole, 0 to read on, -1 wrong (after failed()). */
-static int take(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
-		const unsigned char *p, size_t n)
+/* A response's bytes: the header first, exactly the server's, then the body. */
+static int take_response(const struct ctx *x, const unsigned char *p, size_t n)
 {
+	struct cl_task *task = x->task;
 	char head[128];
-	size_t hlen = task->io_phase == HEADER ? (size_t)header_text(s, head, sizeof head) : 0;
+	size_t hlen = task->io_phase == HEADER ? (size_t)header_text(x->s, head, sizeof head) : 0;
 
 	while (n && task->io_phase == HEADER) {
 		if (*p != (unsigned char)head[task->io_pos])
-			return failed(t, task, s, 0, "the response's header differs from \"%.*s\" at "
-				      "byte %llu", (int)hlen - 4, head, (unsigned long long)task->io_pos);
+			return failed(x, 0, "the response's header differs from \"%.*s\" at byte %llu",
+				      (int)hlen - 4, head, (unsigned long long)task->io_pos);
 		p++, n--;
 		if (++task->io_pos == hlen) {
 			task->io_phase = BODY;
@@ -119,105 +164,166 @@ static int take(struct cl_trial *t, struct cl_task *task, const struct cl_step_s
 			task->io_word = cl__lcg_advance(cl__io_seed(task->index, task->step), 1);
 		}
 	}
-	if (task->io_phase != BODY)
-		return 0;
-	if (n > (uint64_t)s->bytes - task->io_pos)
-		return failed(t, task, s, 0, "%zu bytes more than the %lld of the response", n,
-			      (long long)s->bytes);
-	for (; n; p++, n--) {
-		unsigned at = task->io_pos % 8;
-
-		if (*p != (unsigned char)(task->io_word >> (8 * at)))
-			return failed(t, task, s, 0, "byte %llu of the response's body is wrong",
-				      (unsigned long long)task->io_pos);
-		if (at == 7)
-			task->io_word = task->io_word * LCG_A + LCG_C;
-		task->io_pos++;
-	}
-	return task->io_pos == (uint64_t)s->bytes;
+	return task->io_phase == BODY ? check_words(x, p, n, "response's body") : 0;
 }
 
-int cl__io_request(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
-		   unsigned step, int blocking, struct cl_wait *wait)
+static int take(const struct ctx *x, const unsigned char *p, size_t n)
 {
-	char req[256];
-	unsigned char buf[16384]; /* a thread's stack may be 64 KiB (threads.stack_kb) */
-	int rc;
+	return x->s->op == CL_OP_REQUEST ? take_response(x, p, n) : check_words(x, p, n, "file");
+}
 
-	(void)step;
+/* Do op, or hand it out. Its result (>= 0, or -errno); PENDING when the
+ * task must wait (*wait) or the operation is out (*io). RECV and READ
+ * check what they read (take) before they return. */
+static int64_t perform(const struct ctx *x, const struct cl_io *op)
+{
+	struct io_local *l = x->local;
+	int mode = x->t->io_mode;
+	int64_t n;
+
+	if (mode == CL__IO_COMPLETION) {
+		if (l->done) {
+			l->done = l->handed = 0;
+			return l->result;
+		}
+		*x->io = *op;
+		l->handed = 1;
+		return PENDING;
+	}
+	switch (op->op) {
+	case CL_IO_CONNECT:
+		n = connect(op->fd, op->addr, op->addrlen) ? -errno : 0;
+		break;
+	case CL_IO_SEND:
+		n = send(op->fd, op->buf, op->len, MSG_NOSIGNAL);
+		break;
+	case CL_IO_RECV: {
+		unsigned char buf[RECV_MAX];
+
+		n = recv(op->fd, buf, op->len < sizeof buf ? op->len : sizeof buf, 0);
+		if (n > 0 && take(x, buf, (size_t)n))
+			return -EBADMSG;
+		break;
+	}
+	case CL_IO_READ:
+		n = pread(op->fd, l->block, op->len, op->offset);
+		if (n > 0 && take(x, l->block, (size_t)n))
+			return -EBADMSG;
+		break;
+	case CL_IO_WRITE:
+		n = pwrite(op->fd, op->buf, op->len, op->offset);
+		break;
+	default:
+		n = fsync(op->fd);
+	}
+	if (n < 0)
+		n = -errno;
+	if ((n == -EAGAIN || n == -EINPROGRESS) && mode == CL__IO_READINESS) {
+		x->wait->until_ns = INT64_MAX;
+		x->wait->fd = op->fd;
+		x->wait->events = op->op == CL_IO_RECV ? CL_WAIT_READ : CL_WAIT_WRITE;
+		return PENDING;
+	}
+	return n == -EINTR ? perform(x, op) : n;
+}
+
+static int request_step(const struct ctx *x)
+{
+	struct cl_task *task = x->task;
+	struct io_local *l = x->local;
+	const struct cl_step_spec *s = x->s;
+	int blocking = x->t->io_mode == CL__IO_BLOCKING, fd;
+	int64_t n;
+
 	if (task->fd > 0 && task->io_phase == IDLE && task->io_blocking != blocking)
-		drop(task); /* a connection of the other mode: start a new one */
+		drop(task); /* a connection of another mode: start a new one */
 	for (;;) {
-		int fd = task->fd - 1;
-
+		fd = task->fd - 1;
 		switch (task->io_phase) {
 		case IDLE:
+			l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed=%llu "
+					     "HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", (long long)s->bytes,
+					     (long long)(s->delay_ns / 1000),
+					     (unsigned long long)cl__io_seed(task->index, task->step),
+					     s->keepalive ? "" : "Connection: close\r\n");
+			task->io_pos = 0;
 			if (task->fd > 0) {
 				task->io_phase = SENDING;
-				task->io_pos = 0;
 				break;
 			}
-			if ((rc = open_socket(t, task, s, blocking)))
-				goto wait_or_fail;
-			break;
-		case CONNECTING: {
-			int err = 0;
-			socklen_t len = sizeof err;
+			fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC |
+					     (x->t->io_mode == CL__IO_READINESS ? SOCK_NONBLOCK : 0), 0);
+			if (fd < 0)
+				return failed(x, errno, "socket");
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+			task->fd = fd + 1;
+			task->io_blocking = (uint8_t)blocking;
+			l->addr = (struct sockaddr_in){ .sin_family = AF_INET,
+							.sin_port = htons((uint16_t)x->t->workload->server_port),
+							.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+			task->io_phase = CONNECTING;
+			/* fall through */
+		case CONNECTING:
+			if (x->t->io_mode == CL__IO_READINESS && l->handed) { /* woken: how did it go? */
+				int err = 0;
 
-			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-			if (err == EINPROGRESS || err == EALREADY) {
-				rc = 1;
-				goto wait_or_fail;
+				getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &(socklen_t){ sizeof err });
+				n = -err;
+				l->handed = 0;
+			} else {
+				n = perform(x, &(struct cl_io){ .op = CL_IO_CONNECT, .fd = fd, .addr = &l->addr,
+								.addrlen = sizeof l->addr });
 			}
-			if (err)
-				return failed(t, task, s, err, "connect");
+			if (n == PENDING) {
+				l->handed = 1; /* readiness: resumed by SO_ERROR above */
+				return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+			}
+			if (n < 0 && n != -EISCONN)
+				return failed(x, (int)-n, "connect");
 			task->io_phase = SENDING;
-			task->io_pos = 0;
 			break;
-		}
-		case SENDING: {
-			int len = request_text(s, cl__io_seed(task->index, task->step), req, sizeof req);
-			ssize_t n = send(fd, req + task->io_pos, (size_t)len - task->io_pos, MSG_NOSIGNAL);
-
-			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-				rc = errno == EAGAIN;
-				if (rc)
-					goto wait_or_fail;
-				break;
-			}
+		case SENDING:
+			n = perform(x, &(struct cl_io){ .op = CL_IO_SEND, .fd = fd, .buf = l->req + task->io_pos,
+							.len = (size_t)l->reqlen - task->io_pos });
+			if (n == PENDING)
+				return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
 			if (n < 0)
-				return failed(t, task, s, errno, "sending the request");
-			if ((task->io_pos += (uint64_t)n) == (uint64_t)len) {
-				task->io_phase = HEADER;
-				task->io_pos = 0;
-				/* the server holds its answer: a recv now would only
-				 * say EAGAIN, one system call per request for nothing */
-				if (s->delay_ns && !blocking) {
-					rc = 1;
-					goto wait_or_fail;
-				}
+				return failed(x, (int)-n, "sending the request");
+			if ((task->io_pos += (uint64_t)n) < (uint64_t)l->reqlen)
+				break;
+			task->io_phase = HEADER;
+			task->io_pos = 0;
+			/* the server holds its answer: a recv now would only say
+			 * EAGAIN, a system call per request for nothing */
+			if (s->delay_ns && x->t->io_mode == CL__IO_READINESS) {
+				x->wait->until_ns = INT64_MAX;
+				x->wait->fd = fd;
+				x->wait->events = CL_WAIT_READ;
+				return 1;
 			}
 			break;
-		}
 		case HEADER:
 		case BODY: {
-			ssize_t n = recv(fd, buf, sizeof buf, 0);
+			char head[128];
+			uint64_t left = task->io_phase == HEADER
+						? (uint64_t)header_text(s, head, sizeof head) - task->io_pos +
+							  (uint64_t)s->bytes
+						: (uint64_t)s->bytes - task->io_pos;
+			uint64_t at = task->io_pos;
+			int in_header = task->io_phase == HEADER;
 
-			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-				rc = errno == EAGAIN;
-				if (rc)
-					goto wait_or_fail;
-				break;
-			}
+			n = perform(x, &(struct cl_io){ .op = CL_IO_RECV, .fd = fd,
+							.len = left < 65536 ? left : 65536 });
+			if (n == PENDING)
+				return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+			if (n == -EBADMSG)
+				return -1; /* take() said what was wrong */
 			if (n < 0)
-				return failed(t, task, s, errno, "reading the response");
+				return failed(x, (int)-n, "reading the response");
 			if (n == 0)
-				return failed(t, task, s, 0, "the server closed the connection after %llu "
-					      "bytes of the %s", (unsigned long long)task->io_pos,
-					      task->io_phase == HEADER ? "header" : "body");
-			if ((rc = take(t, task, s, buf, (size_t)n)) < 0)
-				return -1;
-			if (rc) {
+				return failed(x, 0, "the server closed the connection after %llu bytes of the %s",
+					      (unsigned long long)at, in_header ? "header" : "body");
+			if (task->io_phase == BODY && task->io_pos == (uint64_t)s->bytes) {
 				task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step),
 								  (uint64_t)s->bytes);
 				if (s->keepalive) {
@@ -230,21 +336,153 @@ int cl__io_request(struct cl_trial *t, struct cl_task *task, const struct cl_ste
 			}
 			break;
 		}
+		default:
+			return failed(x, 0, "a request step found a file step's state");
 		}
 	}
-wait_or_fail:
-	if (rc < 0)
-		return -1;
-	wait->until_ns = INT64_MAX;
-	wait->fd = task->fd - 1;
-	wait->events = task->io_phase == CONNECTING || task->io_phase == SENDING ? CL_WAIT_WRITE
-										  : CL_WAIT_READ;
-	return 1;
+}
+
+/* The block of words at `pos` of this task and step's file, for writing. */
+static void fill_block(const struct ctx *x, uint64_t pos, size_t len)
+{
+	uint64_t w = cl__lcg_jump(cl__io_seed(x->task->index, x->task->step), pos / 8 + 1);
+
+	for (size_t i = 0; i < len; i++) {
+		x->local->block[i] = (unsigned char)(w >> (8 * ((pos + i) % 8)));
+		if ((pos + i) % 8 == 7)
+			w = w * LCG_A + LCG_C;
+	}
+}
+
+static int file_step(const struct ctx *x)
+{
+	struct cl_task *task = x->task;
+	struct io_local *l = x->local;
+	const struct cl_step_spec *s = x->s;
+	int writing = s->op == CL_OP_WRITE;
+	int64_t n;
+
+	for (;;) {
+		int fd = task->fd - 1;
+
+		switch (task->io_phase) {
+		case IDLE: {
+			char path[256];
+
+			cl__io_file_name(path, sizeof path, x->t->workload->io_dir, writing, task->index, task->step);
+			fd = open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC,
+				  0644);
+			if (fd < 0)
+				return failed(x, errno, "open");
+			task->fd = fd + 1;
+			if (l->blocklen < (size_t)s->block) {
+				free(l->block);
+				if (!(l->block = malloc((size_t)s->block))) {
+					l->blocklen = 0;
+					return failed(x, ENOMEM, "a block of %lld bytes", (long long)s->block);
+				}
+				l->blocklen = (size_t)s->block;
+			}
+			task->io_phase = FILE_RW;
+			task->io_pos = 0;
+			task->io_word = cl__lcg_advance(cl__io_seed(task->index, task->step), 1);
+			break;
+		}
+		case FILE_RW: {
+			uint64_t left = (uint64_t)s->bytes - task->io_pos;
+			size_t len = left < (uint64_t)s->block ? (size_t)left : (size_t)s->block;
+
+			if (!len && !l->handed) { /* a read's last bytes came in io_done: take its result first */
+				task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step),
+								  (uint64_t)s->bytes);
+				if (writing && s->fsync) {
+					task->io_phase = FILE_SYNC;
+					break;
+				}
+				drop(task);
+				return 0;
+			}
+			if (writing && !l->handed)
+				fill_block(x, task->io_pos, len);
+			n = perform(x, &(struct cl_io){ .op = writing ? CL_IO_WRITE : CL_IO_READ, .fd = fd,
+							.buf = l->block, .len = len,
+							.offset = (int64_t)task->io_pos });
+			if (n == PENDING)
+				return 2; /* files never wait for readiness */
+			if (n == -EBADMSG)
+				return -1;
+			if (n < 0)
+				return failed(x, (int)-n, writing ? "write" : "read");
+			if (n == 0)
+				return failed(x, 0, "the file ends after %llu of its %lld bytes",
+					      (unsigned long long)task->io_pos, (long long)s->bytes);
+			if (writing)
+				task->io_pos += (uint64_t)n;
+			break;
+		}
+		case FILE_SYNC:
+			n = perform(x, &(struct cl_io){ .op = CL_IO_FSYNC, .fd = fd });
+			if (n == PENDING)
+				return 2;
+			if (n < 0)
+				return failed(x, (int)-n, "fsync");
+			drop(task);
+			return 0;
+		default:
+			return failed(x, 0, "a file step found a request step's state");
+		}
+	}
+}
+
+int cl__io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
+		struct cl_wait *wait, struct cl_io *io)
+{
+	struct io_local *l = (struct io_local *)(uintptr_t)task->io_local;
+	struct ctx x = { t, task, s, l, wait, io };
+
+	if (!l) {
+		if (!(l = calloc(1, sizeof *l)))
+			return cl_trial_fail(t, ENOMEM, "task %u: no memory for its I/O", task->index), -1;
+		task->io_local = (uint64_t)(uintptr_t)l;
+		x.local = l;
+	}
+	if (l->handed && !l->done && t->io_mode == CL__IO_COMPLETION)
+		return cl_trial_fail(t, EPROTO, "task %u stepped again before its operation was done "
+				     "(the strategy must call cl_task_io_done first)", task->index), -1;
+	return s->op == CL_OP_REQUEST ? request_step(&x) : file_step(&x);
+}
+
+void cl_task_io_done(struct cl_task *task, int64_t result, const void *data)
+{
+	struct cl_trial *t = cl__trial_of(task);
+	struct io_local *l = (struct io_local *)(uintptr_t)task->io_local;
+
+	if (!l || !l->handed || l->done) {
+		cl_trial_fail(t, EPROTO, "task %zu: cl_task_io_done without an operation out",
+			      cl_task_index(task));
+		return;
+	}
+	if (result > 0 && (task->io_phase == HEADER || task->io_phase == BODY ||
+			   (task->io_phase == FILE_RW && t->workload->steps[task->step].op == CL_OP_READ))) {
+		struct ctx x = { t, task, &t->workload->steps[task->step], l, NULL, NULL };
+
+		if (take(&x, data, (size_t)result))
+			result = -EBADMSG;
+	}
+	l->result = result;
+	l->done = 1;
 }
 
 void cl__io_task_done(struct cl_task *task)
 {
+	struct io_local *l = (struct io_local *)(uintptr_t)task->io_local;
+
 	if (task->fd > 0)
 		close(task->fd - 1);
 	task->fd = 0;
+	if (l) {
+		free(l->block);
+		free(l);
+	}
+	task->io_local = 0;
 }

@@ -15,6 +15,8 @@ enum cl_op {
 	CL_OP_COMPUTE,   /* deterministic integer work with a checksum          */
 	CL_OP_INCREMENT, /* `times` read-modify-writes of the shared counter     */
 	CL_OP_REQUEST,   /* one HTTP/1.1 request to conclab's loopback server   */
+	CL_OP_READ,      /* read a file the host wrote, block by block          */
+	CL_OP_WRITE,     /* write a file block by block, optionally fsync it    */
 };
 
 /* Every number is int64_t so that a sweep can overwrite any of them the same
@@ -26,7 +28,10 @@ struct cl_step_spec {
 	int64_t times;      /* increment: how many separate increments       */
 	int64_t inside;     /* increment: compute iterations under the lock  */
 	int64_t outside;    /* increment: compute iterations between two     */
-	int64_t bytes;      /* request: the response body's size             */
+	int64_t bytes;      /* request: the response body's size; read,
+			     * write: the file's                              */
+	int64_t block;      /* read, write: bytes per system call            */
+	int64_t fsync;      /* write: 1 fsync the file before closing it     */
 	int64_t delay_ns;   /* request: the server's wait before it answers  */
 	int64_t keepalive;  /* request: 1 reuse the task's connection, 0 one
 			     * connection per request                        */
@@ -40,6 +45,8 @@ struct cl_workload {
 	struct cl_step_spec steps[CL_MAX_STEPS];
 	int64_t server_port; /* conclab's loopback server for request steps:
 			      * set by the host per trial, never swept */
+	char    io_dir[192]; /* the trial's folder for read and write steps,
+			      * likewise: the host's, removed after it */
 };
 
 /* One task's interpreter state and its record, in shared memory. 80 bytes
@@ -55,15 +62,16 @@ struct cl_task {
 	int64_t  start_ns; /* first step began                        */
 	int64_t  end_ns;   /* last step ended                         */
 	uint64_t checksum; /* sum of every compute result             */
-	/* a request in flight (io.c): the task's socket, in the process
-	 * that steps it, and how far the exchange has come */
-	int32_t  fd;       /* the socket + 1; 0: none                 */
+	/* an I/O step in flight (io.c): the task's socket or file, in the
+	 * process that steps it, and how far the step has come */
+	int32_t  fd;       /* the descriptor + 1; 0: none             */
 	uint8_t  io_phase;
 	uint8_t  io_blocking; /* the socket is in blocking mode       */
 	uint16_t _pad2;
 	uint64_t io_pos;   /* bytes of the phase done                 */
 	uint64_t io_word;  /* the body's next expected 8 bytes        */
-	uint64_t io_spare;
+	uint64_t io_local; /* struct io_local * (io.c), of the process
+			    * that steps the task; 0 until its first I/O */
 };
 
 struct cl__barrier {
@@ -90,8 +98,7 @@ struct cl_trial {
 	alignas(64) _Atomic uint64_t claim_cursor;
 	alignas(64) struct cl__barrier barrier;
 	alignas(64) _Atomic int failed;           /* cl_trial_fail was called */
-	int     fd_waits;  /* the strategy reads waits on descriptors
-			    * (CL_STRATEGY_FD_WAITS): else I/O blocks */
+	int     io_mode;   /* CL__IO_*: how the strategy takes I/O    */
 	int     finished;                          /* the strategy returned    */
 	int     rc;                                /* what it returned         */
 	int64_t run_start_ns, run_end_ns;
@@ -129,14 +136,27 @@ uint64_t cl__expected_counter(const struct cl_workload *w);
 /* Sum of every sleep and server delay of one task, the least time it can take. */
 int64_t cl__min_task_ns(const struct cl_workload *w);
 
-/* Request steps (io.c). Step the task's request `s` (step `step` of the
- * list): 0 done, 1 waiting (*wait filled: a descriptor, or with
- * `blocking` never), -1 failed (cl_trial_fail was called, the task ends). */
+/* How a trial's strategy takes tasks' I/O: the runtime blocks in it
+ * (threads, processes, and any strategy built before I/O steps), hands out
+ * descriptor waits (CL_STRATEGY_FD_WAITS), or hands out the operations
+ * themselves (CL_STRATEGY_COMPLETIONS). */
+enum { CL__IO_BLOCKING, CL__IO_READINESS, CL__IO_COMPLETION };
+
+struct cl_trial *cl__trial_of(struct cl_task *task);
+
+/* I/O steps (io.c): request, read, write. Step the task's step `s`: 0
+ * done, 1 waiting (*wait filled with a descriptor), 2 an operation handed
+ * out (*io filled: completion mode), -1 failed (cl_trial_fail was called,
+ * the task ends). */
 struct cl_wait;
-int cl__io_request(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
-		   unsigned step, int blocking, struct cl_wait *wait);
-/* Close what the task left open (a keep-alive connection) once it is done. */
+struct cl_io;
+int cl__io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
+		struct cl_wait *wait, struct cl_io *io);
+/* Close and free what the task holds (a keep-alive connection, a file)
+ * once it is done. */
 void cl__io_task_done(struct cl_task *task);
+/* A file of read and write steps: PATH/r<task>-<step> or w<task>-<step>. */
+int cl__io_file_name(char *buf, size_t len, const char *dir, int write, uint32_t task, unsigned step);
 /* The body the server sends for a request: 8-byte words of the LCG from
  * this seed (the last word cut to the size). Server and checks agree on it. */
 uint64_t cl__io_seed(uint32_t task, unsigned step);

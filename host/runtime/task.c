@@ -4,7 +4,6 @@
 #include "runtime_internal.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <time.h>
 
 #define LCG_A 6364136223846793005ULL
@@ -51,7 +50,7 @@ int64_t cl_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static struct cl_trial *trial_of(struct cl_task *task)
+struct cl_trial *cl__trial_of(struct cl_task *task)
 {
 	char *first = (char *)(task - task->index);
 
@@ -118,9 +117,11 @@ static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
 	return x_in + x_out;
 }
 
-enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
+/* Step the task until it waits (a deadline, a descriptor) or, with `io`,
+ * hands out an I/O operation. */
+static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_io *io)
 {
-	struct cl_trial *t = trial_of(task);
+	struct cl_trial *t = cl__trial_of(task);
 	const struct cl_workload *w = t->workload;
 
 	if (task->done)
@@ -151,20 +152,17 @@ enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
 			case CL_OP_INCREMENT:
 				task->checksum += run_increment(t, task, s, task->step);
 				break;
-			case CL_OP_REQUEST: {
-				int rc = cl__io_request(t, task, s, task->step, !t->fd_waits, wait);
+			case CL_OP_REQUEST:
+			case CL_OP_READ:
+			case CL_OP_WRITE: {
+				int rc = cl__io_step(t, task, s, wait, io);
 
 				if (rc < 0) /* said by cl_trial_fail: the task ends here */
 					goto done;
-				if (rc > 0 && t->fd_waits)
+				if (rc == 1)
 					return CL_STEP_WAIT;
-				if (rc > 0) { /* a blocking socket never asks: but be sure */
-					struct pollfd p = { wait->fd, wait->events & CL_WAIT_READ ? POLLIN
-												   : POLLOUT, 0 };
-
-					poll(&p, 1, -1);
-					continue;
-				}
+				if (rc == 2)
+					return CL_STEP_IO;
 				break;
 			}
 			}
@@ -178,6 +176,25 @@ done:
 	task->end_ns = cl_now_ns();
 	task->done = 1;
 	return CL_STEP_DONE;
+}
+
+enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
+{
+	struct cl_trial *t = cl__trial_of(task);
+
+	if (t->io_mode == CL__IO_COMPLETION) { /* its I/O would have nowhere to go */
+		cl_trial_fail(t, EPROTO, "task %u: a strategy that declares CL_STRATEGY_COMPLETIONS "
+			      "steps tasks with cl_task_step_io", task->index);
+		task->end_ns = cl_now_ns();
+		task->done = 1;
+		return CL_STEP_DONE;
+	}
+	return step(task, wait, NULL);
+}
+
+enum cl_step cl_task_step_io(struct cl_task *task, struct cl_wait *wait, struct cl_io *io)
+{
+	return step(task, wait, io);
 }
 
 void cl_task_run(struct cl_task *task)
@@ -206,7 +223,7 @@ uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index)
 		else if (s->op == CL_OP_INCREMENT)
 			per_loop += cl__lcg_jump(seed_for(index, i, 1), (uint64_t)s->times * (uint64_t)s->inside) +
 				    cl__lcg_jump(seed_for(index, i, 2), (uint64_t)s->times * (uint64_t)s->outside);
-		else if (s->op == CL_OP_REQUEST)
+		else if (s->op == CL_OP_REQUEST || s->op == CL_OP_READ || s->op == CL_OP_WRITE)
 			per_loop += cl__io_body_sum(cl__io_seed(index, i), (uint64_t)s->bytes);
 	}
 	return per_loop * (uint64_t)w->loop;

@@ -104,7 +104,11 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	/* the ops the trial calls are those of the plugin loaded here: the
 	 * host mapped the trial with its copy, which has no functions */
 	t->sync = ops;
-	t->fd_waits = (strategy->ops.strategy->flags & CL_STRATEGY_FD_WAITS) != 0;
+	uint32_t flags = strategy->ops.strategy->flags;
+
+	t->io_mode = flags & CL_STRATEGY_COMPLETIONS ? CL__IO_COMPLETION
+		     : flags & CL_STRATEGY_FD_WAITS  ? CL__IO_READINESS
+						      : CL__IO_BLOCKING;
 	for (size_t i = 0; i < t->ntasks; i++)
 		t->tasks[i].index = (uint32_t)i;
 	if (ops->init)

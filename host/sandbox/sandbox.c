@@ -4,6 +4,7 @@
  * the host's own copy of its shape. */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "files.h"
 #include "server.h"
 #include "child_call.h"
 #include "contain.h"
@@ -408,6 +409,12 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		}
 		workload.server_port = server.port;
 	}
+	if (clsb_has_files(&workload) && clsb_files_prepare(&workload, r->message, sizeof r->message)) {
+		r->status = CL_STATUS_ERROR;
+		clsb_files_remove(&workload);
+		cl_server_stop(&server);
+		return -1;
+	}
 	t = cl__trial_map(&workload, sync, &map_size);
 	/* the read ends only are non-blocking: a trial that writes faster than
 	 * the host reads waits, it does not lose its output */
@@ -424,6 +431,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		}
 		cl__trial_unmap(t, map_size);
 		cl_server_stop(&server);
+		clsb_files_remove(&workload);
 		return -1;
 	}
 	w.out_r = out[0];
@@ -454,6 +462,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		cl_cgroup_trial_kill_and_remove(&w.cg);
 		cl__trial_unmap(t, map_size);
 		cl_server_stop(&server);
+		clsb_files_remove(&workload);
 		return -1;
 	}
 	/* no setpgid here: the child makes a session of its own, which a
@@ -524,6 +533,10 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	r->output = output_text(&w.out);
 	decide(t, &w, end, status, opts, sane, forged, r);
 	judge(t, cell, opts, believed ? t->run_start_ns : forked_at, believed ? t->run_end_ns : ended_at, r);
+	if (workload.io_dir[0]) {
+		clsb_files_verify(&workload, r);
+		clsb_files_remove(&workload);
+	}
 	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {
 		r->status = CL_STATUS_WRONG;
 		snprintf(r->message, sizeof r->message, "%s: later trials would have run slower", tuned);

@@ -35,7 +35,9 @@
  *        so a sync's init can say in words why it failed (cl_trial_fail);
  *        CL_PARAMS_CHECK names parameters instead of counting positions;
  *        I/O steps: CL_STRATEGY_FD_WAITS, and struct cl_wait's fd and events
- *        (CL_WAIT_READ, CL_WAIT_WRITE) for the strategies that set it.
+ *        (CL_WAIT_READ, CL_WAIT_WRITE) for the strategies that set it;
+ *        CL_STRATEGY_COMPLETIONS, cl_task_step_io, struct cl_io and
+ *        cl_task_io_done for strategies that perform the I/O themselves.
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -109,6 +111,10 @@ struct cl_param_decl {
  * I/O steps then return CL_STEP_WAIT with a non-blocking socket instead of
  * blocking inside the step. */
 #define CL_STRATEGY_FD_WAITS (1u << 1)
+/* (1.1) The strategy performs tasks' I/O itself: it steps them with
+ * cl_task_step_io and does the operations they hand it (io_uring), then
+ * reports each with cl_task_io_done. Timed waits still come as CL_STEP_WAIT. */
+#define CL_STRATEGY_COMPLETIONS (1u << 2)
 
 struct cl_strategy_ops {
 	uint32_t flags; /* CL_STRATEGY_* */

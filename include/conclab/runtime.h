@@ -56,6 +56,9 @@ int cl_trial_fail(struct cl_trial *trial, int err, const char *fmt, ...)
 enum cl_step {
 	CL_STEP_DONE = 0, /* the task finished every step of every loop     */
 	CL_STEP_WAIT = 1, /* the task waits: resume it once *wait is satisfied */
+	CL_STEP_IO   = 2, /* (1.1) cl_task_step_io only: the task wants the
+			   * operation in *io done; step it again once
+			   * cl_task_io_done has given its result          */
 };
 
 /* What a waiting task waits for: a deadline, or (1.1) a descriptor.
@@ -78,6 +81,39 @@ struct cl_wait {
  * same wait again). This is what lets an event loop drive thousands of tasks
  * from one thread. A task must be stepped by one worker at a time. */
 enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait);
+
+/* (1.1) Completion-based I/O, for a strategy that declares
+ * CL_STRATEGY_COMPLETIONS (conclab/plugin.h) and performs the operations
+ * itself (io_uring): cl_task_step_io steps the task like cl_task_step, and
+ * where the task needs I/O it returns CL_STEP_IO with the operation in *io,
+ * which the strategy performs (submits), then reports with cl_task_io_done
+ * and steps the task again. A task has at most one operation outstanding. */
+enum cl_io_op {
+	CL_IO_CONNECT = 1, /* connect(fd, addr, addrlen)                     */
+	CL_IO_SEND,        /* send(fd, buf, len, MSG_NOSIGNAL)               */
+	CL_IO_RECV,        /* recv(fd, <a buffer of the strategy's>, len)     */
+	CL_IO_READ,        /* pread(fd, <a buffer of the strategy's>, len, offset) */
+	CL_IO_WRITE,       /* pwrite(fd, buf, len, offset)                   */
+	CL_IO_FSYNC,       /* fsync(fd)                                      */
+};
+
+struct cl_io {
+	uint32_t    op;      /* enum cl_io_op                                      */
+	int         fd;
+	const void *buf;     /* SEND, WRITE: the bytes, valid until cl_task_io_done */
+	size_t      len;     /* SEND, WRITE: how many; RECV, READ: at most this many */
+	int64_t     offset;  /* READ, WRITE: where in the file                     */
+	const void *addr;    /* CONNECT: a struct sockaddr, valid until done        */
+	uint32_t    addrlen;
+};
+
+enum cl_step cl_task_step_io(struct cl_task *task, struct cl_wait *wait, struct cl_io *io);
+
+/* The operation's result as the system call would return it: bytes moved,
+ * 0, or -errno. For RECV and READ, `data` holds the `result` bytes read; the
+ * task checks them during this call, so the buffer is the strategy's again
+ * once it returns. */
+void cl_task_io_done(struct cl_task *task, int64_t result, const void *data);
 
 /* Run the task to completion, blocking in clock_nanosleep for each wait
  * and in the system calls of its I/O steps. */

@@ -1,10 +1,12 @@
 /* hybrid: N threads, each running an event loop of its own over a share of
  * the tasks (task i on loop i mod N), the model of wrk, nginx's workers and
  * Node's cluster: waits overlap within each loop, and CPU work spreads over N
- * cores. Each loop is epoll with one timerfd and a binary heap of deadlines
- * (a loop holds only its share, so the heap stays small). */
+ * cores. Each loop is epoll with one timerfd and a heap of deadlines
+ * (../common/deadlines.h; a loop holds only its share of the tasks). */
 #define _GNU_SOURCE
 #include <conclab/plugin.h>
+
+#include "../common/deadlines.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -28,42 +30,10 @@ struct loop {
 	pthread_t        thread;
 	struct cl_trial *trial;
 	size_t           first, stride; /* its tasks: first, first + stride, ... */
-	int64_t         *deadline;      /* per task of the trial, while it waits */
-	uint32_t        *heap;          /* task indices, min-heap on deadline */
-	size_t           heap_len, remaining;
+	struct deadlines sleeping;      /* its own tasks' (the `at` array is shared) */
+	size_t           remaining;
 	int              epfd, tfd, err;
 };
-
-static void heap_push(struct loop *lp, uint32_t task)
-{
-	size_t i = lp->heap_len++;
-
-	while (i && lp->deadline[lp->heap[(i - 1) / 2]] > lp->deadline[task]) {
-		lp->heap[i] = lp->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	lp->heap[i] = task;
-}
-
-static uint32_t heap_pop(struct loop *lp)
-{
-	uint32_t top = lp->heap[0], v = lp->heap[--lp->heap_len];
-	size_t i = 0, n = lp->heap_len;
-
-	while (2 * i + 1 < n) {
-		size_t c = 2 * i + 1;
-
-		if (c + 1 < n && lp->deadline[lp->heap[c + 1]] < lp->deadline[lp->heap[c]])
-			c++;
-		if (lp->deadline[lp->heap[c]] >= lp->deadline[v])
-			break;
-		lp->heap[i] = lp->heap[c];
-		i = c;
-	}
-	if (n)
-		lp->heap[i] = v;
-	return top;
-}
 
 /* Step one task and park it on its deadline or its socket. */
 static void advance(struct loop *lp, uint32_t i)
@@ -75,8 +45,7 @@ static void advance(struct loop *lp, uint32_t i)
 		return;
 	}
 	if (w.fd < 0) {
-		lp->deadline[i] = w.until_ns;
-		heap_push(lp, i);
+		deadlines_push(&lp->sleeping, i, w.until_ns);
 		return;
 	}
 	struct epoll_event ev = {
@@ -101,12 +70,12 @@ static void *run_loop(void *arg)
 	for (size_t i = lp->first; i < cl_trial_ntasks(lp->trial) && !lp->err; i += lp->stride)
 		advance(lp, (uint32_t)i);
 	while (lp->remaining && !lp->err) {
-		int64_t now = cl_now_ns(), next = lp->heap_len ? lp->deadline[lp->heap[0]] : INT64_MAX;
+		int64_t now = cl_now_ns(), next = deadlines_next(&lp->sleeping);
 		int n;
 
 		if (next <= now) {
-			while (lp->heap_len && lp->deadline[lp->heap[0]] <= now && !lp->err)
-				advance(lp, heap_pop(lp));
+			while (deadlines_next(&lp->sleeping) <= now && !lp->err)
+				advance(lp, deadlines_pop(&lp->sleeping));
 			continue;
 		}
 		if (next != armed) {
@@ -158,12 +127,12 @@ static int hybrid_run(struct cl_trial *t, const int64_t *params)
 		lp->trial = t;
 		lp->first = i;
 		lp->stride = n;
-		lp->deadline = deadline; /* each loop writes only its own tasks' */
+		lp->sleeping.at = deadline; /* each loop writes only its own tasks' */
 		lp->remaining = (ntasks - i + n - 1) / n;
-		lp->heap = malloc(lp->remaining * sizeof *lp->heap);
+		lp->sleeping.heap = malloc(lp->remaining * sizeof *lp->sleeping.heap);
 		lp->epfd = epoll_create1(EPOLL_CLOEXEC);
 		lp->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (!lp->heap || lp->epfd < 0 || lp->tfd < 0 ||
+		if (!lp->sleeping.heap || lp->epfd < 0 || lp->tfd < 0 ||
 		    epoll_ctl(lp->epfd, EPOLL_CTL_ADD, lp->tfd, &ev)) {
 			err = cl_trial_fail(t, errno ? errno : ENOMEM, "hybrid: cannot set up loop %zu", i);
 			n = i + 1;
@@ -185,7 +154,7 @@ static int hybrid_run(struct cl_trial *t, const int64_t *params)
 			err = loops[i].err;
 	}
 	for (size_t i = 0; i < n; i++) {
-		free(loops[i].heap);
+		free(loops[i].sleeping.heap);
 		if (loops[i].epfd > 0)
 			close(loops[i].epfd);
 		if (loops[i].tfd > 0)

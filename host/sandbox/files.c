@@ -1,0 +1,165 @@
+/* The files of a trial's read and write steps: a folder of its own under
+ * $TMPDIR (or /tmp), the files to read written and pushed out of the page
+ * cache before the trial (so reads reach the device, as a cold read does),
+ * the written files checked byte for byte after it, and the folder removed. */
+#define _GNU_SOURCE
+#include "files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK (1u << 20)
+#define LCG_A 6364136223846793005ULL
+#define LCG_C 1442695040888963407ULL
+
+bool clsb_has_files(const struct cl_workload *w)
+{
+	for (int64_t i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_READ || w->steps[i].op == CL_OP_WRITE)
+			return true;
+	return false;
+}
+
+/* The words of (task, step) from byte `pos`: what a read must find and a
+ * write must leave. */
+static void words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos, size_t len)
+{
+	uint64_t w = cl__lcg_jump(cl__io_seed(task, step), pos / 8 + 1);
+
+	for (size_t i = 0; i < len; i++) {
+		buf[i] = (unsigned char)(w >> (8 * ((pos + i) % 8)));
+		if ((pos + i) % 8 == 7)
+			w = w * LCG_A + LCG_C;
+	}
+}
+
+static int write_file(const char *path, uint32_t task, unsigned step, uint64_t bytes,
+		      unsigned char *buf)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = 0;
+
+	for (uint64_t at = 0; fd >= 0 && at < bytes && !rc; at += CHUNK) {
+		size_t len = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
+
+		words(buf, task, step, at, len);
+		rc = write(fd, buf, len) == (ssize_t)len ? 0 : -1;
+	}
+	/* on the device, then out of the page cache: the trial reads it cold */
+	if (fd < 0 || rc || fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+int clsb_files_prepare(struct cl_workload *w, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	unsigned char *buf;
+
+	if (snprintf(w->io_dir, sizeof w->io_dir, "%s/conclab-files-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+		    (int)sizeof w->io_dir ||
+	    !mkdtemp(w->io_dir)) {
+		snprintf(err, errlen, "cannot make a folder for the trial's files in %s: %s",
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno ? errno : ENAMETOOLONG));
+		w->io_dir[0] = 0;
+		return -1;
+	}
+	chmod(w->io_dir, 0777); /* the trial may run as another user in its namespace */
+	if (!(buf = malloc(CHUNK)))
+		return snprintf(err, errlen, "no memory to write the trial's files"), -1;
+	for (uint32_t t = 0; t < (uint64_t)w->tasks; t++)
+		for (unsigned k = 0; k < (uint64_t)w->nsteps; k++) {
+			char path[256];
+
+			if (w->steps[k].op != CL_OP_READ)
+				continue;
+			cl__io_file_name(path, sizeof path, w->io_dir, 0, t, k);
+			if (write_file(path, t, k, (uint64_t)w->steps[k].bytes, buf)) {
+				snprintf(err, errlen, "cannot write %s for the trial to read: %s", path,
+					 strerror(errno));
+				free(buf);
+				return -1;
+			}
+		}
+	free(buf);
+	return 0;
+}
+
+/* One written file against what it must hold: NULL, or why not. */
+static const char *file_wrong(const char *path, uint32_t task, unsigned step, uint64_t bytes,
+			      char *why, size_t len)
+{
+	unsigned char *want = malloc(CHUNK), *got = malloc(CHUNK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	const char *res = NULL;
+
+	if (!want || !got || fd < 0 || fstat(fd, &st)) {
+		snprintf(why, len, "cannot read it back: %s", strerror(errno ? errno : ENOMEM));
+		res = why;
+	} else if ((uint64_t)st.st_size != bytes) {
+		snprintf(why, len, "it holds %lld bytes, not %llu", (long long)st.st_size,
+			 (unsigned long long)bytes);
+		res = why;
+	}
+	for (uint64_t at = 0; !res && at < bytes; at += CHUNK) {
+		size_t n = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
+
+		words(want, task, step, at, n);
+		if (pread(fd, got, n, (off_t)at) != (ssize_t)n || memcmp(want, got, n)) {
+			size_t i = 0;
+
+			while (i < n && want[i] == got[i])
+				i++;
+			snprintf(why, len, "byte %llu is not what the step wrote",
+				 (unsigned long long)(at + i));
+			res = why;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(want);
+	free(got);
+	return res;
+}
+
+void clsb_files_verify(const struct cl_workload *w, struct cl_trial_result *r)
+{
+	for (uint32_t t = 0; t < (uint64_t)w->tasks && r->status == CL_STATUS_OK; t++)
+		for (unsigned k = 0; k < (uint64_t)w->nsteps; k++) {
+			char path[256], why[128];
+
+			if (w->steps[k].op != CL_OP_WRITE)
+				continue;
+			cl__io_file_name(path, sizeof path, w->io_dir, 1, t, k);
+			if (file_wrong(path, t, k, (uint64_t)w->steps[k].bytes, why, sizeof why)) {
+				r->status = CL_STATUS_WRONG;
+				snprintf(r->message, sizeof r->message, "task %u: step %u (write, config line "
+					 "%d): %s: %s", t, k + 1, w->steps[k].line, path, why);
+				return;
+			}
+		}
+}
+
+void clsb_files_remove(struct cl_workload *w)
+{
+	DIR *d = w->io_dir[0] ? opendir(w->io_dir) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	if (w->io_dir[0])
+		rmdir(w->io_dir);
+	w->io_dir[0] = 0;
+}
