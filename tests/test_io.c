@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The uring strategy is built where liburing is (CL_TEST_HAVE_URING). */
 #ifdef CL_TEST_HAVE_URING
@@ -188,6 +189,25 @@ static void test_files_every_strategy(void)
 	CU_ASSERT_EQUAL(leftover_folders(), before);
 }
 
+/* More connections than the hard descriptor limit allows: refused before
+ * the run, naming the limit; a strategy that blocks (one connection per
+ * thread, threads.max_threads guards it) is not. */
+static void test_descriptor_limit(void)
+{
+	char *cfg = cl_test_write_file(".cfg", "workload = { tasks = 5000; steps = (\n"
+				       "  { op = \"request\"; bytes = 1; } ); };\n"
+				       "strategies = ( \"threads\", \"async\" ); syncs = ( \"none\" );\n");
+	char *out;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "ulimit -Sn 1000 && ulimit -Hn 2000 && '%s' check '%s'",
+				   CL_TEST_CONCLAB, cfg), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ":1: cell 'async+none': 5000 connections may be open at once, "
+				      "and the hard limit on open descriptors (RLIMIT_NOFILE) is 2000"));
+	free(out);
+	unlink(cfg);
+	free(cfg);
+}
+
 static void test_config_errors(void)
 {
 	struct cl_test_exp e;
@@ -227,6 +247,7 @@ int main(void)
 		{ "a strategy built against ABI 1.0 is served, blocking", test_abi_1_0_strategy_served },
 		{ "10,000 connections under async, uv, hybrid and uring", test_ten_thousand_connections },
 		{ "read and write steps: every byte checked, nothing left", test_files_every_strategy },
+		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },
 		{ "I/O steps: config errors name the line", test_config_errors },
 		CU_TEST_INFO_NULL,
 	};

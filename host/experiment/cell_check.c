@@ -8,8 +8,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define CHECK_TIMEOUT_MS 5000
+#define SPARE_FDS 64 /* the trial's own: pipes, epoll, timers, libraries */
 
 struct checking {
 	const struct cl_experiment *x;
@@ -54,6 +56,29 @@ static size_t check_all(void *arg, char *reply, size_t len)
 	return 1; /* "": every plugin takes every cell */
 }
 
+/* An event loop (or a ring) keeps every task's connection open at once:
+ * the trial raises its soft limit on descriptors to the hard one, and a
+ * cell that needs more than that is refused here, not half way through. */
+static int descriptors_fit(const struct cl_experiment *x, const struct cl_cell *cell, char *err,
+			   size_t errlen)
+{
+	const struct cl_workload *w = &cell->workload;
+	uint32_t flags = cell->strategy->plugin->desc->ops.strategy->flags;
+	struct rlimit r;
+	bool sockets = false;
+
+	for (int64_t i = 0; i < w->nsteps; i++)
+		sockets |= w->steps[i].op == CL_OP_REQUEST;
+	if (!sockets || !(flags & (CL_STRATEGY_FD_WAITS | CL_STRATEGY_COMPLETIONS)) ||
+	    getrlimit(RLIMIT_NOFILE, &r) || r.rlim_max == RLIM_INFINITY ||
+	    (uint64_t)w->tasks + SPARE_FDS <= r.rlim_max)
+		return 0;
+	return snprintf(err, errlen, "%s:%d: cell '%s': %lld connections may be open at once, and the "
+			"hard limit on open descriptors (RLIMIT_NOFILE) is %llu: raise it (ulimit -Hn, "
+			"or LimitNOFILE= in systemd) or run fewer tasks", x->path, cell->def->line,
+			cell->label, (long long)w->tasks, (unsigned long long)r.rlim_max), -1;
+}
+
 int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
 		   char *err, size_t errlen)
 {
@@ -61,6 +86,10 @@ int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, s
 	char reply[1024] = "";
 	size_t got;
 	int detail;
+
+	for (size_t i = 0; i < ncells; i++)
+		if (descriptors_fit(x, &cells[i], err, errlen))
+			return -1;
 
 	switch (cl_child_call(check_all, &c, CHECK_TIMEOUT_MS, reply, sizeof reply, &got, &detail)) {
 	case CL_CHILD_REPLIED:
