@@ -6,6 +6,7 @@
  * async; nothing is left open or running. Judged from statuses and counts. */
 #define _GNU_SOURCE
 #include "testlib.h"
+#include "server.h"
 
 #include <dirent.h>
 #include <glob.h>
@@ -189,6 +190,73 @@ static void test_files_every_strategy(void)
 	CU_ASSERT_EQUAL(leftover_folders(), before);
 }
 
+/* A target of the test's own: a conclab server started for each cell, once
+ * the config is loaded (the host kills every child of its own left after a
+ * probe or a trial, this one too), its port put in the cell's workload. */
+static void run_target(const char *path, int64_t bytes, const char *strategy, const char *want)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+	struct cl_server srv = { 0 };
+	char text[512], err[256];
+
+	snprintf(text, sizeof text, "timeout = 30; target = \"http://127.0.0.1:1%s\";\n"
+		 "workload = { tasks = 3; loop = 2; steps = (\n"
+		 "  { op = \"request\"; bytes = %lld; } ); };\n"
+		 "strategies = ( \"%s\" ); syncs = ( \"none\" );\n", path ? path : "/", (long long)bytes,
+		 strategy);
+	load(&e, text);
+	if (path) {
+		CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
+		e.cells[0].workload.target_port = srv.port;
+	}
+	cl_test_run_cell(&e, 0, &r);
+	if (want ? !strstr(r.message, want) : r.status != CL_STATUS_OK)
+		fprintf(stderr, "\n%s %s: %s: %s\n", path, strategy, cl_status_name(r.status), r.message);
+	CU_ASSERT_EQUAL(r.status, want ? CL_STATUS_ERROR : CL_STATUS_OK);
+	if (want) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want));
+	} else {
+		CU_ASSERT_EQUAL(r.tasks_done, 3);
+	}
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+	cl_server_stop(&srv);
+}
+
+/* `target`: the user's own service (here a conclab server of the test's):
+ * status 200 and a Content-Length of the step's bytes are required, the
+ * body counted; anything else is an error naming the target. */
+static void test_target(void)
+{
+	static const char *const strategies[] = { "serial", "threads", "async", "uv",
+#ifdef CL_TEST_HAVE_URING
+						  "uring",
+#endif
+	};
+	struct cl_test_exp e;
+
+	const char *ok = "/?bytes=100&delay_us=0&seed=1";
+
+	for (size_t i = 0; i < sizeof strategies / sizeof *strategies; i++) {
+		run_target(ok, 100, strategies[i], NULL);
+		run_target(ok, 99, strategies[i], "the response's Content-Length is 100, the step expects 99");
+		run_target("/nope", 0, strategies[i], "the service answered \"HTTP/1.1 400 Bad Request\", not 200");
+	}
+	run_target(NULL, 10, "async", "127.0.0.1:1: connect: Connection refused");
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "target = \"ftp://x:1/\";\n"
+					       "workload = { tasks = 1; steps = ( { op = \"request\"; bytes = 1; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, ":1: target: must be a string \"http://HOST:PORT/PATH\""));
+	cl_test_exp_free(&e);
+	CU_ASSERT_NOT_EQUAL(cl_test_exp_load(&e, "target = \"http://h:1/\";\n"
+					       "workload = { tasks = 1; steps = (\n"
+					       "  { op = \"request\"; bytes = 1; delay_ms = 5; } ); };\n"
+					       "strategies = ( \"serial\" ); syncs = ( \"none\" );\n"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, "cannot ask the user's service for a delay (line 3)"));
+	cl_test_exp_free(&e);
+}
+
 /* More connections than the hard descriptor limit allows: refused before
  * the run, naming the limit; a strategy that blocks (one connection per
  * thread, threads.max_threads guards it) is not. */
@@ -247,6 +315,7 @@ int main(void)
 		{ "a strategy built against ABI 1.0 is served, blocking", test_abi_1_0_strategy_served },
 		{ "10,000 connections under async, uv, hybrid and uring", test_ten_thousand_connections },
 		{ "read and write steps: every byte checked, nothing left", test_files_every_strategy },
+		{ "target: the user's own service, status and length checked", test_target },
 		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },
 		{ "I/O steps: config errors name the line", test_config_errors },
 		CU_TEST_INFO_NULL,

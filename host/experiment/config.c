@@ -598,6 +598,49 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 	return read_limits(c, config_setting_get_member(root, "limits"));
 }
 
+/* target = "http://HOST:PORT/PATH": request steps go to the user's own
+ * service. Only its form is checked here (no lookup: a config loads the same
+ * on any machine); the host resolves it when a trial starts. */
+static int read_target(struct ctx *c, const config_setting_t *root)
+{
+	const config_setting_t *s = config_setting_get_member(root, "target");
+	const char *url, *host, *colon, *slash;
+	char *end;
+	long port;
+
+	if (!s)
+		return 0;
+	if (!(url = config_setting_get_string(s)) || strncmp(url, "http://", 7))
+		return fail(c, s, "target", "must be a string \"http://HOST:PORT/PATH\" (plain HTTP/1.1)");
+	host = url + 7;
+	colon = strchr(host, ':');
+	slash = strchr(host, '/');
+	if (!colon || colon == host || (slash && slash < colon) || (size_t)(colon - host) >= 64)
+		return fail(c, s, "target", "\"%s\": want http://HOST:PORT/PATH, HOST of at most 63 "
+			    "characters", url);
+	port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || port < 1 || port > 65535 || (*end && *end != '/'))
+		return fail(c, s, "target", "\"%s\": the port must be 1 to 65535", url);
+	if (strlen(*end ? end : "/") >= 128)
+		return fail(c, s, "target", "a path of at most 127 characters");
+	for (const char *p = host; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return fail(c, s, "target", "\"%s\": no spaces or control characters", url);
+	for (size_t i = 0; i < c->x->nworkloads; i++) {
+		struct cl_workload *w = &c->x->workloads[i].w;
+
+		for (int64_t k = 0; k < w->nsteps; k++)
+			if (w->steps[k].op == CL_OP_REQUEST && w->steps[k].delay_ns)
+				return fail(c, s, "target", "request steps cannot ask the user's service for a "
+					    "delay (line %d): delay_ms is for conclab's own server",
+					    w->steps[k].line);
+		snprintf(w->target_host, sizeof w->target_host, "%.*s", (int)(colon - host), host);
+		snprintf(w->target_path, sizeof w->target_path, "%s", *end ? end : "/");
+		w->target_port = port;
+	}
+	return 0;
+}
+
 /* Pairs the host cannot run, refused before anything runs. */
 static int check_pairs(struct ctx *c, const config_setting_t *root)
 {
@@ -712,7 +755,7 @@ int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *tex
 {
 	static const char *const keys[] = { "name", "description", "repeat", "warmup", "timeout",
 					    "limits", "baseline", "workload", "workloads", "strategies", "syncs",
-					    "params", NULL };
+					    "params", "target", NULL };
 	struct ctx c = { .x = x, .reg = reg, .path = path, .err = err, .errlen = errlen };
 	config_t cfg;
 	const config_setting_t *root;
@@ -733,7 +776,8 @@ int cl_experiment_load_text(struct cl_experiment *x, const char *path, char *tex
 	if (only_members(&c, root, "experiment", keys) || read_scalars(&c, root) ||
 	    read_plugins(&c, root, "strategies", CL_PLUGIN_STRATEGY, x->strategies, &x->nstrategies) ||
 	    read_plugins(&c, root, "syncs", CL_PLUGIN_SYNC, x->syncs, &x->nsyncs) ||
-	    read_workloads(&c, root) || read_params(&c, root) || check_pairs(&c, root))
+	    read_workloads(&c, root) || read_target(&c, root) || read_params(&c, root) ||
+	    check_pairs(&c, root))
 		goto out_destroy;
 	if (!x->name) {
 		const char *base = strrchr(path, '/');

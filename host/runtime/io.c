@@ -44,6 +44,9 @@ struct io_local {
 	unsigned char     *block;    /* a file step's block */
 	size_t             blocklen;
 	struct sockaddr_in addr;
+	char               hdr[1024]; /* a target's response header, as it comes */
+	size_t             hdrlen;
+	int                close_after; /* the target said Connection: close */
 };
 
 struct ctx {
@@ -103,7 +106,10 @@ static int failed(const struct ctx *x, int err, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	drop(x->task);
-	if (x->s->op == CL_OP_REQUEST)
+	if (x->s->op == CL_OP_REQUEST && x->t->workload->target_host[0])
+		snprintf(where, sizeof where, "%s:%lld", x->t->workload->target_host,
+			 (long long)x->t->workload->target_port);
+	else if (x->s->op == CL_OP_REQUEST)
 		snprintf(where, sizeof where, "127.0.0.1:%lld", (long long)x->t->workload->server_port);
 	else
 		cl__io_file_name(where, sizeof where, x->t->workload->io_dir, x->s->op == CL_OP_WRITE,
@@ -146,9 +152,52 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 	return 0;
 }
 
+/* A response of the user's own service (`target`): any header with status
+ * 200 and a Content-Length of the step's bytes, then that many bytes, which
+ * are counted, not checked: their content is the service's. */
+static int take_target(const struct ctx *x, const unsigned char *p, size_t n)
+{
+	struct cl_task *task = x->task;
+	struct io_local *l = x->local;
+
+	while (n && task->io_phase == HEADER) {
+		char *end, *len;
+
+		if (l->hdrlen == sizeof l->hdr - 1)
+			return failed(x, 0, "a response header longer than %zu bytes", sizeof l->hdr - 1);
+		l->hdr[l->hdrlen++] = (char)*p++, n--;
+		l->hdr[l->hdrlen] = 0;
+		if (l->hdrlen < 4 || !(end = strstr(l->hdr, "\r\n\r\n")))
+			continue;
+		if (strncmp(l->hdr, "HTTP/1.", 7) || strncmp(l->hdr + 8, " 200", 4))
+			return failed(x, 0, "the service answered \"%.*s\", not 200",
+				      (int)strcspn(l->hdr, "\r\n"), l->hdr);
+		if (!(len = strcasestr(l->hdr, "\r\ncontent-length:")))
+			return failed(x, 0, "the response has no Content-Length (chunked responses are "
+				      "not read)");
+		if (strtoull(len + 17, NULL, 10) != (uint64_t)x->s->bytes)
+			return failed(x, 0, "the response's Content-Length is %llu, the step expects %lld "
+				      "bytes", strtoull(len + 17, NULL, 10), (long long)x->s->bytes);
+		l->close_after = strcasestr(l->hdr, "\r\nconnection: close") != NULL;
+		l->hdrlen = 0;
+		task->io_phase = BODY;
+		task->io_pos = 0;
+	}
+	if (task->io_phase == BODY) {
+		if (n > (uint64_t)x->s->bytes - task->io_pos)
+			return failed(x, 0, "%zu bytes more than the %lld of the response", n,
+				      (long long)x->s->bytes);
+		task->io_pos += n;
+	}
+	return 0;
+}
+
 /* A response's bytes: the header first, exactly the server's, then the body. */
 static int take_response(const struct ctx *x, const unsigned char *p, size_t n)
 {
+	if (x->t->workload->target_host[0])
+		return take_target(x, p, n);
+	
 	struct cl_task *task = x->task;
 	char head[128];
 	size_t hlen = task->io_phase == HEADER ? (size_t)header_text(x->s, head, sizeof head) : 0;
@@ -232,7 +281,8 @@ static int request_step(const struct ctx *x)
 	struct cl_task *task = x->task;
 	struct io_local *l = x->local;
 	const struct cl_step_spec *s = x->s;
-	int blocking = x->t->io_mode == CL__IO_BLOCKING, fd;
+	const struct cl_workload *w = x->t->workload;
+	int blocking = x->t->io_mode == CL__IO_BLOCKING, fd, target = w->target_host[0] != 0;
 	int64_t n;
 
 	if (task->fd > 0 && task->io_phase == IDLE && task->io_blocking != blocking)
@@ -241,11 +291,17 @@ static int request_step(const struct ctx *x)
 		fd = task->fd - 1;
 		switch (task->io_phase) {
 		case IDLE:
-			l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed=%llu "
-					     "HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", (long long)s->bytes,
-					     (long long)(s->delay_ns / 1000),
-					     (unsigned long long)cl__io_seed(task->index, task->step),
-					     s->keepalive ? "" : "Connection: close\r\n");
+			if (target)
+				l->reqlen = snprintf(l->req, sizeof l->req, "GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+						     w->target_path, w->target_host,
+						     s->keepalive ? "" : "Connection: close\r\n");
+			else
+				l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed="
+						     "%llu HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
+						     (long long)s->bytes, (long long)(s->delay_ns / 1000),
+						     (unsigned long long)cl__io_seed(task->index, task->step),
+						     s->keepalive ? "" : "Connection: close\r\n");
+			l->hdrlen = 0;
 			task->io_pos = 0;
 			if (task->fd > 0) {
 				task->io_phase = SENDING;
@@ -259,8 +315,10 @@ static int request_step(const struct ctx *x)
 			task->fd = fd + 1;
 			task->io_blocking = (uint8_t)blocking;
 			l->addr = (struct sockaddr_in){ .sin_family = AF_INET,
-							.sin_port = htons((uint16_t)x->t->workload->server_port),
-							.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+							.sin_port = htons((uint16_t)(target ? w->target_port
+											    : w->server_port)),
+							.sin_addr.s_addr = target ? w->target_ip
+										  : htonl(INADDR_LOOPBACK) };
 			task->io_phase = CONNECTING;
 			/* fall through */
 		case CONNECTING:
@@ -305,10 +363,10 @@ static int request_step(const struct ctx *x)
 		case HEADER:
 		case BODY: {
 			char head[128];
-			uint64_t left = task->io_phase == HEADER
-						? (uint64_t)header_text(s, head, sizeof head) - task->io_pos +
-							  (uint64_t)s->bytes
-						: (uint64_t)s->bytes - task->io_pos;
+			uint64_t left = task->io_phase == BODY ? (uint64_t)s->bytes - task->io_pos
+					: target ? sizeof l->hdr /* a header of unknown length */
+					: (uint64_t)header_text(s, head, sizeof head) - task->io_pos +
+						  (uint64_t)s->bytes;
 			uint64_t at = task->io_pos;
 			int in_header = task->io_phase == HEADER;
 
@@ -324,9 +382,10 @@ static int request_step(const struct ctx *x)
 				return failed(x, 0, "the server closed the connection after %llu bytes of the %s",
 					      (unsigned long long)at, in_header ? "header" : "body");
 			if (task->io_phase == BODY && task->io_pos == (uint64_t)s->bytes) {
-				task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step),
-								  (uint64_t)s->bytes);
-				if (s->keepalive) {
+				if (!target) /* a target's body is the service's, not ours */
+					task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step),
+									  (uint64_t)s->bytes);
+				if (s->keepalive && !(target && l->close_after)) {
 					task->io_phase = IDLE;
 					task->io_pos = 0;
 				} else {

@@ -47,6 +47,13 @@ struct cl_workload {
 			      * set by the host per trial, never swept */
 	char    io_dir[192]; /* the trial's folder for read and write steps,
 			      * likewise: the host's, removed after it */
+	/* the config's `target`: request steps go to the user's own service
+	 * instead of conclab's server (host empty: none); the address is
+	 * resolved by the host when the trial starts */
+	char     target_host[64];
+	char     target_path[128];
+	int64_t  target_port;
+	uint32_t target_ip; /* network order */
 };
 
 /* One task's interpreter state and its record, in shared memory. 80 bytes

@@ -223,7 +223,8 @@ uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index)
 		else if (s->op == CL_OP_INCREMENT)
 			per_loop += cl__lcg_jump(seed_for(index, i, 1), (uint64_t)s->times * (uint64_t)s->inside) +
 				    cl__lcg_jump(seed_for(index, i, 2), (uint64_t)s->times * (uint64_t)s->outside);
-		else if (s->op == CL_OP_REQUEST || s->op == CL_OP_READ || s->op == CL_OP_WRITE)
+		else if ((s->op == CL_OP_REQUEST && !w->target_host[0]) || s->op == CL_OP_READ ||
+			 s->op == CL_OP_WRITE)
 			per_loop += cl__io_body_sum(cl__io_seed(index, i), (uint64_t)s->bytes);
 	}
 	return per_loop * (uint64_t)w->loop;

@@ -15,6 +15,8 @@
 #include "xalloc.h"
 
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
@@ -93,6 +95,21 @@ static bool needs_server(const struct cl_workload *w)
 		if (w->steps[i].op == CL_OP_REQUEST)
 			return true;
 	return false;
+}
+
+/* The config's target, resolved now (IPv4): the trial fails, naming it,
+ * when it does not resolve. */
+static int resolve_target(struct cl_workload *w, char *err, size_t errlen)
+{
+	struct addrinfo want = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *got;
+	int rc = getaddrinfo(w->target_host, NULL, &want, &got);
+
+	if (rc)
+		return snprintf(err, errlen, "target %s:%lld: cannot resolve %s: %s", w->target_host,
+				(long long)w->target_port, w->target_host, gai_strerror(rc)), -1;
+	w->target_ip = ((struct sockaddr_in *)got->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(got);
+	return 0;
 }
 
 static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
@@ -402,7 +419,12 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	/* Orphans of the trial become our children, for reap_strays to find. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	r->inexact = sync->flags & CL_SYNC_INEXACT;
-	if (needs_server(&workload)) {
+	if (needs_server(&workload) && workload.target_host[0]) {
+		if (resolve_target(&workload, r->message, sizeof r->message)) {
+			r->status = CL_STATUS_ERROR;
+			return -1;
+		}
+	} else if (needs_server(&workload)) {
 		if (cl_server_start(&server, r->message, sizeof r->message)) {
 			r->status = CL_STATUS_ERROR;
 			return -1;

@@ -39,6 +39,7 @@ struct conn {
 	char       req[MAX_REQUEST];
 	size_t     len;
 	uint64_t   bytes, seed;
+	uint64_t   due_ns; /* uv_hrtime() when the answer may go */
 	int        close_after, busy, closing;
 	char      *out;
 };
@@ -80,6 +81,14 @@ static void written(uv_write_t *w, int status)
 static void respond(uv_timer_t *t)
 {
 	struct conn *c = t->data;
+	uint64_t now = uv_hrtime();
+
+	/* libuv's timers count whole milliseconds from a cached clock and can
+	 * fire up to one early: a delay is a minimum, so wait out the rest */
+	if (now < c->due_ns) {
+		uv_timer_start(&c->timer, respond, (c->due_ns - now + 999999) / 1000000, 0);
+		return;
+	}
 	char head[128];
 	int hlen = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %llu\r\n%s\r\n",
 			    (unsigned long long)c->bytes, c->close_after ? "Connection: close\r\n" : "");
@@ -144,10 +153,13 @@ static void try_request(struct conn *c)
 	c->busy = 1;
 	c->len -= (size_t)(end + 4 - c->req);
 	memmove(c->req, end + 4, c->len);
-	if (delay_us)
+	c->due_ns = uv_hrtime() + delay_us * 1000;
+	if (delay_us) {
+		uv_update_time(c->timer.loop);
 		uv_timer_start(&c->timer, respond, (delay_us + 999) / 1000, 0);
-	else
+	} else {
 		respond(&c->timer);
+	}
 }
 
 static void alloc(uv_handle_t *h, size_t want, uv_buf_t *buf)
