@@ -190,6 +190,25 @@ static void test_files_every_strategy(void)
 	CU_ASSERT_EQUAL(leftover_folders(), before);
 }
 
+/* A strategy that feeds the runtime the very words the server would send,
+ * without a socket: the server's count of answers gives it away. */
+static void test_forged_requests(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+
+	load(&e, "timeout = 30;\n"
+		 "workload = { tasks = 4; steps = ( { op = \"request\"; bytes = 64; } ); };\n"
+		 "strategies = ( \"" CL_TEST_FIXTURE_DIR "/noio.so\" ); syncs = ( \"none\" );\n");
+	cl_test_run_cell(&e, 0, &r);
+	if (r.status != CL_STATUS_WRONG)
+		fprintf(stderr, "\nnoio: %s: %s\n", cl_status_name(r.status), r.message);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "the server answered 0 of the 4 requests the tasks claim"));
+	cl_trial_result_free(&r);
+	cl_test_exp_free(&e);
+}
+
 /* A target of the test's own: a conclab server started for each cell, once
  * the config is loaded (the host kills every child of its own left after a
  * probe or a trial, this one too), its port put in the cell's workload. */
@@ -315,6 +334,7 @@ int main(void)
 		{ "a strategy built against ABI 1.0 is served, blocking", test_abi_1_0_strategy_served },
 		{ "10,000 connections under async, uv, hybrid and uring", test_ten_thousand_connections },
 		{ "read and write steps: every byte checked, nothing left", test_files_every_strategy },
+		{ "requests claimed but never made: wrong", test_forged_requests },
 		{ "target: the user's own service, status and length checked", test_target },
 		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },
 		{ "I/O steps: config errors name the line", test_config_errors },

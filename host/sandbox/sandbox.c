@@ -112,6 +112,23 @@ static int resolve_target(struct cl_workload *w, char *err, size_t errlen)
 	return 0;
 }
 
+/* Every request a trial's tasks claim was answered by its server: a
+ * strategy that marks the steps done without the network (the body's words
+ * can be computed) is found out by the server's own count. */
+static void requests_made(const struct cl_workload *w, uint64_t answered, struct cl_trial_result *r)
+{
+	uint64_t per_loop = 0, want;
+
+	for (int64_t i = 0; i < w->nsteps; i++)
+		per_loop += w->steps[i].op == CL_OP_REQUEST;
+	want = per_loop * (uint64_t)w->loop * (uint64_t)w->tasks;
+	if (r->status != CL_STATUS_OK || answered >= want)
+		return;
+	r->status = CL_STATUS_WRONG;
+	snprintf(r->message, sizeof r->message, "the server answered %llu of the %llu requests the tasks "
+		 "claim: the rest were never made", (unsigned long long)answered, (unsigned long long)want);
+}
+
 static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 {
 	return k->start_ns >= lo && k->start_ns <= hi &&
@@ -435,6 +452,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		r->status = CL_STATUS_ERROR;
 		clsb_files_remove(&workload);
 		cl_server_stop(&server);
+		cl_server_release(&server);
 		return -1;
 	}
 	t = cl__trial_map(&workload, sync, &map_size);
@@ -453,6 +471,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		}
 		cl__trial_unmap(t, map_size);
 		cl_server_stop(&server);
+		cl_server_release(&server);
 		clsb_files_remove(&workload);
 		return -1;
 	}
@@ -484,6 +503,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		cl_cgroup_trial_kill_and_remove(&w.cg);
 		cl__trial_unmap(t, map_size);
 		cl_server_stop(&server);
+		cl_server_release(&server);
 		clsb_files_remove(&workload);
 		return -1;
 	}
@@ -558,6 +578,10 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	if (workload.io_dir[0]) {
 		clsb_files_verify(&workload, r);
 		clsb_files_remove(&workload);
+	}
+	if (server.answered) {
+		requests_made(&workload, *server.answered, r);
+		cl_server_release(&server);
 	}
 	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {
 		r->status = CL_STATUS_WRONG;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
  * a body then closed, a body with one wrong byte. */
 enum fault { FAULT_NONE, FAULT_REFUSE, FAULT_CLOSE, FAULT_SHORT, FAULT_WRONG };
 static enum fault fault;
+static volatile uint64_t *answered; /* cl_server_start's, shared with the host */
 
 struct conn {
 	uv_tcp_t   tcp;
@@ -72,6 +74,8 @@ static void written(uv_write_t *w, int status)
 	free(c->out);
 	c->out = NULL;
 	c->busy = 0;
+	if (status == 0 && answered && c->bytes != UINT64_MAX)
+		__atomic_add_fetch(answered, 1, __ATOMIC_RELAXED);
 	if (status < 0 || c->close_after)
 		drop(c);
 	else
@@ -128,6 +132,7 @@ static void bad_request(struct conn *c)
 
 	c->busy = 1;
 	c->close_after = 1;
+	c->bytes = UINT64_MAX; /* not an answer to count */
 	c->write.data = c;
 	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1, written) < 0)
 		drop(c);
@@ -298,6 +303,17 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->port = ntohs(at.sin_port);
+	/* the count the host checks a trial's requests against: a strategy
+	 * that claims responses it never asked for is found out */
+	s->answered = mmap(NULL, sizeof *s->answered, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			   -1, 0);
+	if (s->answered == MAP_FAILED) {
+		snprintf(err, errlen, "mmap: %s", strerror(errno));
+		s->answered = NULL;
+		close(fd);
+		return -1;
+	}
+	answered = s->answered;
 	if ((fault = fault_wanted()) == FAULT_REFUSE) { /* the port, closed: refused */
 		close(fd);
 		return 0;
@@ -325,4 +341,11 @@ void cl_server_stop(struct cl_server *s)
 			;
 	}
 	s->pid = 0;
+}
+
+void cl_server_release(struct cl_server *s)
+{
+	if (s->answered)
+		munmap((void *)s->answered, sizeof *s->answered);
+	s->answered = NULL;
 }

@@ -7,11 +7,14 @@
 #define CLH_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct cl_server {
 	pid_t pid;  /* the server's process, 0 when none */
 	int   port; /* where it listens, on 127.0.0.1     */
+	volatile uint64_t *answered; /* responses it sent whole, in memory it
+				      * shares with the host (cl_server_start) */
 };
 
 /* A listening TCP socket on host:port (port 0: one the kernel picks), or -1
@@ -28,8 +31,11 @@ int cl_server_run(int listen_fd, int threads);
  * them). 0, or -1 with the reason in err. */
 int cl_server_start(struct cl_server *s, char *err, size_t errlen);
 
-/* Kill and reap it. */
+/* Kill and reap it; `answered` stays readable until then. */
 void cl_server_stop(struct cl_server *s);
+
+/* Unmap `answered`, after the host has read it. */
+void cl_server_release(struct cl_server *s);
 
 /* The soft limit on open descriptors raised to the hard one (a trial of
  * 10,000 connections needs it); the limit now in force. */
