@@ -425,6 +425,9 @@ static void test_new_scaffold(void)
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new sync my-lock", dir, BIN), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot create the folder my-lock: File exists (nothing was written"));
 	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new strategy mutex", dir, BIN), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "'mutex' is the name of a plugin that comes with conclab"));
+	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "cd '%s' && '%s' new lock x", dir, BIN), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "'lock' is no kind of plugin"));
 	free(out);

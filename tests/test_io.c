@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 /* The uring strategy is built where liburing is (CL_TEST_HAVE_URING). */
 #ifdef CL_TEST_HAVE_URING
@@ -192,21 +196,77 @@ static void test_files_every_strategy(void)
 
 /* A strategy that feeds the runtime the very words the server would send,
  * without a socket: the server's count of answers gives it away. */
-static void test_forged_requests(void)
+static void check_forged(const char *steps, int mode, enum cl_status want_status, const char *want)
 {
 	struct cl_test_exp e;
 	struct cl_trial_result r;
+	char text[512];
 
-	load(&e, "timeout = 30;\n"
-		 "workload = { tasks = 4; steps = ( { op = \"request\"; bytes = 64; } ); };\n"
-		 "strategies = ( \"" CL_TEST_FIXTURE_DIR "/noio.so\" ); syncs = ( \"none\" );\n");
+	snprintf(text, sizeof text, "timeout = 30;\n"
+		 "workload = { tasks = 4; steps = ( %s ); };\n"
+		 "strategies = ( \"" CL_TEST_FIXTURE_DIR "/noio.so\" ); syncs = ( \"none\" );\n"
+		 "params = { fixture-noio = { mode = %d; }; };\n", steps, mode);
+	load(&e, text);
 	cl_test_run_cell(&e, 0, &r);
-	if (r.status != CL_STATUS_WRONG)
-		fprintf(stderr, "\nnoio: %s: %s\n", cl_status_name(r.status), r.message);
-	CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "the server answered 0 of the 4 requests the tasks claim"));
+	if (r.status != want_status || !strstr(r.message, want))
+		fprintf(stderr, "\nnoio %d: %s: %s\n", mode, cl_status_name(r.status), r.message);
+	CU_ASSERT_EQUAL(r.status, want_status);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want));
 	cl_trial_result_free(&r);
 	cl_test_exp_free(&e);
+}
+
+/* A strategy that feeds the runtime the very words the server or the host
+ * wrote, without a socket or a read: the server's count of answers, and the
+ * files' access times, give it away; a result longer than its operation is
+ * refused at once. */
+static void test_forged_io(void)
+{
+	struct statvfs fs;
+
+	check_forged("{ op = \"request\"; bytes = 64; }", 1, CL_STATUS_WRONG,
+		     "the server answered 0 of the 4 requests the tasks claim");
+	check_forged("{ op = \"request\"; bytes = 64; }", 2, CL_STATUS_ERROR,
+		     "the strategy reported");
+	if (statvfs("/tmp", &fs) == 0 && !(fs.f_flag & ST_NOATIME) && !getenv("TMPDIR"))
+		check_forged("{ op = \"read\"; bytes = 10000; block = 4096; }", 3, CL_STATUS_WRONG,
+			     "was never read (its access time is not past its writing)");
+}
+
+/* 5,000 bytes with no end of request, then a good request on a new
+ * connection: one 400 and a close, and the server still answers. */
+static void test_server_long_request(void)
+{
+	struct cl_server srv;
+	char err[256], buf[4096], junk[5000];
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
+	to.sin_port = htons((uint16_t)srv.port);
+	memset(junk, 'A', sizeof junk);
+	for (int round = 0; round < 2; round++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		ssize_t n, got = 0;
+		const char *good = "GET /?bytes=5&delay_us=0&seed=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+
+		CU_ASSERT_EQUAL_FATAL(connect(fd, (struct sockaddr *)&to, sizeof to), 0);
+		if (round == 0)
+			(void)!send(fd, junk, sizeof junk, MSG_NOSIGNAL);
+		else
+			(void)!send(fd, good, strlen(good), MSG_NOSIGNAL);
+		while (got < (ssize_t)sizeof buf - 1 && (n = recv(fd, buf + got, sizeof buf - 1 - (size_t)got, 0)) > 0) {
+			got += n;
+			if (round == 1 && got >= 43)
+				break;
+		}
+		buf[got] = 0;
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, round == 0 ? "HTTP/1.1 400 Bad Request" : "HTTP/1.1 200 OK"));
+		if (round == 0) /* one answer, then the close */
+			CU_ASSERT_PTR_NULL(strstr(strstr(buf, "400") + 3, "400 Bad"));
+		close(fd);
+	}
+	cl_server_stop(&srv);
+	cl_server_release(&srv);
 }
 
 /* A target of the test's own: a conclab server started for each cell, once
@@ -334,7 +394,8 @@ int main(void)
 		{ "a strategy built against ABI 1.0 is served, blocking", test_abi_1_0_strategy_served },
 		{ "10,000 connections under async, uv, hybrid and uring", test_ten_thousand_connections },
 		{ "read and write steps: every byte checked, nothing left", test_files_every_strategy },
-		{ "requests claimed but never made: wrong", test_forged_requests },
+		{ "I/O claimed but never done: wrong", test_forged_io },
+		{ "the server survives a request too long for it", test_server_long_request },
 		{ "target: the user's own service, status and length checked", test_target },
 		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },
 		{ "I/O steps: config errors name the line", test_config_errors },

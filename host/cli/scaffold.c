@@ -231,6 +231,18 @@ int cl_scaffold(const char *kind, const char *name)
 			"'-', not starting with '-'\n", name);
 		return 2;
 	}
+	const char *own = cl_own_plugin_dir();
+	char shipped[4200];
+	struct stat st;
+
+	/* names are one namespace for both kinds: a plugin of conclab's own
+	 * with this name would be shadowed by (or shadow) the new one */
+	if (own && snprintf(shipped, sizeof shipped, "%s/%s.so", own, name) < (int)sizeof shipped &&
+	    stat(shipped, &st) == 0) {
+		fprintf(stderr, "conclab new: '%s' is the name of a plugin that comes with conclab (%s): "
+			"pick another name\n", name, shipped);
+		return 2;
+	}
 	if (mkdir(name, 0777)) {
 		fprintf(stderr, "conclab new: cannot create the folder %s: %s%s\n", name, strerror(errno),
 			errno == EEXIST ? " (nothing was written; pick another name or remove it)" : "");

@@ -39,6 +39,8 @@ struct io_local {
 	char               req[256]; /* the request being sent */
 	int                reqlen;
 	int                handed;   /* an operation is out (completion mode) */
+	uint32_t           op;       /* ... which one, and how many bytes at most */
+	size_t             oplen;
 	int                done;     /* ... and its result came back */
 	int64_t            result;
 	unsigned char     *block;    /* a file step's block */
@@ -237,6 +239,8 @@ static int64_t perform(const struct ctx *x, const struct cl_io *op)
 		}
 		*x->io = *op;
 		l->handed = 1;
+		l->op = op->op;
+		l->oplen = op->len;
 		return PENDING;
 	}
 	switch (op->op) {
@@ -520,6 +524,15 @@ void cl_task_io_done(struct cl_task *task, int64_t result, const void *data)
 		cl_trial_fail(t, EPROTO, "task %zu: cl_task_io_done without an operation out",
 			      cl_task_index(task));
 		return;
+	}
+	/* a result the operation cannot have had is a strategy's mistake (or
+	 * lie), never a count to go on with */
+	if (result > (int64_t)(l->op == CL_IO_CONNECT || l->op == CL_IO_FSYNC ? 0 : l->oplen) ||
+	    (result > 0 && !data && (l->op == CL_IO_RECV || l->op == CL_IO_READ))) {
+		cl_trial_fail(t, EPROTO, "task %zu: the strategy reported %lld for an operation of %zu "
+			      "bytes (op %u)", cl_task_index(task), (long long)result,
+			      l->op == CL_IO_CONNECT || l->op == CL_IO_FSYNC ? (size_t)0 : l->oplen, l->op);
+		result = -EPROTO;
 	}
 	if (result > 0 && (task->io_phase == HEADER || task->io_phase == BODY ||
 			   (task->io_phase == FILE_RW && t->workload->steps[task->step].op == CL_OP_READ))) {

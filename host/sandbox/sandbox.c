@@ -209,7 +209,7 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 		snprintf(r->message, sizeof r->message, "%zu tasks have a wrong compute checksum "
 			 "(first: task %zu)", bad_sum, first_bad);
 	else if (short_sleep)
-		snprintf(r->message, sizeof r->message, "%zu tasks finished sooner than their sleeps "
+		snprintf(r->message, sizeof r->message, "%zu tasks finished sooner than their sleeps and server delays "
 			 "allow (first: task %zu)", short_sleep, first_short);
 	else if (r->counter_lost < 0 || (r->counter_lost > 0 && !r->inexact))
 		snprintf(r->message, sizeof r->message, "counter is %llu, expected %llu: %lld updates "

@@ -26,6 +26,7 @@
 #define LCG_C 1442695040888963407ULL
 #define MAX_REQUEST 1024
 #define MAX_BODY ((uint64_t)1 << 30)
+#define MAX_DELAY_US 3600000000ULL /* an hour, as a config's delay_ms allows */
 
 /* Faults for the tests (CONCLAB_SERVER_FAULT, read when a trial's server
  * starts): no server at all, a connection closed instead of answered, half
@@ -125,11 +126,18 @@ static void respond(uv_timer_t *t)
 		drop(c);
 }
 
+/* Answer 400 once and close: nothing more is read from this connection. */
 static void bad_request(struct conn *c)
 {
-	static char text[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+	static char text[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
+			     "want: GET /?bytes=N&delay_us=D&seed=S HTTP/1.1\r\n";
 	uv_buf_t buf = uv_buf_init(text, sizeof text - 1);
 
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	if (c->busy) { /* a response is still being written: just close */
+		drop(c);
+		return;
+	}
 	c->busy = 1;
 	c->close_after = 1;
 	c->bytes = UINT64_MAX; /* not an answer to count */
@@ -147,8 +155,12 @@ static void try_request(struct conn *c)
 	if (c->busy || c->closing || !end)
 		return;
 	*end = 0;
-	if (sscanf(c->req, "GET /?bytes=%llu&delay_us=%llu&seed=%llu HTTP/1.1\r\n", &bytes, &delay_us,
-		   &seed) != 3 || bytes > MAX_BODY) {
+	int line = -1;
+
+	/* the whole request line, nothing more or less (%n: it ended there) */
+	if (sscanf(c->req, "GET /?bytes=%llu&delay_us=%llu&seed=%llu HTTP/1.1%n", &bytes, &delay_us,
+		   &seed, &line) != 3 || line < 0 || strncmp(c->req + line, "\r\n", 2) || bytes > MAX_BODY ||
+	    delay_us > MAX_DELAY_US) {
 		bad_request(c);
 		return;
 	}
@@ -186,8 +198,7 @@ static void got(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	}
 	c->len += (size_t)n;
 	if (c->len == sizeof c->req && !memmem(c->req, c->len, "\r\n\r\n", 4)) {
-		c->len = 0;
-		bad_request(c);
+		bad_request(c); /* a request longer than any of ours */
 		return;
 	}
 	try_request(c);
