@@ -441,6 +441,27 @@ static void test_new_scaffold(void)
 	free(dir);
 }
 
+/* A baseline that lost updates (none) is faster than every exact cell: the
+ * summary says how much longer the fastest exact cell took, never "0.2
+ * times faster". */
+static void test_summary_lossy_baseline(void)
+{
+	char *cfg = cl_test_write_file(".cfg", "workload = { tasks = 2; steps = ( { op = \"increment\"; "
+				       "times = 300000; inside = 20; } ); };\n"
+				       "strategies = ( \"threads\" ); syncs = ( \"none\", \"mutex\", \"spin\" );\n");
+	char *out;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet", BIN, cfg), 0);
+	/* the race may, rarely, lose nothing: then the baseline is exact */
+	if (strstr(out, "threads+none lost")) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "the fastest exact cell, threads+"));
+	}
+	CU_ASSERT_PTR_NULL(strstr(out, "times faster than threads+none"));
+	free(out);
+	unlink(cfg);
+	free(cfg);
+}
+
 /* Lines in a file (0 if it is not there). */
 static int count_lines(const char *path)
 {
@@ -692,6 +713,7 @@ int main(void)
 		{ "a crashed trial: exit 1, the rest still run", test_failed_trial_exits_1 },
 		{ "a plugin built outside the tree is listed and runs", test_out_of_tree_plugin },
 		{ "new: a plugin folder that builds and runs as it is", test_new_scaffold },
+		{ "a lossy baseline: the summary says how much longer, never 0.2x faster", test_summary_lossy_baseline },
 		{ "trials interleaved in a seeded order; --order sequential", test_interleaved_order },
 		{ "SIGINT and SIGTERM keep finished trials; --resume completes", test_sigint_then_resume },
 		{ "journals that are not, or are cut short", test_bad_journals },

@@ -84,10 +84,15 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 		if (fast == base)
 			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
 				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);
-		else
+		else if (fast->summary.speedup >= 1 || fast->summary.speedup <= 0)
 			fprintf(out, "  %s ran %.2f (%.2f-%.2f) times faster than %s\n", fast->label,
 				fast->summary.speedup, fast->summary.speedup_lo, fast->summary.speedup_hi,
 				base->label);
+		else /* the baseline did less than the work (it lost updates): never "0.26 times faster" */
+			fprintf(out, "  the fastest exact cell, %s, took %.2fx (%.2f-%.2f) as long as %s\n",
+				fast->label, 1 / fast->summary.speedup,
+				fast->summary.speedup_hi > 0 ? 1 / fast->summary.speedup_hi : 0,
+				fast->summary.speedup_lo > 0 ? 1 / fast->summary.speedup_lo : 0, base->label);
 		if (fast != base && slow != base)
 			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", slow->label,
 				slow->summary.wall.median / base->summary.wall.median, base->label);
