@@ -28,15 +28,6 @@
 #define NURING 0
 #endif
 
-static void load(struct cl_test_exp *e, const char *text)
-{
-	int rc = cl_test_exp_load(e, text);
-
-	if (rc)
-		fprintf(stderr, "\nconfig: %s\n", e->err);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
 static int open_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -72,7 +63,7 @@ static void test_every_strategy_verified_bytes(void)
 	struct cl_test_exp e;
 	int fds = open_fds();
 
-	load(&e, "timeout = 60;\n"
+	cl_test_exp_load_ok(&e, "timeout = 60;\n"
 		 "workload = { tasks = 6; loop = 2; steps = (\n"
 		 "  { op = \"request\"; bytes = 200000; delay_ms = 5; },\n"
 		 "  { op = \"request\"; bytes = 13; keepalive = false; },\n"
@@ -100,7 +91,7 @@ static void check_fault(const char *fault, const char *strategy, const char *wan
 		 "workload = { tasks = 3; steps = ( { op = \"compute\"; iterations = 10; },\n"
 		 "  { op = \"request\"; bytes = 4096; keepalive = %s; } ); };\n"
 		 "strategies = ( \"%s\" ); syncs = ( \"none\" );\n", keepalive ? "true" : "false", strategy);
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	setenv("CONCLAB_SERVER_FAULT", fault, 1);
 	cl_test_run_cell(&e, 0, &r);
 	unsetenv("CONCLAB_SERVER_FAULT");
@@ -139,7 +130,7 @@ static void test_abi_1_0_strategy_served(void)
 {
 	struct cl_test_exp e;
 
-	load(&e, "timeout = 30;\n"
+	cl_test_exp_load_ok(&e, "timeout = 30;\n"
 		 "workload = { tasks = 4; steps = ( { op = \"sleep\"; ms = 20; },\n"
 		 "  { op = \"request\"; bytes = 5000; delay_ms = 2; } ); };\n"
 		 "strategies = ( \"" CL_TEST_FIXTURE_DIR "/abi10loop.so\" ); syncs = ( \"none\" );\n");
@@ -153,7 +144,7 @@ static void test_ten_thousand_connections(void)
 {
 	struct cl_test_exp e;
 
-	load(&e, "timeout = 120;\n"
+	cl_test_exp_load_ok(&e, "timeout = 120;\n"
 		 "workload = { tasks = 10000; loop = 2; steps = (\n"
 		 "  { op = \"request\"; bytes = 100; delay_ms = 10; } ); };\n"
 		 "strategies = ( \"async\", \"uv\", \"hybrid\"" URING " ); syncs = ( \"none\" );\n");
@@ -179,7 +170,7 @@ static void test_files_every_strategy(void)
 	size_t before = leftover_folders();
 
 	unsetenv("TMPDIR");
-	load(&e, "timeout = 60;\n"
+	cl_test_exp_load_ok(&e, "timeout = 60;\n"
 		 "workload = { tasks = 5; loop = 2; steps = (\n"
 		 "  { op = \"read\"; bytes = 300000; block = 65536; },\n"
 		 "  { op = \"write\"; bytes = 100003; block = 4096; fsync = true; },\n"
@@ -206,7 +197,7 @@ static void check_forged(const char *steps, int mode, enum cl_status want_status
 		 "workload = { tasks = 4; steps = ( %s ); };\n"
 		 "strategies = ( \"" CL_TEST_FIXTURE_DIR "/noio.so\" ); syncs = ( \"none\" );\n"
 		 "params = { fixture-noio = { mode = %d; }; };\n", steps, mode);
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	cl_test_run_cell(&e, 0, &r);
 	if (r.status != want_status || !strstr(r.message, want))
 		fprintf(stderr, "\nnoio %d: %s: %s\n", mode, cl_status_name(r.status), r.message);
@@ -284,7 +275,7 @@ static void run_target(const char *path, int64_t bytes, const char *strategy, co
 		 "  { op = \"request\"; bytes = %lld; } ); };\n"
 		 "strategies = ( \"%s\" ); syncs = ( \"none\" );\n", path ? path : "/", (long long)bytes,
 		 strategy);
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	if (path) {
 		CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
 		e.cells[0].workload.target_port = srv.port;

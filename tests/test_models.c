@@ -24,15 +24,6 @@ static const char *const all_syncs =
 #define NSYNCS 12
 #endif
 
-static void load(struct cl_test_exp *e, const char *text)
-{
-	int rc = cl_test_exp_load(e, text);
-
-	if (rc)
-		fprintf(stderr, "\nconfig: %s\n", e->err);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
 static void expect_exact(struct cl_test_exp *e, int64_t tasks, uint64_t total)
 {
 	for (size_t i = 0; i < e->ncells; i++) {
@@ -60,7 +51,7 @@ static void test_every_strategy_every_sync_exact(void)
 		 "timeout = 60;\n"
 		 "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 3000; inside = 2; outside = 3; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\" );\n%s", all_syncs);
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	CU_ASSERT_EQUAL(e.ncells, 4 * NSYNCS);
 	expect_exact(&e, 2, 6000);
 	cl_test_exp_free(&e);
@@ -78,7 +69,7 @@ static void test_pools_run_every_task_once(void)
 		 "                               { op = \"compute\"; iterations = 1000; } ); };\n"
 		 "strategies = ( \"threads\", \"processes\" );\n%s"
 		 "params = { threads = { workers = 2; }; processes = { workers = 2; }; };\n", all_syncs);
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	CU_ASSERT_EQUAL(e.ncells, 2 * NSYNCS);
 	expect_exact(&e, 7, 7000);
 	cl_test_exp_free(&e);
@@ -89,7 +80,7 @@ static void test_checksums_equal_everywhere(void)
 	struct cl_test_exp e;
 	uint64_t first[4];
 
-	load(&e, "workload = { tasks = 4; loop = 3; steps = (\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 4; loop = 3; steps = (\n"
 		 "  { op = \"compute\"; iterations = 50000; }, { op = \"sleep\"; us = 100; },\n"
 		 "  { op = \"increment\"; times = 10; inside = 7; outside = 5; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\" ); syncs = ( \"atomic\" );\n");
@@ -122,7 +113,7 @@ static void test_waits_overlap_except_serial(void)
 {
 	struct cl_test_exp e;
 
-	load(&e, "workload = { tasks = 3; steps = ( { op = \"sleep\"; ms = 40; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 3; steps = ( { op = \"sleep\"; ms = 40; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\", \"processes\", \"async\" ); syncs = ( \"none\" );\n");
 	for (size_t i = 0; i < e.ncells; i++) {
 		struct cl_trial_result r;
@@ -146,7 +137,7 @@ static void test_async_hundred_thousand(void)
 	struct cl_test_exp e;
 	struct cl_trial_result r;
 
-	load(&e, "workload = { tasks = 100000; steps = ( { op = \"sleep\"; ms = 20; },\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 100000; steps = ( { op = \"sleep\"; ms = 20; },\n"
 		 "  { op = \"compute\"; iterations = 10; }, { op = \"sleep\"; us = 500; } ); };\n"
 		 "strategies = ( \"async\" ); syncs = ( \"none\" );\n");
 	cl_test_run_cell(&e, 0, &r);
@@ -165,7 +156,7 @@ static void test_async_mixed_durations(void)
 	struct cl_trial_result r;
 
 	/* deadlines out of order: more lanes, then the heap */
-	load(&e, "workload = { tasks = 2000; loop = 2; steps = ( { op = \"sleep\"; us = [1, 3000]; },\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 2000; loop = 2; steps = ( { op = \"sleep\"; us = [1, 3000]; },\n"
 		 "  { op = \"sleep\"; us = 10; }, { op = \"sleep\"; us = 700; }, { op = \"sleep\"; us = 0; },\n"
 		 "  { op = \"sleep\"; us = 50; }, { op = \"sleep\"; us = 1500; }, { op = \"sleep\"; us = 5; },\n"
 		 "  { op = \"sleep\"; us = 900; }, { op = \"sleep\"; us = 20; }, { op = \"sleep\"; us = 2; } ); };\n"
@@ -184,7 +175,7 @@ static void expect_error(const char *text, const char *message)
 	struct cl_test_exp e;
 	struct cl_trial_result r;
 
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	cl_test_run_cell(&e, 0, &r);
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
 	if (!strstr(r.message, message))

@@ -13,20 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static void load(struct cl_test_exp *e, const char *text)
-{
-	int rc = cl_test_exp_load(e, text);
-
-	if (rc)
-		fprintf(stderr, "\nconfig: %s\n", e->err);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
 static void test_mutex_exact_threads_and_pool(void)
 {
 	struct cl_test_exp e;
 
-	load(&e, "workload = { tasks = 4; steps = ( { op = \"increment\"; times = 20000; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 4; steps = ( { op = \"increment\"; times = 20000; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\" ); syncs = ( \"mutex\" );\n"
 		 "params = { threads = { workers = [0, 2, 3]; }; };\n");
 	CU_ASSERT_EQUAL_FATAL(e.ncells, 4);
@@ -52,7 +43,7 @@ static void test_none_loses_without_failing(void)
 	struct cl_test_exp e;
 	struct cl_trial_result r;
 
-	load(&e, "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 200000; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 200000; } ); };\n"
 		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n");
 	cl_test_run_cell(&e, 0, &r);
 	/* how many are lost depends on the scheduler; that it is a finding and
@@ -74,7 +65,7 @@ static void test_checksums_equal_across_strategies(void)
 	struct cl_test_exp e;
 	uint64_t first[3] = { 0 };
 
-	load(&e, "workload = { tasks = 3; loop = 2; steps = (\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 3; loop = 2; steps = (\n"
 		 "  { op = \"compute\"; iterations = 100000; },\n"
 		 "  { op = \"increment\"; times = 100; inside = 10; outside = 20; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\" ); syncs = ( \"mutex\" );\n"
@@ -102,7 +93,7 @@ static void test_sleeps_overlap_under_threads_only(void)
 	struct cl_test_exp e;
 	struct cl_trial_result serial, threads;
 
-	load(&e, "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 50; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 50; } ); };\n"
 		 "strategies = ( \"serial\", \"threads\" ); syncs = ( \"none\" );\n");
 	cl_test_run_cell(&e, 0, &serial);
 	cl_test_run_cell(&e, 1, &threads);
@@ -128,7 +119,7 @@ static void run_fixture(const char *file, const char *timeout, struct cl_trial_r
 		 "timeout = %s;\n"
 		 "workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 10; } ); };\n"
 		 "strategies = ( \"%s/%s\" ); syncs = ( \"none\" );\n", timeout, CL_TEST_FIXTURE_DIR, file);
-	load(&e, text);
+	cl_test_exp_load_ok(&e, text);
 	cl_test_run_cell(&e, 0, r);
 	cl_test_exp_free(&e);
 }
@@ -149,7 +140,7 @@ static void test_one_task_cores(void)
 {
 	struct cl_test_exp e;
 
-	load(&e, "workload = { tasks = 1; steps = ( { op = \"compute\"; iterations = 1000; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 1; steps = ( { op = \"compute\"; iterations = 1000; } ); };\n"
 		 "strategies = ( \"serial\", \"async\", \"threads\", \"processes\" ); syncs = ( \"none\" );\n");
 	CU_ASSERT_EQUAL_FATAL(e.ncells, 4);
 	for (size_t i = 0; i < e.ncells; i++)
@@ -181,7 +172,7 @@ static void test_pool_response_time_counts_queueing(void)
 	struct cl_test_exp e;
 	struct cl_trial_result r;
 
-	load(&e, "workload = { tasks = 6; steps = ( { op = \"sleep\"; ms = 20; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 6; steps = ( { op = \"sleep\"; ms = 20; } ); };\n"
 		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n"
 		 "params = { threads = { workers = 2; }; };\n");
 	cl_test_run_cell(&e, 0, &r);
@@ -256,7 +247,7 @@ static void test_memory_of_the_whole_trial(void)
 {
 	struct cl_test_exp e;
 
-	load(&e, "workload = { tasks = 50; steps = ( { op = \"sleep\"; ms = 500; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 50; steps = ( { op = \"sleep\"; ms = 500; } ); };\n"
 		 "strategies = ( \"threads\", \"processes\" ); syncs = ( \"none\" );\n");
 	for (size_t i = 0; i < e.ncells; i++) {
 		struct proc_watch w = { 0 };
@@ -353,7 +344,7 @@ static void test_threads_beyond_memory_fail_clearly(void)
 	struct cl_test_exp e;
 	struct cl_trial_result r;
 
-	load(&e, "workload = { tasks = 200000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+	cl_test_exp_load_ok(&e, "workload = { tasks = 200000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
 		 "strategies = ( \"threads\" ); syncs = ( \"none\" );\n"
 		 "params = { threads = { stack_kb = 1048576; max_threads = 1000000; }; };\n");
 	cl_test_run_cell(&e, 0, &r);

@@ -86,6 +86,15 @@ int cl_test_exp_load(struct cl_test_exp *e, const char *text)
 	return e->ncells ? 0 : -1;
 }
 
+void cl_test_exp_load_ok(struct cl_test_exp *e, const char *text)
+{
+	int rc = cl_test_exp_load(e, text);
+
+	if (rc)
+		fprintf(stderr, "\nconfig: %s\n", e->err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
 void cl_test_exp_free(struct cl_test_exp *e)
 {
 	free(e->cells);

@@ -31,6 +31,8 @@ struct cl_test_exp {
 
 /* 0 when it loaded and expanded; -1 with the reason in e->err. */
 int  cl_test_exp_load(struct cl_test_exp *e, const char *text);
+/* The same, for a config that must load: its error printed, then a fatal assert. */
+void cl_test_exp_load_ok(struct cl_test_exp *e, const char *text);
 void cl_test_exp_free(struct cl_test_exp *e);
 
 /* Run cell i once with every task's record kept. */

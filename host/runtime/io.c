@@ -29,8 +29,6 @@
 
 enum phase { IDLE, CONNECTING, SENDING, HEADER, BODY, FILE_RW, FILE_SYNC };
 
-#define LCG_A 6364136223846793005ULL
-#define LCG_C 1442695040888963407ULL
 #define PENDING INT64_MIN    /* perform(): the caller returns, waiting */
 #define RECV_MAX 16384       /* a thread's stack may be 64 KiB (threads.stack_kb) */
 
@@ -137,7 +135,7 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 
 			memcpy(&v, p, 8);
 			if (v == task->io_word) {
-				task->io_word = task->io_word * LCG_A + LCG_C;
+				task->io_word = task->io_word * CL__LCG_A + CL__LCG_C;
 				task->io_pos += 8;
 				p += 7, n -= 7;
 				continue;
@@ -148,7 +146,7 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 			return failed(x, 0, "byte %llu of the %s is wrong", (unsigned long long)task->io_pos,
 				      what);
 		if (at == 7)
-			task->io_word = task->io_word * LCG_A + LCG_C;
+			task->io_word = task->io_word * CL__LCG_A + CL__LCG_C;
 		task->io_pos++;
 	}
 	return 0;
@@ -405,15 +403,14 @@ static int request_step(const struct ctx *x)
 	}
 }
 
-/* The block of words at `pos` of this task and step's file, for writing. */
-static void fill_block(const struct ctx *x, uint64_t pos, size_t len)
+void cl__io_words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos, size_t len)
 {
-	uint64_t w = cl__lcg_jump(cl__io_seed(x->task->index, x->task->step), pos / 8 + 1);
+	uint64_t w = cl__lcg_jump(cl__io_seed(task, step), pos / 8 + 1);
 
 	for (size_t i = 0; i < len; i++) {
-		x->local->block[i] = (unsigned char)(w >> (8 * ((pos + i) % 8)));
+		buf[i] = (unsigned char)(w >> (8 * ((pos + i) % 8)));
 		if ((pos + i) % 8 == 7)
-			w = w * LCG_A + LCG_C;
+			w = w * CL__LCG_A + CL__LCG_C;
 	}
 }
 
@@ -466,7 +463,7 @@ static int file_step(const struct ctx *x)
 				return 0;
 			}
 			if (writing && !l->handed)
-				fill_block(x, task->io_pos, len);
+				cl__io_words(l->block, task->index, task->step, task->io_pos, len);
 			n = perform(x, &(struct cl_io){ .op = writing ? CL_IO_WRITE : CL_IO_READ, .fd = fd,
 							.buf = l->block, .len = len,
 							.offset = (int64_t)task->io_pos });

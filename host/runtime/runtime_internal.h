@@ -131,6 +131,10 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 		   const int64_t *strategy_params, const struct cl_plugin *sync,
 		   const int64_t *sync_params);
 
+/* The LCG of compute steps and of I/O steps' words (Knuth's MMIX constants). */
+#define CL__LCG_A 6364136223846793005ULL
+#define CL__LCG_C 1442695040888963407ULL
+
 /* The compute kernel: n steps of a 64-bit LCG from x. Each step depends on
  * the last, so it can be neither vectorised nor folded by the compiler. */
 uint64_t cl__lcg_advance(uint64_t x, uint64_t n);
@@ -167,6 +171,9 @@ int cl__io_file_name(char *buf, size_t len, const char *dir, int write, uint32_t
 /* The body the server sends for a request: 8-byte words of the LCG from
  * this seed (the last word cut to the size). Server and checks agree on it. */
 uint64_t cl__io_seed(uint32_t task, unsigned step);
+/* Bytes [pos, pos + len) of the words of (task, step): what a response's
+ * body or a read file holds and a written file must hold. */
+void cl__io_words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos, size_t len);
 /* What a request step adds to the task's checksum: the body's last word. */
 uint64_t cl__io_body_sum(uint64_t seed, uint64_t bytes);
 

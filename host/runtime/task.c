@@ -6,8 +6,6 @@
 #include <errno.h>
 #include <time.h>
 
-#define LCG_A 6364136223846793005ULL
-#define LCG_C 1442695040888963407ULL
 
 /* Seeds differ per task, step and purpose, so a task that skipped or
  * repeated work shows a wrong checksum; they do not depend on the strategy. */
@@ -23,13 +21,13 @@ static uint64_t seed_for(uint32_t task, unsigned step, unsigned purpose)
 uint64_t cl__lcg_advance(uint64_t x, uint64_t n)
 {
 	while (n--)
-		x = x * LCG_A + LCG_C;
+		x = x * CL__LCG_A + CL__LCG_C;
 	return x;
 }
 
 uint64_t cl__lcg_jump(uint64_t x, uint64_t n)
 {
-	uint64_t mul = 1, add = 0, a = LCG_A, c = LCG_C;
+	uint64_t mul = 1, add = 0, a = CL__LCG_A, c = CL__LCG_C;
 
 	for (; n; n >>= 1) { /* Brown, "Random number generation with arbitrary strides" */
 		if (n & 1) {

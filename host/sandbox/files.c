@@ -16,8 +16,6 @@
 #include <unistd.h>
 
 #define CHUNK (1u << 20)
-#define LCG_A 6364136223846793005ULL
-#define LCG_C 1442695040888963407ULL
 
 bool clsb_has_files(const struct cl_workload *w)
 {
@@ -25,19 +23,6 @@ bool clsb_has_files(const struct cl_workload *w)
 		if (w->steps[i].op == CL_OP_READ || w->steps[i].op == CL_OP_WRITE)
 			return true;
 	return false;
-}
-
-/* The words of (task, step) from byte `pos`: what a read must find and a
- * write must leave. */
-static void words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos, size_t len)
-{
-	uint64_t w = cl__lcg_jump(cl__io_seed(task, step), pos / 8 + 1);
-
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (unsigned char)(w >> (8 * ((pos + i) % 8)));
-		if ((pos + i) % 8 == 7)
-			w = w * LCG_A + LCG_C;
-	}
 }
 
 static int write_file(const char *path, uint32_t task, unsigned step, uint64_t bytes,
@@ -48,7 +33,7 @@ static int write_file(const char *path, uint32_t task, unsigned step, uint64_t b
 	for (uint64_t at = 0; fd >= 0 && at < bytes && !rc; at += CHUNK) {
 		size_t len = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
 
-		words(buf, task, step, at, len);
+		cl__io_words(buf, task, step, at, len);
 		rc = write(fd, buf, len) == (ssize_t)len ? 0 : -1;
 	}
 	/* on the device, then out of the page cache: the trial reads it cold */
@@ -114,7 +99,7 @@ static const char *file_wrong(const char *path, uint32_t task, unsigned step, ui
 	for (uint64_t at = 0; !res && at < bytes; at += CHUNK) {
 		size_t n = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
 
-		words(want, task, step, at, n);
+		cl__io_words(want, task, step, at, n);
 		if (pread(fd, got, n, (off_t)at) != (ssize_t)n || memcmp(want, got, n)) {
 			size_t i = 0;
 

@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+/* runtime_internal.h's CL__LCG_*, which this layer does not see: the words a
+ * task checks (cl__io_words) */
 #define LCG_A 6364136223846793005ULL
 #define LCG_C 1442695040888963407ULL
 #define MAX_REQUEST 1024
