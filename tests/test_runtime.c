@@ -81,11 +81,11 @@ static void test_stepped_and_blocking_agree(void)
 	CU_ASSERT_EQUAL(waits, 4); /* two sleeps, two loops */
 	CU_ASSERT_TRUE(stepped->done);
 	CU_ASSERT_EQUAL(cl_task_step(stepped, &wait), CL_STEP_DONE);
-	CU_ASSERT_EQUAL(blocking->checksum, cl__expected_checksum(&w, 0));
-	CU_ASSERT_EQUAL(stepped->checksum, cl__expected_checksum(&w, 1));
+	CU_ASSERT_EQUAL(blocking->checksum, cl__expected_checksum(&w, 0, blocking->ops));
+	CU_ASSERT_EQUAL(stepped->checksum, cl__expected_checksum(&w, 1, stepped->ops));
 	CU_ASSERT_NOT_EQUAL(blocking->checksum, stepped->checksum); /* seeded per task */
 	CU_ASSERT_EQUAL(t->counter, 2 * 2 * 50);
-	CU_ASSERT_EQUAL(cl__expected_counter(&w), 200);
+	CU_ASSERT_EQUAL(cl__expected_counter(&w, NULL), 200);
 	CU_ASSERT(blocking->end_ns - blocking->start_ns >= cl__min_task_ns(&w));
 	CU_ASSERT(stepped->end_ns - stepped->start_ns >= cl__min_task_ns(&w));
 	CU_ASSERT_EQUAL(cl__min_task_ns(&w), 6000000);

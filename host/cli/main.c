@@ -121,6 +121,7 @@ static const char usage_compare[] =
 
 static const char usage_report[] =
 	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
+	"                                   [--fair-svg OUT] [--timeline-svg OUT]\n"
 	"                                   [--seed-table] [--table [--wide | --columns LIST]]\n"
 	"\n"
 	"Turn a results file into something to look at:\n"
@@ -130,6 +131,9 @@ static const char usage_report[] =
 	"  --svg OUT       a bar chart: median and min-max of every cell, grouped by\n"
 	"                  strategy, coloured by sync\n"
 	"  --sweep-svg OUT a line chart of the median against the first swept setting\n"
+	"                  (operations a second for a duration step)\n"
+	"  --fair-svg OUT  duration steps: fairness (Jain's index) against that setting\n"
+	"  --timeline-svg OUT duration steps with sample_ms: throughput over time\n"
 	"  --html OUT      one self-contained page: charts, tables, config and machine\n"
 	"  --seed-table    the seed tutorial's table (threading / multiprocessing /\n"
 	"                  asynchronous) from measurements, on stdout and in the page;\n"
@@ -193,7 +197,7 @@ static const enum cli_key compare_options[] = {
 	K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, 0,
 };
 static const enum cli_key report_options[] = {
-	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML, K_SEED_TABLE, K_TABLE, K_WIDE, K_COLUMNS, 0,
+	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_FAIR_SVG, K_TIMELINE_SVG, K_HTML, K_SEED_TABLE, K_TABLE, K_WIDE, K_COLUMNS, 0,
 };
 static const enum cli_key no_options[] = { 0 };
 static const enum cli_key serve_options[] = { K_PORT, K_LISTEN, K_THREADS, 0 };

@@ -28,6 +28,8 @@ static const struct option all_options[] = {
 	{ "markdown", no_argument, 0, K_MARKDOWN },
 	{ "svg", required_argument, 0, K_SVG },
 	{ "sweep-svg", required_argument, 0, K_SWEEP_SVG },
+	{ "fair-svg", required_argument, 0, K_FAIR_SVG },
+	{ "timeline-svg", required_argument, 0, K_TIMELINE_SVG },
 	{ "html", required_argument, 0, K_HTML },
 	{ "seed-table", no_argument, 0, K_SEED_TABLE },
 	{ "alpha", required_argument, 0, K_ALPHA },
@@ -212,6 +214,8 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 	case K_MARKDOWN: cli->markdown = true; break;
 	case K_SVG: cli->svg = arg; break;
 	case K_SWEEP_SVG: cli->sweep_svg = arg; break;
+	case K_FAIR_SVG: cli->fair_svg = arg; break;
+	case K_TIMELINE_SVG: cli->timeline_svg = arg; break;
 	case K_HTML: cli->html = arg; break;
 	case K_SEED_TABLE: cli->seed_table = true; break;
 	case K_FAIL_ON_REGRESSION: cli->fail_on_regression = true; break;

@@ -10,7 +10,7 @@
 
 enum cli_key {
 	K_JSON = 256, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
-	K_CV_THRESHOLD, K_PLUGIN_PATH, K_HELP, K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_HTML,
+	K_CV_THRESHOLD, K_PLUGIN_PATH, K_HELP, K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_FAIR_SVG, K_TIMELINE_SVG, K_HTML,
 	K_SEED_TABLE, K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, K_WIDE, K_COLUMNS, K_TABLE, K_ORDER, K_SEED,
 	K_PORT, K_LISTEN, K_THREADS,
 };
@@ -19,7 +19,7 @@ enum cli_key {
 struct cli {
 	char  **plugin_dirs;
 	size_t  nplugin_dirs;
-	const char *json, *csv, *vs, *svg, *sweep_svg, *html, *resume, *journal, *columns;
+	const char *json, *csv, *vs, *svg, *sweep_svg, *fair_svg, *timeline_svg, *html, *resume, *journal, *columns;
 	bool    table, markdown, seed_table, fail_on_regression, quiet, sort, force, wide;
 	double  alpha, threshold, cv_threshold;
 	int64_t repeat, timeout_ms;

@@ -213,7 +213,7 @@ out:
 	return rc;
 }
 
-enum rendering { BARS, SWEEP, HTML, HTML_SEED };
+enum rendering { BARS, SWEEP, FAIR, TIMELINE, HTML, HTML_SEED };
 
 /* Write one rendering to `path` safely; 0 or -1 (message printed). */
 static int write_rendering(const char *path, enum rendering what, const struct cl_results *r)
@@ -229,6 +229,10 @@ static int write_rendering(const char *path, enum rendering what, const struct c
 		cl_view_bars_svg(f, r);
 	else if (what == SWEEP)
 		cl_view_sweep_svg(f, r);
+	else if (what == FAIR)
+		cl_view_sweep_fair_svg(f, r);
+	else if (what == TIMELINE)
+		cl_view_timeline_svg(f, r);
 	else
 		cl_view_html(f, r, what == HTML_SEED);
 	if (cl_file_commit(f, tmp, path, err, sizeof err)) {
@@ -242,11 +246,11 @@ static int write_rendering(const char *path, enum rendering what, const struct c
  * another of them. 0, or -1 with the message printed. */
 static int check_report_outputs(const struct cli *cli, const char *input)
 {
-	const char *what[3] = { "--svg", "--sweep-svg", "--html" };
-	const char *paths[3] = { cli->svg, cli->sweep_svg, cli->html };
+	const char *what[5] = { "--svg", "--sweep-svg", "--fair-svg", "--timeline-svg", "--html" };
+	const char *paths[5] = { cli->svg, cli->sweep_svg, cli->fair_svg, cli->timeline_svg, cli->html };
 	char err[4200];
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (!paths[i])
 			continue;
 		if (cl_file_check(paths[i], err, sizeof err))
@@ -276,8 +280,14 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		cl_results_free(&r);
 		return CL_EXIT_USAGE;
 	}
-	if (cli->sweep_svg && !cl_view_has_sweep(&r)) {
+	if ((cli->sweep_svg || cli->fair_svg) && !cl_view_has_sweep(&r)) {
 		fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
+		cl_results_free(&r);
+		return CL_EXIT_USAGE;
+	}
+	if ((cli->fair_svg || cli->timeline_svg) && !cl_view_timed(&r)) {
+		fprintf(stderr, "conclab: report: %s has no duration step: --fair-svg and "
+			"--timeline-svg chart ops/s and fairness\n", path);
 		cl_results_free(&r);
 		return CL_EXIT_USAGE;
 	}
@@ -296,11 +306,16 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		cl_view_table(stdout, &r, &o);
 	}
 	if (cli->markdown ||
-	    (!cli->svg && !cli->sweep_svg && !cli->html && !cli->seed_table && !cli->table))
+	    (!cli->svg && !cli->sweep_svg && !cli->fair_svg && !cli->timeline_svg && !cli->html &&
+	     !cli->seed_table && !cli->table))
 		cl_view_markdown(stdout, &r);
 	if (cli->svg && write_rendering(cli->svg, BARS, &r))
 		rc = CL_EXIT_USAGE;
 	if (cli->sweep_svg && write_rendering(cli->sweep_svg, SWEEP, &r))
+		rc = CL_EXIT_USAGE;
+	if (cli->fair_svg && write_rendering(cli->fair_svg, FAIR, &r))
+		rc = CL_EXIT_USAGE;
+	if (cli->timeline_svg && write_rendering(cli->timeline_svg, TIMELINE, &r))
 		rc = CL_EXIT_USAGE;
 	if (cli->html && write_rendering(cli->html, cli->seed_table ? HTML_SEED : HTML, &r))
 		rc = CL_EXIT_USAGE;

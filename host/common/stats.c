@@ -188,3 +188,23 @@ double cl_mann_whitney(const double *a, size_t na, const double *b, size_t nb, d
 		z = 0;
 	return erfc(z / sqrt(2));
 }
+
+void cl_fairness_of(const uint64_t *x, size_t n, struct cl_fairness *out)
+{
+	long double sum = 0, sq = 0;
+
+	*out = (struct cl_fairness){ .min = n ? x[0] : 0, .max = n ? x[0] : 0 };
+	for (size_t i = 0; i < n; i++) {
+		sum += x[i];
+		sq += (long double)x[i] * x[i];
+		out->min = x[i] < out->min ? x[i] : out->min;
+		out->max = x[i] > out->max ? x[i] : out->max;
+	}
+	if (!n || sum == 0)
+		return;
+	long double mean = sum / n, var = sq / n - mean * mean;
+
+	out->mean = (double)mean;
+	out->cv = var > 0 ? (double)(sqrtl(var) / mean) : 0;
+	out->jain = (double)(sum * sum / (n * sq));
+}

@@ -33,6 +33,19 @@ void cl_stats_of(const double *x, size_t n, struct cl_stats *out);
 /* Is v beyond 1.5 x IQR from the quartiles of s? */
 bool cl_stats_outlier(const struct cl_stats *s, double v);
 
+/* How evenly tasks shared the work: over each task's count of operations. */
+struct cl_fairness {
+	uint64_t min, max;
+	double   mean;
+	double   cv;   /* population stddev / mean: the tasks are all there is,
+			* not a sample of them; 0 when the mean is 0           */
+	double   jain; /* Jain's index (sum x)^2 / (n sum x^2): 1 when every task
+			* did the same, 1/n when one did everything; 0 when none
+			* did anything                                         */
+};
+
+void cl_fairness_of(const uint64_t *x, size_t n, struct cl_fairness *out);
+
 /* Two-sided p-value of the Mann-Whitney U test that a and b come from the
  * same distribution: exact when there are no ties and both samples are
  * small, else the normal approximation with tie and continuity correction.

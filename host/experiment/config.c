@@ -3,12 +3,14 @@
 #define _GNU_SOURCE
 #include "config.h"
 #include "printable.h"
+#include "topology.h"
 #include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,7 +202,8 @@ static int workload_number(struct ctx *c, const config_setting_t *g, const char 
 static int read_step(struct ctx *c, const config_setting_t *s, const char *prefix, int i)
 {
 	static const char *const keys[] = { "op", "ms", "us", "iterations", "times", "inside",
-					    "outside", "bytes", "delay_ms", "keepalive", "block", "fsync", NULL };
+					    "outside", "bytes", "delay_ms", "keepalive", "block", "fsync",
+					    "duration_ms", "sample_ms", "read_pct", NULL };
 	struct cl_step_spec *st = &c->def->w.steps[i];
 	char what[64], sub[96];
 	const char *op;
@@ -239,13 +242,25 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 		if (NUM("iterations", 0, 1000000000000LL, 1, iterations))
 			return -1;
 	} else if (!strcmp(op, "increment")) {
+		const config_setting_t *times = config_setting_get_member(s, "times");
+		const config_setting_t *duration = config_setting_get_member(s, "duration_ms");
+
 		st->op = CL_OP_INCREMENT;
-		if (!config_setting_get_member(s, "times"))
-			return fail(c, s, what, "increment needs times");
+		if (!times && !duration)
+			return fail(c, s, what, "increment needs times (a count) or duration_ms (a time)");
+		if (times && duration)
+			return fail(c, duration, what, "give times (every task does that many) or duration_ms "
+				    "(every task runs until the window ends), not both");
 		if (NUM("times", 0, 10000000000LL, 1, times) ||
+		    NUM("duration_ms", 1, 3600000, 1000000, duration_ns) ||
+		    NUM("sample_ms", 1, 3600000, 1000000, sample_ns) ||
+		    NUM("read_pct", 0, 100, 1, read_pct) ||
 		    NUM("inside", 0, 1000000000, 1, inside) ||
 		    NUM("outside", 0, 1000000000, 1, outside))
 			return -1;
+		if (st->sample_ns && !duration)
+			return fail(c, config_setting_get_member(s, "sample_ms"), what,
+				    "sample_ms samples a duration_ms step; a counted step has no window");
 	} else if (!strcmp(op, "request")) {
 		st->op = CL_OP_REQUEST;
 		st->keepalive = 1;
@@ -270,10 +285,11 @@ static int read_step(struct ctx *c, const config_setting_t *s, const char *prefi
 #undef NUM
 #undef BOOL
 	/* A key that belongs to another op is a mistake, not something to ignore. */
-	static const char *const per_op[][4] = {
+	static const char *const per_op[][7] = {
 		[CL_OP_SLEEP] = { "ms", "us", NULL },
 		[CL_OP_COMPUTE] = { "iterations", NULL },
-		[CL_OP_INCREMENT] = { "times", "inside", "outside", NULL },
+		[CL_OP_INCREMENT] = { "times", "inside", "outside", "duration_ms", "sample_ms",
+				      "read_pct", NULL },
 		[CL_OP_REQUEST] = { "bytes", "delay_ms", "keepalive", NULL },
 		[CL_OP_READ] = { "bytes", "block", NULL },
 		[CL_OP_WRITE] = { "bytes", "block", "fsync", NULL },
@@ -316,6 +332,52 @@ static int read_subset(struct ctx *c, const config_setting_t *w, const char *key
 	}
 	if (!*mask)
 		return fail(c, list, what, "an empty list: the workload would have no cells");
+	return 0;
+}
+
+/* Is this number of the workload being read swept? */
+static bool workload_swept(struct ctx *c, const int64_t *field)
+{
+	size_t wl = (size_t)(c->def - c->x->workloads);
+	size_t offset = (size_t)((const char *)field - (const char *)&c->def->w);
+
+	for (size_t k = 0; k < c->x->nknobs; k++)
+		if (!c->x->knobs[k].plugin && c->x->knobs[k].workload == wl &&
+		    c->x->knobs[k].offset == offset)
+			return true;
+	return false;
+}
+
+/* A duration step opens one window for the whole trial: there can be one,
+ * run once, and its samples must fit. */
+static int check_duration(struct ctx *c, const config_setting_t *w, const char *prefix)
+{
+	const struct cl_workload *wl = &c->def->w;
+	const struct cl_step_spec *timed = NULL;
+	char what[96];
+
+	for (int64_t i = 0; i < wl->nsteps; i++) {
+		const struct cl_step_spec *s = &wl->steps[i];
+
+		if (s->op != CL_OP_INCREMENT || !s->duration_ns)
+			continue;
+		snprintf(what, sizeof what, "%s.steps[%lld].duration_ms", prefix, (long long)i);
+		if (timed)
+			return fail(c, w, what, "a second duration step (line %d; the first is on line %d): "
+				    "a trial has one window", s->line, timed->line);
+		timed = s;
+		/* a sweep is checked at its first values; a trial keeps at most
+		 * CL_MAX_SAMPLES samples whatever it sweeps to */
+		if (s->sample_ns && s->duration_ns / s->sample_ns > CL_MAX_SAMPLES)
+			return fail(c, w, what, "%lld samples (duration_ms / sample_ms); at most %d",
+				    (long long)(s->duration_ns / s->sample_ns), CL_MAX_SAMPLES);
+	}
+	if (timed && (wl->loop != 1 || workload_swept(c, &wl->loop))) {
+		snprintf(what, sizeof what, "%s.loop", prefix);
+		return fail(c, config_setting_get_member(w, "loop"), what,
+			    "a workload with a duration step (line %d) runs its steps once: loop must be 1",
+			    timed->line);
+	}
 	return 0;
 }
 
@@ -376,7 +438,7 @@ static int read_one_workload(struct ctx *c, const config_setting_t *w, const cha
 	for (int i = 0; i < wl->nsteps; i++)
 		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), prefix, i))
 			return -1;
-	return 0;
+	return check_duration(c, w, prefix);
 }
 
 static int read_workloads(struct ctx *c, const config_setting_t *root)
@@ -469,6 +531,65 @@ static struct cl_plugin_use *use_named(struct cl_experiment *x, const char *name
 	return NULL;
 }
 
+/* params.NAME.placement: a string, or a list of strings the matrix sweeps.
+ * The host's own parameter for every strategy that places its workers. */
+static int read_placement(struct ctx *c, const config_setting_t *s, struct cl_plugin_use *u,
+			  const char *what)
+{
+	struct cl_experiment *x = c->x;
+	bool list = config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST;
+	int len = list ? config_setting_length(s) : 1;
+	int64_t codes[64];
+	char why[256];
+
+	if (!(u->plugin->desc->ops.strategy->flags & CL_STRATEGY_PLACES))
+		return fail(c, s, what, "strategy '%s' does not place its workers (placement is for "
+			    "strategies that declare CL_STRATEGY_PLACES: threads, processes, hybrid)",
+			    u->plugin->desc->name);
+	if (len < 1 || len > 64)
+		return fail(c, s, what, "give 1 to 64 placements");
+	for (int i = 0; i < len; i++) {
+		const config_setting_t *e = list ? config_setting_get_elem(s, (unsigned)i) : s;
+		const char *text = config_setting_get_string(e);
+
+		if (!text)
+			return fail(c, e, what, "must be \"none\", \"compact\", \"scatter\" or a CPU list "
+				    "like \"0,2-3\", in quotes");
+		if (cl_placement_parse(text, &codes[i], why, sizeof why))
+			return fail(c, e, what, "%s", why);
+		if (codes[i] == CL_PLACE_LIST) {
+			if (x->nplace_lists == CL_MAX_PLACE_LISTS)
+				return fail(c, e, what, "more than %d CPU lists", CL_MAX_PLACE_LISTS);
+			x->place_lists[x->nplace_lists] = cl_xstrdup(text);
+			codes[i] += (int64_t)x->nplace_lists++;
+		}
+		if ((codes[i] == CL_PLACE_COMPACT || codes[i] == CL_PLACE_SCATTER) && !cl_topology()->hwloc &&
+		    !x->warnings[0])
+			snprintf(x->warnings, sizeof x->warnings, "%s:%d: %s: %s. ", c->path,
+				 config_setting_source_line(e), what, cl_topology()->warning);
+	}
+	u->params[CL_PLACEMENT_PARAM] = codes[0];
+	if (len == 1)
+		return 0;
+	if (x->nknobs == CL_MAX_KNOBS)
+		return fail(c, s, what, "more than %d swept settings", CL_MAX_KNOBS);
+	struct cl_knob *k = &x->knobs[x->nknobs++];
+
+	memset(k, 0, sizeof *k);
+	snprintf(k->name, sizeof k->name, "%s.placement", u->plugin->desc->name);
+	k->line = config_setting_source_line(s);
+	k->plugin = u->plugin;
+	k->param = CL_PLACEMENT_PARAM;
+	k->nvalues = (size_t)len;
+	k->values = cl_xcalloc((size_t)len, sizeof *k->values);
+	k->labels = cl_xcalloc((size_t)len, sizeof *k->labels);
+	for (int i = 0; i < len; i++) {
+		k->values[i] = codes[i];
+		k->labels[i] = cl_xstrdup(config_setting_get_string(list ? config_setting_get_elem(s, (unsigned)i) : s));
+	}
+	return 0;
+}
+
 static int read_params(struct ctx *c, const config_setting_t *root)
 {
 	const config_setting_t *all = config_setting_get_member(root, "params");
@@ -496,6 +617,11 @@ static int read_params(struct ctx *c, const config_setting_t *root)
 			size_t k = 0;
 
 			snprintf(what, sizeof what, "params.%s.%s", pname, name);
+			if (!strcmp(name, "placement") && u->plugin->desc->kind == CL_PLUGIN_STRATEGY) {
+				if (read_placement(c, s, u, what))
+					return -1;
+				continue;
+			}
 			while (k < u->plugin->nparams && strcmp(d[k].name, name))
 				k++;
 			if (k == u->plugin->nparams) {
@@ -798,6 +924,8 @@ void cl_experiment_free(struct cl_experiment *x)
 		free(x->knobs[i].labels);
 		free(x->knobs[i].values);
 	}
+	for (size_t i = 0; i < x->nplace_lists; i++)
+		free(x->place_lists[i]);
 	free(x->path);
 	free(x->name);
 	free(x->description);

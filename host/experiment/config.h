@@ -4,9 +4,11 @@
 #define CLH_CONFIG_H
 
 #include "loader.h"
+#include "placement.h"
 #include "runtime_internal.h"
 
-#define CL_MAX_PARAMS    32
+#define CL_MAX_PARAMS    33 /* a plugin's 32 and the placement */
+#define CL_PLACEMENT_PARAM 32 /* strategy_params[]: the placement's code (placement.h) */
 #define CL_MAX_PLUGINS   32
 #define CL_MAX_KNOBS     32
 #define CL_MAX_CELLS     10000
@@ -73,6 +75,9 @@ struct cl_experiment {
 	size_t               nstrategies, nsyncs;
 	struct cl_knob       knobs[CL_MAX_KNOBS];
 	size_t               nknobs;
+	char                *place_lists[CL_MAX_PLACE_LISTS]; /* CPU lists of placements */
+	size_t               nplace_lists;
+	char                 warnings[512]; /* said before the run, and recorded */
 };
 
 /* One cell of the matrix: a strategy, a sync and one value of every sweep

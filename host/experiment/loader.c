@@ -194,6 +194,10 @@ int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err,
 		return snprintf(err, errlen, "sync '%s' has no ops table", d->name), -1;
 	if (!s->add && (!s->lock || !s->unlock))
 		return snprintf(err, errlen, "sync '%s' needs lock and unlock, or add", d->name), -1;
+	if (cl_plugin_ops_size(d) >= offsetof(struct cl_sync_ops, read_unlock) + sizeof s->read_unlock &&
+	    !s->read_lock != !s->read_unlock)
+		return snprintf(err, errlen, "sync '%s' sets one of read_lock and read_unlock: both or "
+				"neither", d->name), -1;
 	if (s->shared_size > MAX_SHARED_SIZE || s->local_size > MAX_LOCAL_SIZE ||
 	    s->shared_per_task > MAX_LOCAL_SIZE)
 		return snprintf(err, errlen, "sync '%s' asks for absurd state sizes (%zu shared, %zu "

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A figure no trial can have (a negative time, a median that would not fit
+ * in 64 bits, a NaN) is an error in the file, not a data point. */
+#define MAX_FIGURE ((json_int_t)1 << 62)
+
 const char *cl_status_name(enum cl_status s)
 {
 	static const char *const names[] = { "ok", "wrong", "crashed", "hung", "error" };
@@ -22,8 +26,10 @@ void cl_trial_result_free(struct cl_trial_result *r)
 {
 	free(r->output);
 	free(r->records);
+	free(r->samples);
 	r->output = NULL;
 	r->records = NULL;
+	r->samples = NULL;
 }
 
 json_t *cl_trial_to_json(const struct cl_trial_result *t)
@@ -57,7 +63,58 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 		"interfered", t->interfered);
 	json_object_update(j, figures);
 	json_decref(figures);
+	if (t->timed) {
+		json_t *samples = json_array();
+
+		for (size_t i = 0; i < t->nsamples; i++)
+			json_array_append_new(samples, json_pack("[II]", (json_int_t)t->samples[i].t_ns,
+								 (json_int_t)t->samples[i].ops));
+		json_object_set_new(j, "duration", json_pack("{sI sI sf s{sI sI sf sf} so}",
+			"window_ns", (json_int_t)t->window_ns, "ops", (json_int_t)t->ops,
+			"ops_per_s", t->ops_per_s, "fairness", "min", (json_int_t)t->ops_min,
+			"max", (json_int_t)t->ops_max, "cv", t->ops_cv, "jain", t->jain,
+			"samples", samples));
+	}
 	return j;
+}
+
+/* The "duration" object of a timed trial; absent: not timed. */
+static int duration_from_json(const json_t *d, struct cl_trial_result *t, char *err, size_t errlen)
+{
+	const json_t *f = json_object_get(d, "fairness"), *samples = json_object_get(d, "samples");
+	const json_t *e;
+	size_t i;
+
+	if (!d)
+		return 0;
+	t->timed = true;
+	t->window_ns = (int64_t)json_integer_value(json_object_get(d, "window_ns"));
+	t->ops = (uint64_t)json_integer_value(json_object_get(d, "ops"));
+	t->ops_per_s = json_number_value(json_object_get(d, "ops_per_s"));
+	t->ops_min = (uint64_t)json_integer_value(json_object_get(f, "min"));
+	t->ops_max = (uint64_t)json_integer_value(json_object_get(f, "max"));
+	t->ops_cv = json_number_value(json_object_get(f, "cv"));
+	t->jain = json_number_value(json_object_get(f, "jain"));
+	if (!json_is_object(d) || !json_is_object(f) || t->window_ns < 0 ||
+	    (json_int_t)t->window_ns >= MAX_FIGURE || (json_int_t)t->ops < 0 ||
+	    (json_int_t)t->ops >= MAX_FIGURE || !(t->ops_per_s >= 0 && t->ops_per_s < 1e15) ||
+	    (json_int_t)t->ops_min < 0 || (json_int_t)t->ops_max < 0 ||
+	    !(t->ops_cv >= 0 && t->ops_cv < 1e6) || !(t->jain >= 0 && t->jain <= 1))
+		return snprintf(err, errlen, "duration is not one (window_ns, ops, ops_per_s and "
+				"fairness in range)"), -1;
+	if (samples && !json_is_array(samples))
+		return snprintf(err, errlen, "duration.samples must be an array"), -1;
+	t->nsamples = json_array_size(samples);
+	t->samples = t->nsamples ? cl_xcalloc(t->nsamples, sizeof *t->samples) : NULL;
+	json_array_foreach(samples, i, e) {
+		json_int_t at = json_integer_value(json_array_get(e, 0));
+		json_int_t ops = json_integer_value(json_array_get(e, 1));
+
+		if (json_array_size(e) != 2 || at < 0 || at >= MAX_FIGURE || ops < 0 || ops >= MAX_FIGURE)
+			return snprintf(err, errlen, "duration.samples[%zu] is not [t_ns, ops] in range", i), -1;
+		t->samples[i] = (struct cl_sample){ .t_ns = at, .ops = (uint64_t)ops };
+	}
+	return 0;
 }
 
 static int64_t int_at(const json_t *o, const char *key)
@@ -65,9 +122,6 @@ static int64_t int_at(const json_t *o, const char *key)
 	return (int64_t)json_integer_value(json_object_get(o, key));
 }
 
-/* A figure no trial can have (a negative time, a median that would not fit
- * in 64 bits, a NaN) is an error in the file, not a data point. */
-#define MAX_FIGURE ((json_int_t)1 << 62)
 
 static int out_of_range(const json_t *j, const json_t *lat, const json_t *counter, char *err,
 			size_t errlen)
@@ -165,6 +219,13 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 		t->steal_pct = json_number_value(json_object_get(in, "steal_pct"));
 		t->others_running = int_at(in, "others_running");
 		t->interfered = json_is_true(json_object_get(in, "interfered"));
+	}
+	if (duration_from_json(json_object_get(j, "duration"), t, err, errlen)) {
+		free(t->output);
+		free(t->samples);
+		t->output = NULL;
+		t->samples = NULL;
+		return -1;
 	}
 	return 0;
 }

@@ -23,6 +23,14 @@ enum cl_status {
 struct cl_task_record {
 	int64_t  start_ns, end_ns;
 	uint64_t checksum;
+	uint64_t ops; /* operations of its increment steps           */
+	int32_t  cpu; /* the CPU it ended on; -1: unknown            */
+};
+
+/* A sample of a duration step: every task's operations so far. */
+struct cl_sample {
+	int64_t  t_ns; /* since the window opened */
+	uint64_t ops;
 };
 
 struct cl_trial_result {
@@ -59,6 +67,15 @@ struct cl_trial_result {
 	int64_t  others_running;  /* other processes running when it started    */
 	bool     interfered;      /* measured under interference (either above) */
 	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
+	/* A workload with a duration step (docs/results-schema.md, "duration") */
+	bool     timed;
+	int64_t  window_ns;       /* first task into the step to last task out  */
+	uint64_t ops;             /* every task's operations in the step         */
+	double   ops_per_s;       /* ops / window                                */
+	uint64_t ops_min, ops_max;/* the fewest and most of one task             */
+	double   ops_cv, jain;    /* fairness: cl_fairness_of over the tasks     */
+	size_t   nsamples;
+	struct cl_sample *samples; /* in time order (owned), NULL if none        */
 };
 
 /* "ok", "wrong", "crashed", "hung", "error". */

@@ -19,8 +19,18 @@ size_t cl_results_walls(const struct cl_results_cell *c, double **walls)
 	*walls = cl_xmalloc((c->ntrials + 1) * sizeof **walls);
 	for (size_t i = 0; i < c->ntrials; i++)
 		if (cl_trial_counts(&c->trials[i]))
-			(*walls)[n++] = (double)c->trials[i].wall_ns;
+			(*walls)[n++] = !c->trials[i].timed ? (double)c->trials[i].wall_ns
+				      : c->trials[i].ops_per_s > 0 ? 1e9 / c->trials[i].ops_per_s : INFINITY;
 	return n;
+}
+
+double cl_cell_figure(const struct cl_results_cell *c)
+{
+	if (!c->summary.ok)
+		return 0;
+	if (!c->summary.timed)
+		return c->summary.wall.median;
+	return c->summary.ops_per_s.median > 0 ? 1e9 / c->summary.ops_per_s.median : INFINITY;
 }
 
 /* The median of one figure over the counted trials. */
@@ -47,15 +57,42 @@ static double p99_of(const struct cl_trial_result *t) { return (double)t->lat_p9
 static double resp_p50_of(const struct cl_trial_result *t) { return (double)t->resp_p50_ns; }
 static double resp_p99_of(const struct cl_trial_result *t) { return (double)t->resp_p99_ns; }
 static double lost_of(const struct cl_trial_result *t) { return (double)t->counter_lost; }
+static double jain_of(const struct cl_trial_result *t) { return t->jain; }
+static double ops_cv_of(const struct cl_trial_result *t) { return t->ops_cv; }
+static double ops_min_of(const struct cl_trial_result *t) { return (double)t->ops_min; }
+static double ops_max_of(const struct cl_trial_result *t) { return (double)t->ops_max; }
+
+/* Throughput and fairness of a timed cell's counted trials. */
+static void summarize_timed(struct cl_results_cell *c, double *scratch)
+{
+	struct cl_cell_summary *s = &c->summary;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->ntrials; i++)
+		s->timed |= c->trials[i].timed;
+	if (!s->timed)
+		return;
+	for (size_t i = 0; i < c->ntrials; i++)
+		if (cl_trial_counts(&c->trials[i]))
+			scratch[n++] = c->trials[i].ops_per_s;
+	cl_stats_of(scratch, n, &s->ops_per_s);
+	s->jain = median_of(c, jain_of, scratch);
+	s->ops_cv = median_of(c, ops_cv_of, scratch);
+	s->ops_min = median_of(c, ops_min_of, scratch);
+	s->ops_max = median_of(c, ops_max_of, scratch);
+}
 
 static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 {
 	struct cl_cell_summary *s = &c->summary;
-	double *walls, *scratch = cl_xmalloc((c->ntrials + 1) * sizeof *scratch);
-	size_t n = cl_results_walls(c, &walls);
+	double *walls = cl_xmalloc((c->ntrials + 1) * sizeof *walls);
+	double *scratch = cl_xmalloc((c->ntrials + 1) * sizeof *scratch);
+	size_t n = 0;
 
 	memset(s, 0, sizeof *s);
 	for (size_t i = 0; i < c->ntrials; i++) {
+		if (cl_trial_counts(&c->trials[i]))
+			walls[n++] = (double)c->trials[i].wall_ns;
 		s->measured += !c->trials[i].warmup;
 		s->interfered += cl_trial_counts(&c->trials[i]) && c->trials[i].interfered;
 	}
@@ -73,7 +110,9 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 	s->resp_p50_ns = median_of(c, resp_p50_of, scratch);
 	s->resp_p99_ns = median_of(c, resp_p99_of, scratch);
 	s->lost_median = llround(median_of(c, lost_of, scratch));
-	s->noisy = n >= 2 && s->wall.cv > cv_threshold;
+	summarize_timed(c, scratch);
+	/* a timed cell's wall is its duration: its noise is in the throughput */
+	s->noisy = n >= 2 && (s->timed ? s->ops_per_s.cv : s->wall.cv) > cv_threshold;
 	for (size_t i = 0; i < c->ntrials; i++)
 		if (c->trials[i].counter_expected) {
 			s->counter_expected = c->trials[i].counter_expected;
@@ -91,6 +130,14 @@ void cl_results_summarize(struct cl_results *r)
 		struct cl_cell_summary *s = &r->cells[c].summary;
 		const struct cl_stats *b = &r->cells[r->cells[c].baseline].summary.wall, *w = &s->wall;
 
+		const struct cl_cell_summary *bs = &r->cells[r->cells[c].baseline].summary;
+
+		if (s->timed != bs->timed) /* throughput against time: no ratio */
+			continue;
+		if (s->timed) {
+			b = &s->ops_per_s; /* more operations a second is faster */
+			w = &bs->ops_per_s;
+		}
 		if (!s->ok || !b->n || w->median <= 0)
 			continue;
 		s->speedup = b->median / w->median;
@@ -162,7 +209,7 @@ void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, 
 	j->na = cl_results_walls(a, &x);
 	j->nb = cl_results_walls(b, &y);
 	j->p = cl_mann_whitney(y, j->nb, x, j->na, NULL);
-	j->ratio = a->summary.wall.median > 0 ? b->summary.wall.median / a->summary.wall.median : 0;
+	j->ratio = cl_cell_figure(a) > 0 ? cl_cell_figure(b) / cl_cell_figure(a) : 0;
 	free(x);
 	free(y);
 	if (!j->na || !j->nb)

@@ -39,6 +39,12 @@ struct cl_cell_summary {
 	int64_t lost_median;      /* median of the lost updates               */
 	uint64_t counter_expected;/* what an exact counter ends at; 0: no counter */
 	bool    inexact;          /* the sync promises no exactness           */
+	/* A timed cell (its workload has a duration step): throughput is its
+	 * figure, and speedup is its ops/s over the baseline's */
+	bool    timed;
+	struct cl_stats ops_per_s; /* the counted trials' ops/s               */
+	double  jain, ops_cv;     /* medians of the trials' fairness          */
+	double  ops_min, ops_max; /* medians of the fewest / most of one task */
 };
 
 struct cl_results_cell {
@@ -77,9 +83,14 @@ void cl_results_summarize(struct cl_results *r);
 /* 0 if every trial is ok, else 1 (the run's exit code). */
 int cl_results_exit_code(const struct cl_results *r);
 
-/* The wall_ns of a cell's counted trials, in trial order; returns how many
- * (malloc'ed array in *walls, may be empty). */
+/* The figure a cell is ranked and judged by, lower is better, of each
+ * counted trial in trial order: its wall_ns, or in a timed cell its time
+ * per operation (1e9 / ops_per_s). Returns how many (malloc'ed array in
+ * *walls, may be empty). */
 size_t cl_results_walls(const struct cl_results_cell *c, double **walls);
+
+/* The median of that figure (0: no counted trial). */
+double cl_cell_figure(const struct cl_results_cell *c);
 
 /* The smallest two-sided p-value the exact Mann-Whitney test can reach
  * with m and n trials (all of one sample below the other, no ties):

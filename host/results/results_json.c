@@ -14,9 +14,10 @@
 
 static json_t *summary_json(const struct cl_cell_summary *s)
 {
-	const struct cl_stats *w = &s->wall;
+	const struct cl_stats *w = &s->wall, *o = &s->ops_per_s;
+	json_t *j;
 
-	return json_pack("{sI sI s{sI sI sI sf sf sf sf sf s{sf sf sf}} sI sb sf sf sf sf sf"
+	j = json_pack("{sI sI s{sI sI sI sf sf sf sf sf s{sf sf sf}} sI sb sf sf sf sf sf"
 			 " s{sf sf} s{sf sf} so so sI sI sf sf}",
 		"measured", (json_int_t)s->measured, "ok", (json_int_t)s->ok,
 		"wall_ns", "median", (json_int_t)llround(w->median), "min", (json_int_t)llround(w->min),
@@ -31,6 +32,12 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 							   s->speedup_hi) : json_null(),
 		"lost_median", (json_int_t)s->lost_median, "interfered", (json_int_t)s->interfered,
 		"max_rss_kb", s->rss_max_kb, "pss_sum_kb", s->pss_kb);
+	if (s->timed)
+		json_object_set_new(j, "duration", json_pack("{s{sf sf sf s{sf sf sf}} s{sf sf sf sf}}",
+			"ops_per_s", "median", o->median, "mean", o->mean, "cv", o->cv, "ci", "lo", o->ci_lo,
+			"hi", o->ci_hi, "level", o->ci_level, "fairness", "jain", s->jain, "cv", s->ops_cv,
+			"min", s->ops_min, "max", s->ops_max));
+	return j;
 }
 
 static json_t *cell_json(const struct cl_results *r, const struct cl_results_cell *c)

@@ -11,7 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-static json_t *params_json(const struct cl_cell *cell)
+/* A knob's value as the results record it: a number, or a placement's text. */
+static json_t *knob_value(const struct cl_knob *k, size_t pick)
+{
+	if (k->plugin && k->param == CL_PLACEMENT_PARAM)
+		return json_string(k->labels[pick]);
+	return json_integer(strtoll(k->labels[pick], NULL, 10));
+}
+
+static json_t *params_json(const struct cl_experiment *x, const struct cl_cell *cell)
 {
 	json_t *p = json_object();
 	const struct cl_plugin_use *uses[2] = { cell->strategy, cell->sync };
@@ -38,6 +46,13 @@ static json_t *params_json(const struct cl_cell *cell)
 							   : json_integer(values[u][i]));
 		}
 	}
+	if (cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_PLACES) {
+		char key[160];
+
+		snprintf(key, sizeof key, "%s.placement", cell->strategy->plugin->desc->name);
+		json_object_set_new(p, key, json_string(cl_placement_text(
+			cell->strategy_params[CL_PLACEMENT_PARAM], x->place_lists)));
+	}
 	return p;
 }
 
@@ -45,16 +60,25 @@ static json_t *params_json(const struct cl_cell *cell)
  * tell 20M iterations from 40M. */
 static json_t *spec_json(const struct cl_workload *w)
 {
-	static const char *const ops[] = { "?", "sleep", "compute", "increment" };
+	static const char *const ops[] = { "?", "sleep", "compute", "increment", "request", "read",
+					   "write" };
 	json_t *steps = json_array();
 
 	for (int64_t i = 0; i < w->nsteps; i++) {
 		const struct cl_step_spec *st = &w->steps[i];
 
-		json_array_append_new(steps, json_pack("{ss sI sI sI sI sI}",
-			"op", ops[st->op >= 1 && st->op <= 3 ? st->op : 0], "sleep_ns", (json_int_t)st->sleep_ns,
+		json_t *step = json_pack("{ss sI sI sI sI sI}",
+			"op", ops[st->op >= 1 && st->op <= 6 ? st->op : 0], "sleep_ns", (json_int_t)st->sleep_ns,
 			"iterations", (json_int_t)st->iterations, "times", (json_int_t)st->times,
-			"inside", (json_int_t)st->inside, "outside", (json_int_t)st->outside));
+			"inside", (json_int_t)st->inside, "outside", (json_int_t)st->outside);
+
+		if (st->duration_ns) {
+			json_object_set_new(step, "duration_ns", json_integer(st->duration_ns));
+			json_object_set_new(step, "sample_ns", json_integer(st->sample_ns));
+		}
+		if (st->read_pct)
+			json_object_set_new(step, "read_pct", json_integer(st->read_pct));
+		json_array_append_new(steps, step);
 	}
 	return json_pack("{sI sI so}", "tasks", (json_int_t)w->tasks, "loop", (json_int_t)w->loop,
 			 "steps", steps);
@@ -65,8 +89,7 @@ static json_t *sweep_json(const struct cl_cell *cell)
 	json_t *sw = json_object();
 
 	for (size_t k = 0; k < cell->nknobs; k++)
-		json_object_set_new(sw, cell->knobs[k]->name,
-				    json_integer(strtoll(cell->knobs[k]->labels[cell->picks[k]], NULL, 10)));
+		json_object_set_new(sw, cell->knobs[k]->name, knob_value(cell->knobs[k], cell->picks[k]));
 	return sw;
 }
 
@@ -93,7 +116,7 @@ void clrun_results_init(struct cl_results *r, const struct cl_experiment *x,
 		c->workload = cell->def->name[0] ? cl_xstrdup(cell->def->name) : NULL;
 		c->strategy = cl_xstrdup(cell->strategy->plugin->desc->name);
 		c->sync = cl_xstrdup(cell->sync->plugin->desc->name);
-		c->params = params_json(cell);
+		c->params = params_json(x, cell);
 		c->sweep = sweep_json(cell);
 		c->spec = spec_json(&cell->workload);
 		c->baseline = cell->baseline;

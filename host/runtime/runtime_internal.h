@@ -9,6 +9,8 @@
 #include <stdatomic.h>
 
 #define CL_MAX_STEPS 64
+#define CL_MAX_PLACE 1024  /* CPUs a placement may list */
+#define CL_MAX_SAMPLES 4096 /* samples of one duration step */
 
 enum cl_op {
 	CL_OP_SLEEP = 1, /* an I/O-style wait: the task does nothing for sleep_ns */
@@ -35,6 +37,12 @@ struct cl_step_spec {
 	int64_t delay_ns;   /* request: the server's wait before it answers  */
 	int64_t keepalive;  /* request: 1 reuse the task's connection, 0 one
 			     * connection per request                        */
+	int64_t duration_ns;/* increment: run until the trial's window of
+			     * this length ends instead of `times` (0: count) */
+	int64_t sample_ns;  /* increment with duration: record the trial's
+			     * total every this often (0: no samples)        */
+	int64_t read_pct;   /* increment: this share of the operations only
+			     * read the counter (read_lock), the rest add 1  */
 	int     line;       /* config line, for messages                     */
 };
 
@@ -54,9 +62,13 @@ struct cl_workload {
 	char     target_path[128];
 	int64_t  target_port;
 	uint32_t target_ip; /* network order */
+	/* The placement the host resolved for this cell (params.NAME.placement):
+	 * worker i runs on place_cpus[i % place_n]; 0: none. */
+	int64_t  place_n;
+	uint16_t place_cpus[CL_MAX_PLACE];
 };
 
-/* One task's interpreter state and its record, in shared memory. 80 bytes
+/* One task's interpreter state and its record, in shared memory. 88 bytes
  * (48 before I/O steps): the async strategy keeps a million of these. */
 struct cl_task {
 	uint32_t index;
@@ -64,11 +76,13 @@ struct cl_task {
 	uint16_t step;     /* next step in the current loop           */
 	uint8_t  sleeping; /* the current sleep step has its deadline */
 	uint8_t  done;
-	uint32_t _pad;
+	int32_t  cpu;      /* the CPU it ended on, + 1; 0: unknown     */
 	int64_t  deadline_ns;
 	int64_t  start_ns; /* first step began                        */
 	int64_t  end_ns;   /* last step ended                         */
 	uint64_t checksum; /* sum of every compute result             */
+	uint64_t ops;      /* operations of its increment steps, reads
+			    * and writes, counted or timed alike      */
 	/* an I/O step in flight (io.c): the task's socket or file, in the
 	 * process that steps it, and how far the step has come */
 	int32_t  fd;       /* the descriptor + 1; 0: none             */
@@ -113,8 +127,37 @@ struct cl_trial {
 					   * the trial process and its children */
 	char    message[512];
 
+	/* A duration step (at most one per workload, run once): its window
+	 * opens when the first task enters it and ends duration_ns later;
+	 * window_end is the last task's leaving. Each task publishes its
+	 * running count in a slot of its own (one cache line each: counting
+	 * shares no line), and whichever task sees a sample due records the
+	 * sum of the slots. Slots and samples follow the tasks; NULL unless
+	 * the workload has a duration step (samples: unless it samples). */
+	alignas(64) _Atomic int64_t window_start;
+	_Atomic int64_t  window_end;
+	_Atomic int64_t  next_sample; /* the window's time of the next sample */
+	_Atomic uint32_t nsamples;
+	struct cl__slot   *slots;
+	struct cl__sample *samples;   /* CL_MAX_SAMPLES of them           */
+
 	alignas(64) struct cl_task tasks[];
 };
+
+struct cl__slot {
+	alignas(64) _Atomic uint64_t ops;
+};
+
+struct cl__sample {
+	int64_t  t_ns; /* since the window opened */
+	uint64_t ops;  /* every task's count then (each up to one chunk behind) */
+};
+
+/* The workload's duration step, or NULL. */
+const struct cl_step_spec *cl__duration_step(const struct cl_workload *w);
+/* Writes among the first n operations of an increment step with read_pct:
+ * reads and writes interleave evenly, as Bresenham's line does. */
+uint64_t cl__writes_of(uint64_t n, int64_t read_pct);
 
 /* Map a zeroed trial for `workload` and `sync`, laid out as above, its size
  * in *map_size; NULL with errno set on failure. Free with cl__trial_unmap. */
@@ -140,10 +183,15 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 uint64_t cl__lcg_advance(uint64_t x, uint64_t n);
 /* The same result in O(log n), for checking what tasks computed. */
 uint64_t cl__lcg_jump(uint64_t x, uint64_t n);
-/* What task `index` must report as its checksum after the whole workload. */
-uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index);
-/* Counter value a correct trial ends with. */
-uint64_t cl__expected_counter(const struct cl_workload *w);
+/* What task `index` must report as its checksum after the whole workload;
+ * `ops` is the task's own count of operations (it decides what a duration
+ * step did; unused without one). */
+uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index, uint64_t ops);
+/* Operations of one task's counted increment steps (not its duration step). */
+uint64_t cl__counted_ops(const struct cl_workload *w);
+/* Counter value a correct trial ends with; with a duration step, given each
+ * task's operations (ops[ntasks]; NULL without one). */
+uint64_t cl__expected_counter(const struct cl_workload *w, const uint64_t *ops);
 /* Sum of every sleep and server delay of one task, the least time it can take. */
 int64_t cl__min_task_ns(const struct cl_workload *w);
 

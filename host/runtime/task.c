@@ -4,6 +4,8 @@
 #include "runtime_internal.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <time.h>
 
 
@@ -60,49 +62,96 @@ size_t cl_task_index(const struct cl_task *task)
 	return task->index;
 }
 
-/* `times` separate read-modify-writes, each inside lock/unlock. The counter
- * is read and written through volatile and the lock ops are calls into
- * another object, so the compiler can neither fuse nor hoist the updates:
- * without a real lock, updates are lost exactly as in the seed's Python. */
-static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
-			      const struct cl_step_spec *s, unsigned step)
+/* What an increment step's operations need, copied out of the trial and
+ * the step once. */
+struct inc {
+	void *shared, *local;
+	volatile uint64_t *counter;
+	void (*add)(void *, void *, uint64_t *, uint64_t);
+	void (*lock)(void *, void *);
+	void (*unlock)(void *, void *);
+	void (*read_lock)(void *, void *);
+	void (*read_unlock)(void *, void *);
+	uint64_t inside, outside; /* compute iterations under the lock, between */
+	uint64_t x_in, x_out;     /* their LCGs: the step's checksum           */
+	unsigned write_pct, acc;  /* reads interleave with writes evenly       */
+};
+
+static void inc_start(struct inc *c, struct cl_trial *t, struct cl_task *task,
+		      const struct cl_step_spec *s, unsigned step)
 {
 	const struct cl_sync_ops *sync = t->sync;
-	void *shared = t->sync_shared;
-	void *local = t->local_stride ? t->sync_locals + task->index * t->local_stride : NULL;
-	volatile uint64_t *counter = &t->counter;
-	uint64_t x_in = seed_for(task->index, step, 1);
-	uint64_t x_out = seed_for(task->index, step, 2);
 
+	*c = (struct inc){
+		.shared = t->sync_shared,
+		.local = t->local_stride ? t->sync_locals + task->index * t->local_stride : NULL,
+		.counter = &t->counter,
+		.add = sync->add, .lock = sync->lock, .unlock = sync->unlock,
+		.read_lock = sync->read_lock, .read_unlock = sync->read_unlock,
+		.inside = (uint64_t)s->inside, .outside = (uint64_t)s->outside,
+		.x_in = seed_for(task->index, step, 1), .x_out = seed_for(task->index, step, 2),
+		.write_pct = (unsigned)(100 - s->read_pct),
+	};
+}
+
+/* n operations, each a separate read-modify-write inside lock/unlock (or a
+ * read inside read_lock/read_unlock). The counter is read and written
+ * through volatile and the lock ops are calls into another object, so the
+ * compiler can neither fuse nor hoist the updates: without a real lock,
+ * updates are lost exactly as in the seed's Python. */
+static void run_ops(struct inc *c, uint64_t n)
+{
 	/* Everything the loop needs is copied into locals first: the calls into
 	 * the plugin could otherwise make the compiler reload it on every
-	 * increment, and the plain case (no work inside or outside) gets a loop
-	 * of its own, so the lab adds next to nothing to what it measures. */
-	void (*add)(void *, void *, uint64_t *, uint64_t) = sync->add;
-	void (*lock)(void *, void *) = sync->lock;
-	void (*unlock)(void *, void *) = sync->unlock;
-	const int64_t times = s->times;
-	const uint64_t inside = (uint64_t)s->inside, outside = (uint64_t)s->outside;
+	 * increment, and the plain case (no work inside or outside, no reads)
+	 * gets a loop of its own, so the lab adds next to nothing to what it
+	 * measures. */
+	void *shared = c->shared, *local = c->local;
+	volatile uint64_t *counter = c->counter;
+	void (*add)(void *, void *, uint64_t *, uint64_t) = c->add;
+	void (*lock)(void *, void *) = c->lock;
+	void (*unlock)(void *, void *) = c->unlock;
+	const uint64_t inside = c->inside, outside = c->outside;
+	uint64_t x_in = c->x_in, x_out = c->x_out;
 
-	if (add && !inside && !outside) {
-		if (times)
-			add(shared, local, (uint64_t *)counter, (uint64_t)times);
-	} else if (add && !lock) {
-		for (int64_t i = 0; i < times; i++) {
-			x_out = cl__lcg_advance(x_out, outside);
+	if (c->write_pct == 100 && !inside && !outside) {
+		if (add) {
+			if (n)
+				add(shared, local, (uint64_t *)counter, n);
+		} else {
+			for (uint64_t i = 0; i < n; i++) {
+				lock(shared, local);
+				uint64_t v = *counter;
+				*counter = v + 1;
+				unlock(shared, local);
+			}
+		}
+		return;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		bool write = (c->acc += c->write_pct) >= 100;
+
+		c->acc -= write ? 100 : 0;
+		x_out = cl__lcg_advance(x_out, outside);
+		if (!write) {
+			if (c->read_lock) {
+				c->read_lock(shared, local);
+				x_in = cl__lcg_advance(x_in, inside);
+				(void)*counter;
+				c->read_unlock(shared, local);
+			} else if (lock) {
+				lock(shared, local);
+				x_in = cl__lcg_advance(x_in, inside);
+				(void)*counter;
+				unlock(shared, local);
+			} else {
+				x_in = cl__lcg_advance(x_in, inside);
+				(void)__atomic_load_n((uint64_t *)counter, __ATOMIC_ACQUIRE);
+			}
+		} else if (add && !lock) {
 			x_in = cl__lcg_advance(x_in, inside);
 			add(shared, local, (uint64_t *)counter, 1);
-		}
-	} else if (!inside && !outside) {
-		for (int64_t i = 0; i < times; i++) {
-			lock(shared, local);
-			uint64_t v = *counter;
-			*counter = v + 1;
-			unlock(shared, local);
-		}
-	} else {
-		for (int64_t i = 0; i < times; i++) {
-			x_out = cl__lcg_advance(x_out, outside);
+		} else {
 			lock(shared, local);
 			x_in = cl__lcg_advance(x_in, inside);
 			uint64_t v = *counter;
@@ -110,9 +159,79 @@ static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
 			unlock(shared, local);
 		}
 	}
-	if (sync->flush)
-		sync->flush(shared, local, (uint64_t *)counter);
-	return x_in + x_out;
+	c->x_in = x_in;
+	c->x_out = x_out;
+}
+
+/* A sample is due: the task that claims it records every task's count. */
+static void take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_t since_start)
+{
+	int64_t due = atomic_load_explicit(&t->next_sample, memory_order_relaxed);
+	uint64_t sum = 0;
+
+	if (since_start < due ||
+	    !atomic_compare_exchange_strong(&t->next_sample, &due,
+					    (since_start / s->sample_ns + 1) * s->sample_ns))
+		return;
+	uint32_t k = atomic_fetch_add(&t->nsamples, 1);
+
+	if (k >= CL_MAX_SAMPLES)
+		return;
+	for (size_t i = 0; i < t->ntasks; i++)
+		sum += atomic_load_explicit(&t->slots[i].ops, memory_order_relaxed);
+	t->samples[k] = (struct cl__sample){ .t_ns = since_start, .ops = sum };
+}
+
+/* A duration step: operations until the trial's window closes. The clock is
+ * read once per chunk of operations, never per operation (a clock read
+ * costs as much as an uncontended atomic add); each chunk is sized to take
+ * 20-200 us, so no task runs more than about one chunk past the window and
+ * a slow lock (a preempted holder) shrinks the chunk to one operation. */
+static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
+		    struct inc *c)
+{
+	int64_t now = cl_now_ns(), none = 0;
+	struct cl__slot *slot = &t->slots[task->index];
+	uint64_t done = 0, chunk = 16;
+
+	atomic_compare_exchange_strong(&t->window_start, &none, now);
+	const int64_t start = atomic_load(&t->window_start), deadline = start + s->duration_ns;
+
+	while (now < deadline) {
+		int64_t before = now;
+
+		run_ops(c, chunk);
+		done += chunk;
+		atomic_store_explicit(&slot->ops, done, memory_order_relaxed);
+		now = cl_now_ns();
+		if (now - before < 20000 && chunk < ((uint64_t)1 << 20))
+			chunk *= 2;
+		else if (now - before > 200000 && chunk > 1)
+			chunk /= 2;
+		if (s->sample_ns)
+			take_sample(t, s, now - start);
+	}
+	task->ops += done;
+	for (int64_t end = atomic_load(&t->window_end);
+	     now > end && !atomic_compare_exchange_weak(&t->window_end, &end, now);)
+		;
+}
+
+static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
+			      const struct cl_step_spec *s, unsigned step)
+{
+	struct inc c;
+
+	inc_start(&c, t, task, s, step);
+	if (s->duration_ns) {
+		run_for(t, task, s, &c);
+	} else {
+		run_ops(&c, (uint64_t)s->times);
+		task->ops += (uint64_t)s->times;
+	}
+	if (t->sync->flush)
+		t->sync->flush(c.shared, c.local, (uint64_t *)c.counter);
+	return c.x_in + c.x_out;
 }
 
 /* Step the task until it waits (a deadline, a descriptor) or, with `io`,
@@ -171,6 +290,7 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 	}
 done:
 	cl__io_task_done(task);
+	task->cpu = sched_getcpu() + 1;
 	task->end_ns = cl_now_ns();
 	task->done = 1;
 	return CL_STEP_DONE;
@@ -209,18 +329,45 @@ void cl_task_run(struct cl_task *task)
 	}
 }
 
-uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index)
+const struct cl_step_spec *cl__duration_step(const struct cl_workload *w)
+{
+	for (int64_t i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_INCREMENT && w->steps[i].duration_ns)
+			return &w->steps[i];
+	return NULL;
+}
+
+uint64_t cl__writes_of(uint64_t n, int64_t read_pct)
+{
+	return (uint64_t)((unsigned __int128)n * (uint64_t)(100 - read_pct) / 100);
+}
+
+uint64_t cl__counted_ops(const struct cl_workload *w)
 {
 	uint64_t per_loop = 0;
 
+	for (int64_t i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_INCREMENT && !w->steps[i].duration_ns)
+			per_loop += (uint64_t)w->steps[i].times;
+	return per_loop * (uint64_t)w->loop;
+}
+
+uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index, uint64_t ops)
+{
+	uint64_t per_loop = 0;
+	/* a duration step runs once (loop is 1): what the task did beyond its
+	 * counted steps is that step's */
+	uint64_t timed = ops - cl__counted_ops(w);
+
 	for (unsigned i = 0; i < w->nsteps; i++) {
 		const struct cl_step_spec *s = &w->steps[i];
+		uint64_t n = s->duration_ns ? timed : (uint64_t)s->times;
 
 		if (s->op == CL_OP_COMPUTE)
 			per_loop += cl__lcg_jump(seed_for(index, i, 0), (uint64_t)s->iterations);
 		else if (s->op == CL_OP_INCREMENT)
-			per_loop += cl__lcg_jump(seed_for(index, i, 1), (uint64_t)s->times * (uint64_t)s->inside) +
-				    cl__lcg_jump(seed_for(index, i, 2), (uint64_t)s->times * (uint64_t)s->outside);
+			per_loop += cl__lcg_jump(seed_for(index, i, 1), n * (uint64_t)s->inside) +
+				    cl__lcg_jump(seed_for(index, i, 2), n * (uint64_t)s->outside);
 		else if ((s->op == CL_OP_REQUEST && !w->target_host[0]) || s->op == CL_OP_READ ||
 			 s->op == CL_OP_WRITE)
 			per_loop += cl__io_body_sum(cl__io_seed(index, i), (uint64_t)s->bytes);
@@ -228,14 +375,19 @@ uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index)
 	return per_loop * (uint64_t)w->loop;
 }
 
-uint64_t cl__expected_counter(const struct cl_workload *w)
+uint64_t cl__expected_counter(const struct cl_workload *w, const uint64_t *ops)
 {
-	uint64_t per_task = 0;
+	uint64_t per_task = 0, total;
+	const struct cl_step_spec *timed = cl__duration_step(w);
 
 	for (unsigned i = 0; i < w->nsteps; i++)
-		if (w->steps[i].op == CL_OP_INCREMENT)
-			per_task += (uint64_t)w->steps[i].times;
-	return per_task * (uint64_t)w->loop * (uint64_t)w->tasks;
+		if (w->steps[i].op == CL_OP_INCREMENT && !w->steps[i].duration_ns)
+			per_task += cl__writes_of((uint64_t)w->steps[i].times, w->steps[i].read_pct);
+	total = per_task * (uint64_t)w->loop * (uint64_t)w->tasks;
+	if (timed && ops)
+		for (int64_t i = 0; i < w->tasks; i++)
+			total += cl__writes_of(ops[i] - cl__counted_ops(w), timed->read_pct);
+	return total;
 }
 
 int64_t cl__min_task_ns(const struct cl_workload *w)

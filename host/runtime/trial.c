@@ -30,7 +30,10 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	size_t head = ALIGN64(sizeof(struct cl_trial) + ntasks * sizeof(struct cl_task));
 	size_t shared = ALIGN64(sync->shared_size + sync->shared_per_task * ntasks);
 	size_t stride = ALIGN64(sync->local_size);
-	size_t size = head + shared + stride * ntasks;
+	const struct cl_step_spec *timed = cl__duration_step(workload);
+	size_t slots = timed ? ntasks * sizeof(struct cl__slot) : 0;
+	size_t samples = timed && timed->sample_ns ? CL_MAX_SAMPLES * sizeof(struct cl__sample) : 0;
+	size_t size = head + shared + stride * ntasks + slots + samples;
 	struct cl_trial *t;
 
 	/* MAP_SHARED before the trial forks: the host reads every record back
@@ -45,6 +48,12 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	t->local_stride = stride;
 	t->ntasks = ntasks;
 	t->map_size = size;
+	if (slots)
+		t->slots = (struct cl__slot *)((char *)t + head + shared + stride * ntasks);
+	if (samples) {
+		t->samples = (struct cl__sample *)((char *)t->slots + slots);
+		t->next_sample = timed->sample_ns;
+	}
 	*map_size = size;
 	return t;
 }
@@ -246,6 +255,26 @@ void cl_trial_barrier_cancel(struct cl_trial *trial)
 {
 	atomic_store(&trial->barrier.state, 2);
 	futex_wake_all(&trial->barrier.state);
+}
+
+int cl_trial_place(struct cl_trial *trial, unsigned worker)
+{
+	const struct cl_workload *w = trial->workload;
+	cpu_set_t one;
+	int cpu;
+
+	if (w->place_n <= 0)
+		return 0;
+	cpu = w->place_cpus[worker % (uint64_t)w->place_n];
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one)) {
+		int err = errno;
+
+		cl_trial_barrier_cancel(trial); /* nobody waits for this worker */
+		return cl_trial_fail(trial, err, "placement: worker %u cannot run on CPU %d", worker, cpu);
+	}
+	return 0;
 }
 
 int cl_trial_fail(struct cl_trial *trial, int err, const char *fmt, ...)

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,8 +136,79 @@ static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 	       (!k->done || (k->end_ns >= k->start_ns && k->end_ns <= hi));
 }
 
+static int by_time(const void *a, const void *b)
+{
+	const struct cl_sample *x = a, *y = b;
+
+	return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
+}
+
+/* A duration step's figures, from each task's count (read once into ops)
+ * and the window the trial wrote; what cannot be (a window outside the run
+ * or shorter than asked, more operations than the CPUs could do, a sample
+ * outside the window) makes the trial wrong. The samples are read where the
+ * host mapped them, never through the trial's header. */
+static void judge_timed(struct cl_trial *t, const struct cl_workload *w, const uint64_t *ops,
+			const struct cl__sample *samples, int64_t lo, int64_t hi,
+			struct cl_trial_result *r, char *why, size_t len)
+{
+	const struct cl_step_spec *timed = cl__duration_step(w);
+	uint64_t counted = cl__counted_ops(w), total = 0, most;
+	size_t ntasks = (size_t)w->tasks;
+	int64_t start = t->window_start, end = t->window_end, window = end - start;
+	uint64_t *mine = cl_xmalloc(ntasks * sizeof *mine);
+	struct cl_fairness f;
+
+	for (size_t i = 0; i < ntasks; i++) {
+		mine[i] = ops[i] >= counted ? ops[i] - counted : 0;
+		total += mine[i];
+	}
+	cl_fairness_of(mine, ntasks, &f);
+	free(mine);
+	r->timed = true;
+	r->window_ns = start >= lo && end >= start && end <= hi ? window : 0;
+	r->ops = total;
+	r->ops_per_s = r->window_ns > 0 ? (double)total * 1e9 / (double)r->window_ns : 0;
+	r->ops_min = f.min;
+	r->ops_max = f.max;
+	r->ops_cv = f.cv;
+	r->jain = f.jain;
+	/* no CPU does four operations a nanosecond: an atomic add alone takes
+	 * several cycles */
+	most = (uint64_t)(r->window_ns > 0 ? r->window_ns : 0) * 4 * (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (!(start >= lo && end >= start && end <= hi))
+		snprintf(why, len, "the duration step's window [%lld, %lld] is not inside the run: it was "
+			 "overwritten", (long long)(start - lo), (long long)(end - lo));
+	else if (window < timed->duration_ns)
+		snprintf(why, len, "the duration step's window lasted %.3f ms, less than its duration_ms "
+			 "(%.3f ms): the tasks stopped early", (double)window / 1e6,
+			 (double)timed->duration_ns / 1e6);
+	else if (total > most)
+		snprintf(why, len, "the tasks claim %llu operations in %.3f ms, more than the CPUs could do",
+			 (unsigned long long)total, (double)window / 1e6);
+	if (!samples || *why)
+		return;
+	size_t n = atomic_load(&t->nsamples);
+
+	n = n < CL_MAX_SAMPLES ? n : CL_MAX_SAMPLES;
+	r->samples = n ? cl_xcalloc(n, sizeof *r->samples) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		r->samples[i] = (struct cl_sample){ .t_ns = samples[i].t_ns, .ops = samples[i].ops };
+		if (r->samples[i].t_ns < 0 || r->samples[i].t_ns > window || r->samples[i].ops > total) {
+			snprintf(why, len, "sample %zu (%lld ns, %llu operations) is outside the window or "
+				 "above the tasks' count: it was overwritten", i,
+				 (long long)r->samples[i].t_ns, (unsigned long long)r->samples[i].ops);
+			free(r->samples);
+			r->samples = NULL;
+			return;
+		}
+	}
+	r->nsamples = n;
+	qsort(r->samples, n, sizeof *r->samples, by_time);
+}
+
 static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct cl_run_opts *opts,
-		  int64_t lo, int64_t hi, struct cl_trial_result *r)
+		  const struct cl__sample *samples, int64_t lo, int64_t hi, struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &cell->workload;
 	/* the host's own count, never the header's: a trial can write its header */
@@ -144,7 +216,10 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
 	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
 	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
-	size_t impossible = 0, first_impossible = 0;
+	size_t impossible = 0, first_impossible = 0, bad_ops = 0, first_bad_ops = 0;
+	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops), counted = cl__counted_ops(w);
+	bool timed = cl__duration_step(w) != NULL;
+	char timed_why[256] = "";
 
 	if (opts->keep_tasks)
 		r->records = cl_xcalloc(ntasks, sizeof *r->records);
@@ -152,10 +227,13 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 		const struct cl_task *k = &t->tasks[i];
 		bool possible = task_possible(k, lo, hi);
 
+		ops[i] = k->ops; /* once: the host judges what it read */
 		if (r->records) {
 			r->records[i].start_ns = k->start_ns && possible ? k->start_ns - lo : -1;
 			r->records[i].end_ns = k->done && possible ? k->end_ns - lo : -1;
 			r->records[i].checksum = k->checksum;
+			r->records[i].ops = ops[i];
+			r->records[i].cpu = k->cpu > 0 && k->cpu <= CPU_SETSIZE ? k->cpu - 1 : -1;
 		}
 		if (!k->start_ns && !k->done)
 			continue; /* never ran */
@@ -174,7 +252,9 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 		lat[done++] = k->end_ns - k->start_ns;
 		if (k->end_ns - k->start_ns < min_ns && !short_sleep++)
 			first_short = i;
-		if (k->checksum != cl__expected_checksum(w, (uint32_t)i) && !bad_sum++)
+		if ((timed ? ops[i] < counted : ops[i] != counted) && !bad_ops++)
+			first_bad_ops = i;
+		else if (k->checksum != cl__expected_checksum(w, (uint32_t)i, ops[i]) && !bad_sum++)
 			first_bad = i;
 	}
 	cl_sort_i64(lat, done);
@@ -192,7 +272,10 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	r->start_skew_ns = last >= first ? last - first : 0;
 	free(lat);
 	free(resp);
-	r->counter_expected = cl__expected_counter(w);
+	if (timed && !bad_ops)
+		judge_timed(t, w, ops, samples, lo, hi, r, timed_why, sizeof timed_why);
+	r->counter_expected = cl__expected_counter(w, bad_ops ? NULL : ops);
+	free(ops);
 	r->counter_actual = t->counter;
 	r->counter_lost = (int64_t)(r->counter_expected - r->counter_actual);
 	r->checksum_ok = bad_sum == 0;
@@ -205,9 +288,15 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	else if (done < ntasks)
 		snprintf(r->message, sizeof r->message, "%zu of %zu tasks never finished (the strategy "
 			 "returned without running them)", ntasks - done, ntasks);
+	else if (bad_ops)
+		snprintf(r->message, sizeof r->message, "%zu tasks claim a count of operations their "
+			 "increment steps cannot have (first: task %zu): the record was overwritten",
+			 bad_ops, first_bad_ops);
 	else if (bad_sum)
 		snprintf(r->message, sizeof r->message, "%zu tasks have a wrong compute checksum "
 			 "(first: task %zu)", bad_sum, first_bad);
+	else if (*timed_why)
+		snprintf(r->message, sizeof r->message, "%s", timed_why);
 	else if (short_sleep)
 		snprintf(r->message, sizeof r->message, "%zu tasks finished sooner than their sleeps and server delays "
 			 "allow (first: task %zu)", short_sleep, first_short);
@@ -456,6 +545,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		return -1;
 	}
 	t = cl__trial_map(&workload, sync, &map_size);
+	/* where the host put the samples: the trial can write its header */
+	const struct cl__sample *samples = t ? t->samples : NULL;
 	/* the read ends only are non-blocking: a trial that writes faster than
 	 * the host reads waits, it does not lose its output */
 	if (!t || pipe2(out, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) ||
@@ -574,7 +665,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	r->cores = r->wall_ns > 0 ? (double)(r->user_ns + r->sys_ns) / (double)r->wall_ns : 0;
 	r->output = output_text(&w.out);
 	decide(t, &w, end, status, opts, sane, forged, r);
-	judge(t, cell, opts, believed ? t->run_start_ns : forked_at, believed ? t->run_end_ns : ended_at, r);
+	judge(t, cell, opts, samples, believed ? t->run_start_ns : forked_at, believed ? t->run_end_ns : ended_at, r);
 	if (workload.io_dir[0]) {
 		clsb_files_verify(&workload, r);
 		clsb_files_remove(&workload);

@@ -117,7 +117,13 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 	fprintf(out, "<h2>Wall time</h2>\n");
 	cl_view_bars_svg(out, r);
 	fprintf(out, "\n");
+	if (cl_view_timed(r))
+		fprintf(out, "<h2>Throughput and fairness</h2>\n");
 	if (cl_view_sweep_svg(out, r) == 0)
+		fprintf(out, "\n");
+	if (cl_view_sweep_fair_svg(out, r) == 0)
+		fprintf(out, "\n");
+	if (cl_view_timeline_svg(out, r) == 0)
 		fprintf(out, "\n");
 	if (cl_view_has_counter(r)) {
 		fprintf(out, "<h2>The counter</h2>\n");

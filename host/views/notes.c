@@ -59,6 +59,23 @@ static bool lost_some(const struct cl_cell_summary *s)
 	return s->counter_expected && s->lost_median > 0;
 }
 
+/* The same for cells of a duration step, in operations a second. */
+static void timed_summary(FILE *out, const struct cl_results_cell *base,
+			  const struct cl_results_cell *fast, const struct cl_results_cell *slow)
+{
+	if (fast == base)
+		fprintf(out, "  %s (the baseline) did the most operations a second; the fewest, %s, "
+			"did %.2fx as many\n", base->label, slow->label,
+			cl_cell_figure(fast) / cl_cell_figure(slow));
+	else
+		fprintf(out, "  %s did %.2f (%.2f-%.2f) times the operations a second of %s\n",
+			fast->label, fast->summary.speedup, fast->summary.speedup_lo,
+			fast->summary.speedup_hi, base->label);
+	if (fast != base && slow != base)
+		fprintf(out, "    the fewest, %s, did %.2fx as many as %s\n", slow->label,
+			cl_cell_figure(base) / cl_cell_figure(slow), base->label);
+}
+
 void cl_view_summary(FILE *out, const struct cl_results *r)
 {
 	int lossy = 0;
@@ -74,13 +91,17 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 			if (c->baseline != b || !c->summary.ok || lost_some(&c->summary))
 				continue;
 			n++;
-			if (!fast || c->summary.wall.median < fast->summary.wall.median)
+			if (!fast || cl_cell_figure(c) < cl_cell_figure(fast))
 				fast = c;
-			if (!slow || c->summary.wall.median > slow->summary.wall.median)
+			if (!slow || cl_cell_figure(c) > cl_cell_figure(slow))
 				slow = c;
 		}
 		if (n < 2 || !base->summary.ok)
 			continue;
+		if (base->summary.timed) { /* throughput: more is faster */
+			timed_summary(out, base, fast, slow);
+			continue;
+		}
 		if (fast == base)
 			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
 				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);

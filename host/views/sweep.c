@@ -1,5 +1,5 @@
-/* The sweep chart: median wall time against a swept setting, one line per
- * strategy+sync. The setting with the most values is the x axis; every
+/* The sweep chart: median wall time (or, for a duration step, operations a
+ * second and fairness) against a swept setting, one line per strategy+sync. The setting with the most values is the x axis; every
  * other swept setting (and each workload) gets a panel of its own, so a
  * two-key sweep is never drawn as dozens of lines over one axis. */
 #define _GNU_SOURCE
@@ -76,7 +76,9 @@ static char *panel_of(const struct cl_results_cell *c, const char *xkey)
 	if (c->workload)
 		fprintf(f, "%s", c->workload), n++;
 	json_object_foreach(c->sweep, key, v)
-		if (strcmp(key, xkey))
+		if (strcmp(key, xkey) && json_is_string(v))
+			fprintf(f, "%s%s=%s", n++ ? " " : "", key, json_string_value(v));
+		else if (strcmp(key, xkey))
 			fprintf(f, "%s%s=%lld", n++ ? " " : "", key, (long long)json_integer_value(v));
 	fclose(f);
 	return buf;
@@ -91,12 +93,37 @@ static char *family_of(const struct cl_results_cell *c)
 	return s;
 }
 
+/* What a chart's y axis shows. */
+struct metric {
+	const char *title, *axis;
+	double    (*of)(const struct cl_results_cell *c);
+	bool        rate;  /* operations a second: k, M, G */
+	bool        unit;  /* 0 to 1: no unit, no log scale */
+};
+
+static double wall_of(const struct cl_results_cell *c) { return c->summary.wall.median; }
+static double ops_of(const struct cl_results_cell *c) { return c->summary.timed ? c->summary.ops_per_s.median : 0; }
+static double jain_of(const struct cl_results_cell *c) { return c->summary.timed ? c->summary.jain : 0; }
+
+static const struct metric wall_metric = { "median wall time", "median wall", wall_of, false, false };
+static const struct metric ops_metric = { "operations a second", "median ops/s", ops_of, true, false };
+static const struct metric fair_metric = { "fairness (Jain's index of the tasks' counts)",
+					   "median Jain's index", jain_of, false, true };
+
+static void rate_unit(double max, const char **unit, double *div)
+{
+	*unit = max >= 1e9 ? "G ops/s" : max >= 1e6 ? "M ops/s" : max >= 1e3 ? "k ops/s" : "ops/s";
+	*div = max >= 1e9 ? 1e9 : max >= 1e6 ? 1e6 : max >= 1e3 ? 1e3 : 1;
+}
+
+static const struct metric *metric;
+
 static bool point(const struct cl_results_cell *c, const char *key, double *x)
 {
 	const json_t *v = json_object_get(c->sweep, key);
 
 	*x = (double)json_integer_value(v);
-	return json_is_integer(v) && c->summary.ok && c->summary.wall.median > 0;
+	return json_is_integer(v) && c->summary.ok && metric->of(c) > 0;
 }
 
 /* Where each cell goes, worked out once: its panel and its line (SIZE_MAX
@@ -150,7 +177,7 @@ static void panel(FILE *out, const struct cl_results *r, const struct sweep *s, 
 	double div;
 
 	for (size_t i = 0; i < r->ncells; i++) {
-		double md = r->cells[i].summary.wall.median;
+		double md = metric->of(&r->cells[i]);
 
 		if (s->panel[i] != p)
 			continue;
@@ -161,11 +188,16 @@ static void panel(FILE *out, const struct cl_results *r, const struct sweep *s, 
 	}
 	if (xmin >= xmax)
 		xmax = xmin + 1;
-	bool xlog = xmin > 0 && xmax / xmin >= 8, ylog = ymin > 0 && ymax / ymin > 50;
+	bool xlog = xmin > 0 && xmax / xmin >= 8, ylog = !metric->unit && ymin > 0 && ymax / ymin > 50;
 	double ylo = ylog ? pow(10, floor(log10(ymin))) : 0;
-	double yhi = ylog ? pow(10, ceil(log10(ymax))) : ymax * 1.1;
+	double yhi = metric->unit ? 1 : ylog ? pow(10, ceil(log10(ymax))) : ymax * 1.1;
 
-	chart_unit(yhi, &unit, &div);
+	if (metric->rate)
+		rate_unit(yhi, &unit, &div);
+	else if (metric->unit)
+		unit = "", div = 1;
+	else
+		chart_unit(yhi, &unit, &div);
 #define XPX(v) (LEFT + (xlog ? log2((v) / xmin) / log2(xmax / xmin) : ((v) - xmin) / (xmax - xmin)) * PLOT_W)
 #define YPX(v) (bottom - (ylog ? (log10(v) - log10(ylo)) / (log10(yhi) - log10(ylo)) : (v) / yhi) * PLOT_H)
 	fprintf(out, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\">", PAD, y + 12);
@@ -202,7 +234,7 @@ static void panel(FILE *out, const struct cl_results *r, const struct sweep *s, 
 			chart_color(f));
 		for (size_t i = 0; i < r->ncells; i++) {
 			const struct cl_results_cell *c = &r->cells[i];
-			double md = c->summary.wall.median;
+			double md = metric->of(c);
 
 			if (s->panel[i] != p || s->family[i] != f)
 				continue;
@@ -222,12 +254,13 @@ static void panel(FILE *out, const struct cl_results *r, const struct sweep *s, 
 		LEFT + PLOT_W / 2, bottom + 34);
 	cl_view_escaped(out, key, CL_ESCAPE_XML);
 	fprintf(out, "</text>\n<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">"
-		"median wall (%s)</text>\n", (top + bottom) / 2, unit);
+		"%s%s%s%s</text>\n", (top + bottom) / 2, metric->axis, *unit ? " (" : "", unit,
+		*unit ? ")" : "");
 #undef XPX
 #undef YPX
 }
 
-int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
+static int sweep_svg(FILE *out, const struct cl_results *r, const struct metric *m)
 {
 	char *key = x_key(r), *title;
 	struct sweep s = { 0 };
@@ -235,10 +268,15 @@ int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 
 	if (!key)
 		return -1;
+	metric = m;
 	sweep_build(&s, r, key);
 	const struct chart_names *families = &s.families, *panels = &s.panels;
 
-	if (asprintf(&title, "%s: median wall time against %s", r->name, key) < 0)
+	if (!panels->n) {
+		sweep_free(&s);
+		return -1;
+	}
+	if (asprintf(&title, "%s: %s against %s", r->name, m->title, key) < 0)
 		cl_oom(NULL);
 	width = CHART_TITLE_PX * (double)strlen(title) + 2 * PAD > width
 			? CHART_TITLE_PX * (double)strlen(title) + 2 * PAD : width;
@@ -277,4 +315,22 @@ int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 	free(title);
 	sweep_free(&s);
 	return 0;
+}
+
+bool cl_view_timed(const struct cl_results *r)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.timed)
+			return true;
+	return false;
+}
+
+int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
+{
+	return sweep_svg(out, r, cl_view_timed(r) ? &ops_metric : &wall_metric);
+}
+
+int cl_view_sweep_fair_svg(FILE *out, const struct cl_results *r)
+{
+	return cl_view_timed(r) ? sweep_svg(out, r, &fair_metric) : -1;
 }

@@ -55,7 +55,67 @@ static void pss_text(const struct cl_results_cell *c, char *b, size_t n)
 }
 static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.vcsw); }
 static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
-static void cv_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.1f%%", 100 * c->summary.wall.cv); }
+static void cv_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	const struct cl_cell_summary *s = &c->summary;
+
+	snprintf(b, n, "%.1f%%", 100 * (s->timed ? s->ops_per_s.cv : s->wall.cv));
+}
+
+/* 45.8M, 950k, 12.0 */
+static void rate_text(double v, char *b, size_t n)
+{
+	if (v >= 1e9)
+		snprintf(b, n, "%.2fG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(b, n, "%.*fM", v >= 1e8 ? 0 : v >= 1e7 ? 1 : 2, v / 1e6);
+	else if (v >= 1e3)
+		snprintf(b, n, "%.*fk", v >= 1e5 ? 0 : v >= 1e4 ? 1 : 2, v / 1e3);
+	else
+		snprintf(b, n, "%.1f", v);
+}
+
+static void ops_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	if (c->summary.timed)
+		rate_text(c->summary.ops_per_s.median, b, n);
+	else
+		snprintf(b, n, "-");
+}
+
+static void ops_interval_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	char lo[32], hi[32];
+
+	if (!c->summary.timed) {
+		snprintf(b, n, "-");
+		return;
+	}
+	rate_text(c->summary.ops_per_s.ci_lo, lo, sizeof lo);
+	rate_text(c->summary.ops_per_s.ci_hi, hi, sizeof hi);
+	snprintf(b, n, "%s - %s", lo, hi);
+}
+
+static void fair_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	if (c->summary.timed)
+		snprintf(b, n, "%.2f", c->summary.jain);
+	else
+		snprintf(b, n, "-");
+}
+
+static void spread_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	char lo[32], hi[32];
+
+	if (!c->summary.timed) {
+		snprintf(b, n, "-");
+		return;
+	}
+	rate_text(c->summary.ops_min, lo, sizeof lo);
+	rate_text(c->summary.ops_max, hi, sizeof hi);
+	snprintf(b, n, "%s-%s", lo, hi);
+}
 static void speedup_text(const struct cl_results_cell *c, char *b, size_t n)
 {
 	if (c->summary.speedup > 0)
@@ -121,6 +181,10 @@ static const struct column {
 	{ "ok", "ok", ok_text, false, true, 0 },
 	{ "wall", "wall", wall_text, false, true, 0 },
 	{ "interval", "interval", interval_text, true, false, 0 },
+	{ "ops", "ops/s", ops_text, false, true, 0 },
+	{ "ops-interval", "ops/s interval", ops_interval_text, true, false, 0 },
+	{ "fair", "fair", fair_text, false, true, 0 },
+	{ "task-ops", "task ops min-max", spread_text, true, false, 0 },
 	{ "cv", "cv", cv_text, false, true, 4 },
 	{ "cpu", "cpu", cpu_text, false, false, 0 },
 	{ "cores", "cores", cores_text, false, true, 5 },
@@ -157,8 +221,8 @@ int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen)
 		for (size_t i = 0; i < NCOLUMNS; i++)
 			keys[i] = columns[i].key;
 		cl_suggest(key, keys, NCOLUMNS, 2, hint, sizeof hint);
-		snprintf(err, errlen, "no column '%s'%s (columns: ok, wall, interval, cv, cpu, cores, "
-			 "rss, rss-max, pss, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, "
+		snprintf(err, errlen, "no column '%s'%s (columns: ok, wall, interval, ops, ops-interval, "
+			 "fair, task-ops, cv, cpu, cores, rss, rss-max, pss, vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, "
 			 "notes)",
 			 key, hint);
 		free(copy);
@@ -176,7 +240,9 @@ static int by_median(const void *a, const void *b)
 {
 	const struct cl_cell_summary *x = &sort_results->cells[*(const size_t *)a].summary;
 	const struct cl_cell_summary *y = &sort_results->cells[*(const size_t *)b].summary;
-	double mx = x->ok ? x->wall.median : INFINITY, my = y->ok ? y->wall.median : INFINITY;
+	const struct cl_results_cell *cx = &sort_results->cells[*(const size_t *)a];
+	const struct cl_results_cell *cy = &sort_results->cells[*(const size_t *)b];
+	double mx = x->ok ? cl_cell_figure(cx) : INFINITY, my = y->ok ? cl_cell_figure(cy) : INFINITY;
 
 	return (mx > my) - (mx < my);
 }
@@ -234,6 +300,14 @@ static void print_row(FILE *out, const char *label, int label_w, uint32_t shown,
 	free(line);
 }
 
+static bool any_timed(const struct cl_results *r)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.timed)
+			return true;
+	return false;
+}
+
 static void header(FILE *out, const struct cl_results *r)
 {
 	double min_level = 1;
@@ -245,10 +319,12 @@ static void header(FILE *out, const struct cl_results *r)
 
 	fprintf(out, "%s: %s\n", r->name, r->description ? r->description : r->path ? r->path : "");
 	fprintf(out, "%lld trial%s per cell after %lld warmup; timeout %.3g s; wall: median (its "
-		"%s interval: --wide); speedup against %s\n", (long long)r->repeat,
+		"%s interval: --wide); speedup against %s%s\n", (long long)r->repeat,
 		r->repeat == 1 ? "" : "s", (long long)r->warmup, r->timeout_s,
 		min_level >= 0.95 ? "95% confidence" : "min-max",
-		r->baseline ? r->baseline : "the first cell of each workload and sweep value");
+		r->baseline ? r->baseline : "the first cell of each workload and sweep value",
+		any_timed(r) ? "; ops/s: operations a second in the duration step's window, fair: "
+			       "Jain's index of the tasks' counts (1 = even, 1/tasks = one task did all)" : "");
 	if (r->order && !strcmp(r->order, "random"))
 		fprintf(out, "trials of every cell interleaved in a random order (--seed %llu repeats it)\n",
 			(unsigned long long)r->seed);

@@ -73,9 +73,22 @@ bool cl_view_has_counter(const struct cl_results *r);
 int cl_view_lost_svg(FILE *out, const struct cl_results *r);
 
 /* For an experiment with sweeps: one line per cell family against the first
- * swept setting (x), the median wall time on y. 0, or -1 (writing nothing)
+ * swept setting (x), the median wall time on y (operations a second when
+ * the cells are timed). 0, or -1 (writing nothing)
  * when the results have no numeric sweep. */
 int cl_view_sweep_svg(FILE *out, const struct cl_results *r);
+
+/* The same for cells of a duration step: fairness (Jain's index) on y. 0,
+ * or -1 (writing nothing) when no cell is timed or nothing is swept. */
+int cl_view_sweep_fair_svg(FILE *out, const struct cl_results *r);
+
+/* Throughput over time: per timed cell with samples, the operations a
+ * second of each interval of its median trial. 0, or -1 when none has
+ * samples. */
+int cl_view_timeline_svg(FILE *out, const struct cl_results *r);
+
+/* Has any cell a duration step? (its sweep chart then shows ops/s) */
+bool cl_view_timed(const struct cl_results *r);
 
 /* Do the results have a numeric sweep that cl_view_sweep_svg can chart? */
 bool cl_view_has_sweep(const struct cl_results *r);

@@ -38,6 +38,10 @@
  *        (CL_WAIT_READ, CL_WAIT_WRITE) for the strategies that set it;
  *        CL_STRATEGY_COMPLETIONS, cl_task_step_io, struct cl_io and
  *        cl_task_io_done for strategies that perform the I/O themselves.
+ *   1.2  the lock lab: CL_STRATEGY_PLACES and cl_trial_place (a strategy pins
+ *        its workers where the config's placement says); the sync ops table
+ *        appends read_lock and read_unlock (the shared side of a
+ *        reader-writer lock, for workloads with reads).
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -54,7 +58,7 @@ extern "C" {
 #endif
 
 #define CL_ABI_MAJOR 1u
-#define CL_ABI_MINOR 1u
+#define CL_ABI_MINOR 2u
 /* The major version, under its name of ABI 1.0 (a plugin's `abi` field). */
 #define CL_ABI_VERSION CL_ABI_MAJOR
 
@@ -115,6 +119,11 @@ struct cl_param_decl {
  * cl_task_step_io and does the operations they hand it (io_uring), then
  * reports each with cl_task_io_done. Timed waits still come as CL_STEP_WAIT. */
 #define CL_STRATEGY_COMPLETIONS (1u << 2)
+/* (1.2) The strategy calls cl_trial_place (conclab/runtime.h) in each worker
+ * before its first task, so a config may set params.NAME.placement for it
+ * (none, compact, scatter or a CPU list). The host refuses a placement for
+ * a strategy without this flag. */
+#define CL_STRATEGY_PLACES (1u << 3)
 
 struct cl_strategy_ops {
 	uint32_t flags; /* CL_STRATEGY_* */
@@ -183,6 +192,13 @@ struct cl_sync_ops {
 	 * kept privately (a shard) into *counter. Called by the task after each
 	 * increment step, concurrently with other tasks' flushes. */
 	void (*flush)(void *shared, void *local, uint64_t *counter);
+	/* 1.2, optional, both or neither: the shared side of a reader-writer
+	 * lock, taken around each read of the counter when an increment step
+	 * has reads (read_pct). Without them a read takes lock/unlock, as
+	 * writes do; a sync with `add` only reads the counter with an atomic
+	 * load. */
+	void (*read_lock)(void *shared, void *local);
+	void (*read_unlock)(void *shared, void *local);
 };
 
 /* ---- the descriptor ---------------------------------------------------- */

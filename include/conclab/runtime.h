@@ -45,6 +45,15 @@ void cl_trial_barrier_arm(struct cl_trial *trial, unsigned parties);
 int  cl_trial_barrier_wait(struct cl_trial *trial);
 void cl_trial_barrier_cancel(struct cl_trial *trial);
 
+/* (1.2) Pin the calling thread to the CPU the trial's placement gives
+ * worker `worker` (0, 1, ... in the order the strategy starts them; a
+ * placement shorter than the workers wraps round). Call it in each worker,
+ * before its first task. Returns 0 (also when the config set no
+ * placement), or -errno after cl_trial_fail when the CPU cannot be had
+ * (the start barrier is then cancelled: the worker must run nothing). A
+ * strategy that calls it declares CL_STRATEGY_PLACES. */
+int cl_trial_place(struct cl_trial *trial, unsigned worker);
+
 /* Record why the trial failed (printf-style, first call wins) and return
  * -err, so a strategy can write `return cl_trial_fail(t, errno, "...")`.
  * The message is shown in the results as the trial's error. */

@@ -36,7 +36,7 @@ _conclab()
 	fi
 	case $prev in
 	--plugin-path) _filedir -d; return ;;
-	--json | --csv | --journal | --resume | --markdown | --svg | --sweep-svg | --html | --seed-table | --table)
+	--json | --csv | --journal | --resume | --markdown | --svg | --sweep-svg | --fair-svg | --timeline-svg | --html | --seed-table | --table)
 		_filedir; return ;;
 	--order) COMPREPLY=($(compgen -W 'random sequential' -- "$cur")); return ;;
 	--columns | --repeat | --timeout | --seed | --vs | --cv-threshold | --alpha | --threshold) return ;;

@@ -65,7 +65,7 @@ static void *run_loop(void *arg)
 	struct epoll_event ready[EVENTS];
 	int64_t armed = INT64_MAX;
 
-	if (cl_trial_barrier_wait(lp->trial))
+	if (cl_trial_place(lp->trial, (unsigned)lp->first) || cl_trial_barrier_wait(lp->trial))
 		return NULL;
 	for (size_t i = lp->first; i < cl_trial_ntasks(lp->trial) && !lp->err; i += lp->stride)
 		advance(lp, (uint32_t)i);
@@ -166,7 +166,7 @@ static int hybrid_run(struct cl_trial *t, const int64_t *params)
 }
 
 static const struct cl_strategy_ops hybrid_ops = {
-	.flags = CL_STRATEGY_FD_WAITS,
+	.flags = CL_STRATEGY_FD_WAITS | CL_STRATEGY_PLACES,
 	.run = hybrid_run,
 };
 

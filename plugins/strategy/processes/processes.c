@@ -26,9 +26,9 @@ static const struct cl_param_decl processes_params[] = {
 };
 CL_PARAMS_CHECK(processes_params, PARAM_COUNT);
 
-static void worker(struct cl_trial *t, struct cl_task *task)
+static void worker(struct cl_trial *t, struct cl_task *task, size_t index)
 {
-	if (cl_trial_barrier_wait(t) == 0) {
+	if (cl_trial_place(t, (unsigned)index) == 0 && cl_trial_barrier_wait(t) == 0) {
 		if (task)
 			cl_task_run(task);
 		else
@@ -68,7 +68,7 @@ static int processes_run(struct cl_trial *t, const int64_t *params)
 		pid_t pid = fork();
 
 		if (pid == 0)
-			worker(t, pool ? NULL : cl_trial_task(t, started));
+			worker(t, pool ? NULL : cl_trial_task(t, started), started);
 		if (pid < 0) {
 			err = errno;
 			cl_trial_barrier_cancel(t);
@@ -110,7 +110,7 @@ static int processes_check(const struct cl_check_args *cell, char *err, size_t e
 }
 
 static const struct cl_strategy_ops processes_ops = {
-	.flags = CL_STRATEGY_FORKS,
+	.flags = CL_STRATEGY_FORKS | CL_STRATEGY_PLACES,
 	.run = processes_run,
 };
 

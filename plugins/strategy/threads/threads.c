@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,17 +33,17 @@ static struct cl_trial *trial; /* one trial per process */
 
 static void *run_one(void *task)
 {
-	if (cl_trial_barrier_wait(trial) == 0)
+	if (cl_trial_place(trial, (unsigned)cl_task_index(task)) == 0 &&
+	    cl_trial_barrier_wait(trial) == 0)
 		cl_task_run(task);
 	return NULL;
 }
 
-static void *run_claimed(void *unused)
+static void *run_claimed(void *worker)
 {
 	struct cl_task *task;
 
-	(void)unused;
-	if (cl_trial_barrier_wait(trial) != 0)
+	if (cl_trial_place(trial, (unsigned)(uintptr_t)worker) || cl_trial_barrier_wait(trial) != 0)
 		return NULL;
 	while ((task = cl_trial_claim(trial)))
 		cl_task_run(task);
@@ -72,7 +73,7 @@ static void *spawn_range(void *arg)
 
 		pthread_attr_setstack(&attr, sp->stacks + i * sp->stack, sp->stack);
 		sp->err = pthread_create(&sp->ids[i], &attr, sp->pool ? run_claimed : run_one,
-					 sp->pool ? NULL : cl_trial_task(trial, i));
+					 sp->pool ? (void *)(uintptr_t)i : cl_trial_task(trial, i));
 		if (sp->err) {
 			cl_trial_barrier_cancel(trial);
 			break;
@@ -178,6 +179,7 @@ static int threads_check(const struct cl_check_args *cell, char *err, size_t err
 }
 
 static const struct cl_strategy_ops threads_ops = {
+	.flags = CL_STRATEGY_PLACES,
 	.run = threads_run,
 };
 
