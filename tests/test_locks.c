@@ -5,6 +5,7 @@
  * Judged by counts, CPUs and statuses; never by a time. */
 #define _GNU_SOURCE
 #include "testlib.h"
+#include "results.h"
 #include "stats.h"
 #include "topology.h"
 
@@ -280,6 +281,67 @@ static void test_forged_duration_figures_are_wrong(void)
 	cl_test_exp_free(&e);
 }
 
+/* The views of a timed run: its columns, its summary in operations a
+ * second, its JSON read back the same, its charts, its CSV columns. */
+static void test_timed_results_shown_and_read_back(void)
+{
+	char *cfg = cl_test_write_file(".cfg",
+		"name = \"timed\";\nrepeat = 2;\nbaseline = \"mutex\";\n"
+		"workload = { tasks = [1, 2]; steps = ( { op = \"increment\"; duration_ms = 40; sample_ms = 10; } ); };\n"
+		"strategies = ( \"threads\" ); syncs = ( \"mutex\", \"atomic\" );\n"
+		"params = { threads = { placement = [\"none\", \"scatter\"]; }; };\n");
+	char *dir = cl_test_temp_dir(), *out = NULL;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet --json '%s/r.json' --csv '%s/r.csv'",
+				   CL_TEST_CONCLAB, cfg, dir, dir), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ops/s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fair"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "threads+atomic tasks=1 threads.placement=scatter"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "operations a second"));
+	CU_ASSERT_PTR_NULL(strstr(out, "times faster"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s/r.json' --table --columns ok,ops,fair,speedup",
+				   CL_TEST_CONCLAB, dir), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ops/s  fair  speedup"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s/r.json' --sweep-svg '%s/s.svg' --fair-svg '%s/f.svg' "
+				   "--timeline-svg '%s/t.svg' && grep -c 'operations a second against tasks' '%s/s.svg' && "
+				   "grep -c 'Jain' '%s/f.svg' && grep -c 'throughput over time' '%s/t.svg' && "
+				   "head -1 '%s/r.csv' | grep -c 'message,window_ns,ops,ops_per_s,jain$'",
+				   CL_TEST_CONCLAB, dir, dir, dir, dir, dir, dir, dir, dir), 0);
+	free(out);
+	{ /* read back: the figures as written, the placement as text */
+		struct cl_results r;
+		char path[512], err[512];
+		const struct cl_results_cell *c;
+
+		snprintf(path, sizeof path, "%s/r.json", dir);
+		CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, path, err, sizeof err), 0);
+		CU_ASSERT_EQUAL_FATAL(r.ncells, 8);
+		c = &r.cells[1];
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c->params, "threads.placement")),
+				       "scatter");
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c->sweep, "threads.placement")),
+				       "scatter");
+		CU_ASSERT_TRUE(c->summary.timed);
+		CU_ASSERT_TRUE(c->trials[0].timed && c->trials[0].nsamples >= 1);
+		CU_ASSERT(c->summary.ops_per_s.median > 0 && c->summary.jain > 0);
+		CU_ASSERT_TRUE(json_integer_value(json_object_get(json_object_get(r.environment, "topology"),
+								  "cpus")) > 0);
+		cl_results_free(&r);
+	}
+	/* a report of a run with no timed step refuses the timed charts */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s/configs/seed-race.cfg' --repeat 1 --quiet "
+				   "--json '%s/u.json' >/dev/null; '%s' report '%s/u.json' --timeline-svg '%s/x.svg'",
+				   CL_TEST_CONCLAB, CL_TEST_SOURCE_DIR, dir, CL_TEST_CONCLAB, dir, dir), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "has no duration step"));
+	free(out);
+	cl_test_sh(&out, "rm -rf '%s' '%s'", dir, cfg);
+	free(out);
+	free(dir);
+	free(cfg);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -291,6 +353,7 @@ int main(void)
 		{ "cas loop, fetch-and-add, slots: exact counts", test_cas_loop_and_faa_exact },
 		{ "bad settings: file, line and setting named", test_bad_settings_named },
 		{ "forged counts, windows, samples: wrong", test_forged_duration_figures_are_wrong },
+		{ "timed results: table, summary, JSON, charts, CSV", test_timed_results_shown_and_read_back },
 		CU_TEST_INFO_NULL,
 	};
 

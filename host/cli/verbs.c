@@ -93,15 +93,23 @@ int cmd_info(struct cli *cli, char **operands, int n)
 	       d->summary);
 	if (d->description)
 		printf("description: %s\n", d->description);
-	if (d->kind == CL_PLUGIN_STRATEGY)
-		printf("flags:       %s\n", d->ops.strategy->flags & CL_STRATEGY_FORKS
-					       ? "forks (syncs must work across processes)" : "-");
-	else
+	if (d->kind == CL_PLUGIN_STRATEGY) {
+		uint32_t f = d->ops.strategy->flags;
+
+		printf("flags:       %s%s%s%s%s\n", f ? "" : "-", f & CL_STRATEGY_FORKS ? "forks (syncs must work across "
+		       "processes) " : "", f & CL_STRATEGY_FD_WAITS ? "fd-waits " : "",
+		       f & CL_STRATEGY_COMPLETIONS ? "completions " : "",
+		       f & CL_STRATEGY_PLACES ? "places (params.NAME.placement)" : "");
+	} else
 		printf("flags:       %s%s\nstate:       %zu bytes shared, %zu bytes per task\n",
 		       d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost updates are its finding) " : "",
 		       d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only" : "",
 		       d->ops.sync->shared_size, d->ops.sync->local_size);
-	printf("parameters:%s\n", p->nparams ? "" : " none");
+	printf("parameters:%s\n", p->nparams || (d->kind == CL_PLUGIN_STRATEGY &&
+						 d->ops.strategy->flags & CL_STRATEGY_PLACES) ? "" : " none");
+	if (d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_PLACES)
+		printf("  %-12s text  default %-8s %-24s %s\n", "placement", "none", "none|compact|scatter|CPUs",
+		       "where the workers run (the host's parameter: docs/config-reference.md)");
 	for (size_t i = 0; i < p->nparams; i++) {
 		const struct cl_param_decl *pd = &d->params[i];
 
@@ -139,6 +147,8 @@ int cmd_check(struct cli *cli, char **operands, int noperands)
 		       (long long)x.warmup);
 		for (size_t i = 0; i < n; i++)
 			printf("  %s\n", cells[i].label);
+		if (x.warnings[0])
+			fprintf(stderr, "conclab: warning: %s\n", x.warnings);
 		rc = 0;
 	}
 	free(cells);

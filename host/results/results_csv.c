@@ -25,7 +25,7 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 		"cores,max_rss_kb,vcsw,ivcsw,tasks_done,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_max_ns,"
 		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,left_behind,"
 		"rss_sum_kb,pss_sum_kb,resp_p50_ns,resp_p90_ns,resp_p99_ns,resp_max_ns,steal_pct,interfered,seq,"
-		"message\n");
+		"message,window_ns,ops,ops_per_s,jain\n");
 	for (size_t c = 0; c < r->ncells; c++) {
 		const struct cl_results_cell *cell = &r->cells[c];
 
@@ -53,7 +53,13 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 				(long long)t->resp_p99_ns, (long long)t->resp_max_ns, t->steal_pct,
 				t->interfered, (long long)t->seq);
 			csv_text(f, t->status == CL_STATUS_OK ? "" : t->message);
-			fputc('\n', f);
+			/* appended after message in conclab 0.4: a timed step's figures,
+			 * empty for other cells */
+			if (t->timed)
+				fprintf(f, ",%lld,%llu,%.1f,%.6f\n", (long long)t->window_ns,
+					(unsigned long long)t->ops, t->ops_per_s, t->jain);
+			else
+				fprintf(f, ",,,,\n");
 		}
 	}
 	return cl_file_commit(f, tmp, path, err, errlen);

@@ -2,6 +2,7 @@
  * the environment a results file records: the one place where the run's
  * C structures become the model every view reads. */
 #include "collect.h"
+#include "topology.h"
 #include "contain.h"
 #include "xalloc.h"
 
@@ -195,6 +196,25 @@ static json_t *protections_json(const struct cl_experiment *x)
 		"output_mb", (json_int_t)x->limits.output_mb);
 }
 
+/* The CPUs the trials could use and how they group (hwloc), so a figure
+ * is read against the machine it was measured on. */
+static json_t *topology_json(void)
+{
+	const struct cl_topology *t = cl_topology();
+	json_t *compact = json_array(), *scatter = json_array();
+
+	for (int i = 0; i < t->ncpus; i++) {
+		json_array_append_new(compact, json_integer(t->compact[i]));
+		json_array_append_new(scatter, json_integer(t->scatter[i]));
+	}
+	return json_pack("{sb si si si si si sI sI sI sI so so ss}", "hwloc", t->hwloc,
+		"packages", t->packages, "numa_nodes", t->numa_nodes, "cores", t->cores,
+		"cpus", t->ncpus, "threads_per_core", t->smt, "l1d_kb", (json_int_t)t->l1d_kb,
+		"l2_kb", (json_int_t)t->l2_kb, "l3_kb", (json_int_t)t->l3_kb,
+		"cache_line", (json_int_t)t->line_bytes, "compact", compact, "scatter", scatter,
+		"warning", t->warning);
+}
+
 json_t *clrun_environment(const struct cl_experiment *x, const char *warnings)
 {
 	struct utsname u;
@@ -207,11 +227,12 @@ json_t *clrun_environment(const struct cl_experiment *x, const char *warnings)
 	uname(&u);
 	cpu_model(cpu, sizeof cpu);
 	getloadavg(load, 3);
-	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so so}",
+	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so so so}",
 		"conclab_version", CL_VERSION, "git_commit", CL_GIT_COMMIT, "build_type", CL_BUILD_TYPE,
 		"compiler", CL_COMPILER, "cflags", CL_CFLAGS, "date", date,
 		"cores", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "cpu_model", cpu,
 		"memory_kb", (json_int_t)(pages / 1024 * page), "kernel", u.release, "machine", u.machine,
 		"load_average", load[0], load[1], load[2], "warnings", warnings,
-		"plugins", plugins_json(x), "protections", protections_json(x));
+		"plugins", plugins_json(x), "protections", protections_json(x),
+		"topology", topology_json());
 }

@@ -368,6 +368,8 @@ int cl_run(const struct cl_run_request *asked)
 	if (!cl_protections()->pid_ns)
 		fprintf(stderr, "conclab: note: %s\n", cl_protections()->missing);
 	clrun_machine_warnings(warnings, sizeof warnings);
+	/* the config's own (hwloc missing for a placement): said and recorded */
+	snprintf(warnings + strlen(warnings), sizeof warnings - strlen(warnings), "%s", x.warnings);
 	if (warnings[0])
 		fprintf(stderr, "conclab: warning: %s\n", warnings);
 	results.environment = clrun_environment(&x, warnings);

@@ -65,14 +65,14 @@ static void timed_summary(FILE *out, const struct cl_results_cell *base,
 {
 	if (fast == base)
 		fprintf(out, "  %s (the baseline) did the most operations a second; the fewest, %s, "
-			"did %.2fx as many\n", base->label, slow->label,
+			"did %.3gx as many\n", base->label, slow->label,
 			cl_cell_figure(fast) / cl_cell_figure(slow));
 	else
 		fprintf(out, "  %s did %.2f (%.2f-%.2f) times the operations a second of %s\n",
 			fast->label, fast->summary.speedup, fast->summary.speedup_lo,
 			fast->summary.speedup_hi, base->label);
 	if (fast != base && slow != base)
-		fprintf(out, "    the fewest, %s, did %.2fx as many as %s\n", slow->label,
+		fprintf(out, "    the fewest, %s, did %.3gx as many as %s\n", slow->label,
 			cl_cell_figure(base) / cl_cell_figure(slow), base->label);
 }
 

@@ -8,9 +8,15 @@ struct shard {
 
 static void sharded_add(void *shared, void *local, uint64_t *counter, uint64_t n)
 {
+	volatile uint64_t *count = &((struct shard *)local)->count;
+
 	(void)shared;
 	(void)counter;
-	((struct shard *)local)->count += n; /* private: nothing to race with */
+	/* private: nothing to race with; still n updates, each a store to the
+	 * task's own line, as the ABI asks (one add of n would make a timed
+	 * step's operations free, and the host refuses such counts) */
+	for (uint64_t i = 0; i < n; i++)
+		*count = *count + 1;
 }
 
 static void sharded_flush(void *shared, void *local, uint64_t *counter)
@@ -30,7 +36,7 @@ static const struct cl_sync_ops sharded_ops = {
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,
 	  .name = "sharded",
-	  .version = "1.0",
+	  .version = "1.1",
 	  .summary = "per-task private counters summed at the end: no sharing, no lock",
 	  .description = "The fastest fix is not to share: each task counts in its own cache line "
 			 "and publishes once. Exact, and it scales with cores, when the program can "

@@ -53,8 +53,12 @@ static void slots_add(void *shared, void *local, uint64_t *counter, uint64_t n)
 	volatile uint64_t *slot = slot_of(shared, local);
 
 	(void)counter;
-	for (uint64_t i = 0; i < n; i++) /* each its own store: the line moves every time */
-		*slot = *slot + 1;
+	/* each increment an atomic add to the task's own slot, relaxed: nothing
+	 * is ordered, but the core must own the line for every one (a plain
+	 * store would wait in the store buffer and the loop would not see the
+	 * line move) */
+	for (uint64_t i = 0; i < n; i++)
+		__atomic_fetch_add((uint64_t *)slot, 1, __ATOMIC_RELAXED);
 }
 
 static void slots_flush(void *shared, void *local, uint64_t *counter)
