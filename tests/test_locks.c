@@ -51,7 +51,13 @@ static void test_duration_counts_sum_to_counter(void)
 		CU_ASSERT(r.ops_min <= r.ops_max && r.ops_max <= sum);
 		CU_ASSERT(r.jain >= 1.0 / 3 - 1e-9 && r.jain <= 1 + 1e-9);
 		CU_ASSERT(r.ops_per_s > 0);
-		CU_ASSERT(r.nsamples >= 1 && r.nsamples <= 4);
+		/* at 10, 20 and 30 ms at most: samples are of the window, taken by
+		 * a task between two chunks; a queue lock with more tasks than
+		 * cores may let no task between chunks inside the window at all */
+		if (r.nsamples > 3 || (!r.nsamples && !strcmp(e.cells[i].sync->plugin->desc->name, "atomic")))
+			fprintf(stderr, "\n%s: %zu samples\n", e.cells[i].label, r.nsamples);
+		CU_ASSERT(r.nsamples <= 3);
+		CU_ASSERT(r.nsamples >= 1 || strcmp(e.cells[i].sync->plugin->desc->name, "atomic"));
 		for (size_t k = 0; k < r.nsamples; k++) {
 			CU_ASSERT(r.samples[k].t_ns >= 10000000 && r.samples[k].t_ns <= r.window_ns);
 			CU_ASSERT(r.samples[k].ops <= sum);

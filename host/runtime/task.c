@@ -208,7 +208,7 @@ static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_st
 			chunk *= 2;
 		else if (now - before > 200000 && chunk > 1)
 			chunk /= 2;
-		if (s->sample_ns)
+		if (s->sample_ns && now < deadline) /* samples of the window, not of its overrun */
 			take_sample(t, s, now - start);
 	}
 	task->ops += done;

@@ -1,6 +1,7 @@
 /* `conclab compare OLD.json NEW.json`: like Google Benchmark's compare.py, old
  * and new medians, their ratio, and whether the difference is significant. */
 #include "compare.h"
+#include "views.h"
 #include "format.h"
 #include "xalloc.h"
 
@@ -88,7 +89,8 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 	plugin_changes(out, old, new);
 	fprintf(out, "significant: Mann-Whitney U p < %g and a change of at least %g%% (--threshold: two "
 		"runs of one config on one machine\ncan differ by a few percent, more than their trials "
-		"within a run)\n\n", alpha, 100 * threshold);
+		"within a run)\n%s\n", alpha, 100 * threshold, cl_view_timed(old) ? "old, new: median wall "
+		"time; for a timed cell (a duration step) the median time per operation, 1e9 / ops/s\n" : "");
 	fprintf(out, "%-*s  %10s  %10s  %8s  %8s  %s\n", (int)w, "cell", "old", "new", "new/old", "p",
 		"verdict");
 	for (size_t i = 0; i < old->ncells; i++) {
@@ -107,14 +109,14 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 		}
 		if (j.verdict == CL_VERDICT_NONE) {
 			fprintf(out, "%-*s  %10s  %10s  %8s  %8s  %s%s\n", (int)w, a->label,
-				j.na ? cl_format_ns(llround(a->summary.wall.median), m1, sizeof m1) : "-",
-				j.nb ? cl_format_ns(llround(b->summary.wall.median), m2, sizeof m2) : "-",
+				j.na ? cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1) : "-",
+				j.nb ? cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2) : "-",
 				"-", "-", cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
 			continue;
 		}
 		fprintf(out, "%-*s  %10s  %10s  %7.3fx  %8.3g  %s%s\n", (int)w, a->label,
-			cl_format_ns(llround(a->summary.wall.median), m1, sizeof m1),
-			cl_format_ns(llround(b->summary.wall.median), m2, sizeof m2), j.ratio, j.p,
+			cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1),
+			cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2), j.ratio, j.p,
 			cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
 	}
 	for (size_t i = 0; i < old->ncells; i++)

@@ -9,11 +9,12 @@
 
 static void cells_table(FILE *out, const struct cl_results *r)
 {
-	char m[32], a[32], b[32], cnt[96], speed[64];
+	char m[32], a[32], b[32], cnt[96], speed[64], ops[96];
+	bool timed = cl_view_timed(r);
 
 	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>wall (median)</th>"
 		"<th>interval</th><th>cv</th><th>cores</th><th>memory (all processes)</th><th>speedup</th>"
-		"<th>counter</th></tr>\n");
+		"<th>counter</th>%s</tr>\n", timed ? "<th>ops/s (interval), fairness</th>" : "");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];
 		const struct cl_cell_summary *s = &c->summary;
@@ -22,17 +23,18 @@ static void cells_table(FILE *out, const struct cl_results *r)
 		cl_view_escaped(out, c->label, CL_ESCAPE_HTML);
 		if (!s->ok) { /* as the table and Markdown show it */
 			fprintf(out, "</td><td>0/%zu</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>"
-				"<td>-</td><td>-</td></tr>\n", s->measured);
+				"<td>-</td><td>-</td>%s</tr>\n", s->measured, timed ? "<td>-</td>" : "");
 			continue;
 		}
 		cl_view_counter(c, cnt, sizeof cnt);
 		cl_view_speedup(c, speed, sizeof speed);
+		cl_view_throughput(c, ops, sizeof ops);
 		fprintf(out, "</td><td>%zu/%zu</td><td>%s</td><td>%s - %s</td><td>%.1f%%</td><td>%.2f</td>"
-			"<td>%.1f MB</td><td>%s</td><td>%s</td></tr>\n", s->ok, s->measured,
+			"<td>%.1f MB</td><td>%s</td><td>%s</td>%s%s%s</tr>\n", s->ok, s->measured,
 			cl_format_ns(llround(s->wall.median), m, sizeof m),
 			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
 			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * s->wall.cv, s->cores,
-			s->rss_kb / 1024, speed, cnt);
+			s->rss_kb / 1024, speed, cnt, timed ? "<td>" : "", timed ? ops : "", timed ? "</td>" : "");
 	}
 	fprintf(out, "</table>\n");
 }

@@ -7,7 +7,7 @@
 void cl_view_markdown(FILE *out, const struct cl_results *r)
 {
 	const json_t *env = r->environment;
-	char a[32], b[32], m[32], cnt[96], speed[64];
+	char a[32], b[32], m[32], cnt[96], speed[64], ops[96];
 
 	fprintf(out, "## ");
 	cl_view_escaped(out, r->name, CL_ESCAPE_MARKDOWN);
@@ -39,8 +39,11 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 			fprintf(out, ".\n\n");
 		}
 	}
-	fprintf(out, "| cell | ok | wall (median) | interval | cv | cores | speedup | counter |\n");
-	fprintf(out, "|---|---:|---:|---|---:|---:|---|---|\n");
+	bool timed = cl_view_timed(r);
+
+	fprintf(out, "| cell | ok | wall (median) | interval | cv | cores | speedup | counter |%s\n",
+		timed ? " ops/s (interval), fairness |" : "");
+	fprintf(out, "|---|---:|---:|---|---:|---:|---|---|%s\n", timed ? "---|" : "");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];
 		const struct cl_cell_summary *s = &c->summary;
@@ -48,15 +51,16 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 		fprintf(out, "| ");
 		cl_view_escaped(out, c->label, CL_ESCAPE_MARKDOWN);
 		if (!s->ok) {
-			fprintf(out, " | 0/%zu | - | - | - | - | - | - |\n", s->measured);
+			fprintf(out, " | 0/%zu | - | - | - | - | - | - |%s\n", s->measured, timed ? " - |" : "");
 			continue;
 		}
 		cl_view_counter(c, cnt, sizeof cnt);
 		cl_view_speedup(c, speed, sizeof speed);
-		fprintf(out, " | %zu/%zu | %s | %s - %s | %.1f%% | %.2f | %s | %s |\n", s->ok, s->measured,
+		cl_view_throughput(c, ops, sizeof ops);
+		fprintf(out, " | %zu/%zu | %s | %s - %s | %.1f%% | %.2f | %s | %s |%s%s%s\n", s->ok, s->measured,
 			cl_format_ns(llround(s->wall.median), m, sizeof m),
 			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
 			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * s->wall.cv, s->cores, speed,
-			cnt);
+			cnt, timed ? " " : "", timed ? ops : "", timed ? " |" : "");
 	}
 }

@@ -75,6 +75,20 @@ static void rate_text(double v, char *b, size_t n)
 		snprintf(b, n, "%.1f", v);
 }
 
+void cl_view_throughput(const struct cl_results_cell *c, char *buf, size_t len)
+{
+	char m[32], lo[32], hi[32];
+
+	if (!c->summary.timed || !c->summary.ok) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	rate_text(c->summary.ops_per_s.median, m, sizeof m);
+	rate_text(c->summary.ops_per_s.ci_lo, lo, sizeof lo);
+	rate_text(c->summary.ops_per_s.ci_hi, hi, sizeof hi);
+	snprintf(buf, len, "%s (%s - %s), Jain %.2f", m, lo, hi, c->summary.jain);
+}
+
 static void ops_text(const struct cl_results_cell *c, char *b, size_t n)
 {
 	if (c->summary.timed)

@@ -87,6 +87,10 @@ int cl_view_sweep_fair_svg(FILE *out, const struct cl_results *r);
  * samples. */
 int cl_view_timeline_svg(FILE *out, const struct cl_results *r);
 
+/* A timed cell's "45.8M (41.3M - 49.4M), Jain 0.98": median ops/s, its
+ * interval and the fairness; "-" for any other cell. */
+void cl_view_throughput(const struct cl_results_cell *c, char *buf, size_t len);
+
 /* Has any cell a duration step? (its sweep chart then shows ops/s) */
 bool cl_view_timed(const struct cl_results *r);
 
