@@ -254,6 +254,49 @@ static void test_bad_settings_named(void)
 	expect_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = \"1-0\"; }; };\n",
 		     "a range is LOW-HIGH, LOW <= HIGH");
+	expect_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = \"0,\"; }; };\n",
+		     "\"0,\": want none, compact, scatter or a CPU list");
+	expect_error("timeout = 1;\n" ONE_STEP("{ op = \"increment\"; duration_ms = 1000; }"),
+		     ":2: workload.steps[0].duration_ms: 1000 ms, not shorter than the trial's timeout (1.000 s)");
+	{ /* spaces around the numbers of a list are the list's */
+		int64_t code;
+		char why[256];
+
+		CU_ASSERT_EQUAL(cl_placement_parse(" 0 , 0-0 ", &code, why, sizeof why), 0);
+		CU_ASSERT_EQUAL(code, CL_PLACE_LIST);
+		CU_ASSERT_EQUAL(cl_placement_parse("0 - 0", &code, why, sizeof why), -1);
+	}
+}
+
+/* One thread stepping every task (serial, a pool of one): the first task
+ * works the whole window, the others come after it closed, do nothing and
+ * do not stretch it. A plugin's own check refuses what it cannot run. */
+static void test_one_thread_windows_and_checks(void)
+{
+	struct cl_test_exp e;
+	struct cl_trial_result r;
+
+	cl_test_exp_load_ok(&e, "workload = { tasks = 4; steps = ( { op = \"increment\"; duration_ms = 20; } ); };\n"
+			    "strategies = ( \"serial\", \"threads\" ); syncs = ( \"mutex\" );\n"
+			    "params = { threads = { workers = 1; }; };\n");
+	for (size_t i = 0; i < e.ncells; i++) {
+		cl_test_run_cell(&e, i, &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT_EQUAL(r.ops_min, 0);
+		CU_ASSERT_EQUAL(r.ops_max, r.ops);
+		CU_ASSERT_EQUAL(r.records[0].ops, r.ops);
+		CU_ASSERT_DOUBLE_EQUAL(r.jain, 0.25, 1e-12);
+		CU_ASSERT(r.window_ns <= r.records[0].end_ns - r.records[0].start_ns);
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
+	cl_test_exp_load_ok(&e, "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 10; } ); };\n"
+			    "strategies = ( \"threads\" ); syncs = ( \"slots\" );\n"
+			    "params = { slots = { padding = 12; }; };\n");
+	CU_ASSERT_EQUAL(cl_cells_check(&e.x, e.cells, e.ncells, e.err, sizeof e.err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, "slots.padding = 12 is not a multiple of 8"));
+	cl_test_exp_free(&e);
 }
 
 /* What a trial writes about its duration step is checked, never believed. */
@@ -359,6 +402,7 @@ int main(void)
 		{ "cas loop, fetch-and-add, slots: exact counts", test_cas_loop_and_faa_exact },
 		{ "bad settings: file, line and setting named", test_bad_settings_named },
 		{ "forged counts, windows, samples: wrong", test_forged_duration_figures_are_wrong },
+		{ "one thread: the first task works the window; plugin checks", test_one_thread_windows_and_checks },
 		{ "timed results: table, summary, JSON, charts, CSV", test_timed_results_shown_and_read_back },
 		CU_TEST_INFO_NULL,
 	};

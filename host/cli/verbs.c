@@ -290,14 +290,14 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		cl_results_free(&r);
 		return CL_EXIT_USAGE;
 	}
-	if ((cli->sweep_svg || cli->fair_svg) && !cl_view_has_sweep(&r)) {
-		fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
-		cl_results_free(&r);
-		return CL_EXIT_USAGE;
-	}
 	if ((cli->fair_svg || cli->timeline_svg) && !cl_view_timed(&r)) {
 		fprintf(stderr, "conclab: report: %s has no duration step: --fair-svg and "
 			"--timeline-svg chart ops/s and fairness\n", path);
+		cl_results_free(&r);
+		return CL_EXIT_USAGE;
+	}
+	if ((cli->sweep_svg || cli->fair_svg) && !cl_view_has_sweep(&r)) {
+		fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
 		cl_results_free(&r);
 		return CL_EXIT_USAGE;
 	}

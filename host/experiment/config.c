@@ -372,6 +372,13 @@ static int check_duration(struct ctx *c, const config_setting_t *w, const char *
 			return fail(c, w, what, "%lld samples (duration_ms / sample_ms); at most %d",
 				    (long long)(s->duration_ns / s->sample_ns), CL_MAX_SAMPLES);
 	}
+	if (timed && timed->duration_ns / 1000000 >= c->x->timeout_ms) {
+		snprintf(what, sizeof what, "%s.steps[%lld].duration_ms", prefix,
+			 (long long)(timed - wl->steps));
+		return fail(c, w, what, "%lld ms, not shorter than the trial's timeout (%.3f s): every "
+			    "trial would hang", (long long)(timed->duration_ns / 1000000),
+			    (double)c->x->timeout_ms / 1000);
+	}
 	if (timed && (wl->loop != 1 || workload_swept(c, &wl->loop))) {
 		snprintf(what, sizeof what, "%s.loop", prefix);
 		return fail(c, config_setting_get_member(w, "loop"), what,

@@ -14,19 +14,26 @@ static int cpu_list(const char *text, uint16_t *cpus, char *why, size_t len)
 
 	while (*p) {
 		char *end;
-		long lo = strtol(p, &end, 10), hi = lo;
+		long lo, hi;
 
-		if (end == p || lo < 0)
+		while (*p == ' ')
+			p++;
+		lo = hi = strtol(p, &end, 10);
+		if (end == p || lo < 0 || *p == '-' || *p == '+')
 			return snprintf(why, len, "\"%s\": want none, compact, scatter or a CPU list like "
 					"\"0,2-3\"", text), -1;
 		p = end;
+		while (*p == ' ')
+			p++;
 		if (*p == '-') {
 			hi = strtol(p + 1, &end, 10);
-			if (end == p + 1 || hi < lo)
+			if (end == p + 1 || hi < lo || p[1] == ' ' || p[1] == '-' || p[1] == '+')
 				return snprintf(why, len, "\"%s\": a range is LOW-HIGH, LOW <= HIGH", text), -1;
 			p = end;
+			while (*p == ' ')
+				p++;
 		}
-		if (*p && *p != ',')
+		if ((*p && *p != ',') || (*p == ',' && !p[1 + strspn(p + 1, " ")]))
 			return snprintf(why, len, "\"%s\": want none, compact, scatter or a CPU list like "
 					"\"0,2-3\"", text), -1;
 		p += *p == ',';
@@ -42,7 +49,9 @@ static int cpu_list(const char *text, uint16_t *cpus, char *why, size_t len)
 						"affinity mask and cgroup allow: %s)", cpu, allowed), -1;
 			}
 			if (n == CL_MAX_PLACE)
-				return snprintf(why, len, "more than %d CPUs", CL_MAX_PLACE), -1;
+				return snprintf(why, len, "a list of more than %d CPUs (a CPU may be listed "
+						"once: workers past the list's end start again at its first)",
+						CL_MAX_PLACE), -1;
 			if (cpus)
 				cpus[n] = (uint16_t)cpu;
 			n++;

@@ -184,15 +184,17 @@ static void take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_
 
 /* A duration step: operations until the trial's window closes. The clock is
  * read once per chunk of operations, never per operation (a clock read
- * costs as much as an uncontended atomic add); each chunk is sized to take
- * 20-200 us, so no task runs more than about one chunk past the window and
- * a slow lock (a preempted holder) shrinks the chunk to one operation. */
+ * costs as much as an uncontended atomic add); the first chunk is one
+ * operation and each is sized to take 20-200 us, so no task runs more than
+ * about one chunk past the window, and a slow lock (a preempted holder)
+ * shrinks the chunk to one operation: past the window only the operation
+ * it waits in, which no task can leave early. */
 static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
 		    struct inc *c)
 {
 	int64_t now = cl_now_ns(), none = 0;
 	struct cl__slot *slot = &t->slots[task->index];
-	uint64_t done = 0, chunk = 16;
+	uint64_t done = 0, chunk = 1;
 
 	atomic_compare_exchange_strong(&t->window_start, &none, now);
 	const int64_t start = atomic_load(&t->window_start), deadline = start + s->duration_ns;
@@ -206,14 +208,16 @@ static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_st
 		now = cl_now_ns();
 		if (now - before < 20000 && chunk < ((uint64_t)1 << 20))
 			chunk *= 2;
-		else if (now - before > 200000 && chunk > 1)
-			chunk /= 2;
+		else if (now - before > 200000) /* to about 100 us at the rate just seen */
+			chunk = chunk * 100000 / (uint64_t)(now - before) + 1;
 		if (s->sample_ns && now < deadline) /* samples of the window, not of its overrun */
 			take_sample(t, s, now - start);
 	}
 	task->ops += done;
+	/* a task that came after the window closed (a pool's, one thread's
+	 * next) did nothing in it and does not stretch it */
 	for (int64_t end = atomic_load(&t->window_end);
-	     now > end && !atomic_compare_exchange_weak(&t->window_end, &end, now);)
+	     done && now > end && !atomic_compare_exchange_weak(&t->window_end, &end, now);)
 		;
 }
 

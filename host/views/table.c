@@ -112,8 +112,8 @@ static void ops_interval_text(const struct cl_results_cell *c, char *b, size_t n
 
 static void fair_text(const struct cl_results_cell *c, char *b, size_t n)
 {
-	if (c->summary.timed)
-		snprintf(b, n, "%.2f", c->summary.jain);
+	if (c->summary.timed) /* 1/10000 is not 0: that would say nobody worked */
+		snprintf(b, n, c->summary.jain > 0 && c->summary.jain < 0.01 ? "%.1g" : "%.2f", c->summary.jain);
 	else
 		snprintf(b, n, "-");
 }
@@ -174,7 +174,7 @@ static void notes_text(const struct cl_results_cell *c, char *b, size_t n)
 		used += snprintf(b, n, "race shown");
 	if (s->noisy && (size_t)used < n)
 		used += snprintf(b + used, n - (size_t)used, "%snoisy (cv %.1f%%)", used ? ", " : "",
-				 100 * s->wall.cv);
+				 100 * (s->timed ? s->ops_per_s.cv : s->wall.cv));
 	if (s->wall.outliers && (size_t)used < n)
 		used += snprintf(b + used, n - (size_t)used, "%s%zu outlier%s", used ? ", " : "",
 				 s->wall.outliers, s->wall.outliers == 1 ? "" : "s");

@@ -21,6 +21,19 @@ static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_
 	double ratio = rw->median / cw->median, lo = rw->ci_lo / cw->ci_hi, hi = rw->ci_hi / cw->ci_lo;
 	char verdict[96];
 
+	if (c->summary.timed != ref->summary.timed) {
+		fprintf(out, "%s: a timed cell and an untimed one are not compared (ops/s against time)\n",
+			c->label);
+		return;
+	}
+	if (c->summary.timed) { /* throughput: more operations a second is faster */
+		cw = &c->summary.ops_per_s;
+		rw = &ref->summary.ops_per_s;
+		ratio = cw->median / rw->median;
+		lo = rw->ci_hi > 0 ? cw->ci_lo / rw->ci_hi : 0;
+		hi = rw->ci_lo > 0 ? cw->ci_hi / rw->ci_lo : 0;
+	}
+
 	cl_judge(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
 	if (ratio >= 1)
 		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", c->label, ratio, lo, hi, ref->label);

@@ -8,6 +8,7 @@
 
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 enum { P_PADDING, P_COUNT };
 
@@ -69,6 +70,17 @@ static void slots_flush(void *shared, void *local, uint64_t *counter)
 	*slot = 0;
 }
 
+/* At `conclab check`, before any trial: a padding that is no multiple of 8
+ * would misalign the 8-byte counters. */
+static int slots_check(const struct cl_check_args *cell, char *err, size_t errlen)
+{
+	if (cell->params[P_PADDING] % 8 == 0)
+		return 0;
+	snprintf(err, errlen, "slots.padding = %lld is not a multiple of 8 (8-byte counters)",
+		 (long long)cell->params[P_PADDING]);
+	return -1;
+}
+
 static const struct cl_sync_ops slots_ops = {
 	.shared_size = sizeof(struct slots),
 	.shared_per_task = MAX_PADDING, /* room for the widest padding */
@@ -87,4 +99,5 @@ CL_PLUGIN(.kind = CL_PLUGIN_SYNC,
 			 "sharing. Padded to a line (64) or two (128) each core keeps its own, and "
 			 "the same code scales.",
 	  .params = slots_params,
-	  .ops.sync = &slots_ops);
+	  .ops.sync = &slots_ops,
+	  .check = slots_check);
