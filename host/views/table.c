@@ -97,17 +97,24 @@ static void ops_text(const struct cl_results_cell *c, char *b, size_t n)
 		snprintf(b, n, "-");
 }
 
-static void ops_interval_text(const struct cl_results_cell *c, char *b, size_t n)
+/* "lo<sep>hi" of a timed cell, each as rate_text writes it; "-" otherwise */
+static void range_text(const struct cl_results_cell *c, double lo, double hi, const char *sep,
+		       char *b, size_t n)
 {
-	char lo[32], hi[32];
+	char l[32], h[32];
 
 	if (!c->summary.timed) {
 		snprintf(b, n, "-");
 		return;
 	}
-	rate_text(c->summary.ops_per_s.ci_lo, lo, sizeof lo);
-	rate_text(c->summary.ops_per_s.ci_hi, hi, sizeof hi);
-	snprintf(b, n, "%s - %s", lo, hi);
+	rate_text(lo, l, sizeof l);
+	rate_text(hi, h, sizeof h);
+	snprintf(b, n, "%s%s%s", l, sep, h);
+}
+
+static void ops_interval_text(const struct cl_results_cell *c, char *b, size_t n)
+{
+	range_text(c, c->summary.ops_per_s.ci_lo, c->summary.ops_per_s.ci_hi, " - ", b, n);
 }
 
 static void fair_text(const struct cl_results_cell *c, char *b, size_t n)
@@ -120,15 +127,7 @@ static void fair_text(const struct cl_results_cell *c, char *b, size_t n)
 
 static void spread_text(const struct cl_results_cell *c, char *b, size_t n)
 {
-	char lo[32], hi[32];
-
-	if (!c->summary.timed) {
-		snprintf(b, n, "-");
-		return;
-	}
-	rate_text(c->summary.ops_min, lo, sizeof lo);
-	rate_text(c->summary.ops_max, hi, sizeof hi);
-	snprintf(b, n, "%s-%s", lo, hi);
+	range_text(c, c->summary.ops_min, c->summary.ops_max, "-", b, n);
 }
 static void speedup_text(const struct cl_results_cell *c, char *b, size_t n)
 {
