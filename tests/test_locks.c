@@ -385,6 +385,11 @@ static void test_timed_results_shown_and_read_back(void)
 				   CL_TEST_CONCLAB, CL_TEST_SOURCE_DIR, dir, CL_TEST_CONCLAB, dir, dir), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "has no duration step"));
 	free(out);
+	/* without hwloc, compact and scatter follow CPU numbers, and say so */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "CONCLAB_NO_HWLOC=1 '%s' check '%s'", CL_TEST_CONCLAB, cfg), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ":6: params.threads.placement: hwloc not used (CONCLAB_NO_HWLOC): "
+				      "placement follows CPU numbers"));
+	free(out);
 	cl_test_sh(&out, "rm -rf '%s' '%s'", dir, cfg);
 	free(out);
 	free(dir);
