@@ -183,12 +183,15 @@ static void test_pool_response_time_counts_queueing(void)
 	CU_ASSERT(r.resp_p50_ns >= r.lat_p50_ns);
 	for (int k = 0; k < 6; k++) /* each task's response is its end since the start */
 		CU_ASSERT(r.records[k].end_ns <= r.resp_max_ns);
-	/* two tasks started last, each after two sleeps: their end is the last */
+	/* a worker's third task starts after its two sleeps, and 6 tasks on 2
+	 * workers make at least 2 such: at least 2 start at 40 ms or later
+	 * (exactly 2 only when both workers start at once, which a loaded
+	 * machine does not promise: TSan's run once started one 20 ms late) */
 	int late = 0;
 
 	for (int k = 0; k < 6; k++)
 		late += r.records[k].start_ns >= 40000000;
-	CU_ASSERT_EQUAL(late, 2);
+	CU_ASSERT(late >= 2);
 	cl_trial_result_free(&r);
 	cl_test_exp_free(&e);
 }
