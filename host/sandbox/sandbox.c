@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "sandbox.h"
 #include "files.h"
+#include "timed.h"
 #include "server.h"
 #include "child_call.h"
 #include "contain.h"
@@ -136,81 +137,6 @@ static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 	       (!k->done || (k->end_ns >= k->start_ns && k->end_ns <= hi));
 }
 
-static int by_time(const void *a, const void *b)
-{
-	const struct cl_sample *x = a, *y = b;
-
-	return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
-}
-
-/* A duration step's figures, from each task's count (read once into ops)
- * and the window the trial wrote; what cannot be (a window outside the run
- * or shorter than asked, more operations than the CPUs could do, a sample
- * outside the window) makes the trial wrong. The samples are read where the
- * host mapped them, never through the trial's header. */
-static void judge_timed(struct cl_trial *t, const struct cl_workload *w, const uint64_t *ops,
-			const struct cl__sample *samples, int64_t lo, int64_t hi,
-			struct cl_trial_result *r, char *why, size_t len)
-{
-	const struct cl_step_spec *timed = cl__duration_step(w);
-	uint64_t counted = cl__counted_ops(w), total = 0, most;
-	size_t ntasks = (size_t)w->tasks;
-	int64_t start = t->window_start, end = t->window_end, window = end - start;
-	uint64_t *mine = cl_xmalloc(ntasks * sizeof *mine);
-	struct cl_fairness f;
-
-	for (size_t i = 0; i < ntasks; i++) {
-		mine[i] = ops[i] >= counted ? ops[i] - counted : 0;
-		total += mine[i];
-	}
-	cl_fairness_of(mine, ntasks, &f);
-	free(mine);
-	r->timed = true;
-	r->window_ns = start >= lo && end >= start && end <= hi ? window : 0;
-	r->ops = total;
-	r->ops_per_s = r->window_ns > 0 ? (double)total * 1e9 / (double)r->window_ns : 0;
-	r->ops_min = f.min;
-	r->ops_max = f.max;
-	r->ops_cv = f.cv;
-	r->jain = f.jain;
-	/* no CPU does four operations a nanosecond (a plain store to a task's
-	 * own line, the cheapest, takes about half of one), over the window on
-	 * every CPU nor over the CPU time the kernel counted for the trial */
-	most = (uint64_t)(r->window_ns > 0 ? r->window_ns : 0) * 4 * (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
-	if ((uint64_t)(r->user_ns + r->sys_ns) * 4 < most)
-		most = (uint64_t)(r->user_ns + r->sys_ns) * 4;
-	if (!(start >= lo && end >= start && end <= hi))
-		snprintf(why, len, "the duration step's window [%lld, %lld] is not inside the run: it was "
-			 "overwritten", (long long)(start - lo), (long long)(end - lo));
-	else if (window < timed->duration_ns)
-		snprintf(why, len, "the duration step's window lasted %.3f ms, less than its duration_ms "
-			 "(%.3f ms): the tasks stopped early", (double)window / 1e6,
-			 (double)timed->duration_ns / 1e6);
-	else if (total > most)
-		snprintf(why, len, "the tasks claim %llu operations in %.3f ms, more than the CPUs could do",
-			 (unsigned long long)total, (double)window / 1e6);
-	if (!samples || *why)
-		return;
-	size_t n = atomic_load(&t->nsamples);
-
-	n = n < CL_MAX_SAMPLES ? n : CL_MAX_SAMPLES;
-	r->samples = n ? cl_xcalloc(n, sizeof *r->samples) : NULL;
-	for (size_t i = 0; i < n; i++) {
-		r->samples[i] = (struct cl_sample){ .t_ns = samples[i].t_ns, .ops = samples[i].ops };
-		if (r->samples[i].t_ns < 0 || r->samples[i].t_ns > window || r->samples[i].ops > total) {
-			snprintf(why, len, "sample %zu (%lld ns, %llu operations) is outside the window or "
-				 "above the tasks' count: it was overwritten", i,
-				 (long long)r->samples[i].t_ns, (unsigned long long)r->samples[i].ops);
-			free(r->samples);
-			r->samples = NULL;
-			return;
-		}
-	}
-	r->nsamples = n;
-	if (n)
-		qsort(r->samples, n, sizeof *r->samples, by_time);
-}
-
 static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct cl_run_opts *opts,
 		  const struct cl__sample *samples, int64_t lo, int64_t hi, struct cl_trial_result *r)
 {
@@ -277,7 +203,7 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	free(lat);
 	free(resp);
 	if (timed && !bad_ops)
-		judge_timed(t, w, ops, samples, lo, hi, r, timed_why, sizeof timed_why);
+		clsb_judge_timed(t, w, ops, samples, lo, hi, r, timed_why, sizeof timed_why);
 	r->counter_expected = cl__expected_counter(w, bad_ops ? NULL : ops);
 	free(ops);
 	r->counter_actual = t->counter;
