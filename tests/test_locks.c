@@ -44,6 +44,9 @@ static void test_duration_counts_sum_to_counter(void)
 		for (int k = 0; k < 3; k++)
 			sum += r.records[k].ops;
 		CU_ASSERT_EQUAL(r.ops, sum);
+		CU_ASSERT_EQUAL_FATAL(r.ntask_ops, 3);
+		for (int k = 0; k < 3; k++) /* the step's own operations: the compute step has none */
+			CU_ASSERT_EQUAL(r.task_ops[k], r.records[k].ops);
 		CU_ASSERT_EQUAL(r.counter_expected, sum);
 		CU_ASSERT_EQUAL(r.counter_actual, sum);
 		CU_ASSERT(sum > 0);
@@ -374,6 +377,8 @@ static void test_timed_results_shown_and_read_back(void)
 				       "scatter");
 		CU_ASSERT_TRUE(c->summary.timed);
 		CU_ASSERT_TRUE(c->trials[0].timed && c->trials[0].nsamples >= 1);
+		CU_ASSERT_EQUAL(c->trials[0].ntask_ops, 1); /* tasks = 1 in this cell */
+		CU_ASSERT_EQUAL(c->trials[0].task_ops[0], c->trials[0].ops);
 		CU_ASSERT(c->summary.ops_per_s.median > 0 && c->summary.jain > 0);
 		CU_ASSERT_TRUE(json_integer_value(json_object_get(json_object_get(r.environment, "topology"),
 								  "cpus")) > 0);

@@ -27,9 +27,11 @@ void cl_trial_result_free(struct cl_trial_result *r)
 	free(r->output);
 	free(r->records);
 	free(r->samples);
+	free(r->task_ops);
 	r->output = NULL;
 	r->records = NULL;
 	r->samples = NULL;
+	r->task_ops = NULL;
 }
 
 json_t *cl_trial_to_json(const struct cl_trial_result *t)
@@ -64,7 +66,7 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 	json_object_update(j, figures);
 	json_decref(figures);
 	if (t->timed) {
-		json_t *samples = json_array();
+		json_t *samples = json_array(), *tasks = json_array();
 
 		for (size_t i = 0; i < t->nsamples; i++)
 			json_array_append_new(samples, json_pack("[II]", (json_int_t)t->samples[i].t_ns,
@@ -74,6 +76,9 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 			"ops_per_s", t->ops_per_s, "fairness", "min", (json_int_t)t->ops_min,
 			"max", (json_int_t)t->ops_max, "cv", t->ops_cv, "jain", t->jain,
 			"samples", samples));
+		for (size_t i = 0; i < t->ntask_ops; i++)
+			json_array_append_new(tasks, json_integer((json_int_t)t->task_ops[i]));
+		json_object_set_new(json_object_get(j, "duration"), "task_ops", tasks);
 	}
 	return j;
 }
@@ -104,6 +109,21 @@ static int duration_from_json(const json_t *d, struct cl_trial_result *t, char *
 				"fairness in range)"), -1;
 	if (samples && !json_is_array(samples))
 		return snprintf(err, errlen, "duration.samples must be an array"), -1;
+	{ /* absent in files before conclab 0.4 */
+		const json_t *tasks = json_object_get(d, "task_ops");
+
+		t->ntask_ops = json_array_size(tasks);
+		if (t->ntask_ops > CL_TASK_OPS_MAX)
+			return snprintf(err, errlen, "duration.task_ops has more than %d tasks", CL_TASK_OPS_MAX), -1;
+		t->task_ops = t->ntask_ops ? cl_xcalloc(t->ntask_ops, sizeof *t->task_ops) : NULL;
+		json_array_foreach(tasks, i, e) {
+			json_int_t v = json_integer_value(e);
+
+			if (!json_is_integer(e) || v < 0 || v >= MAX_FIGURE)
+				return snprintf(err, errlen, "duration.task_ops[%zu] is not a count in range", i), -1;
+			t->task_ops[i] = (uint64_t)v;
+		}
+	}
 	t->nsamples = json_array_size(samples);
 	t->samples = t->nsamples ? cl_xcalloc(t->nsamples, sizeof *t->samples) : NULL;
 	json_array_foreach(samples, i, e) {
@@ -223,8 +243,10 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 	if (duration_from_json(json_object_get(j, "duration"), t, err, errlen)) {
 		free(t->output);
 		free(t->samples);
+		free(t->task_ops);
 		t->output = NULL;
 		t->samples = NULL;
+		t->task_ops = NULL;
 		return -1;
 	}
 	return 0;

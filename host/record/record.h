@@ -76,7 +76,12 @@ struct cl_trial_result {
 	double   ops_cv, jain;    /* fairness: cl_fairness_of over the tasks     */
 	size_t   nsamples;
 	struct cl_sample *samples; /* in time order (owned), NULL if none        */
+	size_t   ntask_ops;       /* each task's operations in the step (owned): */
+	uint64_t *task_ops;       /* up to CL_TASK_OPS_MAX tasks, else none      */
 };
+
+/* A timed trial records each task's count up to this many tasks. */
+#define CL_TASK_OPS_MAX 10000
 
 /* "ok", "wrong", "crashed", "hung", "error". */
 const char *cl_status_name(enum cl_status s);

@@ -37,7 +37,12 @@ void clsb_judge_timed(struct cl_trial *t, const struct cl_workload *w, const uin
 		total += mine[i];
 	}
 	cl_fairness_of(mine, ntasks, &f);
-	free(mine);
+	if (ntasks <= CL_TASK_OPS_MAX) { /* kept: each task's ops/s is its count / the window */
+		r->task_ops = mine;
+		r->ntask_ops = ntasks;
+	} else {
+		free(mine);
+	}
 	r->timed = true;
 	r->window_ns = start >= lo && end >= start && end <= hi ? window : 0;
 	r->ops = total;
