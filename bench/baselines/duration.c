@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "start.h"
+
 static volatile uint64_t counter __attribute__((aligned(64)));
 static pthread_mutex_t mutex __attribute__((aligned(64))) = PTHREAD_MUTEX_INITIALIZER;
 static pthread_spinlock_t spin __attribute__((aligned(64)));
@@ -22,28 +24,11 @@ static struct { volatile uint64_t n; } __attribute__((aligned(64))) slots[64];
 static pthread_barrier_t start;
 static int running, threads, ncpus, kind; /* kind: 0 mutex, 1 spin, 2 atomic */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *worker(void *arg)
 {
 	int index = (int)(intptr_t)arg;
-	cpu_set_t all, one;
 
-	sched_getaffinity(0, sizeof all, &all);
-	CPU_ZERO(&one);
-	CPU_SET(index % ncpus, &one);
-	sched_setaffinity(0, sizeof one, &one);
-	pthread_barrier_wait(&start);
-	__atomic_fetch_add(&running, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&running, __ATOMIC_SEQ_CST) < threads)
-		;
-	sched_setaffinity(0, sizeof all, &all);
+	start_together(index, threads, ncpus, &start, &running);
 	while (!stop) {
 		if (kind == 0) {
 			pthread_mutex_lock(&mutex);

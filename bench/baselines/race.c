@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "start.h"
 #include <sched.h>
 
 /* Each on its own cache line, as conclab lays them out: sharing a line
@@ -26,28 +28,11 @@ static long n;
 static long threads;
 static int kind; /* 0 mutex, 1 spin, 2 atomic */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *worker(void *arg)
 {
 	int index = (int)(intptr_t)arg;
-	cpu_set_t all, one;
 
-	sched_getaffinity(0, sizeof all, &all);
-	CPU_ZERO(&one);
-	CPU_SET(index % ncpus, &one);
-	sched_setaffinity(0, sizeof one, &one);
-	pthread_barrier_wait(&start);
-	__atomic_fetch_add(&running, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&running, __ATOMIC_SEQ_CST) < (int)(intptr_t)threads)
-		;
-	sched_setaffinity(0, sizeof all, &all);
+	start_together(index, (int)threads, ncpus, &start, &running);
 	for (long i = 0; i < n; i++) {
 		if (kind == 0) {
 			pthread_mutex_lock(&mutex);

@@ -381,7 +381,7 @@ uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index, uint
 
 uint64_t cl__expected_counter(const struct cl_workload *w, const uint64_t *ops)
 {
-	uint64_t per_task = 0, total;
+	uint64_t per_task = 0, total, counted = cl__counted_ops(w);
 	const struct cl_step_spec *timed = cl__duration_step(w);
 
 	for (unsigned i = 0; i < w->nsteps; i++)
@@ -390,7 +390,7 @@ uint64_t cl__expected_counter(const struct cl_workload *w, const uint64_t *ops)
 	total = per_task * (uint64_t)w->loop * (uint64_t)w->tasks;
 	if (timed && ops)
 		for (int64_t i = 0; i < w->tasks; i++)
-			total += cl__writes_of(ops[i] - cl__counted_ops(w), timed->read_pct);
+			total += cl__writes_of(ops[i] - counted, timed->read_pct);
 	return total;
 }
 

@@ -87,3 +87,9 @@ void chart_names_free(struct chart_names *ns)
 		free(ns->v[k]);
 	free(ns->v);
 }
+
+void chart_rate_unit(double max, const char **unit, double *div)
+{
+	*unit = max >= 1e9 ? "G ops/s" : max >= 1e6 ? "M ops/s" : max >= 1e3 ? "k ops/s" : "ops/s";
+	*div = max >= 1e9 ? 1e9 : max >= 1e6 ? 1e6 : max >= 1e3 ? 1e3 : 1;
+}

@@ -23,6 +23,9 @@ double chart_text_px(const char *text);
 /* One unit for a whole axis, chosen by its largest value. */
 void chart_unit(double max_ns, const char **unit, double *div);
 
+/* The same for operations a second: "ops/s", "k ops/s", "M ops/s", "G ops/s". */
+void chart_rate_unit(double max, const char **unit, double *div);
+
 /* A "nice" tick step (1, 2 or 5 x 10^k) for about 6 ticks over [0, max]. */
 double chart_step(double max);
 

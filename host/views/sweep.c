@@ -110,12 +110,6 @@ static const struct metric ops_metric = { "operations a second", "median ops/s",
 static const struct metric fair_metric = { "fairness (Jain's index of the tasks' counts)",
 					   "median Jain's index", jain_of, false, true };
 
-static void rate_unit(double max, const char **unit, double *div)
-{
-	*unit = max >= 1e9 ? "G ops/s" : max >= 1e6 ? "M ops/s" : max >= 1e3 ? "k ops/s" : "ops/s";
-	*div = max >= 1e9 ? 1e9 : max >= 1e6 ? 1e6 : max >= 1e3 ? 1e3 : 1;
-}
-
 static const struct metric *metric;
 
 static bool point(const struct cl_results_cell *c, const char *key, double *x)
@@ -193,7 +187,7 @@ static void panel(FILE *out, const struct cl_results *r, const struct sweep *s, 
 	double yhi = metric->unit ? 1 : ylog ? pow(10, ceil(log10(ymax))) : ymax * 1.1;
 
 	if (metric->rate)
-		rate_unit(yhi, &unit, &div);
+		chart_rate_unit(yhi, &unit, &div);
 	else if (metric->unit)
 		unit = "", div = 1;
 	else

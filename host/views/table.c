@@ -313,14 +313,6 @@ static void print_row(FILE *out, const char *label, int label_w, uint32_t shown,
 	free(line);
 }
 
-static bool any_timed(const struct cl_results *r)
-{
-	for (size_t i = 0; i < r->ncells; i++)
-		if (r->cells[i].summary.timed)
-			return true;
-	return false;
-}
-
 static void header(FILE *out, const struct cl_results *r)
 {
 	double min_level = 1;
@@ -336,7 +328,7 @@ static void header(FILE *out, const struct cl_results *r)
 		r->repeat == 1 ? "" : "s", (long long)r->warmup, r->timeout_s,
 		min_level >= 0.95 ? "95% confidence" : "min-max",
 		r->baseline ? r->baseline : "the first cell of each workload and sweep value",
-		any_timed(r) ? "; ops/s: operations a second in the duration step's window, fair: "
+		cl_view_timed(r) ? "; ops/s: operations a second in the duration step's window, fair: "
 			       "Jain's index of the tasks' counts (1 = even, 1/tasks = one task did all)" : "");
 	if (r->order && !strcmp(r->order, "random"))
 		fprintf(out, "trials of every cell interleaved in a random order (--seed %llu repeats it)\n",

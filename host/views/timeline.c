@@ -58,8 +58,7 @@ int cl_view_timeline_svg(FILE *out, const struct cl_results *r)
 	if (!lines || tmax <= 0 || ymax <= 0)
 		return -1;
 	ymax *= 1.1;
-	unit = ymax >= 1e9 ? "G ops/s" : ymax >= 1e6 ? "M ops/s" : ymax >= 1e3 ? "k ops/s" : "ops/s";
-	div = ymax >= 1e9 ? 1e9 : ymax >= 1e6 ? 1e6 : ymax >= 1e3 ? 1e3 : 1;
+	chart_rate_unit(ymax, &unit, &div);
 	double legend_h = 18.0 * (double)lines, top = 50, bottom = top + PLOT_H;
 	double width = LEFT + PLOT_W + 2 * PAD + 20;
 
