@@ -277,7 +277,7 @@ static void test_plugins_and_info(void)
 	CU_ASSERT_TRUE(listed(out, "none", "sync"));
 	CU_ASSERT_TRUE(listed(out, "mcs", "sync"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-good"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/wrongabi.so: built against conclab plugin ABI 999, this conclab has ABI 1.2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/wrongabi.so: built against conclab plugin ABI 999, this conclab has ABI 1.3"));
 	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' info threads", BIN), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "name:        threads"));

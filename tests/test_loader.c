@@ -45,18 +45,18 @@ static void test_fixture_dir(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a conclab plugin: no cl_plugin_entry symbol"));
 	why = problem_for(&reg, "wrongabi.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 999, this conclab has ABI 1.2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 999, this conclab has ABI 1.3"));
 	/* the policy: another major is refused having read nothing past `abi`,
 	 * a newer minor too; each says both versions and what to do */
 	why = problem_for(&reg, "abifuture.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 2, this conclab has ABI "
-				   "1.2: use a conclab of ABI major version as new as the plugin's, or "
+				   "1.3: use a conclab of ABI major version as new as the plugin's, or "
 				   "rebuild the plugin against this conclab's headers"));
 	why = problem_for(&reg, "abinewer.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 1.3, newer than this "
-				   "conclab's 1.2: upgrade conclab"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "built against conclab plugin ABI 1.4, newer than this "
+				   "conclab's 1.3: upgrade conclab"));
 	CU_ASSERT_PTR_NULL(cl_registry_find(&reg, "fixture-abinewer", CL_PLUGIN_STRATEGY));
 	why = problem_for(&reg, "nullops.so");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(why);

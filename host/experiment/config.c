@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE_BYTES (1 << 20)
 
@@ -597,6 +598,50 @@ static int read_placement(struct ctx *c, const config_setting_t *s, struct cl_pl
 	return 0;
 }
 
+/* params.NAME.hosts and params.NAME.hostfile: where a remote strategy
+ * (CL_STRATEGY_REMOTE) may run its tasks, in mpirun's terms. Strings, never
+ * swept; a hostfile is looked for beside the config when its path is
+ * relative, and must be readable now. */
+static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin_use *u,
+		      const char *name, const char *what)
+{
+	const char *text = config_setting_get_string(s);
+	char path[512];
+
+	if (!(u->plugin->desc->ops.strategy->flags & CL_STRATEGY_REMOTE))
+		return fail(c, s, what, "strategy '%s' runs its tasks on this machine (%s is for "
+			    "strategies that declare CL_STRATEGY_REMOTE: mpi)", u->plugin->desc->name, name);
+	if (!text || !*text)
+		return fail(c, s, what, "must be a non-empty string in quotes, %s",
+			    !strcmp(name, "hosts") ? "hosts as mpirun's --host takes them: \"node1:4,node2:4\""
+						   : "the path of a hostfile");
+	if (!strcmp(name, "hosts")) {
+		if (strlen(text) >= sizeof u->hosts || strpbrk(text, " \t\n'\"\\"))
+			return fail(c, s, what, "must be host[:slots] separated by commas, no spaces, "
+				    "under %zu characters", sizeof u->hosts);
+		snprintf(u->hosts, sizeof u->hosts, "%s", text);
+		return 0;
+	}
+	const char *slash = strrchr(c->path, '/');
+
+	if (text[0] != '/' && slash)
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->path), c->path, text);
+	else
+		snprintf(path, sizeof path, "%s", text);
+	if (access(path, R_OK))
+		return fail(c, s, what, "cannot read the hostfile %s: %s", path, strerror(errno));
+	char *real = realpath(path, NULL);
+
+	if (!real || strlen(real) >= sizeof u->hostfile) {
+		free(real);
+		return fail(c, s, what, "cannot resolve the hostfile %s (or its path is over %zu "
+			    "characters)", path, sizeof u->hostfile - 1);
+	}
+	snprintf(u->hostfile, sizeof u->hostfile, "%s", real);
+	free(real);
+	return 0;
+}
+
 static int read_params(struct ctx *c, const config_setting_t *root)
 {
 	const config_setting_t *all = config_setting_get_member(root, "params");
@@ -626,6 +671,12 @@ static int read_params(struct ctx *c, const config_setting_t *root)
 			snprintf(what, sizeof what, "params.%s.%s", pname, name);
 			if (!strcmp(name, "placement") && u->plugin->desc->kind == CL_PLUGIN_STRATEGY) {
 				if (read_placement(c, s, u, what))
+					return -1;
+				continue;
+			}
+			if ((!strcmp(name, "hosts") || !strcmp(name, "hostfile")) &&
+			    u->plugin->desc->kind == CL_PLUGIN_STRATEGY) {
+				if (read_hosts(c, s, u, name, what))
 					return -1;
 				continue;
 			}
@@ -785,11 +836,27 @@ static int check_pairs(struct ctx *c, const config_setting_t *root)
 		for (size_t j = 0; j < x->nsyncs; j++) {
 			const struct cl_plugin *sy = x->syncs[j].plugin->desc;
 
+			bool remote_st = st->ops.strategy->flags & CL_STRATEGY_REMOTE;
+			bool remote_sy = sy->ops.sync->flags & CL_SYNC_REMOTE;
+
 			if ((st->ops.strategy->flags & CL_STRATEGY_FORKS) &&
 			    (sy->ops.sync->flags & CL_SYNC_THREADS_ONLY))
 				return fail(c, config_setting_get_member(root, "syncs"), "syncs",
 					    "sync '%s' works only inside one process and cannot serve "
 					    "strategy '%s', which forks", sy->name, st->name);
+			if (remote_sy && !remote_st)
+				return fail(c, config_setting_get_member(root, "syncs"), "syncs",
+					    "sync '%s' keeps its counter in remote memory (an MPI "
+					    "window) that only tasks of a remote strategy reach; strategy "
+					    "'%s' runs them here (pair it with mpi, or give '%s' a sync "
+					    "of its own machine: mutex, atomic, ...)", sy->name, st->name,
+					    st->name);
+			if (remote_st && !remote_sy)
+				return fail(c, config_setting_get_member(root, "syncs"), "syncs",
+					    "strategy '%s' runs tasks in other address spaces, maybe on "
+					    "other hosts, where the memory of sync '%s' is not shared; "
+					    "pair it with a sync that keeps its counter remote "
+					    "(rma-none, rma-lock, rma-atomic)", st->name, sy->name);
 		}
 	}
 	return 0;

@@ -15,11 +15,16 @@
 #define CL_MAX_TASKS     10000000
 #define CL_MAX_TRIALS    100000
 #define CL_MAX_WORKLOADS 16
+_Static_assert(CL_MAX_SYNC_PARAMS <= CL_MAX_PARAMS, "a trial carries every sync parameter");
 
 struct cl_plugin_use {
 	const struct cl_loaded_plugin *plugin;
 	int64_t params[CL_MAX_PARAMS]; /* values in declaration order */
 	int     line;                  /* where the config names it   */
+	/* a remote strategy's params.NAME.hosts and .hostfile (the hostfile's
+	 * path resolved from the config's folder); empty: none */
+	char    hosts[256];
+	char    hostfile[512];
 };
 
 /* A setting given as an array of numbers: the matrix sweeps it. It writes

@@ -11,6 +11,7 @@
 #define CL_MAX_STEPS 64
 #define CL_MAX_PLACE 1024  /* CPUs a placement may list */
 #define CL_MAX_SAMPLES 4096 /* samples of one duration step */
+#define CL_MAX_SYNC_PARAMS 32 /* a plugin's declared parameters, at most */
 
 enum cl_op {
 	CL_OP_SLEEP = 1, /* an I/O-style wait: the task does nothing for sleep_ns */
@@ -66,6 +67,15 @@ struct cl_workload {
 	 * worker i runs on place_cpus[i % place_n]; 0: none. */
 	int64_t  place_n;
 	uint16_t place_cpus[CL_MAX_PLACE];
+	/* For a strategy whose tasks run in other address spaces (remote.c),
+	 * set by the host per trial: the sync's file and parameters, which
+	 * those address spaces load themselves; the config's hosts and
+	 * hostfile (empty: none); the trial's deadline (cl_now_ns). */
+	char     sync_path[512];
+	int64_t  sync_params[CL_MAX_SYNC_PARAMS];
+	char     hosts[256];
+	char     hostfile[512];
+	int64_t  deadline_ns;
 };
 
 /* One task's interpreter state and its record, in shared memory. 88 bytes

@@ -118,9 +118,13 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	t->io_mode = flags & CL_STRATEGY_COMPLETIONS ? CL__IO_COMPLETION
 		     : flags & CL_STRATEGY_FD_WAITS  ? CL__IO_READINESS
 						      : CL__IO_BLOCKING;
+	/* a remote sync lives where the strategy runs the tasks (an MPI
+	 * window needs MPI): the trial process never initialises it */
+	bool remote = ops->flags & CL_SYNC_REMOTE;
+
 	for (size_t i = 0; i < t->ntasks; i++)
 		t->tasks[i].index = (uint32_t)i;
-	if (ops->init)
+	if (ops->init && !remote)
 		rc = ops->init(t->sync_shared, &setup);
 	if (rc < 0) {
 		cl_trial_fail(t, -rc, "sync '%s': init failed", sync->name);
@@ -133,7 +137,7 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 		run_cpu_read(&after);
 		t->run_end_ns = cl_now_ns();
 		run_cpu_spent(t, &before, &after);
-		if (ops->destroy)
+		if (ops->destroy && !remote)
 			ops->destroy(t->sync_shared);
 	}
 	t->rc = rc;

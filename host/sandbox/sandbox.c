@@ -474,6 +474,11 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		cl_server_release(&server);
 		return -1;
 	}
+	/* what a remote strategy's address spaces load and where they run */
+	snprintf(workload.sync_path, sizeof workload.sync_path, "%s", cell->sync->plugin->path);
+	memcpy(workload.sync_params, cell->sync_params, sizeof workload.sync_params);
+	snprintf(workload.hosts, sizeof workload.hosts, "%s", cell->strategy->hosts);
+	snprintf(workload.hostfile, sizeof workload.hostfile, "%s", cell->strategy->hostfile);
 	t = cl__trial_map(&workload, sync, &map_size);
 	/* where the host put the samples: the trial can write its header */
 	const struct cl__sample *samples = t ? t->samples : NULL;
@@ -510,6 +515,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		w.processes = 0;
 	fflush(NULL); /* or the child would write our buffered output again */
 	forked_at = cl_now_ns();
+	workload.deadline_ns = opts->timeout_ms > 0 ? forked_at + opts->timeout_ms * 1000000 : 0;
 	w.child = fork();
 	if (w.child == 0)
 		clsb_child(t, cell, opts, &pipes, &w.cg);

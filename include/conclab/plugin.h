@@ -42,6 +42,13 @@
  *        its workers where the config's placement says); the sync ops table
  *        appends read_lock and read_unlock (the shared side of a
  *        reader-writer lock, for workloads with reads).
+ *   1.3  past one machine: CL_STRATEGY_REMOTE (tasks run in address spaces
+ *        the strategy starts elsewhere: MPI ranks, other hosts), with
+ *        cl_trial_export, cl_remote_open, cl_remote_results, cl_remote_close
+ *        and cl_trial_import to send a trial there and bring its records
+ *        back, and cl_trial_hosts, cl_trial_hostfile, cl_trial_deadline_ns;
+ *        CL_SYNC_REMOTE (the counter lives in the sync: an MPI window) and
+ *        the sync op `counter` that reads it back.
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -58,7 +65,7 @@ extern "C" {
 #endif
 
 #define CL_ABI_MAJOR 1u
-#define CL_ABI_MINOR 2u
+#define CL_ABI_MINOR 3u
 /* The major version, under its name of ABI 1.0 (a plugin's `abi` field). */
 #define CL_ABI_VERSION CL_ABI_MAJOR
 
@@ -124,6 +131,14 @@ struct cl_param_decl {
  * (none, compact, scatter or a CPU list). The host refuses a placement for
  * a strategy without this flag. */
 #define CL_STRATEGY_PLACES (1u << 3)
+/* (1.3) The strategy runs the tasks in address spaces it does not fork and
+ * that may be on other hosts (MPI ranks started by mpirun): it sends the
+ * trial there (cl_trial_export, cl_remote_open), runs the tasks with the
+ * runtime of that address space, and brings every task's record back
+ * (cl_remote_results, cl_trial_import), so the host judges them as it
+ * judges any trial's. Counters in this trial's memory cannot be shared
+ * there, so the host pairs it only with CL_SYNC_REMOTE syncs. */
+#define CL_STRATEGY_REMOTE (1u << 4)
 
 struct cl_strategy_ops {
 	uint32_t flags; /* CL_STRATEGY_* */
@@ -143,6 +158,12 @@ struct cl_strategy_ops {
 /* The state works only inside one process; the host refuses to pair the
  * plugin with a strategy that has CL_STRATEGY_FORKS. */
 #define CL_SYNC_THREADS_ONLY (1u << 1)
+/* (1.3) The sync keeps the counter itself, where every address space of a
+ * CL_STRATEGY_REMOTE strategy reaches it (an MPI window on rank 0): it must
+ * set `add` (which ignores the counter pointer it is given) and `counter`.
+ * Its init, destroy, add and counter run only in those address spaces,
+ * never in the trial process; the host pairs it only with such strategies. */
+#define CL_SYNC_REMOTE       (1u << 2)
 
 /* What the host tells a sync plugin's init. The host fills every field
  * of its own minor version; a plugin reads only those of the minor it was
@@ -199,6 +220,10 @@ struct cl_sync_ops {
 	 * load. */
 	void (*read_lock)(void *shared, void *local);
 	void (*read_unlock)(void *shared, void *local);
+	/* 1.3, CL_SYNC_REMOTE only: the counter's value as it stands, read by
+	 * the runtime in each remote address space after every task of every
+	 * one of them has finished (the strategy waits for that). */
+	uint64_t (*counter)(void *shared);
 };
 
 /* ---- the descriptor ---------------------------------------------------- */

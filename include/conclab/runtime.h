@@ -134,6 +134,62 @@ size_t cl_task_index(const struct cl_task *task);
 /* CLOCK_MONOTONIC now, in nanoseconds: the clock every deadline uses. */
 int64_t cl_now_ns(void);
 
+/* ---- (1.3) tasks in other address spaces ------------------------------- */
+
+/* For a strategy that declares CL_STRATEGY_REMOTE (conclab/plugin.h). In
+ * the trial process it exports the trial; in each address space it starts
+ * (an MPI rank, here or on another host, where the same conclab is
+ * installed at the same path) it opens a trial of its own from those
+ * bytes, runs the tasks it takes with cl_task_run, gets that trial's
+ * results as bytes, and closes it; back in the trial process it imports
+ * every address space's results. What the runtime does not know (which
+ * task runs where, how bytes travel, how the address spaces agree that
+ * all tasks are done) is the strategy's.
+ *
+ * The trial as bytes: returns their length, writing them to buf when len
+ * covers it (call with len 0 to learn the size). */
+size_t cl_trial_export(const struct cl_trial *trial, void *buf, size_t len);
+
+/* In another address space: a trial from exported bytes, with the sync
+ * loaded from the file the trial uses and initialised there (a sync's init
+ * may be collective, as an MPI window's is: every address space opens, in
+ * the same order). NULL with the reason in err when the bytes are not an
+ * export of this runtime or the sync cannot be had. */
+struct cl_trial *cl_remote_open(const void *bytes, size_t len, char *err, size_t errlen);
+
+/* Its results, once every task of every address space has finished: the
+ * records of the tasks run here, the sync's counter (CL_SYNC_REMOTE), a
+ * failure cl_trial_fail recorded, and `epoch_ns`, this address space's
+ * CLOCK_MONOTONIC at a moment the strategy names (its start barrier), by
+ * which the importer puts the times of another host on its own clock.
+ * malloc'ed (free it); its length in *len. NULL if out of memory. */
+void *cl_remote_results(struct cl_trial *remote, int64_t epoch_ns, size_t *len);
+
+/* Destroy the sync (collective again, where its init was) and free the
+ * trial. */
+void cl_remote_close(struct cl_trial *remote);
+
+/* In the trial process: write one address space's results into the trial.
+ * `epoch_ns` is this process's clock at the moment the results name (the
+ * strategy's best knowledge); it is used only when they come from another
+ * host (another kernel: another monotonic clock). `source` names the
+ * address space in messages ("rank 1 on node2"). 0, or -errno after
+ * cl_trial_fail: bytes that are not results of this runtime, a task out of
+ * range or reported twice. A failure recorded there is failed here. */
+int cl_trial_import(struct cl_trial *trial, const void *results, size_t len, int64_t epoch_ns,
+		    const char *source);
+
+/* Where the config says the trial's tasks may run, for a remote strategy:
+ * params.NAME.hosts, a host list in mpirun's --host form ("a:2,b:2"), and
+ * params.NAME.hostfile, the path of a hostfile; NULL when not set. */
+const char *cl_trial_hosts(const struct cl_trial *trial);
+const char *cl_trial_hostfile(const struct cl_trial *trial);
+
+/* The CLOCK_MONOTONIC time (cl_now_ns) at which the host ends the trial as
+ * hung: a strategy that waits on processes it cannot see into (a launcher)
+ * stops them before it and says which did not finish. */
+int64_t cl_trial_deadline_ns(const struct cl_trial *trial);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,317 @@
+/* mpirun as the trial process's child; see launch.h. */
+#define _GNU_SOURCE
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A line of the protocol may be long: a rank's results in hex, 80 bytes a
+ * task. */
+struct line_buf {
+	char  *data;
+	size_t len, cap;
+};
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The results of one rank: import them, naming the rank in messages. */
+static void take_results(struct mpi_launch const *l, struct mpi_progress *p, int rank,
+			 size_t bytes, const char *hex, size_t hexlen)
+{
+	char source[128], *raw;
+
+	snprintf(source, sizeof source, "rank %d on %s", rank,
+		 p->hosts && (size_t)rank < p->nranks ? p->hosts[rank] : "?");
+	if (hexlen != 2 * bytes || !(raw = malloc(bytes ? bytes : 1))) {
+		if (!p->import_rc)
+			p->import_rc = cl_trial_fail(l->trial, EPROTO, "mpi: %s: its results came "
+						     "cut short (%zu of %zu bytes)", source,
+						     hexlen / 2, bytes);
+		return;
+	}
+	for (size_t i = 0; i < bytes; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+
+		raw[i] = (char)(hi < 0 || lo < 0 ? 0 : hi << 4 | lo);
+	}
+	int rc = cl_trial_import(l->trial, raw, bytes, p->epoch_ns, source);
+
+	if (rc && !p->import_rc)
+		p->import_rc = rc;
+	free(raw);
+}
+
+static void take_go(struct mpi_progress *p, char *rest)
+{
+	char *save = NULL, *word = strtok_r(rest, " ", &save);
+	long n = word ? strtol(word, NULL, 10) : 0;
+
+	if (p->started || n < 1 || n > MPI_MAX_RANKS)
+		return;
+	p->started = true;
+	p->epoch_ns = cl_now_ns();
+	p->nranks = (size_t)n;
+	p->hosts = calloc(p->nranks, sizeof *p->hosts);
+	p->done = calloc(p->nranks, sizeof *p->done);
+	for (size_t r = 0; p->hosts && r < p->nranks && (word = strtok_r(NULL, " ", &save)); r++)
+		snprintf(p->hosts[r], sizeof p->hosts[r], "%s", word);
+}
+
+/* One line of mpirun's stdout. `pending` holds a "results" header whose
+ * hex is the next line. */
+static void take_line(const struct mpi_launch *l, struct mpi_progress *p, char *line, size_t len,
+		      long pending[2])
+{
+	int rank;
+	size_t bytes;
+
+	if (pending[0] >= 0) {
+		take_results(l, p, (int)pending[0], (size_t)pending[1], line, len);
+		pending[0] = -1;
+	} else if (!strncmp(line, "go ", 3)) {
+		take_go(p, line + 3);
+	} else if (sscanf(line, "done %d", &rank) == 1) {
+		if (p->done && rank >= 0 && (size_t)rank < p->nranks)
+			p->done[rank] = true;
+	} else if (sscanf(line, "results %d %zu", &rank, &bytes) == 2) {
+		pending[0] = rank;
+		pending[1] = (long)bytes;
+	} else if (!strcmp(line, "end")) {
+		p->ended = true;
+	}
+}
+
+static void read_out(const struct mpi_launch *l, struct mpi_progress *p, struct line_buf *b,
+		     const char *data, size_t n, long pending[2])
+{
+	for (size_t i = 0; i < n; i++) {
+		if (data[i] == '\n') {
+			b->data[b->len] = 0;
+			take_line(l, p, b->data, b->len, pending);
+			b->len = 0;
+			continue;
+		}
+		if (b->len + 1 >= b->cap) {
+			char *more = realloc(b->data, b->cap * 2);
+
+			if (!more)
+				continue; /* the line is lost, and the import says so */
+			b->data = more;
+			b->cap *= 2;
+		}
+		b->data[b->len++] = data[i];
+	}
+}
+
+/* Kept for the words at the end, and passed on as the trial's output. */
+static void read_err(struct mpi_progress *p, const char *data, size_t n)
+{
+	size_t cap = sizeof p->err_tail - 1;
+
+	(void)!write(STDERR_FILENO, data, n);
+	if (n >= cap) {
+		memcpy(p->err_tail, data + n - cap, cap);
+		p->err_len = cap;
+	} else {
+		if (p->err_len + n > cap) {
+			size_t drop = p->err_len + n - cap;
+
+			memmove(p->err_tail, p->err_tail + drop, p->err_len - drop);
+			p->err_len -= drop;
+		}
+		memcpy(p->err_tail + p->err_len, data, n);
+		p->err_len += n;
+	}
+	p->err_tail[p->err_len] = 0;
+}
+
+_Noreturn static void exec_mpirun(const struct mpi_launch *l, int in, int out, int err, int report)
+{
+	const char *mpirun = getenv("CONCLAB_MPIRUN");
+	const char *hosts = cl_trial_hosts(l->trial), *hostfile = cl_trial_hostfile(l->trial);
+	char np[16];
+	const char *argv[24];
+	int n = 0;
+
+	setpgid(0, 0); /* one group: mpirun and what it starts here */
+	dup2(in, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	dup2(err, STDERR_FILENO);
+	snprintf(np, sizeof np, "%zu", l->ranks);
+	argv[n++] = mpirun && *mpirun ? mpirun : "mpirun";
+	argv[n++] = "-np";
+	argv[n++] = np;
+	/* more ranks than slots is allowed: the lab shows what it costs */
+	argv[n++] = "--oversubscribe";
+	/* placed by the kernel, as the other strategies' workers are */
+	argv[n++] = "--bind-to";
+	argv[n++] = "none";
+	/* single-copy shared memory reads other ranks' memory with
+	 * process_vm_readv, which a trial's dropped capabilities and Yama can
+	 * refuse; copying through the shared segment always works */
+	argv[n++] = "--mca";
+	argv[n++] = "btl_vader_single_copy_mechanism";
+	argv[n++] = "none";
+	if (hosts) {
+		argv[n++] = "--host";
+		argv[n++] = hosts;
+	}
+	if (hostfile) {
+		argv[n++] = "--hostfile";
+		argv[n++] = hostfile;
+	}
+	argv[n++] = l->program;
+	if (l->pool)
+		argv[n++] = "--pool";
+	argv[n] = NULL;
+	/* Open MPI refuses root unless told twice; a trial runs as root only
+	 * when conclab was started so (CI), and its namespaces contain it */
+	if (geteuid() == 0) {
+		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+	}
+	execvp(argv[0], (char *const *)argv);
+	int e = errno;
+
+	(void)!write(report, &e, sizeof e);
+	_exit(127);
+}
+
+/* Ask mpirun to stop its ranks and daemons; then make sure. */
+static void stop_mpirun(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 100; i++) { /* 1 s: it tears down remote daemons */
+		if (waitpid(pid, NULL, WNOHANG) != 0)
+			return;
+		usleep(10000);
+	}
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+static int hung(const struct mpi_launch *l, const struct mpi_progress *p)
+{
+	char which[512] = "";
+	size_t n = 0;
+	double s = (double)(cl_trial_deadline_ns(l->trial) - cl_now_ns()) / 1e9;
+
+	if (!p->started)
+		return cl_trial_fail(l->trial, ETIMEDOUT, "mpi: the %zu ranks had not started %.1f s "
+				     "before the trial's timeout (mpirun or its daemons are stuck; "
+				     "its last words: %.200s)", l->ranks, s,
+				     p->err_len ? p->err_tail : "none");
+	for (size_t r = 0; r < p->nranks; r++)
+		if (!p->done[r] && strlen(which) + MPI_HOSTLEN + 16 < sizeof which)
+			snprintf(which + strlen(which), sizeof which - strlen(which), "%s%zu on %s",
+				 n++ ? ", rank " : "rank ", r, p->hosts[r]);
+	return cl_trial_fail(l->trial, ETIMEDOUT, "mpi: %s did not finish %s tasks before the "
+			     "trial's timeout; mpirun was stopped with every rank",
+			     n ? which : "the ranks", n == 1 ? "its" : "their");
+}
+
+int mpi_launch(const struct mpi_launch *l)
+{
+	int in[2], out[2], err[2], report[2], status = 0, e = 0;
+	struct mpi_progress p = { .import_rc = 0 };
+	struct line_buf line = { .data = malloc(4096), .cap = 4096 };
+	long pending[2] = { -1, 0 };
+	int64_t deadline = cl_trial_deadline_ns(l->trial), now = cl_now_ns();
+	/* stop early enough for mpirun to take its daemons down and for the
+	 * trial to say so before the host's own timeout */
+	int64_t margin = deadline == INT64_MAX ? 0 : (deadline - now) / 10;
+	int64_t stop_at = deadline == INT64_MAX ? INT64_MAX
+			  : deadline - (margin < 200000000 ? 200000000 : margin > 2000000000 ? 2000000000 : margin);
+	bool timed_out = false;
+	pid_t pid;
+
+	if (!line.data || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+	    pipe2(report, O_CLOEXEC))
+		return cl_trial_fail(l->trial, errno ? errno : ENOMEM, "mpi: no pipes for mpirun");
+	signal(SIGPIPE, SIG_IGN); /* mpirun may die before it reads the trial */
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		exec_mpirun(l, in[0], out[1], err[1], report[1]);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	close(report[1]);
+	if (pid < 0)
+		return cl_trial_fail(l->trial, errno, "mpi: cannot fork for mpirun");
+	if (read(report[0], &e, sizeof e) == sizeof e) {
+		waitpid(pid, NULL, 0);
+		return cl_trial_fail(l->trial, e, "mpi: cannot run %s (install Open MPI: Debian's "
+				     "openmpi-bin; or name the program in CONCLAB_MPIRUN)",
+				     getenv("CONCLAB_MPIRUN") && *getenv("CONCLAB_MPIRUN")
+					     ? getenv("CONCLAB_MPIRUN") : "mpirun");
+	}
+	close(report[0]);
+	for (size_t done = 0; done < l->spec_len;) { /* rank 0 reads it: mpirun forwards it */
+		ssize_t w = write(in[1], l->spec + done, l->spec_len - done);
+
+		if (w <= 0 && errno != EINTR)
+			break;
+		done += w > 0 ? (size_t)w : 0;
+	}
+	close(in[1]);
+	struct pollfd fds[2] = { { .fd = out[0], .events = POLLIN }, { .fd = err[0], .events = POLLIN } };
+
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		char buf[65536];
+		int64_t left = stop_at - cl_now_ns();
+
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		if (poll(fds, 2, left > 1000000000 ? 1000 : (int)(left / 1000000) + 1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(fds[i].fd, buf, sizeof buf);
+
+			if (n <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+			} else if (i == 0) {
+				read_out(l, &p, &line, buf, (size_t)n, pending);
+			} else {
+				read_err(&p, buf, (size_t)n);
+			}
+		}
+	}
+	int rc = 0;
+
+	if (timed_out) {
+		stop_mpirun(pid);
+		rc = hung(l, &p);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	if (!rc && p.ended && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		rc = p.import_rc;
+	} else if (!rc) {
+		char why[1024];
+
+		mpi_explain(&p, status, cl_trial_hosts(l->trial), why, sizeof why);
+		rc = cl_trial_fail(l->trial, 0, "mpi: %s", why);
+	}
+	free(line.data);
+	free(p.hosts);
+	free(p.done);
+	return rc;
+}

@@ -1,0 +1,178 @@
+/* conclab-mpi-rank: one MPI rank of the mpi strategy, started by mpirun.
+ *
+ * Rank 0 reads the exported trial from stdin (mpirun forwards the trial
+ * process's pipe to it) and broadcasts it; every rank opens a trial of its
+ * own from it (its sync's MPI window is created collectively there), waits
+ * at a common barrier, runs its tasks one after another (one rank is one
+ * process, as in plain MPI programs), says on stdout that it is done, and
+ * once all are done sends its results to rank 0, which writes them for
+ * the trial process to import:
+ *
+ *   go <nranks> <host of rank 0> <host of rank 1> ...  after the barrier
+ *   done <rank>                                        each rank, after its tasks
+ *   results <rank> <bytes>\n<hex>\n                    rank 0, for every rank
+ *   end                                                rank 0, last
+ *
+ * Only these lines go to stdout: whatever else a plugin prints goes to
+ * stderr, which the trial keeps as its output. */
+#define _GNU_SOURCE
+#include <conclab/runtime.h>
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HOSTLEN 64
+
+static FILE *protocol; /* the real stdout */
+
+static char *read_all(int fd, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	ssize_t got;
+
+	while (buf && (got = read(fd, buf + n, cap - n)) > 0)
+		if ((n += (size_t)got) == cap && !(buf = realloc(buf, cap *= 2)))
+			break;
+	*len = n;
+	return buf;
+}
+
+/* Tasks i, i + nranks, ... of this rank, or (pool) claimed one by one from
+ * a cursor in rank 0's window, so a rank whose tasks are slow takes fewer. */
+static void run_tasks(struct cl_trial *t, int rank, int nranks, int pool)
+{
+	size_t ntasks = cl_trial_ntasks(t);
+
+	if (!pool) {
+		for (size_t i = (size_t)rank; i < ntasks; i += (size_t)nranks)
+			cl_task_run(cl_trial_task(t, i));
+		return;
+	}
+	uint64_t *cursor, one = 1, next;
+	MPI_Win win;
+
+	MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof *cursor : 0, sizeof *cursor, MPI_INFO_NULL,
+			 MPI_COMM_WORLD, &cursor, &win);
+	if (rank == 0) {
+		MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+		*cursor = 0;
+		MPI_Win_unlock(0, win);
+	}
+	MPI_Barrier(MPI_COMM_WORLD);
+	MPI_Win_lock_all(0, win);
+	for (;;) {
+		MPI_Fetch_and_op(&one, &next, MPI_UINT64_T, 0, 0, MPI_SUM, win);
+		MPI_Win_flush(0, win);
+		if (next >= ntasks)
+			break;
+		cl_task_run(cl_trial_task(t, (size_t)next));
+	}
+	MPI_Win_unlock_all(win);
+	MPI_Win_free(&win);
+}
+
+static void write_results(int nranks, const int *lens, const char *all)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t at = 0;
+
+	for (int r = 0; r < nranks; r++) {
+		fprintf(protocol, "results %d %d\n", r, lens[r]);
+		for (int i = 0; i < lens[r]; i++) {
+			unsigned char b = (unsigned char)all[at + (size_t)i];
+
+			putc(hex[b >> 4], protocol);
+			putc(hex[b & 15], protocol);
+		}
+		putc('\n', protocol);
+		at += (size_t)lens[r];
+	}
+	fputs("end\n", protocol);
+	fflush(protocol);
+}
+
+int main(int argc, char **argv)
+{
+	int rank, nranks, pool = argc > 1 && !strcmp(argv[1], "--pool");
+	size_t len = 0;
+	char *spec = NULL, err[768] = "", host[HOSTLEN] = "", *hosts = NULL;
+	struct cl_trial *t;
+	int ok, all_ok, out = dup(STDOUT_FILENO);
+
+	/* stdout is the protocol's alone */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	protocol = fdopen(out, "w");
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+	if (rank == 0 && !(spec = read_all(STDIN_FILENO, &len)))
+		len = 0;
+	unsigned long long n = len;
+
+	MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+	if (rank != 0 && !(spec = malloc(n ? n : 1)))
+		MPI_Abort(MPI_COMM_WORLD, 1);
+	MPI_Bcast(spec, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+	t = cl_remote_open(spec, (size_t)n, err, sizeof err);
+	free(spec);
+	ok = t != NULL;
+	MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!all_ok) {
+		/* the window of a rank that opened one is not freed: freeing
+		 * is collective, and the ranks that failed never made theirs */
+		if (!ok)
+			fprintf(stderr, "conclab-mpi-rank: rank %d: %s\n", rank, err);
+		MPI_Finalize();
+		return 3;
+	}
+	gethostname(host, sizeof host - 1);
+	if (rank == 0)
+		hosts = malloc((size_t)nranks * HOSTLEN);
+	MPI_Gather(host, HOSTLEN, MPI_CHAR, hosts, HOSTLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
+	MPI_Barrier(MPI_COMM_WORLD);
+	int64_t epoch = cl_now_ns();
+
+	if (rank == 0) {
+		fprintf(protocol, "go %d", nranks);
+		for (int r = 0; r < nranks; r++)
+			fprintf(protocol, " %.*s", HOSTLEN, hosts + (size_t)r * HOSTLEN);
+		fputc('\n', protocol);
+		fflush(protocol);
+	}
+	run_tasks(t, rank, nranks, pool);
+	fprintf(protocol, "done %d\n", rank);
+	fflush(protocol);
+	MPI_Barrier(MPI_COMM_WORLD);
+
+	size_t rlen = 0;
+	char *res = cl_remote_results(t, epoch, &rlen), *all = NULL;
+	int mine = res ? (int)rlen : 0, *lens = rank == 0 ? calloc((size_t)nranks, sizeof *lens) : NULL;
+	int *at = rank == 0 ? calloc((size_t)nranks, sizeof *at) : NULL;
+
+	MPI_Gather(&mine, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
+	if (rank == 0) {
+		size_t total = 0;
+
+		for (int r = 0; r < nranks; r++) {
+			at[r] = (int)total;
+			total += (size_t)lens[r];
+		}
+		if (!(all = malloc(total ? total : 1)))
+			MPI_Abort(MPI_COMM_WORLD, 1);
+	}
+	MPI_Gatherv(res, mine, MPI_BYTE, all, lens, at, MPI_BYTE, 0, MPI_COMM_WORLD);
+	cl_remote_close(t);
+	if (rank == 0)
+		write_results(nranks, lens, all);
+	free(res);
+	free(all);
+	free(lens);
+	free(at);
+	free(hosts);
+	MPI_Finalize();
+	return 0;
+}
