@@ -80,9 +80,6 @@ static void take_line(const struct mpi_launch *l, struct mpi_progress *p, char *
 		pending[0] = -1;
 	} else if (!strncmp(line, "go ", 3)) {
 		take_go(p, line + 3);
-	} else if (sscanf(line, "done %d", &rank) == 1) {
-		if (p->done && rank >= 0 && (size_t)rank < p->nranks)
-			p->done[rank] = true;
 	} else if (sscanf(line, "results %d %zu", &rank, &bytes) == 2) {
 		pending[0] = rank;
 		pending[1] = (long)bytes;
@@ -114,7 +111,7 @@ static void read_out(const struct mpi_launch *l, struct mpi_progress *p, struct 
 }
 
 /* Kept for the words at the end, and passed on as the trial's output. */
-static void read_err(struct mpi_progress *p, const char *data, size_t n)
+static void keep_err(struct mpi_progress *p, const char *data, size_t n)
 {
 	size_t cap = sizeof p->err_tail - 1;
 
@@ -133,6 +130,44 @@ static void read_err(struct mpi_progress *p, const char *data, size_t n)
 		p->err_len += n;
 	}
 	p->err_tail[p->err_len] = 0;
+}
+
+/* mpirun's stderr, line by line: a rank's "conclab-mpi-done R" marks it
+ * done and is taken out (it may follow another rank's unfinished line);
+ * the rest is kept. What is left without a newline waits for more. */
+static void read_err(struct mpi_progress *p, struct line_buf *b, const char *data, size_t n, bool eof)
+{
+	static const char mark[] = "conclab-mpi-done ";
+
+	for (size_t i = 0; i < n || (eof && b->len); i++) {
+		bool end = i >= n;
+
+		if (!end && data[i] != '\n') {
+			if (b->len + 2 >= b->cap) { /* a long line goes on in pieces */
+				keep_err(p, b->data, b->len);
+				b->len = 0;
+			}
+			b->data[b->len++] = data[i];
+			continue;
+		}
+		b->data[b->len] = 0;
+		char *at = strstr(b->data, mark);
+		int rank;
+
+		if (at && sscanf(at + sizeof mark - 1, "%d", &rank) == 1) {
+			if (p->done && rank >= 0 && (size_t)rank < p->nranks)
+				p->done[rank] = true;
+			b->len = (size_t)(at - b->data); /* what another rank began */
+			if (!b->len)
+				continue;
+		}
+		if (!end)
+			b->data[b->len++] = '\n';
+		keep_err(p, b->data, b->len);
+		b->len = 0;
+		if (end)
+			break;
+	}
 }
 
 _Noreturn static void exec_mpirun(const struct mpi_launch *l, int in, int out, int err, int report)
@@ -239,6 +274,7 @@ int mpi_launch(const struct mpi_launch *l)
 	int in[2], out[2], err[2], report[2], status = 0, e = 0;
 	struct mpi_progress p = { .import_rc = 0 };
 	struct line_buf line = { .data = malloc(4096), .cap = 4096 };
+	struct line_buf err_line = { .data = malloc(4096), .cap = 4096 };
 	long pending[2] = { -1, 0 };
 	int64_t deadline = cl_trial_deadline_ns(l->trial), now = cl_now_ns();
 	/* stop early enough for mpirun to take its daemons down and for the
@@ -251,7 +287,7 @@ int mpi_launch(const struct mpi_launch *l)
 	bool timed_out = false;
 	pid_t pid;
 
-	if (!line.data || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+	if (!line.data || !err_line.data || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
 	    pipe2(report, O_CLOEXEC))
 		return cl_trial_fail(l->trial, errno ? errno : ENOMEM, "mpi: no pipes for mpirun");
 	signal(SIGPIPE, SIG_IGN); /* mpirun may die before it reads the trial */
@@ -300,10 +336,12 @@ int mpi_launch(const struct mpi_launch *l)
 			if (n <= 0) {
 				close(fds[i].fd);
 				fds[i].fd = -1;
+				if (i == 1)
+					read_err(&p, &err_line, buf, 0, true);
 			} else if (i == 0) {
 				read_out(l, &p, &line, buf, (size_t)n, pending);
 			} else {
-				read_err(&p, buf, (size_t)n);
+				read_err(&p, &err_line, buf, (size_t)n, false);
 			}
 		}
 	}
@@ -327,6 +365,7 @@ int mpi_launch(const struct mpi_launch *l)
 		rc = cl_trial_fail(l->trial, 0, "mpi: %s", why);
 	}
 	free(line.data);
+	free(err_line.data);
 	free(p.hosts);
 	free(p.done);
 	return rc;

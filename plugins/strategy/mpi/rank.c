@@ -9,12 +9,13 @@
  * the trial process to import:
  *
  *   go <nranks> <host of rank 0> <host of rank 1> ...  after the barrier
- *   done <rank>                                        each rank, after its tasks
- *   results <rank> <bytes>\n<hex>\n                    rank 0, for every rank
- *   end                                                rank 0, last
+ *   results <rank> <bytes>\n<hex>\n                    for every rank
+ *   end                                                last
  *
- * Only these lines go to stdout: whatever else a plugin prints goes to
- * stderr, which the trial keeps as its output. */
+ * Only rank 0 writes to stdout, and only these lines: whatever else a
+ * plugin prints goes to stderr, which the trial keeps as its output. Each
+ * rank says "conclab-mpi-done <rank>" on stderr once its tasks are done,
+ * so the launcher can name a rank that never does. */
 #define _GNU_SOURCE
 #include <conclab/runtime.h>
 
@@ -144,8 +145,13 @@ int main(int argc, char **argv)
 		fflush(protocol);
 	}
 	run_tasks(t, rank, nranks, pool);
-	fprintf(protocol, "done %d\n", rank);
-	fflush(protocol);
+	/* on stderr, in one write: mpirun forwards each rank's output on its
+	 * own schedule, and another rank's line inside rank 0's results on
+	 * stdout would cut them; the launcher takes the line out again */
+	char done[64];
+	int n_done = snprintf(done, sizeof done, "conclab-mpi-done %d\n", rank);
+
+	(void)!write(STDERR_FILENO, done, (size_t)n_done);
 	MPI_Barrier(MPI_COMM_WORLD);
 
 	size_t rlen = 0;
