@@ -175,7 +175,7 @@ static void test_reads_and_writes_counted(void)
 			    "read_pct = 75; inside = 2; } ); };\n"
 			    "strategies = ( \"threads\", \"processes\" );\n"
 			    "syncs = ( \"rwlock\", \"mutex\", \"atomic\", \"spinpark\", \"cas\", \""
-			    CL_TEST_FIXTURE_DIR "/abi11.so\" );\n");
+			    CL_TEST_FIXTURE_DIR "/abi11.so\", \"" CL_TEST_FIXTURE_DIR "/abi12.so\" );\n");
 	for (size_t i = 0; i < e.ncells; i++) {
 		struct cl_trial_result r;
 

@@ -234,6 +234,25 @@ static void test_pairs_and_hosts_refused(void)
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
 		 "params = { mpi = { hosts = \"a b\"; }; };\n", w);
 	expect_refused(text, ".cfg:3: params.mpi.hosts: must be host[:slots] separated by commas");
+
+	/* both kinds in one experiment, each workload crossing its own */
+	struct cl_test_exp e;
+
+	cl_test_exp_load_ok(&e, "strategies = ( \"threads\", \"mpi\" ); syncs = ( \"mutex\", \"rma-lock\" );\n"
+			    "workloads = (\n"
+			    " { name = \"here\"; tasks = 2; strategies = ( \"threads\" ); syncs = ( \"mutex\" );\n"
+			    "   steps = ( { op = \"increment\"; times = 1000; } ); },\n"
+			    " { name = \"there\"; tasks = 2; strategies = ( \"mpi\" ); syncs = ( \"rma-lock\" );\n"
+			    "   steps = ( { op = \"increment\"; times = 1000; } ); } );\n");
+	CU_ASSERT_EQUAL(e.ncells, 2);
+	for (size_t i = 0; i < e.ncells; i++) {
+		struct cl_trial_result r;
+
+		run_ok(&e, i, &r);
+		CU_ASSERT_EQUAL(r.counter_actual, 2000);
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
 }
 
 /* Bytes that are not a runtime's results, and a task reported twice. */
@@ -259,7 +278,7 @@ int main(void)
 		{ "a duration step across ranks; samples refused", test_timed_step_across_ranks },
 		{ "a rank that crashes, hangs or exits: named, nothing left", test_rank_faults },
 		{ "mpirun missing; a host its agent cannot reach", test_launcher_faults },
-		{ "remote and local plugins not paired; hosts checked", test_pairs_and_hosts_refused },
+		{ "remote and local plugins not paired, but may share an experiment; hosts checked", test_pairs_and_hosts_refused },
 		{ "imported results are checked", test_import_checks_its_bytes },
 		CU_TEST_INFO_NULL,
 	};

@@ -421,6 +421,60 @@ static char *render_to_string(void (*render)(FILE *, const struct cl_results *),
 	return buf;
 }
 
+static const struct cl_results_cell *cell_named(const struct cl_results *r, const char *label)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (!strcmp(r->cells[i].label, label))
+			return &r->cells[i];
+	return NULL;
+}
+
+/* Results with mpi cells (configs/seed-table-mpi.cfg, measured here): a
+ * fourth column, its speed-ups with and without starting the ranks, each
+ * against serial's median wall time on the same workload. */
+static void test_seed_table_mpi_column(void)
+{
+	char err[512], *buf = NULL, want[256];
+	size_t len = 0;
+	struct cl_results r;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table-mpi.json",
+					      err, sizeof err), 0);
+	f = open_memstream(&buf, &len);
+	CU_ASSERT_EQUAL(cl_view_seed_table(f, &r, false, err, sizeof err), 0);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Asynchronous (async) | Message passing (mpi) |\n|---|---|---|---|---|\n"));
+	const char *workloads[] = { "io", "cpu" }, *rows[] = { "I/O-bound", "CPU-bound" };
+
+	for (int w = 0; w < 2; w++) {
+		char serial[64], mpi[64];
+
+		snprintf(serial, sizeof serial, "%s: serial+none", workloads[w]);
+		snprintf(mpi, sizeof mpi, "%s-mpi: mpi+rma-none", workloads[w]);
+		const struct cl_results_cell *s = cell_named(&r, serial), *m = cell_named(&r, mpi);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		double whole = s->summary.wall.median / m->summary.wall.median;
+		double run = s->summary.wall.median /
+			     (m->summary.wall.median - (m->summary.resp_p50_ns - m->summary.p50_ns));
+
+		snprintf(want, sizeof want, "| Speed-up, %s (vs serial) |", rows[w]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(buf, want));
+		snprintf(want, sizeof want, "| %.2fx (%.2fx once its ranks run) [3] |\n", whole, run);
+		CU_ASSERT_PTR_NOT_NULL(strstr(strstr(buf, rows[w]), want));
+		CU_ASSERT(run > whole);
+	}
+	/* its counter rows are rma-none's and rma-lock's */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| exact 2000000 [2] | lost "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, " of 40000 |\n| Shared counter, mutex |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| exact 2000000 | exact 40000 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[3] Message passing (mpi): each task's rank"));
+	free(buf);
+	cl_results_free(&r);
+}
+
 static void test_seed_table(void)
 {
 	char err[512], *buf = NULL;
@@ -446,6 +500,7 @@ static void test_seed_table(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Shared counter, mutex | exact 2000000 | exact 2000000 | "
 					   "exact 2000000 |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[1] The tutorial says threading is \"Single-core (due to GIL)\""));
+	CU_ASSERT_PTR_NULL(strstr(buf, "mpi")); /* no mpi cells: the seed's three columns */
 	free(buf);
 
 	/* results without the seed's workloads: a reason, not a table */
@@ -538,6 +593,7 @@ int main(void)
 		{ "compare refuses other experiments, matches whole workloads, says inconclusive",
 		  test_compare_refuses_what_it_cannot_judge },
 		{ "the seed table from a fixed results file", test_seed_table },
+		{ "the seed table with an mpi column, from a fixed results file", test_seed_table_mpi_column },
 		{ "markdown, bars SVG and HTML are well-formed", test_markdown_and_svg },
 		{ "a sweep becomes a line chart", test_sweep_chart },
 		CU_TEST_INFO_NULL,

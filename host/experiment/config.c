@@ -825,6 +825,17 @@ static int read_target(struct ctx *c, const config_setting_t *root)
 	return 0;
 }
 
+/* Does some workload cross strategy i with sync j? (A workload may take
+ * its own subsets: one experiment can then hold mpi with the RMA syncs
+ * beside threads with a mutex.) */
+static bool crossed(const struct cl_experiment *x, size_t i, size_t j)
+{
+	for (size_t w = 0; w < x->nworkloads; w++)
+		if ((x->workloads[w].strategies >> i & 1) && (x->workloads[w].syncs >> j & 1))
+			return true;
+	return false;
+}
+
 /* Pairs the host cannot run, refused before anything runs. */
 static int check_pairs(struct ctx *c, const config_setting_t *root)
 {
@@ -836,6 +847,8 @@ static int check_pairs(struct ctx *c, const config_setting_t *root)
 		for (size_t j = 0; j < x->nsyncs; j++) {
 			const struct cl_plugin *sy = x->syncs[j].plugin->desc;
 
+			if (!crossed(x, i, j))
+				continue;
 			bool remote_st = st->ops.strategy->flags & CL_STRATEGY_REMOTE;
 			bool remote_sy = sy->ops.sync->flags & CL_SYNC_REMOTE;
 
