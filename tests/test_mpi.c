@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FAULT_SYNC CL_TEST_FIXTURE_DIR "/mpi/rmafault.so"
 
@@ -175,9 +177,10 @@ static void run_with_env(const char *name, const char *value, const char *extra,
 	struct cl_test_exp e;
 	char text[1024];
 
-	snprintf(text, sizeof text, "timeout = 30;\n"
+	snprintf(text, sizeof text, "timeout = %s;\n"
 		 "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
-		 "strategies = ( \"mpi\" ); syncs = ( \"rma-atomic\" );\n%s", extra);
+		 "strategies = ( \"mpi\" ); syncs = ( \"rma-atomic\" );\n%s", strstr(extra, "sleeps") ? "5" : "30",
+		 extra);
 	cl_test_exp_load_ok(&e, text);
 	setenv(name, value, 1); /* the trial process inherits it */
 	cl_test_run_cell(&e, 0, r);
@@ -202,6 +205,20 @@ static void test_launcher_faults(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "mpi: mpirun could not start its daemon on the hosts "
 				      "node-unreachable.invalid:2"));
 	cl_trial_result_free(&r);
+
+	/* an agent that never returns (a host that does not answer): stopped
+	 * before the timeout, the host named, the agent not left behind */
+	char *agent = cl_test_write_file(".sh", "#!/bin/sh\nexec sleep 100\n");
+
+	CU_ASSERT_EQUAL_FATAL(chmod(agent, 0755), 0);
+	run_with_env("OMPI_MCA_plm_rsh_agent", agent,
+		     "# the agent sleeps\nparams = { mpi = { hosts = \"node-unreachable.invalid:2\"; }; };\n", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "mpi: the 2 ranks had not started"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "on the hosts node-unreachable.invalid:2"));
+	cl_trial_result_free(&r);
+	unlink(agent);
+	free(agent);
 }
 
 static void expect_refused(const char *text, const char *want)

@@ -96,20 +96,30 @@ int cmd_info(struct cli *cli, char **operands, int n)
 	if (d->kind == CL_PLUGIN_STRATEGY) {
 		uint32_t f = d->ops.strategy->flags;
 
-		printf("flags:       %s%s%s%s%s\n", f ? "" : "-", f & CL_STRATEGY_FORKS ? "forks (syncs must work across "
+		printf("flags:       %s%s%s%s%s%s\n", f ? "" : "-", f & CL_STRATEGY_FORKS ? "forks (syncs must work across "
 		       "processes) " : "", f & CL_STRATEGY_FD_WAITS ? "fd-waits " : "",
 		       f & CL_STRATEGY_COMPLETIONS ? "completions " : "",
-		       f & CL_STRATEGY_PLACES ? "places (params.NAME.placement)" : "");
+		       f & CL_STRATEGY_PLACES ? "places (params.NAME.placement) " : "",
+		       f & CL_STRATEGY_REMOTE ? "remote (tasks in other address spaces; remote syncs only)" : "");
 	} else
-		printf("flags:       %s%s\nstate:       %zu bytes shared, %zu bytes per task\n",
+		printf("flags:       %s%s%s\nstate:       %zu bytes shared, %zu bytes per task\n",
 		       d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost updates are its finding) " : "",
-		       d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only" : "",
+		       d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only " : "",
+		       d->ops.sync->flags & CL_SYNC_REMOTE ? "remote (its own counter; remote strategies only)" : "",
 		       d->ops.sync->shared_size, d->ops.sync->local_size);
-	printf("parameters:%s\n", p->nparams || (d->kind == CL_PLUGIN_STRATEGY &&
-						 d->ops.strategy->flags & CL_STRATEGY_PLACES) ? "" : " none");
-	if (d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_PLACES)
+	bool places = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_PLACES;
+	bool remote = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_REMOTE;
+
+	printf("parameters:%s\n", p->nparams || places || remote ? "" : " none");
+	if (places)
 		printf("  %-12s text  default %-8s %-24s %s\n", "placement", "none", "none|compact|scatter|CPUs",
 		       "where the workers run (the host's parameter: docs/config-reference.md)");
+	if (remote) {
+		printf("  %-12s text  default %-8s %-24s %s\n", "hosts", "none", "host[:slots],...",
+		       "where the ranks run, as mpirun --host (the host's parameter: docs/mpi.md)");
+		printf("  %-12s text  default %-8s %-24s %s\n", "hostfile", "none", "a path",
+		       "a hostfile, as mpirun --hostfile (the host's parameter: docs/mpi.md)");
+	}
 	for (size_t i = 0; i < p->nparams; i++) {
 		const struct cl_param_decl *pd = &d->params[i];
 

@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,7 +172,8 @@ static void read_err(struct mpi_progress *p, struct line_buf *b, const char *dat
 	}
 }
 
-_Noreturn static void exec_mpirun(const struct mpi_launch *l, int in, int out, int err, int report)
+_Noreturn static void exec_mpirun(const struct mpi_launch *l, const char *tmpdir, int in, int out,
+				  int err, int report)
 {
 	const char *mpirun = getenv("CONCLAB_MPIRUN");
 	const char *hosts = cl_trial_hosts(l->trial), *hostfile = cl_trial_hostfile(l->trial);
@@ -215,6 +218,13 @@ _Noreturn static void exec_mpirun(const struct mpi_launch *l, int in, int out, i
 		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
 		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
 	}
+	/* Open MPI names its session folder (and PMIx's shared segments in
+	 * it) after mpirun's pid, which in a trial's pid namespace is the
+	 * same small number in every trial: two trials at once (two runs on
+	 * one machine) would share it and fail in orte_init. A folder of the
+	 * trial's own keeps them apart; remote daemons use their hosts'. */
+	if (tmpdir)
+		setenv("TMPDIR", tmpdir, 1);
 	execvp(argv[0], (char *const *)argv);
 	int e = errno;
 
@@ -249,17 +259,65 @@ static void stop_mpirun(pid_t pid, int64_t grace_ns)
 	kill(pid, SIGKILL);
 }
 
+/* The session folder, once mpirun and its ranks here are gone (they
+ * remove what they made when they end well; not when they were killed). */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* What mpirun started and left behind when it ended (its remote agent,
+ * ssh, still waiting on a host it gave up on; a rank it lost) was handed
+ * to this process, a child subreaper: kill it, and what it started in
+ * turn, until nothing is left. */
+static void reap_orphans(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	for (int round = 0; round < 100; round++) {
+		FILE *f = fopen(path, "r");
+		int child, found = 0;
+
+		if (!f)
+			return;
+		while (fscanf(f, "%d", &child) == 1) {
+			kill(child, SIGKILL);
+			found++;
+		}
+		fclose(f);
+		if (!found)
+			return;
+		usleep(1000); /* a killed parent's children come here meanwhile */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
 static int hung(const struct mpi_launch *l, const struct mpi_progress *p)
 {
 	char which[512] = "";
 	size_t n = 0;
 	double s = (double)(cl_trial_deadline_ns(l->trial) - cl_now_ns()) / 1e9;
 
-	if (!p->started)
-		return cl_trial_fail(l->trial, 0, "mpi: the %zu ranks had not started %.1f s "
-				     "before the trial's timeout (mpirun or its daemons are stuck; "
-				     "its last words: %.200s)", l->ranks, s,
-				     p->err_len ? p->err_tail : "none");
+	if (!p->started) {
+		const char *hosts = cl_trial_hosts(l->trial), *file = cl_trial_hostfile(l->trial);
+
+		return cl_trial_fail(l->trial, 0, "mpi: the %zu ranks had not started %.1f s before "
+				     "the trial's timeout, on %s%s (mpirun or its daemons are stuck: "
+				     "a host that does not answer?); its last words: %.200s", l->ranks, s,
+				     hosts ? "the hosts " : file ? "the hosts of " : "this machine",
+				     hosts ? hosts : file ? file : "", p->err_len ? p->err_tail : "none");
+	}
 	for (size_t r = 0; r < p->nranks; r++)
 		if (!p->done[r] && strlen(which) + MPI_HOSTLEN + 16 < sizeof which)
 			snprintf(which + strlen(which), sizeof which - strlen(which), "%s%zu on %s",
@@ -269,56 +327,71 @@ static int hung(const struct mpi_launch *l, const struct mpi_progress *p)
 			     n ? which : "the ranks", n == 1 ? "its" : "their");
 }
 
-int mpi_launch(const struct mpi_launch *l)
-{
-	int in[2], out[2], err[2], report[2], status = 0, e = 0;
-	struct mpi_progress p = { .import_rc = 0 };
-	struct line_buf line = { .data = malloc(4096), .cap = 4096 };
-	struct line_buf err_line = { .data = malloc(4096), .cap = 4096 };
-	long pending[2] = { -1, 0 };
-	int64_t deadline = cl_trial_deadline_ns(l->trial), now = cl_now_ns();
-	/* stop early enough for mpirun to take its daemons down and for the
-	 * trial to say so before the host's own timeout: a tenth of the time,
-	 * between 1.5 and 3 s, all but 0.3 s of it mpirun's to stop */
-	int64_t margin = deadline == INT64_MAX ? 0 : (deadline - now) / 10;
-
-	margin = margin < 1500000000 ? 1500000000 : margin > 3000000000 ? 3000000000 : margin;
-	int64_t stop_at = deadline == INT64_MAX ? INT64_MAX : deadline - margin;
-	bool timed_out = false;
+/* mpirun, running, and the ends of its pipes the trial keeps. */
+struct mpirun {
 	pid_t pid;
+	int   in, out, err; /* its stdin, stdout, stderr; -1: closed */
+};
 
-	if (!line.data || !err_line.data || pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+/* 0 with mpirun started and given the trial, or -errno after cl_trial_fail. */
+static int start_mpirun(const struct mpi_launch *l, const char *tmpdir, struct mpirun *m)
+{
+	int in[2], out[2], err[2], report[2], e = 0;
+	const char *mpirun = getenv("CONCLAB_MPIRUN");
+
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
 	    pipe2(report, O_CLOEXEC))
-		return cl_trial_fail(l->trial, errno ? errno : ENOMEM, "mpi: no pipes for mpirun");
+		return cl_trial_fail(l->trial, errno, "mpi: no pipes for mpirun");
 	signal(SIGPIPE, SIG_IGN); /* mpirun may die before it reads the trial */
+	prctl(PR_SET_CHILD_SUBREAPER, 1); /* mpirun's orphans come here */
 	fflush(NULL);
-	if ((pid = fork()) == 0)
-		exec_mpirun(l, in[0], out[1], err[1], report[1]);
+	if ((m->pid = fork()) == 0)
+		exec_mpirun(l, tmpdir, in[0], out[1], err[1], report[1]);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
 	close(report[1]);
-	if (pid < 0)
-		return cl_trial_fail(l->trial, errno, "mpi: cannot fork for mpirun");
-	if (read(report[0], &e, sizeof e) == sizeof e) {
-		waitpid(pid, NULL, 0);
-		return cl_trial_fail(l->trial, e, "mpi: cannot run %s (install Open MPI: Debian's "
-				     "openmpi-bin; or name the program in CONCLAB_MPIRUN)",
-				     getenv("CONCLAB_MPIRUN") && *getenv("CONCLAB_MPIRUN")
-					     ? getenv("CONCLAB_MPIRUN") : "mpirun");
+	*m = (struct mpirun){ .pid = m->pid, .in = in[1], .out = out[0], .err = err[0] };
+	if (m->pid > 0 && read(report[0], &e, sizeof e) == sizeof e) {
+		waitpid(m->pid, NULL, 0);
+		m->pid = -1;
 	}
 	close(report[0]);
+	if (m->pid < 0) {
+		close(m->in);
+		close(m->out);
+		close(m->err);
+	}
+	if (e)
+		return cl_trial_fail(l->trial, e, "mpi: cannot run %s (install Open MPI: Debian's "
+				     "openmpi-bin; or name the program in CONCLAB_MPIRUN)",
+				     mpirun && *mpirun ? mpirun : "mpirun");
+	if (m->pid < 0)
+		return cl_trial_fail(l->trial, errno, "mpi: cannot fork for mpirun");
 	for (size_t done = 0; done < l->spec_len;) { /* rank 0 reads it: mpirun forwards it */
-		ssize_t w = write(in[1], l->spec + done, l->spec_len - done);
+		ssize_t w = write(m->in, l->spec + done, l->spec_len - done);
 
 		if (w <= 0 && errno != EINTR)
 			break;
 		done += w > 0 ? (size_t)w : 0;
 	}
-	close(in[1]);
-	struct pollfd fds[2] = { { .fd = out[0], .events = POLLIN }, { .fd = err[0], .events = POLLIN } };
+	close(m->in);
+	m->in = -1;
+	return 0;
+}
 
-	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+/* Read mpirun's stdout and stderr until both end or `stop_at`; true if
+ * stop_at came first. */
+static bool watch_mpirun(const struct mpi_launch *l, struct mpirun *m, struct mpi_progress *p,
+			 int64_t stop_at)
+{
+	struct line_buf line = { .data = malloc(4096), .cap = 4096 };
+	struct line_buf err_line = { .data = malloc(4096), .cap = 4096 };
+	struct pollfd fds[2] = { { .fd = m->out, .events = POLLIN }, { .fd = m->err, .events = POLLIN } };
+	long pending[2] = { -1, 0 };
+	bool timed_out = false;
+
+	while (line.data && err_line.data && (fds[0].fd >= 0 || fds[1].fd >= 0)) {
 		char buf[65536];
 		int64_t left = stop_at - cl_now_ns();
 
@@ -337,25 +410,56 @@ int mpi_launch(const struct mpi_launch *l)
 				close(fds[i].fd);
 				fds[i].fd = -1;
 				if (i == 1)
-					read_err(&p, &err_line, buf, 0, true);
+					read_err(p, &err_line, buf, 0, true);
 			} else if (i == 0) {
-				read_out(l, &p, &line, buf, (size_t)n, pending);
+				read_out(l, p, &line, buf, (size_t)n, pending);
 			} else {
-				read_err(&p, &err_line, buf, (size_t)n, false);
+				read_err(p, &err_line, buf, (size_t)n, false);
 			}
 		}
 	}
-	int rc = 0;
+	m->out = fds[0].fd;
+	m->err = fds[1].fd;
+	free(line.data);
+	free(err_line.data);
+	return timed_out;
+}
 
-	if (timed_out) {
-		stop_mpirun(pid, margin - 300000000);
+int mpi_launch(const struct mpi_launch *l)
+{
+	struct mpi_progress p = { .import_rc = 0 };
+	struct mpirun m = { .pid = -1, .in = -1, .out = -1, .err = -1 };
+	int64_t deadline = cl_trial_deadline_ns(l->trial), now = cl_now_ns();
+	/* stop early enough for mpirun to take its daemons down and for the
+	 * trial to say so before the host's own timeout: a tenth of the time,
+	 * between 1.5 and 3 s, all but 0.3 s of it mpirun's to stop */
+	int64_t margin = deadline == INT64_MAX ? 0 : (deadline - now) / 10;
+
+	margin = margin < 1500000000 ? 1500000000 : margin > 3000000000 ? 3000000000 : margin;
+	int64_t stop_at = deadline == INT64_MAX ? INT64_MAX : deadline - margin;
+	const char *base = getenv("TMPDIR");
+	char tmpdir[512];
+	int rc, status = 0;
+
+	snprintf(tmpdir, sizeof tmpdir, "%s/conclab-mpi-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir))
+		return cl_trial_fail(l->trial, errno, "mpi: cannot make a session folder in %s for mpirun",
+				     base && *base ? base : "/tmp");
+	if ((rc = start_mpirun(l, tmpdir, &m))) {
+		remove_tree(tmpdir);
+		return rc;
+	}
+	if (watch_mpirun(l, &m, &p, stop_at)) {
+		stop_mpirun(m.pid, margin - 300000000);
 		rc = hung(l, &p);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(m.pid, &status, 0) < 0 && errno == EINTR)
 		;
-	for (int i = 0; i < 2; i++)
-		if (fds[i].fd >= 0)
-			close(fds[i].fd);
+	reap_orphans();
+	if (m.out >= 0)
+		close(m.out);
+	if (m.err >= 0)
+		close(m.err);
 	if (!rc && p.ended && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		rc = p.import_rc;
 	} else if (!rc) {
@@ -364,8 +468,7 @@ int mpi_launch(const struct mpi_launch *l)
 		mpi_explain(&p, status, cl_trial_hosts(l->trial), why, sizeof why);
 		rc = cl_trial_fail(l->trial, 0, "mpi: %s", why);
 	}
-	free(line.data);
-	free(err_line.data);
+	remove_tree(tmpdir);
 	free(p.hosts);
 	free(p.done);
 	return rc;
