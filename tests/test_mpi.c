@@ -121,7 +121,7 @@ static void test_timed_step_across_ranks(void)
 		 "strategies = ( \"mpi\" ); syncs = ( \"rma-atomic\" );\n");
 	cl_test_run_cell(&e, 0, &r);
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "sample_ms (line 2): samples add every task's count"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "sample_ms (config line 2): samples add every task's count"));
 	CU_ASSERT_EQUAL(r.left_behind, 0);
 	cl_trial_result_free(&r);
 	cl_test_exp_free(&e);
@@ -178,7 +178,8 @@ static void run_with_env(const char *name, const char *value, const char *extra,
 	char text[1024];
 
 	snprintf(text, sizeof text, "timeout = %s;\n"
-		 "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		 "workload = { tasks = 3; steps = ( { op = \"sleep\"; ms = 1; },\n"
+		 "  { op = \"increment\"; times = 1000; } ); };\n"
 		 "strategies = ( \"mpi\" ); syncs = ( \"rma-atomic\" );\n%s", strstr(extra, "sleeps") ? "5" : "30",
 		 extra);
 	cl_test_exp_load_ok(&e, text);
@@ -200,10 +201,10 @@ static void test_launcher_faults(void)
 
 	/* the remote agent (ssh) replaced by one that fails at once */
 	run_with_env("OMPI_MCA_plm_rsh_agent", "false",
-		     "params = { mpi = { hosts = \"node-unreachable.invalid:2\"; }; };\n", &r);
+		     "params = { mpi = { hosts = \"node-unreachable.invalid:3\"; }; };\n", &r);
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "mpi: mpirun could not start its daemon on the hosts "
-				      "node-unreachable.invalid:2"));
+				      "node-unreachable.invalid:3"));
 	cl_trial_result_free(&r);
 
 	/* an agent that never returns (a host that does not answer): stopped
@@ -212,13 +213,49 @@ static void test_launcher_faults(void)
 
 	CU_ASSERT_EQUAL_FATAL(chmod(agent, 0755), 0);
 	run_with_env("OMPI_MCA_plm_rsh_agent", agent,
-		     "# the agent sleeps\nparams = { mpi = { hosts = \"node-unreachable.invalid:2\"; }; };\n", &r);
+		     "# the agent sleeps\nparams = { mpi = { hosts = \"node-unreachable.invalid:3\"; }; };\n", &r);
 	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "mpi: the 2 ranks had not started"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "on the hosts node-unreachable.invalid:2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "mpi: the 3 ranks had not started"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "on the hosts node-unreachable.invalid:3"));
 	cl_trial_result_free(&r);
 	unlink(agent);
 	free(agent);
+}
+
+/* What comes back from the ranks is checked, not believed: a launcher that
+ * rewrites their protocol (tests/fixtures/mpirun-forge.sh) never gets an ok. */
+static void test_forged_protocol_refused(void)
+{
+	static const char *const forge[][2] = {
+		{ "extra", "mpi: results of rank 99, which does not exist" },
+		{ "twice", "mpi: results of rank 0, a second time" },
+		{ "nogo", "mpi: results of rank 0, before the ranks started" },
+		{ "drop", "mpi: rank 1 on " },
+		{ "counter", "another's 3000: they read one counter after every task ended" },
+	};
+
+	for (size_t i = 0; i < sizeof forge / sizeof *forge; i++) {
+		struct cl_trial_result r;
+
+		setenv("FORGE", forge[i][0], 1);
+		run_with_env("CONCLAB_MPIRUN", CL_TEST_SOURCE_DIR "/tests/fixtures/mpirun-forge.sh",
+			     "params = { mpi = { ranks = 3; }; };\n", &r);
+		if (!strstr(r.message, forge[i][1]))
+			fprintf(stderr, "\n%s: %s: %s\n", forge[i][0], cl_status_name(r.status), r.message);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.message, forge[i][1]));
+		cl_trial_result_free(&r);
+	}
+	/* the results came and mpirun ended: a process left holding its
+	 * output does not hold the trial (and is not left running) */
+	struct cl_trial_result r;
+
+	setenv("FORGE", "stray", 1);
+	run_with_env("CONCLAB_MPIRUN", CL_TEST_SOURCE_DIR "/tests/fixtures/mpirun-forge.sh", "", &r);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT_EQUAL(r.counter_actual, 3000);
+	cl_trial_result_free(&r);
+	unsetenv("FORGE");
 }
 
 static void expect_refused(const char *text, const char *want)
@@ -251,6 +288,15 @@ static void test_pairs_and_hosts_refused(void)
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
 		 "params = { mpi = { hosts = \"a b\"; }; };\n", w);
 	expect_refused(text, ".cfg:3: params.mpi.hosts: must be host[:slots] separated by commas");
+
+	/* one rank a task, past mpi.max_ranks: refused by the plugin's check */
+	struct cl_test_exp many;
+
+	cl_test_exp_load_ok(&many, "workload = { tasks = 1000; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+			    "strategies = ( \"mpi\" ); syncs = ( \"rma-atomic\" );\n");
+	CU_ASSERT_EQUAL(cl_cells_check(&many.x, many.cells, many.ncells, many.err, sizeof many.err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(many.err, "1000 ranks exceed mpi.max_ranks = 256"));
+	cl_test_exp_free(&many);
 
 	/* both kinds in one experiment, each workload crossing its own */
 	struct cl_test_exp e;
@@ -297,6 +343,7 @@ int main(void)
 		{ "mpirun missing; a host its agent cannot reach", test_launcher_faults },
 		{ "remote and local plugins not paired, but may share an experiment; hosts checked", test_pairs_and_hosts_refused },
 		{ "imported results are checked", test_import_checks_its_bytes },
+		{ "a launcher that rewrites the ranks' protocol gets no ok", test_forged_protocol_refused },
 		CU_TEST_INFO_NULL,
 	};
 

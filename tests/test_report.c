@@ -472,6 +472,20 @@ static void test_seed_table_mpi_column(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| exact 2000000 | exact 40000 |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[3] Message passing (mpi): each task's rank"));
 	free(buf);
+
+	/* a cell with no ok trial is not measured, never 0.0 cores or 0.00x */
+	for (size_t i = 0; i < r.ncells; i++)
+		if (!strcmp(r.cells[i].label, "cpu-mpi: mpi+rma-none"))
+			r.cells[i].summary.ok = 0;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CU_ASSERT_EQUAL(cl_view_seed_table(f, &r, false, err, sizeof err), 0);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "(single-core) | not measured |\n| Suitable for |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| I/O-bound | not measured |\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "x | not measured |\n| Shared counter, no lock"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "0.00x"));
+	free(buf);
 	cl_results_free(&r);
 }
 

@@ -598,6 +598,30 @@ static int read_placement(struct ctx *c, const config_setting_t *s, struct cl_pl
 	return 0;
 }
 
+/* mpirun's --host list: host[:slots],... and nothing that mpirun could
+ * read as something else. */
+static bool host_list(const char *text)
+{
+	for (const char *p = text; ; p++) {
+		size_t name = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+
+		if (!name || *p == '-')
+			return false;
+		p += name;
+		if (*p == ':') {
+			size_t digits = strspn(++p, "0123456789");
+
+			if (!digits || *p == '0' || digits > 6)
+				return false;
+			p += digits;
+		}
+		if (!*p)
+			return true;
+		if (*p != ',')
+			return false;
+	}
+}
+
 /* params.NAME.hosts and params.NAME.hostfile: where a remote strategy
  * (CL_STRATEGY_REMOTE) may run its tasks, in mpirun's terms. Strings, never
  * swept; a hostfile is looked for beside the config when its path is
@@ -616,9 +640,12 @@ static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin
 			    !strcmp(name, "hosts") ? "hosts as mpirun's --host takes them: \"node1:4,node2:4\""
 						   : "the path of a hostfile");
 	if (!strcmp(name, "hosts")) {
-		if (strlen(text) >= sizeof u->hosts || strpbrk(text, " \t\n'\"\\"))
-			return fail(c, s, what, "must be host[:slots] separated by commas, no spaces, "
-				    "under %zu characters", sizeof u->hosts);
+		if (strlen(text) >= sizeof u->hosts || !host_list(text))
+			return fail(c, s, what, "must be host[:slots] separated by commas, no spaces "
+				    "(a host name of letters, digits, '.', '-', '_'; slots a number from 1), "
+				    "under %zu characters: \"node1:4,node2:4\"", sizeof u->hosts);
+		if (u->hostfile[0])
+			return fail(c, s, what, "give hosts or hostfile, not both");
 		snprintf(u->hosts, sizeof u->hosts, "%s", text);
 		return 0;
 	}
@@ -628,8 +655,14 @@ static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin
 		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->path), c->path, text);
 	else
 		snprintf(path, sizeof path, "%s", text);
-	if (access(path, R_OK))
+	struct stat st;
+
+	if (access(path, R_OK) || stat(path, &st))
 		return fail(c, s, what, "cannot read the hostfile %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(c, s, what, "the hostfile %s is not a file", path);
+	if (u->hosts[0])
+		return fail(c, s, what, "give hosts or hostfile, not both");
 	char *real = realpath(path, NULL);
 
 	if (!real || strlen(real) >= sizeof u->hostfile) {

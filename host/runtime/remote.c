@@ -131,8 +131,8 @@ struct cl_trial *cl_remote_open(const void *bytes, size_t len, char *err, size_t
 	const struct cl_step_spec *timed = cl__duration_step(w);
 
 	if (timed && timed->sample_ns) {
-		snprintf(err, errlen, "sample_ms (line %d): samples add every task's count at one "
-			 "moment, which address spaces apart cannot do; leave it out", timed->line);
+		snprintf(err, errlen, "sample_ms (config line %d): samples add every task's count at "
+			 "one moment, which address spaces apart cannot do; leave it out", timed->line);
 		free(w);
 		return NULL;
 	}
@@ -258,8 +258,16 @@ int cl_trial_import(struct cl_trial *t, const void *results, size_t len, int64_t
 		if (head.window_end + shift > end)
 			atomic_store(&t->window_end, head.window_end + shift);
 	}
-	if (head.has_counter)
+	/* every address space reads the one remote counter after all tasks
+	 * ended: two that differ mean one of them is not telling the truth */
+	if (head.has_counter && t->counter_imported && t->counter != head.counter)
+		return cl_trial_fail(t, EPROTO, "%s: its counter is %llu, another's %llu: they read "
+				     "one counter after every task ended", source,
+				     (unsigned long long)head.counter, (unsigned long long)t->counter);
+	if (head.has_counter) {
 		t->counter = head.counter;
+		t->counter_imported = 1;
+	}
 	if (head.failed) {
 		head.message[sizeof head.message - 1] = 0;
 		return cl_trial_fail(t, 0, "%s: %s", source, head.message);

@@ -132,6 +132,7 @@ struct cl_trial {
 	int     io_mode;   /* CL__IO_*: how the strategy takes I/O    */
 	int     finished;                          /* the strategy returned    */
 	int     rc;                                /* what it returned         */
+	int     counter_imported; /* a remote address space gave the counter */
 	int64_t run_start_ns, run_end_ns;
 	int64_t run_user_ns, run_sys_ns;  /* CPU inside [run_start, run_end]:
 					   * the trial process and its children */

@@ -230,7 +230,11 @@ static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct c
 	else if (short_sleep)
 		snprintf(r->message, sizeof r->message, "%zu tasks finished sooner than their sleeps and server delays "
 			 "allow (first: task %zu)", short_sleep, first_short);
-	else if (r->counter_lost < 0 || (r->counter_lost > 0 && !r->inexact))
+	else if (r->counter_lost < 0)
+		snprintf(r->message, sizeof r->message, "counter is %llu, more than the %llu updates the "
+			 "tasks made: lost updates can only make it smaller, so something else wrote it",
+			 (unsigned long long)r->counter_actual, (unsigned long long)r->counter_expected);
+	else if (r->counter_lost > 0 && !r->inexact)
 		snprintf(r->message, sizeof r->message, "counter is %llu, expected %llu: %lld updates "
 			 "lost under sync '%s', which promises exactness",
 			 (unsigned long long)r->counter_actual, (unsigned long long)r->counter_expected,

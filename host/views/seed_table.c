@@ -121,8 +121,8 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 					need[k][0], need[k][1], need[k][2]), -1;
 	tasks = json_number_value(json_object_get(find_cell(r, "io", "serial", "none")->params, "tasks"));
 	for (size_t i = 0; i < r->ncells; i++)
-		if (!strcmp(r->cells[i].strategy, "mpi") && r->cells[i].summary.ok > 0)
-			nmodels = 4;
+		if (!strcmp(r->cells[i].strategy, "mpi"))
+			nmodels = 4; /* its failed cells read "not measured", as any */
 	for (int m = 0; m < nmodels; m++) {
 		const struct cl_results_cell *cpu =
 			find_cell(r, "cpu", models[m], m == 3 ? NULL : "none");
@@ -139,14 +139,22 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 
 		if (m == 0 && cores > 1.5)
 			threads_parallel = 1;
-		snprintf(rows[0][m], sizeof rows[0][m], "%.1f core%s on CPU-bound work (%s)%s", cores,
-			 cores >= 1.05 ? "s" : "", multi ? "multi-core" : "single-core",
-			 m == 0 && threads_parallel ? " [1]" : m == 3 ? " [3]" : "");
-		snprintf(rows[1][m], sizeof rows[1][m], "%s%s%s",
-			 io_run >= 0.8 * tasks ? "I/O-bound" : "",
-			 io_run >= 0.8 * tasks && cp_run > 1.5 ? " and " : "",
-			 cp_run > 1.5 ? "CPU-bound" : io_run >= 0.8 * tasks ? "" : "neither");
-		if (m == 3)
+		if (cpu && cp > 0)
+			snprintf(rows[0][m], sizeof rows[0][m], "%.1f core%s on CPU-bound work (%s)%s", cores,
+				 cores >= 1.05 ? "s" : "", multi ? "multi-core" : "single-core",
+				 m == 0 && threads_parallel ? " [1]" : m == 3 ? " [3]" : "");
+		else
+			snprintf(rows[0][m], sizeof rows[0][m], "not measured");
+		if (io > 0 && cp > 0)
+			snprintf(rows[1][m], sizeof rows[1][m], "%s%s%s",
+				 io_run >= 0.8 * tasks ? "I/O-bound" : "",
+				 io_run >= 0.8 * tasks && cp_run > 1.5 ? " and " : "",
+				 cp_run > 1.5 ? "CPU-bound" : io_run >= 0.8 * tasks ? "" : "neither");
+		else
+			snprintf(rows[1][m], sizeof rows[1][m], "not measured");
+		if (io <= 0)
+			snprintf(rows[2][m], sizeof rows[2][m], "not measured");
+		else if (m == 3)
 			snprintf(rows[2][m], sizeof rows[2][m], "%.2fx (%.2fx once its ranks run) [3]", io, io_run);
 		else
 			snprintf(rows[2][m], sizeof rows[2][m], "%.2fx", io);
@@ -154,7 +162,9 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 			snprintf(rows[3][m], sizeof rows[3][m], "%.2fx", net);
 		else
 			snprintf(rows[3][m], sizeof rows[3][m], "not measured");
-		if (m == 3)
+		if (cp <= 0)
+			snprintf(rows[4][m], sizeof rows[4][m], "not measured");
+		else if (m == 3)
 			snprintf(rows[4][m], sizeof rows[4][m], "%.2fx (%.2fx once its ranks run) [3]", cp, cp_run);
 		else
 			snprintf(rows[4][m], sizeof rows[4][m], "%.2fx", cp);
@@ -185,9 +195,11 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 		fprintf(out, "%s[3] Message passing (mpi): each task's rank is an MPI process of its own; "
 			"the shared counter is a word in rank 0's MPI window: without a lock it is read "
 			"and written back (rma-none), with one it is updated under an exclusive window "
-			"lock (rma-lock). Its wall times include starting the ranks (mpirun): %.0f ms "
-			"here, the median task's wait before it began; the figures in parentheses, and "
-			"what it is suitable for, leave that out. Its cores include it.%s\n",
+			"lock (rma-lock); its tasks do fewer increments than the others' (as the counts "
+			"say), since each is a round trip. Its wall times include starting the ranks "
+			"(mpirun): %.0f ms here, the longest of its cells' median task's wait before it "
+			"began; the figures in parentheses, and what it is suitable for, leave each "
+			"cell's own wait out. Its cores include it.%s\n",
 			html ? "<p>" : "\n", mpi_start_ns / 1e6, html ? "</p>" : "");
 	return 0;
 }

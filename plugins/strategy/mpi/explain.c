@@ -39,7 +39,8 @@ static void line_after(const char *text, const char *marker, char *out, size_t l
 	snprintf(out, len, "%.*s", (int)strcspn(at, "\n"), at);
 }
 
-void mpi_explain(const struct mpi_progress *p, int status, const char *hosts, char *out, size_t len)
+void mpi_explain(const struct mpi_progress *p, int status, const char *hosts, const char *hostfile,
+		 char *out, size_t len)
 {
 	const char *text = p->err_tail;
 	const char *mine = strstr(text, "conclab-mpi-rank: ");
@@ -65,9 +66,10 @@ void mpi_explain(const struct mpi_progress *p, int status, const char *hosts, ch
 	}
 	if (strstr(text, "unable to reliably start one or more daemons") ||
 	    strstr(text, "daemon did not report back") || strstr(text, "ORTE daemon has unexpectedly failed")) {
-		snprintf(out, len, "mpirun could not start its daemon on the hosts%s%s (its remote "
-			 "agent, ssh unless plm_rsh_agent says otherwise, failed: is every host "
-			 "reachable without a password?)", hosts ? " " : "", hosts ? hosts : "");
+		snprintf(out, len, "mpirun could not start its daemon on %s%s (its remote agent, "
+			 "ssh unless plm_rsh_agent says otherwise, failed: is every host reachable "
+			 "without a password?)", hosts ? "the hosts " : hostfile ? "the hosts of " : "a host",
+			 hosts ? hosts : hostfile ? hostfile : "");
 		return;
 	}
 	line_after(text, "Process name:", line, sizeof line);

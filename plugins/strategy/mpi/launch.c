@@ -32,11 +32,21 @@ static void take_results(struct mpi_launch const *l, struct mpi_progress *p, int
 {
 	char source[128], *raw;
 
-	snprintf(source, sizeof source, "rank %d on %s", rank,
-		 p->hosts && (size_t)rank < p->nranks ? p->hosts[rank] : "?");
+	/* a rank the "go" line announced, once: results can be checked
+	 * against the ranks that exist, not only against themselves */
+	if (!p->started || rank < 0 || (size_t)rank >= p->nranks || p->reported[rank]) {
+		if (!p->import_rc)
+			p->import_rc = cl_trial_fail(l->trial, EPROTO, "mpi: results of rank %d, %s", rank,
+						     !p->started ? "before the ranks started"
+						     : rank < 0 || (size_t)rank >= p->nranks ? "which does not exist"
+						     : "a second time");
+		return;
+	}
+	p->reported[rank] = true;
+	snprintf(source, sizeof source, "mpi: rank %d on %s", rank, p->hosts[rank]);
 	if (hexlen != 2 * bytes || !(raw = malloc(bytes ? bytes : 1))) {
 		if (!p->import_rc)
-			p->import_rc = cl_trial_fail(l->trial, EPROTO, "mpi: %s: its results came "
+			p->import_rc = cl_trial_fail(l->trial, EPROTO, "%s: its results came "
 						     "cut short (%zu of %zu bytes)", source,
 						     hexlen / 2, bytes);
 		return;
@@ -44,7 +54,14 @@ static void take_results(struct mpi_launch const *l, struct mpi_progress *p, int
 	for (size_t i = 0; i < bytes; i++) {
 		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
 
-		raw[i] = (char)(hi < 0 || lo < 0 ? 0 : hi << 4 | lo);
+		if (hi < 0 || lo < 0) {
+			if (!p->import_rc)
+				p->import_rc = cl_trial_fail(l->trial, EPROTO, "%s: its results are "
+							     "not hex at byte %zu", source, i);
+			free(raw);
+			return;
+		}
+		raw[i] = (char)(hi << 4 | lo);
 	}
 	int rc = cl_trial_import(l->trial, raw, bytes, p->epoch_ns, source);
 
@@ -65,8 +82,13 @@ static void take_go(struct mpi_progress *p, char *rest)
 	p->nranks = (size_t)n;
 	p->hosts = calloc(p->nranks, sizeof *p->hosts);
 	p->done = calloc(p->nranks, sizeof *p->done);
-	for (size_t r = 0; p->hosts && r < p->nranks && (word = strtok_r(NULL, " ", &save)); r++)
-		snprintf(p->hosts[r], sizeof p->hosts[r], "%s", word);
+	p->reported = calloc(p->nranks, sizeof *p->reported);
+	if (!p->hosts || !p->done || !p->reported) {
+		p->started = false; /* and the results are refused */
+		return;
+	}
+	for (size_t r = 0; r < p->nranks; r++)
+		snprintf(p->hosts[r], sizeof p->hosts[r], "%s", (word = strtok_r(NULL, " ", &save)) ? word : "?");
 }
 
 /* One line of mpirun's stdout. `pending` holds a "results" header whose
@@ -312,11 +334,17 @@ static int hung(const struct mpi_launch *l, const struct mpi_progress *p)
 	if (!p->started) {
 		const char *hosts = cl_trial_hosts(l->trial), *file = cl_trial_hostfile(l->trial);
 
+		if (!hosts && !file)
+			return cl_trial_fail(l->trial, 0, "mpi: the %zu ranks had not all started %.1f s "
+					     "before the trial's timeout, on this machine's %ld CPUs "
+					     "(raise the timeout, or use fewer mpi.ranks); mpirun's last "
+					     "words: %.200s", l->ranks, s, sysconf(_SC_NPROCESSORS_ONLN),
+					     p->err_len ? p->err_tail : "none");
 		return cl_trial_fail(l->trial, 0, "mpi: the %zu ranks had not started %.1f s before "
 				     "the trial's timeout, on %s%s (mpirun or its daemons are stuck: "
 				     "a host that does not answer?); its last words: %.200s", l->ranks, s,
-				     hosts ? "the hosts " : file ? "the hosts of " : "this machine",
-				     hosts ? hosts : file ? file : "", p->err_len ? p->err_tail : "none");
+				     hosts ? "the hosts " : "the hosts of ", hosts ? hosts : file,
+				     p->err_len ? p->err_tail : "none");
 	}
 	for (size_t r = 0; r < p->nranks; r++)
 		if (!p->done[r] && strlen(which) + MPI_HOSTLEN + 16 < sizeof which)
@@ -325,6 +353,19 @@ static int hung(const struct mpi_launch *l, const struct mpi_progress *p)
 	return cl_trial_fail(l->trial, 0, "mpi: %s did not finish %s tasks before the "
 			     "trial's timeout; mpirun was stopped with every rank",
 			     n ? which : "the ranks", n == 1 ? "its" : "their");
+}
+
+/* Every rank the "go" line announced sent its results. */
+static int all_reported(const struct mpi_launch *l, const struct mpi_progress *p)
+{
+	if (!p->started)
+		return cl_trial_fail(l->trial, EPROTO, "mpi: mpirun ended well, but no rank said it "
+				     "started");
+	for (size_t r = 0; r < p->nranks; r++)
+		if (!p->reported[r])
+			return cl_trial_fail(l->trial, EPROTO, "mpi: rank %zu on %s sent no results",
+					     r, p->hosts[r]);
+	return 0;
 }
 
 /* mpirun, running, and the ends of its pipes the trial keeps. */
@@ -395,11 +436,19 @@ static bool watch_mpirun(const struct mpi_launch *l, struct mpirun *m, struct mp
 		char buf[65536];
 		int64_t left = stop_at - cl_now_ns();
 
+		/* once the results are in, mpirun's exit ends the watch: a
+		 * process it left holding its output must not hold the trial */
+		if (p->ended && waitpid(m->pid, &p->status, WNOHANG) == m->pid) {
+			p->exited = true;
+			break;
+		}
+
 		if (left <= 0) {
 			timed_out = true;
 			break;
 		}
-		if (poll(fds, 2, left > 1000000000 ? 1000 : (int)(left / 1000000) + 1) < 0 && errno != EINTR)
+		if (poll(fds, 2, p->ended ? 10 : left > 1000000000 ? 1000 : (int)(left / 1000000) + 1) < 0 &&
+		    errno != EINTR)
 			break;
 		for (int i = 0; i < 2; i++) {
 			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -430,46 +479,57 @@ int mpi_launch(const struct mpi_launch *l)
 	struct mpi_progress p = { .import_rc = 0 };
 	struct mpirun m = { .pid = -1, .in = -1, .out = -1, .err = -1 };
 	int64_t deadline = cl_trial_deadline_ns(l->trial), now = cl_now_ns();
-	/* stop early enough for mpirun to take its daemons down and for the
-	 * trial to say so before the host's own timeout: a tenth of the time,
-	 * between 1.5 and 3 s, all but 0.3 s of it mpirun's to stop */
+	/* stop early enough for mpirun to take its ranks and daemons down, and
+	 * for the trial to say so, before the host's own timeout: a tenth of
+	 * the time, between 1.5 and 3 s, and 10 ms more a rank (256 ranks on 2
+	 * cores take seconds to end), all but 0.3 s of it mpirun's to stop;
+	 * never more than half the time there is */
 	int64_t margin = deadline == INT64_MAX ? 0 : (deadline - now) / 10;
 
 	margin = margin < 1500000000 ? 1500000000 : margin > 3000000000 ? 3000000000 : margin;
+	margin += (int64_t)l->ranks * 10000000;
+	if (deadline != INT64_MAX && margin > (deadline - now) / 2)
+		margin = (deadline - now) / 2;
 	int64_t stop_at = deadline == INT64_MAX ? INT64_MAX : deadline - margin;
-	const char *base = getenv("TMPDIR");
+	/* /dev/shm first: in a contained trial it is the trial's own tmpfs,
+	 * gone with it even when the trial is killed (a timeout, Ctrl-C) */
+	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
 	char tmpdir[512];
 	int rc, status = 0;
 
-	snprintf(tmpdir, sizeof tmpdir, "%s/conclab-mpi-XXXXXX", base && *base ? base : "/tmp");
+	base = base && *base ? base : "/tmp";
+	snprintf(tmpdir, sizeof tmpdir, "%s/conclab-mpi-XXXXXX", base);
 	if (!mkdtemp(tmpdir))
 		return cl_trial_fail(l->trial, errno, "mpi: cannot make a session folder in %s for mpirun",
-				     base && *base ? base : "/tmp");
+				     base);
 	if ((rc = start_mpirun(l, tmpdir, &m))) {
 		remove_tree(tmpdir);
 		return rc;
 	}
 	if (watch_mpirun(l, &m, &p, stop_at)) {
-		stop_mpirun(m.pid, margin - 300000000);
+		stop_mpirun(m.pid, margin - (margin > 600000000 ? 300000000 : margin / 2));
 		rc = hung(l, &p);
 	}
-	while (waitpid(m.pid, &status, 0) < 0 && errno == EINTR)
+	while (!p.exited && waitpid(m.pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (p.exited)
+		status = p.status;
 	reap_orphans();
 	if (m.out >= 0)
 		close(m.out);
 	if (m.err >= 0)
 		close(m.err);
 	if (!rc && p.ended && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		rc = p.import_rc;
+		rc = p.import_rc ? p.import_rc : all_reported(l, &p);
 	} else if (!rc) {
 		char why[1024];
 
-		mpi_explain(&p, status, cl_trial_hosts(l->trial), why, sizeof why);
+		mpi_explain(&p, status, cl_trial_hosts(l->trial), cl_trial_hostfile(l->trial), why, sizeof why);
 		rc = cl_trial_fail(l->trial, 0, "mpi: %s", why);
 	}
 	remove_tree(tmpdir);
 	free(p.hosts);
 	free(p.done);
+	free(p.reported);
 	return rc;
 }

@@ -32,7 +32,10 @@ struct mpi_progress {
 	size_t  nranks;
 	char  (*hosts)[MPI_HOSTLEN]; /* of each rank, from "go"  */
 	bool   *done;          /* each rank's "done" line came   */
+	bool   *reported;      /* each rank's results came       */
 	bool    ended;         /* the "end" line came            */
+	bool    exited;        /* mpirun was reaped: its status  */
+	int     status;
 	int     import_rc;     /* the first import that failed   */
 	char    err_tail[8192]; /* the end of mpirun's stderr    */
 	size_t  err_len;
@@ -40,6 +43,7 @@ struct mpi_progress {
 
 /* Why mpirun ended without the results, in words naming the rank or host:
  * from the exit status and what it and the ranks wrote on stderr. */
-void mpi_explain(const struct mpi_progress *p, int status, const char *hosts, char *out, size_t len);
+void mpi_explain(const struct mpi_progress *p, int status, const char *hosts, const char *hostfile,
+		 char *out, size_t len);
 
 #endif

@@ -23,16 +23,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { PARAM_RANKS, PARAM_POOL, PARAM_COUNT };
+enum { PARAM_RANKS, PARAM_POOL, PARAM_MAX, PARAM_COUNT };
 
 static const struct cl_param_decl mpi_params[] = {
-	[PARAM_RANKS] = { "ranks", CL_PARAM_INT, 0, 0, 4096,
+	[PARAM_RANKS] = { "ranks", CL_PARAM_INT, 0, 0, MPI_MAX_RANKS,
 			  "MPI ranks (mpirun -np); 0 = one per task; never more than the tasks" },
 	[PARAM_POOL] = { "pool", CL_PARAM_BOOL, 0, 0, 1,
-			 "ranks claim tasks one by one (a pool over ranks); 0 = task i on rank i % ranks" },
+			 "ranks claim tasks one by one (a pool over ranks); false = task i on rank i % ranks" },
+	[PARAM_MAX] = { "max_ranks", CL_PARAM_INT, 256, 1, MPI_MAX_RANKS,
+			"refuse to start more ranks than this in one trial" },
 	[PARAM_COUNT] = { 0 },
 };
 CL_PARAMS_CHECK(mpi_params, PARAM_COUNT);
+
+static size_t ranks_of(uint64_t ntasks, int64_t ranks)
+{
+	return ranks && (uint64_t)ranks < ntasks ? (size_t)ranks : (size_t)ntasks;
+}
 
 /* The rank program sits beside this plugin's file, in the build tree and
  * in the install alike. */
@@ -50,12 +57,14 @@ static int rank_program(char *out, size_t len)
 
 static int mpi_run(struct cl_trial *t, const int64_t *params)
 {
-	size_t ntasks = cl_trial_ntasks(t);
-	size_t ranks = params[PARAM_RANKS] && (size_t)params[PARAM_RANKS] < ntasks
-			       ? (size_t)params[PARAM_RANKS] : ntasks;
+	size_t ranks = ranks_of(cl_trial_ntasks(t), params[PARAM_RANKS]);
 	struct mpi_launch l = { .trial = t, .ranks = ranks, .pool = params[PARAM_POOL] != 0 };
 	size_t len = cl_trial_export(t, NULL, 0);
 	int rc;
+
+	if (ranks > (size_t)params[PARAM_MAX])
+		return cl_trial_fail(t, E2BIG, "mpi: %zu ranks exceed the limit of %lld (parameter "
+				     "mpi.max_ranks; or set mpi.ranks)", ranks, (long long)params[PARAM_MAX]);
 
 	if (rank_program(l.program, sizeof l.program))
 		return cl_trial_fail(t, ENOENT, "mpi: the rank program %s is missing (a broken "
@@ -66,6 +75,19 @@ static int mpi_run(struct cl_trial *t, const int64_t *params)
 	rc = mpi_launch(&l);
 	free(l.spec);
 	return rc;
+}
+
+/* Refused at `conclab check`, before a trial starts them. */
+static int mpi_check(const struct cl_check_args *cell, char *err, size_t errlen)
+{
+	size_t ranks = ranks_of(cell->ntasks, cell->params[PARAM_RANKS]);
+
+	if (ranks <= (size_t)cell->params[PARAM_MAX])
+		return 0;
+	snprintf(err, errlen, "%zu ranks exceed mpi.max_ranks = %lld (raise it, or %s)", ranks,
+		 (long long)cell->params[PARAM_MAX],
+		 cell->params[PARAM_RANKS] ? "use fewer mpi.ranks" : "set mpi.ranks: 0 starts one a task");
+	return -1;
 }
 
 static const struct cl_strategy_ops mpi_ops = {
@@ -83,4 +105,5 @@ CL_PLUGIN(.kind = CL_PLUGIN_STRATEGY,
 			 "scales with them; a rank runs its own tasks one after another. Set "
 			 "params.mpi.hosts (\"a:4,b:4\") or params.mpi.hostfile to run across hosts.",
 	  .params = mpi_params,
-	  .ops.strategy = &mpi_ops);
+	  .ops.strategy = &mpi_ops,
+	  .check = mpi_check);
