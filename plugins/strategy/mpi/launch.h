@@ -41,6 +41,20 @@ struct mpi_progress {
 	size_t  err_len;
 };
 
+/* A line of the protocol may be long: a rank's results in hex, 80
+ * characters a task. */
+struct line_buf {
+	char  *data;
+	size_t len, cap;
+};
+
+/* What mpirun's stdout and stderr bring (protocol.c): data as it comes,
+ * lines assembled in *b; rank 0's protocol imported into the trial, the
+ * ranks' "done" marks noted (`eof`: stderr ended, take what is left). */
+void mpi_read_out(const struct mpi_launch *l, struct mpi_progress *p, struct line_buf *b,
+		  const char *data, size_t n, long pending[2]);
+void mpi_read_err(struct mpi_progress *p, struct line_buf *b, const char *data, size_t n, bool eof);
+
 /* Why mpirun ended without the results, in words naming the rank or host:
  * from the exit status and what it and the ranks wrote on stderr. */
 void mpi_explain(const struct mpi_progress *p, int status, const char *hosts, const char *hostfile,

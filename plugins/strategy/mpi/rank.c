@@ -96,20 +96,15 @@ static void write_results(int nranks, const int *lens, const char *all)
 	fflush(protocol);
 }
 
-int main(int argc, char **argv)
+/* Every rank opens a trial of its own from rank 0's stdin; NULL on every
+ * rank when one could not (each that failed says why on stderr). */
+static struct cl_trial *open_everywhere(int rank)
 {
-	int rank, nranks, pool = argc > 1 && !strcmp(argv[1], "--pool");
 	size_t len = 0;
-	char *spec = NULL, err[768] = "", host[HOSTLEN] = "", *hosts = NULL;
+	char *spec = NULL, err[768] = "";
 	struct cl_trial *t;
-	int ok, all_ok, out = dup(STDOUT_FILENO);
+	int ok, all_ok;
 
-	/* stdout is the protocol's alone */
-	dup2(STDERR_FILENO, STDOUT_FILENO);
-	protocol = fdopen(out, "w");
-	MPI_Init(&argc, &argv);
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
 	if (rank == 0 && !(spec = read_all(STDIN_FILENO, &len)))
 		len = 0;
 	unsigned long long n = len;
@@ -122,21 +117,27 @@ int main(int argc, char **argv)
 	free(spec);
 	ok = t != NULL;
 	MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-	if (!all_ok) {
-		/* the window of a rank that opened one is not freed: freeing
-		 * is collective, and the ranks that failed never made theirs */
-		if (!ok)
-			fprintf(stderr, "conclab-mpi-rank: rank %d: %s\n", rank, err);
-		MPI_Finalize();
-		return 3;
-	}
+	if (!ok)
+		fprintf(stderr, "conclab-mpi-rank: rank %d: %s\n", rank, err);
+	/* the window of a rank that opened one is not freed: freeing is
+	 * collective, and the ranks that failed never made theirs */
+	return all_ok ? t : NULL;
+}
+
+/* The common start: a barrier, this rank's clock as it leaves it (the
+ * epoch its times are placed by on another host's clock), and rank 0
+ * saying the ranks started, and on which hosts. */
+static int64_t start_together(int rank, int nranks)
+{
+	char host[HOSTLEN] = "", *hosts = rank == 0 ? malloc((size_t)nranks * HOSTLEN) : NULL;
+	int64_t epoch;
+
+	if (rank == 0 && !hosts)
+		MPI_Abort(MPI_COMM_WORLD, 1);
 	gethostname(host, sizeof host - 1);
-	if (rank == 0)
-		hosts = malloc((size_t)nranks * HOSTLEN);
 	MPI_Gather(host, HOSTLEN, MPI_CHAR, hosts, HOSTLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
 	MPI_Barrier(MPI_COMM_WORLD);
-	int64_t epoch = cl_now_ns();
-
+	epoch = cl_now_ns();
 	if (rank == 0) {
 		fprintf(protocol, "go %d", nranks);
 		for (int r = 0; r < nranks; r++)
@@ -144,21 +145,21 @@ int main(int argc, char **argv)
 		fputc('\n', protocol);
 		fflush(protocol);
 	}
-	run_tasks(t, rank, nranks, pool);
-	/* on stderr, in one write: mpirun forwards each rank's output on its
-	 * own schedule, and another rank's line inside rank 0's results on
-	 * stdout would cut them; the launcher takes the line out again */
-	char done[64];
-	int n_done = snprintf(done, sizeof done, "conclab-mpi-done %d\n", rank);
+	free(hosts);
+	return epoch;
+}
 
-	(void)!write(STDERR_FILENO, done, (size_t)n_done);
-	MPI_Barrier(MPI_COMM_WORLD);
-
+/* Every rank's results to rank 0, which writes them; then the trial
+ * closes (its sync's window is freed collectively). */
+static void send_results(struct cl_trial *t, int rank, int nranks, int64_t epoch)
+{
 	size_t rlen = 0;
 	char *res = cl_remote_results(t, epoch, &rlen), *all = NULL;
-	int mine = res ? (int)rlen : 0, *lens = rank == 0 ? calloc((size_t)nranks, sizeof *lens) : NULL;
-	int *at = rank == 0 ? calloc((size_t)nranks, sizeof *at) : NULL;
+	int mine = res ? (int)rlen : 0, *lens = NULL, *at = NULL;
 
+	if (rank == 0 && (!(lens = calloc((size_t)nranks, sizeof *lens)) ||
+			  !(at = calloc((size_t)nranks, sizeof *at))))
+		MPI_Abort(MPI_COMM_WORLD, 1);
 	MPI_Gather(&mine, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
 	if (rank == 0) {
 		size_t total = 0;
@@ -178,7 +179,36 @@ int main(int argc, char **argv)
 	free(all);
 	free(lens);
 	free(at);
-	free(hosts);
+}
+
+int main(int argc, char **argv)
+{
+	int rank, nranks, pool = argc > 1 && !strcmp(argv[1], "--pool");
+	int out = dup(STDOUT_FILENO);
+	struct cl_trial *t;
+
+	/* stdout is the protocol's alone */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	protocol = fdopen(out, "w");
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+	if (!(t = open_everywhere(rank))) {
+		MPI_Finalize();
+		return 3;
+	}
+	int64_t epoch = start_together(rank, nranks);
+
+	run_tasks(t, rank, nranks, pool);
+	/* on stderr, in one write: mpirun forwards each rank's output on its
+	 * own schedule, and another rank's line inside rank 0's results on
+	 * stdout would cut them; the launcher takes the line out again */
+	char done[64];
+	int n_done = snprintf(done, sizeof done, "conclab-mpi-done %d\n", rank);
+
+	(void)!write(STDERR_FILENO, done, (size_t)n_done);
+	MPI_Barrier(MPI_COMM_WORLD);
+	send_results(t, rank, nranks, epoch);
 	MPI_Finalize();
 	return 0;
 }
