@@ -16,9 +16,6 @@
 
 #include "start.h"
 
-static volatile uint64_t counter __attribute__((aligned(64)));
-static pthread_mutex_t mutex __attribute__((aligned(64))) = PTHREAD_MUTEX_INITIALIZER;
-static pthread_spinlock_t spin __attribute__((aligned(64)));
 static volatile int stop __attribute__((aligned(64)));
 static struct { volatile uint64_t n; } __attribute__((aligned(64))) slots[64];
 static pthread_barrier_t start;
@@ -30,17 +27,7 @@ static void *worker(void *arg)
 
 	start_together(index, threads, ncpus, &start, &running);
 	while (!stop) {
-		if (kind == 0) {
-			pthread_mutex_lock(&mutex);
-			counter = counter + 1;
-			pthread_mutex_unlock(&mutex);
-		} else if (kind == 1) {
-			pthread_spin_lock(&spin);
-			counter = counter + 1;
-			pthread_spin_unlock(&spin);
-		} else {
-			__atomic_fetch_add((uint64_t *)&counter, 1, __ATOMIC_SEQ_CST);
-		}
+		increment(kind);
 		slots[index].n++;
 	}
 	return NULL;

@@ -17,11 +17,6 @@
 #include "start.h"
 #include <sched.h>
 
-/* Each on its own cache line, as conclab lays them out: sharing a line
- * between the lock and the counter would measure false sharing instead. */
-static volatile uint64_t counter __attribute__((aligned(64)));
-static pthread_mutex_t mutex __attribute__((aligned(64))) = PTHREAD_MUTEX_INITIALIZER;
-static pthread_spinlock_t spin __attribute__((aligned(64)));
 static pthread_barrier_t start;
 static int running, ncpus;
 static long n;
@@ -34,17 +29,7 @@ static void *worker(void *arg)
 
 	start_together(index, (int)threads, ncpus, &start, &running);
 	for (long i = 0; i < n; i++) {
-		if (kind == 0) {
-			pthread_mutex_lock(&mutex);
-			counter = counter + 1;
-			pthread_mutex_unlock(&mutex);
-		} else if (kind == 1) {
-			pthread_spin_lock(&spin);
-			counter = counter + 1;
-			pthread_spin_unlock(&spin);
-		} else {
-			__atomic_fetch_add((uint64_t *)&counter, 1, __ATOMIC_SEQ_CST);
-		}
+		increment(kind);
 	}
 	return NULL;
 }

@@ -644,10 +644,8 @@ static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin
 			return fail(c, s, what, "must be host[:slots] separated by commas, no spaces "
 				    "(a host name of letters, digits, '.', '-', '_'; slots a number from 1), "
 				    "under %zu characters: \"node1:4,node2:4\"", sizeof u->hosts);
-		if (u->hostfile[0])
-			return fail(c, s, what, "give hosts or hostfile, not both");
 		snprintf(u->hosts, sizeof u->hosts, "%s", text);
-		return 0;
+		return u->hostfile[0] ? fail(c, s, what, "give hosts or hostfile, not both") : 0;
 	}
 	const char *slash = strrchr(c->path, '/');
 
@@ -661,8 +659,6 @@ static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin
 		return fail(c, s, what, "cannot read the hostfile %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return fail(c, s, what, "the hostfile %s is not a file", path);
-	if (u->hosts[0])
-		return fail(c, s, what, "give hosts or hostfile, not both");
 	char *real = realpath(path, NULL);
 
 	if (!real || strlen(real) >= sizeof u->hostfile) {
@@ -672,7 +668,7 @@ static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin
 	}
 	snprintf(u->hostfile, sizeof u->hostfile, "%s", real);
 	free(real);
-	return 0;
+	return u->hosts[0] ? fail(c, s, what, "give hosts or hostfile, not both") : 0;
 }
 
 static int read_params(struct ctx *c, const config_setting_t *root)

@@ -241,12 +241,7 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 		t->interfered = json_is_true(json_object_get(in, "interfered"));
 	}
 	if (duration_from_json(json_object_get(j, "duration"), t, err, errlen)) {
-		free(t->output);
-		free(t->samples);
-		free(t->task_ops);
-		t->output = NULL;
-		t->samples = NULL;
-		t->task_ops = NULL;
+		cl_trial_result_free(t);
 		return -1;
 	}
 	return 0;

@@ -45,18 +45,22 @@ struct results_record {
 };
 
 /* The kernel's boot id: two address spaces with the same one read the same
- * CLOCK_MONOTONIC, and their times need no translation. */
-static void boot_id(char out[40])
+ * CLOCK_MONOTONIC, and their times need no translation. Read once: the
+ * trial process imports one result per rank. */
+static const char *boot_id(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	static char id[40];
+	static bool read_once;
+	FILE *f;
 
-	memset(out, 0, 40);
-	if (f) {
-		if (!fgets(out, 40, f))
-			out[0] = 0;
+	if (!read_once && (f = fopen("/proc/sys/kernel/random/boot_id", "r"))) {
+		if (!fgets(id, sizeof id, f))
+			id[0] = 0;
+		id[strcspn(id, "\n")] = 0;
 		fclose(f);
 	}
-	out[strcspn(out, "\n")] = 0;
+	read_once = true;
+	return id;
 }
 
 size_t cl_trial_export(const struct cl_trial *trial, void *buf, size_t len)
@@ -188,7 +192,7 @@ void *cl_remote_results(struct cl_trial *t, int64_t epoch_ns, size_t *len)
 		head.counter = t->sync->counter(t->sync_shared);
 		head.has_counter = 1;
 	}
-	boot_id(head.boot_id);
+	snprintf(head.boot_id, sizeof head.boot_id, "%s", boot_id());
 	memcpy(head.message, t->message, sizeof head.message);
 	memcpy(out, &head, sizeof head);
 	for (size_t i = 0; i < t->ntasks; i++) {
@@ -219,7 +223,7 @@ int cl_trial_import(struct cl_trial *t, const void *results, size_t len, int64_t
 		    const char *source)
 {
 	struct results_head head = { .magic = "" };
-	char here[40];
+	const char *here = boot_id();
 	int64_t shift = 0;
 
 	if (len >= sizeof head)
@@ -228,7 +232,6 @@ int cl_trial_import(struct cl_trial *t, const void *results, size_t len, int64_t
 	    len != sizeof head + (size_t)head.nrecords * sizeof(struct results_record))
 		return cl_trial_fail(t, EPROTO, "%s: its %zu bytes of results are not results of "
 				     "this conclab's runtime", source, len);
-	boot_id(here);
 	head.boot_id[39] = 0;
 	if (!*here || strcmp(here, head.boot_id)) /* another kernel, another clock */
 		shift = epoch_ns - head.epoch_ns;

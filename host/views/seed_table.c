@@ -37,29 +37,23 @@ static const char *locked(const char *model)
 }
 
 /* Speedup of strategy on a workload against serial on it, medians; mpi's
- * cell has whichever RMA sync the workload gave it. */
-static double speedup(const struct cl_results *r, const char *workload, const char *strategy)
+ * cell has whichever RMA sync the workload gave it. With `start_ns`, mpi's
+ * without starting its ranks, hundreds of milliseconds that the seed's
+ * half-second workloads cannot hide: how long its median task waited
+ * before it began (each task has a rank of its own here, so that wait is
+ * the start), the longest such wait kept in *start_ns. */
+static double speedup(const struct cl_results *r, const char *workload, const char *strategy,
+		      double *start_ns)
 {
 	const struct cl_results_cell *base = find_cell(r, workload, "serial", "none");
 	const struct cl_results_cell *c =
 		find_cell(r, workload, strategy, strcmp(strategy, "mpi") ? "none" : NULL);
-
-	return base && c ? base->summary.wall.median / c->summary.wall.median : 0;
-}
-
-/* mpi's wall time includes starting the ranks, hundreds of milliseconds
- * that the seed's half-second workloads cannot hide: how long its median
- * task waited before it began (each task has a rank of its own here, so
- * that wait is the start), and its speedup with that wait left out. */
-static double started_speedup(const struct cl_results *r, const char *workload, double *start_ns)
-{
-	const struct cl_results_cell *base = find_cell(r, workload, "serial", "none");
-	const struct cl_results_cell *c = find_cell(r, workload, "mpi", NULL);
-	double start = c ? c->summary.resp_p50_ns - c->summary.p50_ns : 0;
+	double start = c && start_ns ? c->summary.resp_p50_ns - c->summary.p50_ns : 0;
 
 	if (!base || !c || c->summary.wall.median - start <= 0)
 		return 0;
-	*start_ns = start > *start_ns ? start : *start_ns;
+	if (start_ns && start > *start_ns)
+		*start_ns = start;
 	return base->summary.wall.median / (c->summary.wall.median - start);
 }
 
@@ -129,11 +123,11 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 		const struct cl_results_cell *none = find_cell(r, "race", models[m], unlocked(models[m]));
 		const struct cl_results_cell *lock = find_cell(r, "race", models[m], locked(models[m]));
 		double cores = cpu ? cpu->summary.cores : 0;
-		double io = speedup(r, "io", models[m]), cp = speedup(r, "cpu", models[m]);
-		double net = speedup(r, "net", models[m]);
+		double io = speedup(r, "io", models[m], NULL), cp = speedup(r, "cpu", models[m], NULL);
+		double net = speedup(r, "net", models[m], NULL);
 		/* mpi: judged once its ranks run, its whole time shown beside */
-		double io_run = m == 3 ? started_speedup(r, "io", &mpi_start_ns) : io;
-		double cp_run = m == 3 ? started_speedup(r, "cpu", &mpi_start_ns) : cp;
+		double io_run = m == 3 ? speedup(r, "io", "mpi", &mpi_start_ns) : io;
+		double cp_run = m == 3 ? speedup(r, "cpu", "mpi", &mpi_start_ns) : cp;
 		bool multi = m == 3 ? cp_run > 1.5 : cores > 1.5;
 		char lost[96];
 

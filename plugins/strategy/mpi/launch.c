@@ -74,6 +74,25 @@ _Noreturn static void exec_mpirun(const struct mpi_launch *l, const char *tmpdir
 	_exit(127);
 }
 
+/* SIGKILL every child of `pid` (its main thread's, as /proc lists them);
+ * how many there were. */
+static int kill_children(pid_t pid)
+{
+	char path[64];
+	FILE *f;
+	int child, found = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fscanf(f, "%d", &child) == 1) {
+		kill(child, SIGKILL);
+		found++;
+	}
+	fclose(f);
+	return found;
+}
+
 /* Ask mpirun to stop its ranks and daemons (remote ones too: only it can),
  * for at most `grace_ns` (Open MPI 4.1 takes about 1 s: it sends SIGTERM,
  * waits, then SIGKILL); then kill it and the ranks it started here, each
@@ -81,9 +100,6 @@ _Noreturn static void exec_mpirun(const struct mpi_launch *l, const char *tmpdir
 static void stop_mpirun(pid_t pid, int64_t grace_ns)
 {
 	int64_t until = cl_now_ns() + grace_ns;
-	char path[64];
-	FILE *f;
-	int child;
 
 	kill(pid, SIGTERM);
 	while (cl_now_ns() < until) {
@@ -91,12 +107,7 @@ static void stop_mpirun(pid_t pid, int64_t grace_ns)
 			return;
 		usleep(10000);
 	}
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	if ((f = fopen(path, "r"))) {
-		while (fscanf(f, "%d", &child) == 1)
-			kill(child, SIGKILL);
-		fclose(f);
-	}
+	kill_children(pid);
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 }
@@ -123,22 +134,7 @@ static void remove_tree(const char *dir)
  * turn, until nothing is left. */
 static void reap_orphans(void)
 {
-	char path[64];
-
-	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-	for (int round = 0; round < 100; round++) {
-		FILE *f = fopen(path, "r");
-		int child, found = 0;
-
-		if (!f)
-			return;
-		while (fscanf(f, "%d", &child) == 1) {
-			kill(child, SIGKILL);
-			found++;
-		}
-		fclose(f);
-		if (!found)
-			return;
+	for (int round = 0; round < 100 && kill_children(getpid()); round++) {
 		usleep(1000); /* a killed parent's children come here meanwhile */
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
