@@ -114,21 +114,23 @@ static int resolve_target(struct cl_workload *w, char *err, size_t errlen)
 	return 0;
 }
 
-/* Every request a trial's tasks claim was answered by its server: a
- * strategy that marks the steps done without the network (the body's words
- * can be computed) is found out by the server's own count. */
-static void requests_made(const struct cl_workload *w, uint64_t answered, struct cl_trial_result *r)
+/* Every request a trial's tasks claim reached its server: a strategy that
+ * marks the steps done without the network (the body's words can be
+ * computed) is found out by the server's own count. The server counts a
+ * request before it writes the answer's first byte, so the count is whole
+ * when the trial ends, however loaded the machine (server.h). */
+static void requests_made(const struct cl_workload *w, uint64_t received, struct cl_trial_result *r)
 {
 	uint64_t per_loop = 0, want;
 
 	for (int64_t i = 0; i < w->nsteps; i++)
 		per_loop += w->steps[i].op == CL_OP_REQUEST;
 	want = per_loop * (uint64_t)w->loop * (uint64_t)w->tasks;
-	if (r->status != CL_STATUS_OK || answered >= want)
+	if (r->status != CL_STATUS_OK || received >= want)
 		return;
 	r->status = CL_STATUS_WRONG;
-	snprintf(r->message, sizeof r->message, "the server answered %llu of the %llu requests the tasks "
-		 "claim: the rest were never made", (unsigned long long)answered, (unsigned long long)want);
+	snprintf(r->message, sizeof r->message, "the server received %llu of the %llu requests the tasks "
+		 "claim: the rest were never made", (unsigned long long)received, (unsigned long long)want);
 }
 
 static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
@@ -610,8 +612,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		clsb_files_verify(&workload, r);
 		clsb_files_remove(&workload);
 	}
-	if (server.answered) {
-		requests_made(&workload, *server.answered, r);
+	if (server.requests) {
+		requests_made(&workload, __atomic_load_n(server.requests, __ATOMIC_ACQUIRE), r);
 		cl_server_release(&server);
 	}
 	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {

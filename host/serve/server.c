@@ -32,10 +32,12 @@
 
 /* Faults for the tests (CONCLAB_SERVER_FAULT, read when a trial's server
  * starts): no server at all, a connection closed instead of answered, half
- * a body then closed, a body with one wrong byte. */
-enum fault { FAULT_NONE, FAULT_REFUSE, FAULT_CLOSE, FAULT_SHORT, FAULT_WRONG };
+ * a body then closed, a body with one wrong byte, and a server whose loop
+ * stops for 50 ms after each write (as on a loaded machine: the client has
+ * every byte long before the loop hears that the write completed). */
+enum fault { FAULT_NONE, FAULT_REFUSE, FAULT_CLOSE, FAULT_SHORT, FAULT_WRONG, FAULT_SLOW };
 static enum fault fault;
-static volatile uint64_t *answered; /* cl_server_start's, shared with the host */
+static volatile uint64_t *requests; /* cl_server_start's, shared with the host */
 
 struct conn {
 	uv_tcp_t   tcp;
@@ -77,8 +79,6 @@ static void written(uv_write_t *w, int status)
 	free(c->out);
 	c->out = NULL;
 	c->busy = 0;
-	if (status == 0 && answered && c->bytes != UINT64_MAX)
-		__atomic_add_fetch(answered, 1, __ATOMIC_RELAXED);
 	if (status < 0 || c->close_after)
 		drop(c);
 	else
@@ -126,6 +126,8 @@ static void respond(uv_timer_t *t)
 	c->write.data = c;
 	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1, written) < 0)
 		drop(c);
+	if (fault == FAULT_SLOW)
+		usleep(50000);
 }
 
 /* Answer 400 once and close: nothing more is read from this connection. */
@@ -166,6 +168,12 @@ static void try_request(struct conn *c)
 		bad_request(c);
 		return;
 	}
+	/* Counted here, when the request is whole and parsed, not when its
+	 * answer is written: the client cannot have a byte of the answer
+	 * before this, so the count is complete whenever the trial ends,
+	 * however late this loop would have heard that the write finished. */
+	if (requests)
+		__atomic_add_fetch(requests, 1, __ATOMIC_RELEASE);
 	c->bytes = bytes;
 	c->seed = seed;
 	c->close_after = strstr(c->req, "\r\nConnection: close") != NULL;
@@ -292,7 +300,7 @@ int cl_server_run(int listen_fd, int threads)
 
 static enum fault fault_wanted(void)
 {
-	static const char *const names[] = { "", "refuse", "close", "short", "wrong" };
+	static const char *const names[] = { "", "refuse", "close", "short", "wrong", "slow" };
 	const char *want = getenv("CONCLAB_SERVER_FAULT");
 
 	for (size_t i = 1; want && i < sizeof names / sizeof *names; i++)
@@ -318,15 +326,15 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 	s->port = ntohs(at.sin_port);
 	/* the count the host checks a trial's requests against: a strategy
 	 * that claims responses it never asked for is found out */
-	s->answered = mmap(NULL, sizeof *s->answered, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	s->requests = mmap(NULL, sizeof *s->requests, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			   -1, 0);
-	if (s->answered == MAP_FAILED) {
+	if (s->requests == MAP_FAILED) {
 		snprintf(err, errlen, "mmap: %s", strerror(errno));
-		s->answered = NULL;
+		s->requests = NULL;
 		close(fd);
 		return -1;
 	}
-	answered = s->answered;
+	requests = s->requests;
 	if ((fault = fault_wanted()) == FAULT_REFUSE) { /* the port, closed: refused */
 		close(fd);
 		return 0;
@@ -358,7 +366,7 @@ void cl_server_stop(struct cl_server *s)
 
 void cl_server_release(struct cl_server *s)
 {
-	if (s->answered)
-		munmap((void *)s->answered, sizeof *s->answered);
-	s->answered = NULL;
+	if (s->requests)
+		munmap((void *)s->requests, sizeof *s->requests);
+	s->requests = NULL;
 }

@@ -13,8 +13,10 @@
 struct cl_server {
 	pid_t pid;  /* the server's process, 0 when none */
 	int   port; /* where it listens, on 127.0.0.1     */
-	volatile uint64_t *answered; /* responses it sent whole, in memory it
-				      * shares with the host (cl_server_start) */
+	volatile uint64_t *requests; /* well-formed requests it has parsed, in
+				      * memory it shares with the host
+				      * (cl_server_start): counted before the
+				      * answer's first byte is written */
 };
 
 /* A listening TCP socket on host:port (port 0: one the kernel picks), or -1
@@ -31,10 +33,10 @@ int cl_server_run(int listen_fd, int threads);
  * them). 0, or -1 with the reason in err. */
 int cl_server_start(struct cl_server *s, char *err, size_t errlen);
 
-/* Kill and reap it; `answered` stays readable until then. */
+/* Kill and reap it; `requests` stays readable until then. */
 void cl_server_stop(struct cl_server *s);
 
-/* Unmap `answered`, after the host has read it. */
+/* Unmap `requests`, after the host has read it. */
 void cl_server_release(struct cl_server *s);
 
 /* The soft limit on open descriptors raised to the hard one (a trial of
