@@ -9,7 +9,13 @@
 #include "server.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +212,149 @@ static void test_files_every_strategy(void)
 	run_all_ok(&e, 5);
 	cl_test_exp_free(&e);
 	CU_ASSERT_EQUAL(leftover_folders(), before);
+}
+
+/* As another user (nobody), for as long as the parent lets it: plant a
+ * link to `victim` under every name a trial's files folder in `parent`
+ * will hold, as a local user on a shared machine could. */
+_Noreturn static void plant_links(const char *parent, const char *victim, int tasks)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		_exit(1);
+	for (;;) {
+		glob_t g;
+		char pattern[512], link[1024];
+
+		snprintf(pattern, sizeof pattern, "%s/conclab-files-*", parent);
+		if (glob(pattern, 0, NULL, &g) == 0)
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				for (int t = 0; t < tasks; t++)
+					for (int step = 1; step <= 2; step++) {
+						snprintf(link, sizeof link, "%s/%c%d-%d", g.gl_pathv[i],
+							 step == 1 ? 'w' : 'r', t, step);
+						(void)symlink(victim, link);
+					}
+		globfree(&g);
+		nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+	}
+}
+
+static char *read_whole(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r"), *m = open_memstream(&text, &len);
+	int ch;
+
+	while (f && (ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(m);
+	if (f)
+		fclose(f);
+	return text;
+}
+
+/* The trial's files folder is the running user's alone (0700): another
+ * user's links planted in it while a run goes on (a root run on a shared
+ * /tmp) are never written through; the victim, a root-only file, keeps its
+ * bytes and mode, and the trials are ok. Needs root, for the second user. */
+static void test_files_folder_private(void)
+{
+	struct cl_test_exp e;
+	char parent[] = "/tmp/conclab-shared-XXXXXX", victim[] = "/tmp/conclab-victim-XXXXXX";
+	const char *was = "root's own, not for a trial\n";
+	struct stat st;
+	pid_t planter;
+	int fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "(not root: no second user to plant links; skipped) ");
+		return;
+	}
+	CU_ASSERT_FATAL(mkdtemp(parent) != NULL);
+	CU_ASSERT_FATAL(chmod(parent, 01777) == 0); /* as /tmp is */
+	CU_ASSERT_FATAL((fd = mkstemp(victim)) >= 0);
+	CU_ASSERT_FATAL(write(fd, was, strlen(was)) == (ssize_t)strlen(was));
+	close(fd);
+	setenv("TMPDIR", parent, 1);
+	cl_test_exp_load_ok(&e, "timeout = 60;\n"
+		 "workload = { tasks = 16; steps = ( { op = \"sleep\"; ms = 150; },\n"
+		 "  { op = \"write\"; bytes = 4096; }, { op = \"read\"; bytes = 100; } ); };\n"
+		 "strategies = ( \"threads\", \"processes\" ); syncs = ( \"none\" );\n");
+	if ((planter = fork()) == 0)
+		plant_links(parent, victim, 16);
+	run_all_ok(&e, 16);
+	kill(planter, SIGKILL);
+	waitpid(planter, NULL, 0);
+	unsetenv("TMPDIR");
+	cl_test_exp_free(&e);
+
+	char *now = read_whole(victim);
+
+	CU_ASSERT_STRING_EQUAL(now, was);
+	CU_ASSERT_EQUAL(stat(victim, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	free(now);
+	unlink(victim);
+	cl_test_sh(NULL, "rm -rf '%s'", parent);
+}
+
+static size_t folders_in(const char *parent)
+{
+	char pattern[512];
+	glob_t g;
+	size_t n;
+
+	snprintf(pattern, sizeof pattern, "%s/conclab-files-*", parent);
+	n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+	globfree(&g);
+	return n;
+}
+
+/* kill -9 of the host leaves its trial's files folder; the next run that
+ * uses files removes it (its name holds the dead host's pid), and leaves a
+ * live host's alone. */
+static void test_killed_hosts_folder_removed(void)
+{
+	char *parent = cl_test_temp_dir(), *cfg, live[600];
+	char *out = NULL;
+	pid_t host;
+	int64_t give_up = cl_now_ns() + 30000000000LL;
+
+	cfg = cl_test_write_file(".cfg", "timeout = 60;\n"
+		 "workload = { tasks = 2; steps = ( { op = \"write\"; bytes = 100; },\n"
+		 "  { op = \"sleep\"; ms = 30000; } ); };\n"
+		 "strategies = ( \"threads\" ); syncs = ( \"none\" ); repeat = 1;\n");
+	/* a live host's folder, of this very process: never taken */
+	snprintf(live, sizeof live, "%s/conclab-files-%d-LIVE00", parent, (int)getpid());
+	CU_ASSERT_FATAL(mkdir(live, 0700) == 0);
+	if ((host = fork()) == 0) {
+		setenv("TMPDIR", parent, 1);
+		execl(CL_TEST_CONCLAB, CL_TEST_CONCLAB, "run", cfg, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	while (folders_in(parent) < 2 && cl_now_ns() < give_up)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	CU_ASSERT_EQUAL(folders_in(parent), 2);
+	kill(host, SIGKILL);
+	waitpid(host, NULL, 0);
+	CU_ASSERT_EQUAL(folders_in(parent), 2); /* left behind, as kill -9 does */
+
+	char *quick = cl_test_write_file(".cfg", "workload = { tasks = 1; steps = (\n"
+		 "  { op = \"write\"; bytes = 10; } ); };\n"
+		 "strategies = ( \"serial\" ); syncs = ( \"none\" ); repeat = 1;\n");
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "TMPDIR='%s' '%s' run '%s' --quiet", parent, CL_TEST_CONCLAB, quick), 0);
+	CU_ASSERT_EQUAL(folders_in(parent), 1); /* the dead host's gone, the live one kept */
+	CU_ASSERT_EQUAL(access(live, F_OK), 0);
+	free(out);
+	rmdir(live);
+	rmdir(parent);
+	unlink(cfg);
+	unlink(quick);
+	free(cfg);
+	free(quick);
+	free(parent);
 }
 
 /* A strategy that feeds the runtime the very words the server would send,
@@ -410,6 +559,8 @@ int main(void)
 		{ "10,000 connections under async, uv, hybrid and uring", test_ten_thousand_connections },
 		{ "read and write steps: every byte checked, nothing left", test_files_every_strategy },
 		{ "I/O claimed but never done: wrong", test_forged_io },
+		{ "another user's links in the files folder: never followed", test_files_folder_private },
+		{ "a killed host's files folder: removed by the next run", test_killed_hosts_folder_removed },
 		{ "the server survives a request too long for it", test_server_long_request },
 		{ "target: the user's own service, status and length checked", test_target },
 		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },

@@ -430,8 +430,13 @@ static int file_step(const struct ctx *x)
 			char path[256];
 
 			cl__io_file_name(path, sizeof path, x->t->workload->io_dir, writing, task->index, task->step);
-			fd = open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC,
-				  0644);
+			/* a new file each time (a loop writes it again), never
+			 * through a link: see host/sandbox/files.c */
+			if (writing && unlink(path) && errno != ENOENT)
+				return failed(x, errno, "unlink");
+			fd = open(path, writing ? O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+						: O_RDONLY | O_NOFOLLOW | O_CLOEXEC,
+				  0600);
 			if (fd < 0)
 				return failed(x, errno, "open");
 			task->fd = fd + 1;

@@ -1,12 +1,20 @@
 /* The files of a trial's read and write steps: a folder of its own under
  * $TMPDIR (or /tmp), the files to read written and pushed out of the page
  * cache before the trial (so reads reach the device, as a cold read does),
- * the written files checked byte for byte after it, and the folder removed. */
+ * the written files checked byte for byte after it, and the folder removed.
+ *
+ * conclab runs as root on shared machines, in folders anyone may write: the
+ * folder is mkdtemp's (0700, the user who runs conclab, as the trial's
+ * processes are), every file in it is made through the folder's descriptor
+ * with O_EXCL|O_NOFOLLOW, and nothing is read or removed through a link.
+ * Its name holds the host's pid, so that a run finds the folders of a host
+ * that was killed (kill -9 leaves them) and removes them. */
 #define _GNU_SOURCE
 #include "files.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +33,29 @@ bool clsb_has_files(const struct cl_workload *w)
 	return false;
 }
 
-static int write_file(const char *path, uint32_t task, unsigned step, uint64_t bytes,
+#define FOLDER_PREFIX "conclab-files-"
+
+static const char *files_parent(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* The base name of a file in the trial's folder (cl__io_file_name's last
+ * component). */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int write_file(int dir, const char *path, uint32_t task, unsigned step, uint64_t bytes,
 		      unsigned char *buf)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = 0;
+	int fd = openat(dir, base_name(path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int rc = 0;
 
 	for (uint64_t at = 0; fd >= 0 && at < bytes && !rc; at += CHUNK) {
 		size_t len = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
@@ -45,22 +72,77 @@ static int write_file(const char *path, uint32_t task, unsigned step, uint64_t b
 	return close(fd);
 }
 
+/* Empty the folder `name` in `parent` and remove it, never following a
+ * link: what is in it was made by a trial. */
+static void remove_folder_at(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* The folders of hosts that died without removing them (kill -9): named
+ * for a pid that is gone, and ours (this user's, a folder, not a link).
+ * Once a process. */
+static void remove_dead_hosts_folders(void)
+{
+	static bool done;
+	int parent = done ? -1 : open(files_parent(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = parent >= 0 ? fdopendir(parent) : NULL;
+	struct dirent *e;
+
+	done = true;
+	if (!d && parent >= 0)
+		close(parent);
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		long pid;
+		char *end;
+
+		if (strncmp(e->d_name, FOLDER_PREFIX, strlen(FOLDER_PREFIX)))
+			continue;
+		pid = strtol(e->d_name + strlen(FOLDER_PREFIX), &end, 10);
+		if (end == e->d_name + strlen(FOLDER_PREFIX) || *end != '-' || pid <= 0 ||
+		    pid == (long)getpid() || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			remove_folder_at(dirfd(d), e->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
 int clsb_files_prepare(struct cl_workload *w, char *err, size_t errlen)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = files_parent();
 	unsigned char *buf;
+	int dir;
 
-	if (snprintf(w->io_dir, sizeof w->io_dir, "%s/conclab-files-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+	remove_dead_hosts_folders();
+	if (snprintf(w->io_dir, sizeof w->io_dir, "%s/" FOLDER_PREFIX "%d-XXXXXX", tmp, (int)getpid()) >=
 		    (int)sizeof w->io_dir ||
 	    !mkdtemp(w->io_dir)) {
-		snprintf(err, errlen, "cannot make a folder for the trial's files in %s: %s",
-			 tmp && *tmp ? tmp : "/tmp", strerror(errno ? errno : ENAMETOOLONG));
+		snprintf(err, errlen, "cannot make a folder for the trial's files in %s: %s", tmp,
+			 strerror(errno ? errno : ENAMETOOLONG));
 		w->io_dir[0] = 0;
 		return -1;
 	}
-	chmod(w->io_dir, 0777); /* the trial may run as another user in its namespace */
-	if (!(buf = malloc(CHUNK)))
+	if ((dir = open(w->io_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return snprintf(err, errlen, "cannot open %s: %s", w->io_dir, strerror(errno)), -1;
+	if (!(buf = malloc(CHUNK))) {
+		close(dir);
 		return snprintf(err, errlen, "no memory to write the trial's files"), -1;
+	}
 	for (uint32_t t = 0; t < (uint64_t)w->tasks; t++)
 		for (unsigned k = 0; k < (uint64_t)w->nsteps; k++) {
 			char path[256];
@@ -68,14 +150,16 @@ int clsb_files_prepare(struct cl_workload *w, char *err, size_t errlen)
 			if (w->steps[k].op != CL_OP_READ)
 				continue;
 			cl__io_file_name(path, sizeof path, w->io_dir, 0, t, k);
-			if (write_file(path, t, k, (uint64_t)w->steps[k].bytes, buf)) {
+			if (write_file(dir, path, t, k, (uint64_t)w->steps[k].bytes, buf)) {
 				snprintf(err, errlen, "cannot write %s for the trial to read: %s", path,
 					 strerror(errno));
 				free(buf);
+				close(dir);
 				return -1;
 			}
 		}
 	free(buf);
+	close(dir);
 	return 0;
 }
 
@@ -84,12 +168,15 @@ static const char *file_wrong(const char *path, uint32_t task, unsigned step, ui
 			      char *why, size_t len)
 {
 	unsigned char *want = malloc(CHUNK), *got = malloc(CHUNK);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	const char *res = NULL;
 
 	if (!want || !got || fd < 0 || fstat(fd, &st)) {
 		snprintf(why, len, "cannot read it back: %s", strerror(errno ? errno : ENOMEM));
+		res = why;
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "it is not a plain file");
 		res = why;
 	} else if ((uint64_t)st.st_size != bytes) {
 		snprintf(why, len, "it holds %lld bytes, not %llu", (long long)st.st_size,
@@ -126,7 +213,7 @@ static bool never_read(const char *path, bool noatime)
 {
 	struct stat st;
 
-	if (noatime || stat(path, &st))
+	if (noatime || lstat(path, &st))
 		return false;
 	return st.st_atim.tv_sec < st.st_mtim.tv_sec ||
 	       (st.st_atim.tv_sec == st.st_mtim.tv_sec && st.st_atim.tv_nsec <= st.st_mtim.tv_nsec);
@@ -167,15 +254,18 @@ void clsb_files_verify(const struct cl_workload *w, struct cl_trial_result *r)
 
 void clsb_files_remove(struct cl_workload *w)
 {
-	DIR *d = w->io_dir[0] ? opendir(w->io_dir) : NULL;
-	struct dirent *e;
+	char parent[sizeof w->io_dir];
+	char *slash;
+	int fd;
 
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			unlinkat(dirfd(d), e->d_name, 0);
-	if (d)
-		closedir(d);
-	if (w->io_dir[0])
-		rmdir(w->io_dir);
+	snprintf(parent, sizeof parent, "%s", w->io_dir);
+	if (w->io_dir[0] && (slash = strrchr(parent, '/'))) {
+		*slash = 0;
+		fd = open(*parent ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			remove_folder_at(fd, slash + 1);
+			close(fd);
+		}
+	}
 	w->io_dir[0] = 0;
 }
