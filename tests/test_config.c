@@ -4,8 +4,13 @@
 #define _GNU_SOURCE
 #include "testlib.h"
 
+#include "atomic_file.h"
+
 #include <dirent.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,6 +160,50 @@ static void test_huge_file(void)
 	free(path);
 }
 
+/* A results file goes through a temporary file no one can guess, made with
+ * O_EXCL: a link planted at the name it once used (PATH.tmp.PID) in a
+ * shared folder is never written through, and the file keeps its mode. */
+static void test_results_temp_not_followed(void)
+{
+	char *dir = cl_test_temp_dir(), out[512], planted[600], victim[512], tmp[4200], err[512];
+	const char *was = "someone else's\n";
+	struct stat st;
+	FILE *f;
+	int fd;
+	glob_t g;
+
+	snprintf(out, sizeof out, "%s/results.json", dir);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	snprintf(planted, sizeof planted, "%s.tmp.%d", out, (int)getpid());
+	CU_ASSERT_FATAL((fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
+	CU_ASSERT_FATAL(write(fd, was, strlen(was)) == (ssize_t)strlen(was));
+	close(fd);
+	CU_ASSERT_FATAL(symlink(victim, planted) == 0);
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0600); /* the user's own, kept private */
+	close(fd);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = cl_file_begin(out, tmp, sizeof tmp, err, sizeof err));
+	fputs("{}\n", f);
+	CU_ASSERT_EQUAL(cl_file_commit(f, tmp, out, err, sizeof err), 0);
+
+	char text[64] = "";
+
+	fd = open(victim, O_RDONLY);
+	CU_ASSERT(read(fd, text, sizeof text - 1) == (ssize_t)strlen(was));
+	close(fd);
+	CU_ASSERT_STRING_EQUAL(text, was);
+	CU_ASSERT_EQUAL(lstat(planted, &st), 0); /* the link is still only a link */
+	CU_ASSERT_TRUE(S_ISLNK(st.st_mode));
+	CU_ASSERT_EQUAL(stat(out, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	snprintf(tmp, sizeof tmp, "%s/results.json.tmp.*", dir);
+	CU_ASSERT_EQUAL(glob(tmp, 0, NULL, &g), 0);
+	CU_ASSERT_EQUAL(g.gl_pathc, 1); /* the planted link alone: no temporary left */
+	globfree(&g);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -163,6 +212,7 @@ int main(void)
 		{ "defaults and a name from the file", test_defaults_and_name },
 		{ "missing file", test_missing_file },
 		{ "huge files and devices are refused", test_huge_file },
+		{ "results: a link at a temporary name is not followed", test_results_temp_not_followed },
 		CU_TEST_INFO_NULL,
 	};
 

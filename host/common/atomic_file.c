@@ -2,6 +2,7 @@
 #include "atomic_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +53,45 @@ bool cl_file_same(const char *a, const char *b)
 	return !strcmp(ta, tb);
 }
 
+/* The mode the file ends with: the one it had (a user's 0600 results stay
+ * 0600), or what a new file gets under this process's umask. */
+static mode_t final_mode(const char *target)
+{
+	struct stat st;
+	mode_t mask;
+
+	if (stat(target, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
 FILE *cl_file_begin(const char *path, char *tmp, size_t len, char *err, size_t errlen)
 {
 	char target[4096];
+	int fd;
 	FILE *f;
 
 	if (cl_file_check(path, err, errlen))
 		return NULL;
 	target_of(path, target, sizeof target);
-	snprintf(tmp, len, "%s.tmp.%d", target, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f)
+	/* a name no one can guess, made with O_EXCL: on a shared folder a link
+	 * planted where the file will be made is never written through (root
+	 * writing PATH.tmp.PID once replaced a file someone named there) */
+	if (snprintf(tmp, len, "%s.tmp.XXXXXX", target) >= (int)len) {
+		snprintf(err, errlen, "%s: the name is too long", path);
+		return NULL;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, final_mode(target)) || !(f = fdopen(fd, "w"))) {
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return NULL;
+	}
 	return f;
 }
 

@@ -1,5 +1,6 @@
-/* Writing a file so that a reader never sees half of it: to PATH.tmp.PID,
- * then renamed into place. Every file conclab writes goes through here. */
+/* Writing a file so that a reader never sees half of it: to a new file of
+ * an unguessable name beside it (PATH.tmp.XXXXXX, made with O_EXCL), then
+ * renamed into place. Every results file conclab writes goes through here. */
 #ifndef CLH_ATOMIC_FILE_H
 #define CLH_ATOMIC_FILE_H
 
@@ -16,8 +17,8 @@ int cl_file_check(const char *path, char *err, size_t errlen);
 /* Do two paths name the same file (existing or not)? */
 bool cl_file_same(const char *a, const char *b);
 
-/* Open PATH.tmp.PID (its name in tmp). NULL with the reason (naming the
- * path) in err. */
+/* Create PATH.tmp.XXXXXX (its name in tmp) with O_EXCL, with the mode PATH
+ * has (or a new file's). NULL with the reason (naming the path) in err. */
 FILE *cl_file_begin(const char *path, char *tmp, size_t len, char *err, size_t errlen);
 
 /* Close it and rename it to PATH (through a symbolic link: to the file it
