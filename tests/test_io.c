@@ -549,6 +549,31 @@ static void test_config_errors(void)
 	cl_test_exp_free(&e);
 }
 
+/* Read and write steps that need more than the files folder's file system
+ * has free are refused before any trial, with both figures; what fits is
+ * taken. */
+static void test_files_space_checked(void)
+{
+	struct cl_test_exp e;
+	char err[1024];
+
+	cl_test_exp_load_ok(&e, "workload = { tasks = 10000000; steps = (\n"
+		 "  { op = \"write\"; bytes = 1073741824; },\n"
+		 "  { op = \"read\"; bytes = 1073741824; } ); };\n"
+		 "strategies = ( \"serial\" ); syncs = ( \"none\" );\n");
+	CU_ASSERT_EQUAL(cl_cells_check(&e.x, e.cells, e.ncells, err, sizeof err), -1);
+	if (!strstr(err, "need 19.1 PiB in the trial's files folder under"))
+		fprintf(stderr, "\n%s\n", err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: cell 'serial+none': its read and write steps need 19.1 PiB in "
+				      "the trial's files folder under"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "free: free space, set TMPDIR to a larger file system"));
+	cl_test_exp_free(&e);
+	cl_test_exp_load_ok(&e, "workload = { tasks = 2; steps = ( { op = \"write\"; bytes = 4096; } ); };\n"
+		 "strategies = ( \"serial\" ); syncs = ( \"none\" );\n");
+	CU_ASSERT_EQUAL(cl_cells_check(&e.x, e.cells, e.ncells, err, sizeof err), 0);
+	cl_test_exp_free(&e);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -565,6 +590,7 @@ int main(void)
 		{ "target: the user's own service, status and length checked", test_target },
 		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },
 		{ "I/O steps: config errors name the line", test_config_errors },
+		{ "read and write steps larger than the free space: refused", test_files_space_checked },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -7,8 +7,10 @@
 #include "printable.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #define CHECK_TIMEOUT_MS 5000
 #define SPARE_FDS 64 /* the trial's own: pipes, epoll, timers, libraries */
@@ -79,6 +81,58 @@ static int descriptors_fit(const struct cl_experiment *x, const struct cl_cell *
 			cell->label, (long long)w->tasks, (unsigned long long)r.rlim_max), -1;
 }
 
+/* The bytes a trial's files folder holds at most: every file a read step
+ * reads is written before the trial, every file a write step writes is
+ * kept until the host has checked it (a loop writes the same file again). */
+static long double files_bytes(const struct cl_workload *w)
+{
+	long double per_task = 0;
+
+	for (int64_t i = 0; i < w->nsteps; i++)
+		if (w->steps[i].op == CL_OP_READ || w->steps[i].op == CL_OP_WRITE)
+			per_task += (long double)w->steps[i].bytes;
+	return per_task * (long double)w->tasks;
+}
+
+static void say_bytes(char *buf, size_t len, long double bytes)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	size_t u = 0;
+
+	while (bytes >= 1024 && u + 1 < sizeof units / sizeof *units)
+		bytes /= 1024, u++;
+	snprintf(buf, len, u ? "%.1Lf %s" : "%.0Lf %s", bytes, units[u]);
+}
+
+/* The files folder is made under $TMPDIR (or /tmp) for each trial, one at a
+ * time: the cell that needs the most must fit in what is free there now,
+ * or the run would fill the disk until ENOSPC half way through. */
+static int files_fit(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
+		     char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *parent = tmp && *tmp ? tmp : "/tmp";
+	const struct cl_cell *most = NULL;
+	long double need = 0, have;
+	struct statvfs fs;
+	char need_text[32], have_text[32];
+
+	for (size_t i = 0; i < ncells; i++)
+		if (files_bytes(&cells[i].workload) > need)
+			need = files_bytes(&cells[i].workload), most = &cells[i];
+	if (!most || statvfs(parent, &fs))
+		return 0; /* no files; or no folder, which the trial names */
+	have = (long double)fs.f_bavail * (long double)fs.f_frsize;
+	if (need <= have)
+		return 0;
+	say_bytes(need_text, sizeof need_text, need);
+	say_bytes(have_text, sizeof have_text, have);
+	return snprintf(err, errlen, "%s:%d: cell '%s': its read and write steps need %s in the "
+			"trial's files folder under %s, which has %s free: free space, set TMPDIR to a "
+			"larger file system, or ask for fewer tasks or bytes", x->path, most->def->line,
+			most->label, need_text, parent, have_text), -1;
+}
+
 int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
 		   char *err, size_t errlen)
 {
@@ -90,6 +144,8 @@ int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, s
 	for (size_t i = 0; i < ncells; i++)
 		if (descriptors_fit(x, &cells[i], err, errlen))
 			return -1;
+	if (files_fit(x, cells, ncells, err, errlen))
+		return -1;
 
 	switch (cl_child_call(check_all, &c, CHECK_TIMEOUT_MS, reply, sizeof reply, &got, &detail)) {
 	case CL_CHILD_REPLIED:
