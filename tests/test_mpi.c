@@ -285,6 +285,17 @@ static void test_pairs_and_hosts_refused(void)
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
 		 "params = { mpi = { hostfile = \"/nonexistent/hosts\"; }; };\n", w);
 	expect_refused(text, ".cfg:3: params.mpi.hostfile: cannot read the hostfile /nonexistent/hosts");
+	/* a host name ssh would read as an option */
+	char *hosts = cl_test_write_file(".hosts", "# two hosts\nlocalhost slots=2\n  -oProxyCommand=touch\n");
+	char want[600];
+
+	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
+		 "params = { mpi = { hostfile = \"%s\"; }; };\n", w, hosts);
+	snprintf(want, sizeof want, ".cfg:3: params.mpi.hostfile: the hostfile %s, line 3: a host name "
+		 "starting with '-', which mpirun's remote agent (ssh) would take as an option", hosts);
+	expect_refused(text, want);
+	unlink(hosts);
+	free(hosts);
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
 		 "params = { mpi = { hosts = \"a b\"; }; };\n", w);
 	expect_refused(text, ".cfg:3: params.mpi.hosts: must be host[:slots] separated by commas");

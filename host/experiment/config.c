@@ -43,6 +43,17 @@ static int fail(struct ctx *c, const config_setting_t *s, const char *what, cons
 	return -1;
 }
 
+/* A name that becomes part of cells' labels, shown on terminals and in every
+ * report: only text cl_printable keeps as it is (no ESC, BEL, bidi...). */
+static bool printable_name(const char *s)
+{
+	char *shown = cl_printable_str(cl_xstrdup(s), false);
+	bool same = !strcmp(shown, s);
+
+	free(shown);
+	return same;
+}
+
 static const char *type_name(int type)
 {
 	switch (type) {
@@ -408,6 +419,9 @@ static int read_one_workload(struct ctx *c, const config_setting_t *w, const cha
 
 		if (!config_setting_lookup_string(w, "name", &name) || !*name)
 			return fail(c, w, prefix, "each of several workloads needs a name = \"...\";");
+		if (!printable_name(name))
+			return fail(c, config_setting_get_member(w, "name"), prefix,
+				    "a name of printable characters: no control characters (ESC, BEL...)");
 		for (struct cl_workload_def *d = c->x->workloads; d < c->def; d++)
 			if (!strcmp(d->name, name))
 				return fail(c, config_setting_get_member(w, "name"), prefix,
@@ -622,6 +636,27 @@ static bool host_list(const char *text)
 	}
 }
 
+/* A hostfile's line whose host name mpirun would hand its remote agent
+ * (ssh) as an option ("-oProxyCommand=..."): its number, or 0. Names are
+ * the first word of a line; '#' starts a comment. */
+static int hostfile_dash_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int n = 0, bad = 0;
+
+	while (f && !bad && fgets(line, sizeof line, f)) {
+		const char *name = line + strspn(line, " \t");
+
+		n++;
+		if (*name == '-')
+			bad = n;
+	}
+	if (f)
+		fclose(f);
+	return bad;
+}
+
 /* params.NAME.hosts and params.NAME.hostfile: where a remote strategy
  * (CL_STRATEGY_REMOTE) may run its tasks, in mpirun's terms. Strings, never
  * swept; a hostfile is looked for beside the config when its path is
@@ -665,6 +700,13 @@ static int read_hosts(struct ctx *c, const config_setting_t *s, struct cl_plugin
 		free(real);
 		return fail(c, s, what, "cannot resolve the hostfile %s (or its path is over %zu "
 			    "characters)", path, sizeof u->hostfile - 1);
+	}
+	int dash = hostfile_dash_line(real);
+
+	if (dash) {
+		free(real);
+		return fail(c, s, what, "the hostfile %s, line %d: a host name starting with '-', which "
+			    "mpirun's remote agent (ssh) would take as an option", path, dash);
 	}
 	snprintf(u->hostfile, sizeof u->hostfile, "%s", real);
 	free(real);
@@ -787,6 +829,9 @@ static int read_scalars(struct ctx *c, const config_setting_t *root)
 	if ((s = config_setting_get_member(root, "baseline"))) {
 		if (!(str = config_setting_get_string(s)) || !*str)
 			return fail(c, s, "baseline", "must name a cell, e.g. baseline = \"serial\";");
+		if (!printable_name(str))
+			return fail(c, s, "baseline", "printable characters only: no control characters "
+				    "(ESC, BEL...)");
 		x->baseline = cl_xstrdup(str);
 		x->baseline_line = config_setting_source_line(s);
 	}
