@@ -30,6 +30,21 @@ static int namespaces_here(const char *test)
 	return 0;
 }
 
+/* The trial's private mounts (a /dev/shm of its own, the journal
+ * read-only): where they cannot be had (in a chroot), conclab must have
+ * said exactly that, and the test of what they protect is not run. */
+static int private_mounts_here(const char *test)
+{
+	if (!namespaces_here(test))
+		return 0;
+	if (cl_protections()->mount_ns)
+		return 1;
+	CU_ASSERT_PTR_NOT_NULL(strstr(cl_protections()->missing, "the trial's mounts cannot be made "
+				      "private here (\"/\" is not a mount point, as in a chroot)"));
+	printf("\n    (%s: not run, no private mounts here: %s)\n", test, cl_protections()->missing);
+	return 0;
+}
+
 /* One trial of a config's first cell; `params` may be "". */
 static void run_one(const char *strategy, const char *sync, const char *params,
 		    const char *timeout, struct cl_trial_result *r)
@@ -408,7 +423,7 @@ static void test_limits(void)
 	/* a file left in /dev/shm is the trial's own /dev/shm's: gone with it */
 	struct cl_trial_result r;
 
-	if (!namespaces_here("a private /dev/shm"))
+	if (!private_mounts_here("a private /dev/shm"))
 		return;
 
 	run_one(FX "/hog.so", "none", "params = { fixture-hog = { hold_ms = 0; shm_mb = 64; }; };", "20", &r);
@@ -680,7 +695,7 @@ static void test_journal_is_the_hosts_here(void)
 
 static void test_journal_is_the_hosts(void)
 {
-	if (namespaces_here("journal_is_the_hosts"))
+	if (private_mounts_here("journal_is_the_hosts"))
 		test_journal_is_the_hosts_here();
 }
 
@@ -767,6 +782,49 @@ static void test_check_contained(void)
 		test_check_contained_here();
 }
 
+/* In a chroot whose "/" is no mount point (as pbuilder and sbuild build
+ * Debian packages) the trial's mounts cannot be made private: conclab says
+ * so once, naming what is then not protected, and the run still judges
+ * its trials. The chroot is this machine's own directories bound into an
+ * empty folder, in a mount namespace of the test's. Needs root. */
+static void test_chroot_says_what_is_unprotected(void)
+{
+	char *dir = cl_test_temp_dir(), *out = NULL;
+	char *cfg = cl_test_write_file(".cfg",
+		"workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+		"strategies = ( \"threads\" ); syncs = ( \"none\" ); repeat = 1;\n");
+	int rc;
+
+	if (geteuid() != 0 || cl_test_sh(NULL, "command -v unshare && command -v chroot") != 0) {
+		printf("\n    (chroot: not run, needs root and unshare)\n");
+		goto done;
+	}
+	rc = cl_test_sh(&out, "unshare -m --propagation private sh -c '"
+			"root=%s/root; mkdir \"$root\" || exit 90; "
+			"for e in /*; do n=${e#/}; "
+			"  if [ -L \"$e\" ]; then cp -P \"$e\" \"$root/$n\"; "
+			"  elif [ -d \"$e\" ]; then mkdir \"$root/$n\" && mount --rbind \"$e\" \"$root/$n\" || exit 91; fi; "
+			"done; "
+			"exec chroot \"$root\" \"%s\" run \"%s\" --quiet'", dir, BIN, cfg);
+	if (rc == 90 || rc == 91) {
+		printf("\n    (chroot: not run, cannot bind this machine's folders: %d)\n", rc);
+		goto done;
+	}
+	if (rc != 0 || !strstr(out, "mounts cannot be made private"))
+		fprintf(stderr, "\nchroot run: exit %d:\n%s\n", rc, out ? out : "");
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "conclab: note: the trial's mounts cannot be made private here "
+				      "(\"/\" is not a mount point, as in a chroot): the run's journal is "
+				      "not read-only to a trial"));
+done:
+	free(out);
+	unlink(cfg);
+	free(cfg);
+	cl_test_sh(NULL, "rmdir '%s'/root/* '%s'/root '%s' 2>/dev/null; rm -f '%s'/root/* 2>/dev/null; "
+		   "rmdir '%s'/root '%s' 2>/dev/null; true", dir, dir, dir, dir, dir, dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -787,6 +845,7 @@ int main(void)
 		{ "kill -TERM from outside on a trial: crashed, the run goes on", test_sigterm_from_outside },
 		{ "kill -9 of the host: nothing survives, --resume completes", test_host_killed },
 		{ "a trial cannot write the journal", test_journal_is_the_hosts },
+		{ "in a chroot: what is not protected is said", test_chroot_says_what_is_unprotected },
 		{ "without namespaces: the fallback contains it, says so", test_fallback_without_namespaces },
 		{ "a check that turns on the host: contained like a trial", test_check_contained },
 		CU_TEST_INFO_NULL,

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,20 +91,26 @@ int cl_contain_unshare(uid_t uid, gid_t gid)
 	return rc ? -1 : 0;
 }
 
-void cl_contain_mounts(const char *readonly, int64_t shm_mb)
+int cl_contain_mounts(const char *readonly, int64_t shm_mb)
 {
 	struct statvfs st;
 	char opts[64] = "mode=1777";
+	int rc = 0;
 
 	if (!(unshare_flags & CLONE_NEWNS))
-		return;
+		return -1;
+	/* In a chroot (pbuilder, sbuild, a plain chroot) "/" is no mount
+	 * point and cannot be made private; a mount made without that could
+	 * reach the host's own namespace, so none is made, and the probe has
+	 * said so (cl_protections()->mount_ns is false). */
 	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
-		return;
+		return -1;
 	/* the namespace's own pids only: the host is not in it */
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	if (shm_mb > 0)
 		snprintf(opts, sizeof opts, "mode=1777,size=%lldm", (long long)shm_mb);
-	mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+	if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts))
+		rc = -1;
 	if (readonly && statvfs(readonly, &st) == 0 &&
 	    mount(readonly, readonly, "none", MS_BIND, NULL) == 0) {
 		/* a remount must keep the flags the mount already has (locked
@@ -112,8 +119,12 @@ void cl_contain_mounts(const char *readonly, int64_t shm_mb)
 				     (st.f_flag & ST_NODEV ? MS_NODEV : 0) |
 				     (st.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
 
-		mount("none", readonly, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
+		if (mount("none", readonly, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL))
+			rc = -1;
+	} else if (readonly) {
+		rc = -1;
 	}
+	return rc;
 }
 
 /* Give up every capability, for good: the trial may be run by root, and a
@@ -192,8 +203,9 @@ static int try_namespaces(int flags)
 		if ((init = fork()) < 0)
 			_exit(11);
 		if (init == 0) {
-			cl_contain_mounts(NULL, 0);
-			_exit(getpid() == 1 ? (drop_capabilities() ? 13 : 0) : 12);
+			bool mounts = cl_contain_mounts(NULL, 0) == 0, caps = drop_capabilities() == 0;
+
+			_exit(getpid() != 1 ? 12 : mounts ? (caps ? 0 : 13) : (caps ? 15 : 16));
 		}
 		while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 			;
@@ -214,17 +226,24 @@ static void probe_namespaces(void)
 			    "found through its process group and the host as their subreaper");
 		return;
 	}
-	/* root needs no user namespace; anyone else does */
+	/* root needs no user namespace; anyone else does. 13: capabilities
+	 * kept; 15: no private mounts; 16: neither (try_namespaces) */
 	if (geteuid() == 0)
 		rc = try_namespaces(CLONE_NEWPID | CLONE_NEWNS);
-	if (rc != 0 && rc != 13)
+	if (rc != 0 && rc != 13 && rc != 15 && rc != 16)
 		rc = try_namespaces(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS);
-	if (rc == 0 || rc == 13) {
-		prot.pid_ns = prot.mount_ns = true;
+	if (rc == 0 || rc == 13 || rc == 15 || rc == 16) {
+		prot.pid_ns = true;
+		prot.mount_ns = rc == 0 || rc == 13;
 		prot.user_ns = unshare_flags & CLONE_NEWUSER;
-		prot.no_caps = rc == 0;
-		if (rc == 13)
+		prot.no_caps = rc == 0 || rc == 15;
+		if (rc == 13 || rc == 16)
 			say_missing("capabilities could not be dropped");
+		if (!prot.mount_ns)
+			say_missing("the trial's mounts cannot be made private here (\"/\" is not a mount "
+				    "point, as in a chroot): the run's journal is not read-only to a trial, "
+				    "and a trial shares /proc and /dev/shm with the host (what it leaves "
+				    "there outlives it)");
 		return;
 	}
 	unshare_flags = 0;

@@ -16,7 +16,8 @@ struct cl_protections {
 			  * and none survives its init                          */
 	bool user_ns;    /* ... inside a user namespace (what an unprivileged
 			  * host needs for the others)                          */
-	bool mount_ns;   /* a /proc of their own, the journal read-only       */
+	bool mount_ns;   /* private mounts: a /proc and /dev/shm of their own,
+			  * the journal read-only (not in a chroot)            */
 	bool no_caps;    /* the trial runs with no capabilities, no new privileges */
 	bool cgroup;     /* a cgroup v2 of its own per trial: cgroup.kill     */
 	bool cgroup_memory, cgroup_pids; /* memory.max, pids.max there         */
@@ -70,9 +71,10 @@ void cl_contain_trial_process(void);
 int cl_contain_unshare(uid_t uid, gid_t gid);
 /* In the namespace's init: a /proc of its own, a /dev/shm of its own (of
  * shm_mb, 0: the kernel's default; gone with the namespace, so what a trial
- * leaves there is freed), `readonly` (if any) bound read-only. Failures
- * leave the host's view, which is still contained by the pid namespace and
- * the dropped capabilities. */
-void cl_contain_mounts(const char *readonly, int64_t shm_mb);
+ * leaves there is freed), `readonly` (if any) bound read-only. 0, or -1
+ * when any of it could not be done (in a chroot, none is): that leaves the
+ * host's view, still contained by the pid namespace and the dropped
+ * capabilities; the host's probe finds it out once and says so. */
+int cl_contain_mounts(const char *readonly, int64_t shm_mb);
 
 #endif

@@ -99,7 +99,7 @@ _Noreturn static void child(size_t (*fn)(void *, char *, size_t), void *arg, int
 	fflush(NULL);
 	if ((init = fork()) == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		cl_contain_mounts(NULL, 0);
+		(void)cl_contain_mounts(NULL, 0);
 		if ((worker = fork()) == 0) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			cl_contain_trial_process();

@@ -365,7 +365,7 @@ int cl_run(const struct cl_run_request *asked)
 		fprintf(stderr, "conclab: resuming %s: %zu of %zu trials were done\n", asked->resume,
 			finished, total);
 	/* said once: the trials are less contained than they could be */
-	if (!cl_protections()->pid_ns)
+	if (!cl_protections()->pid_ns || !cl_protections()->mount_ns)
 		fprintf(stderr, "conclab: note: %s\n", cl_protections()->missing);
 	clrun_machine_warnings(warnings, sizeof warnings);
 	/* the config's own (hwloc missing for a placement): said and recorded */
