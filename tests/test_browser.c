@@ -162,11 +162,71 @@ static void test_no_text_outside_a_chart(void)
 	free(dir);
 }
 
+#define HOSTILE_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/hostile.json"
+
+/* The report of a results file whose every string holds markup that would
+ * set the page's title (an <img> whose onerror runs, a </script><script>),
+ * loaded as a reader would: nothing of it runs, no element of it exists,
+ * and the chart of it still renders (no control character breaks its XML). */
+static const char hostile_page[] =
+	"<!doctype html><html><body><p id=\"result\">pending</p>\n"
+	"<img id=\"chart\" src=\"bars.svg\">\n"
+	"<iframe id=\"page\" src=\"page.html\" width=\"1200\" height=\"800\"></iframe>\n"
+	"<script>\n"
+	"let img = null, page = null;\n"
+	"function finish() {\n"
+	"  if (img === null || page === null) return;\n"
+	"  document.getElementById('result').textContent = img + ' ' + page;\n"
+	"}\n"
+	"const chart = document.getElementById('chart');\n"
+	"chart.onerror = () => { img = 'svg:error'; finish(); };\n"
+	"chart.onload = () => { img = 'svg:rendered'; finish(); };\n"
+	"const frame = document.getElementById('page');\n"
+	"frame.onload = () => {\n"
+	"  /* a moment more, for any handler the page's own loads would run */\n"
+	"  setTimeout(() => {\n"
+	"    const doc = frame.contentDocument;\n"
+	"    page = 'html:title=' + (doc.title.includes('XSS') ? 'XSS' : 'clean')\n"
+	"        + ' imgs=' + doc.images.length + ' scripts=' + doc.scripts.length\n"
+	"        + ' svgs=' + doc.querySelectorAll('svg').length;\n"
+	"    finish();\n"
+	"  }, 500);\n"
+	"};\n"
+	"</script></body></html>\n";
+
+static void test_hostile_page_runs_nothing(void)
+{
+	char *dir = cl_test_temp_dir(), *out, title[16] = "";
+	int imgs = -1, scripts = -1, svgs = 0;
+	const char *p;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' report '%s' --svg '%s/bars.svg' --html '%s/page.html'",
+					 BIN, HOSTILE_RESULTS, dir, dir), 0);
+	free(out);
+	out = chromium_dump(dir, "hostile.html", hostile_page);
+	p = out ? strstr(out, "<p id=\"result\">") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p += strlen("<p id=\"result\">");
+	printf("\n    chromium: %.*s\n", (int)strcspn(p, "<"), p);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p, "svg:rendered "));
+	p = strstr(p, "html:");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(sscanf(p, "html:title=%15s imgs=%d scripts=%d svgs=%d", title, &imgs, &scripts, &svgs), 4);
+	CU_ASSERT_STRING_EQUAL(title, "clean");
+	CU_ASSERT_EQUAL(imgs, 0);
+	CU_ASSERT_EQUAL(scripts, 0);
+	CU_ASSERT_EQUAL(svgs, 5); /* wall time, the sweep, fairness, the timeline, the counter */
+	free(out);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "the SVG chart and HTML page render in headless Chromium", test_charts_render_in_chromium },
 		{ "no text outside any chart of a locks-contention run", test_no_text_outside_a_chart },
+		{ "a report of markup in every string runs no script in Chromium", test_hostile_page_runs_nothing },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -594,6 +594,132 @@ static void test_sweep_chart(void)
 	free(cfg);
 }
 
+#define HOSTILE_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/hostile.json"
+
+/* The first character of `text` that a terminal acts on instead of showing,
+ * and that XML 1.0 forbids: a C0 control (but newline and tab), DEL, a C1
+ * control (UTF-8 C2 80-9F) or the bidi override U+202E (E2 80 AE) that the
+ * hostile results file holds; NULL when there is none. */
+static const char *control_char(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0xae))
+			return (const char *)p;
+	return NULL;
+}
+
+/* A rendering of the hostile results file holds its text, escaped: no
+ * markup of its own, no control character. */
+static void expect_inert(const char *what, const char *text)
+{
+	const char *ctl = control_char(text);
+
+	if (ctl)
+		fprintf(stderr, "\n%s: control character 0x%02x at byte %td\n", what, (unsigned char)*ctl,
+			ctl - text);
+	CU_ASSERT_PTR_NULL(ctl);
+	CU_ASSERT_PTR_NULL(strstr(text, "<img"));
+	CU_ASSERT_PTR_NULL(strstr(text, "<script"));
+	CU_ASSERT_PTR_NULL(strstr(text, "</script"));
+	CU_ASSERT_PTR_NULL(strstr(text, "<b>"));
+	/* and shows it: the payload as text */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "&lt;img src=x onerror="));
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char *out = NULL;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cat '%s/%s'", dir, name), 0);
+	return out;
+}
+
+/* Every string of tests/fixtures/results/hostile.json (names, labels,
+ * sweep keys, a plugin's version and kind, the machine's fields, messages,
+ * the config) holds markup that would run script, quotes, ESC, BEL, 0x01,
+ * DEL, a C1 control and a bidi override: each report shows it as text. */
+static void test_hostile_strings_escaped(void)
+{
+	static const char *const svgs[] = { "bars.svg", "sweep.svg", "fair.svg", "timeline.svg" };
+	static const char *const shown[] = { "experiment-name", "description", "interrupted",
+					      "plugin-version", "plugin-kind", "plugin-path",
+					      "cpu_model", "hostname", "environment-key", "warnings",
+					      "sync-a", "strategy", "workload", "sweep-key",
+					      "string-value", "message", "config" };
+	char *dir = cl_test_temp_dir(), *out, *text;
+
+	CU_ASSERT_EQUAL_FATAL(cl_test_sh(&out, "'%s' report '%s' --svg '%s/bars.svg' --sweep-svg "
+					 "'%s/sweep.svg' --fair-svg '%s/fair.svg' --timeline-svg "
+					 "'%s/timeline.svg' --html '%s/page.html'", BIN, HOSTILE_RESULTS,
+					 dir, dir, dir, dir, dir), 0);
+	free(out);
+	for (size_t i = 0; i < sizeof svgs / sizeof *svgs; i++) {
+		/* XML 1.0 forbids C0 controls even escaped: one makes the chart unreadable */
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "xmllint --noout '%s/%s'", dir, svgs[i]), 0);
+		free(out);
+		text = slurp(dir, svgs[i]);
+		expect_inert(svgs[i], text);
+		free(text);
+	}
+	text = slurp(dir, "page.html");
+	expect_inert("html", text);
+	for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+		if (!strstr(text, shown[i]))
+			fprintf(stderr, "\nhtml: '%s' not shown\n", shown[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, shown[i]));
+	}
+	free(text);
+	/* Markdown: no link, code span or cell break of the file's own */
+	CU_ASSERT_EQUAL(cl_test_sh(&text, "'%s' report '%s'", BIN, HOSTILE_RESULTS), 0);
+	expect_inert("markdown", text);
+	CU_ASSERT_PTR_NULL(strstr(text, "[link]("));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\[link\\]("));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "interrupted; only its finished trials"));
+	for (const char *l = strstr(text, "\n| "); l; l = strstr(l + 1, "\n| ")) {
+		int bars = 0;
+
+		for (const char *c = l + 1; *c && *c != '\n'; c++)
+			bars += *c == '|' && c[-1] != '\\';
+		CU_ASSERT_EQUAL(bars, 10); /* 9 columns: a timed cell's figures too */
+	}
+	free(text);
+	cl_test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+}
+
+/* A workload named with ESC and BEL is refused where it is written (file and
+ * line), never sent to the terminal; and a results file that holds such
+ * names (as conclab wrote them before) is read back by report and compare,
+ * which show each control character as '?'. */
+static void test_control_characters_never_sent(void)
+{
+	char *cfg = cl_test_write_file(".cfg",
+		"name = \"esc\"; repeat = 1;\n"
+		"workloads = ( { name = \"a\\x1b[31mb\\x07\"; tasks = 1;\n"
+		"                steps = ( { op = \"compute\"; iterations = 1000; } ); } );\n"
+		"strategies = ( \"serial\" ); syncs = ( \"none\" );\n");
+	char *out, want[512];
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet", BIN, cfg), 2);
+	snprintf(want, sizeof want, "%s:2: workloads[0]: a name of printable characters", cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+	CU_ASSERT_PTR_NULL(control_char(out));
+	free(out);
+	/* hostile.json: labels and the baselines naming them hold ESC, BEL... */
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s' --table --wide", BIN, HOSTILE_RESULTS), 0);
+	CU_ASSERT_PTR_NULL(control_char(out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "?[31mred"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, HOSTILE_RESULTS, HOSTILE_RESULTS), 0);
+	CU_ASSERT_PTR_NULL(control_char(out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "?[31mred"));
+	free(out);
+	unlink(cfg);
+	free(cfg);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -610,6 +736,10 @@ int main(void)
 		{ "the seed table with an mpi column, from a fixed results file", test_seed_table_mpi_column },
 		{ "markdown, bars SVG and HTML are well-formed", test_markdown_and_svg },
 		{ "a sweep becomes a line chart", test_sweep_chart },
+		{ "markup and control characters in every string: shown as text in HTML, SVG, Markdown",
+		  test_hostile_strings_escaped },
+		{ "ESC and BEL in names: refused at load, never sent, read back from a results file",
+		  test_control_characters_never_sent },
 		CU_TEST_INFO_NULL,
 	};
 

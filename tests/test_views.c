@@ -438,6 +438,86 @@ static void test_interference_marked(void)
 	cl_results_free(&r);
 }
 
+#define HOSTILE_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/hostile.json"
+
+/* One CSV field at *p (RFC 4180), unquoted into `field`; *p moves past it
+ * and its separator. Whether it was quoted in *quoted. */
+static void csv_field(const char **p, char *field, size_t len, bool *quoted)
+{
+	size_t n = 0;
+
+	*quoted = **p == '"';
+	if (*quoted) {
+		for ((*p)++; **p && !(**p == '"' && (*p)[1] != '"'); (*p)++) {
+			if (**p == '"')
+				(*p)++;
+			if (n + 1 < len)
+				field[n++] = **p;
+		}
+		if (**p == '"')
+			(*p)++;
+	} else {
+		for (; **p && **p != ',' && **p != '\n'; (*p)++)
+			if (n + 1 < len)
+				field[n++] = **p;
+	}
+	field[n] = 0;
+	if (**p == ',')
+		(*p)++;
+}
+
+/* Every text cell of the CSV of a file whose every string starts with a
+ * formula (= + - @, tab, CR) and holds quotes, separators and control
+ * characters: each quoted, a spreadsheet shows it as text (a leading '),
+ * none has a control character, and every row keeps its 40 columns; the
+ * numbers conclab writes stay numbers, -5 included. */
+static void test_csv_cells_neutralised(void)
+{
+	char *csv_path = cl_test_write_file(".csv", ""), err[512], *csv, field[16384];
+	struct cl_results r;
+	size_t rows = 0, text = 0, negative = 0;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, HOSTILE_RESULTS, err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(cl_results_write_csv(csv_path, &r, err, sizeof err), 0);
+	csv = read_file(csv_path);
+	for (const char *p = strchr(csv, '\n') + 1; *p; p++, rows++) {
+		int columns = 0;
+		bool quoted;
+
+		for (; *p && *p != '\n'; columns++) {
+			csv_field(&p, field, sizeof field, &quoted);
+			for (const char *c = field; *c; c++)
+				CU_ASSERT((unsigned char)*c >= 0x20 && *c != 0x7f);
+			CU_ASSERT_PTR_NULL(strstr(field, "\xc2\x85"));     /* C1: NEL */
+			CU_ASSERT_PTR_NULL(strstr(field, "\xe2\x80\xae")); /* a bidi override */
+			if (quoted && *field) {
+				text++;
+				CU_ASSERT_PTR_NULL(strchr("=+-@\t\r", *field));
+				if (strchr("=+-@\t\r", *field))
+					fprintf(stderr, "\na formula cell: %.60s\n", field);
+			} else if (*field) { /* a number, or the status */
+				CU_ASSERT(strspn(field, "-0123456789.") == strlen(field) ||
+					  !strcmp(field, "ok") || !strcmp(field, "error"));
+				negative += !strcmp(field, "-5");
+			}
+		}
+		CU_ASSERT_EQUAL(columns, 40);
+	}
+	CU_ASSERT_EQUAL(rows, 19); /* 6 cells x 3 trials, and a failed one */
+	CU_ASSERT_EQUAL(text, rows * 4 + 1); /* experiment, cell, strategy, sync; a message */
+	CU_ASSERT_EQUAL(negative, 1);
+	/* neutralised, not dropped: each formula shown after its ' */
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\"'=cmd|' /C calc'!A0 <img"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\"'@SUM(1) <img"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\"'-1 <img"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\"'+1 <img"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\"\"quoted\"\""));
+	unlink(csv_path);
+	free(csv_path);
+	free(csv);
+	cl_results_free(&r);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -445,6 +525,8 @@ int main(void)
 		{ "5,000 trials, 100 cells, 100 syncs, a two-key sweep: nothing dropped", test_large_results },
 		{ "the table fits 80 columns and ends with a summary", test_table_fits_and_sums_up },
 		{ "trials under interference are marked, and their cells say so", test_interference_marked },
+		{ "CSV: formula cells neutralised, control characters gone, numbers kept",
+		  test_csv_cells_neutralised },
 		CU_TEST_INFO_NULL,
 	};
 

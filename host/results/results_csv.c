@@ -1,17 +1,32 @@
 /* The results as CSV: one row per trial, RFC 4180 quoting. */
 #include "results.h"
 #include "atomic_file.h"
+#include "printable.h"
+#include "xalloc.h"
 
-/* RFC 4180 quoting for text fields. */
+#include <stdlib.h>
+#include <string.h>
+
+/* A text field, RFC 4180 quoted, that a spreadsheet shows as text and never
+ * runs: one that starts with = + - @, tab or CR would be read as a formula
+ * (CSV injection: a plugin's message is enough), so it gets a leading '
+ * inside the quotes, as OWASP advises. Line breaks and tabs become spaces,
+ * other control characters '?' (cl_printable). Numbers never come here:
+ * conclab writes them itself, and -5 stays a number. */
 static void csv_text(FILE *f, const char *s)
 {
+	char *shown = cl_printable_str(cl_xstrdup(s ? s : ""), true);
+
 	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"')
+	if (s && *s && strchr("=+-@\t\r", *s))
+		fputc('\'', f);
+	for (const char *p = shown; *p; p++) {
+		if (*p == '"')
 			fputc('"', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
+		fputc(*p == '\n' || *p == '\t' ? ' ' : *p, f);
 	}
 	fputc('"', f);
+	free(shown);
 }
 
 int cl_results_write_csv(const char *path, const struct cl_results *r, char *err, size_t errlen)
@@ -35,9 +50,12 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 			csv_text(f, r->name);
 			fputc(',', f);
 			csv_text(f, cell->label);
-			fprintf(f, ",%s,%s,%lld,%zu,%d,%s,%lld,%lld,%lld,%.4f,%ld,%ld,%ld,%lld,%lld,%lld,"
+			fputc(',', f);
+			csv_text(f, cell->strategy);
+			fputc(',', f);
+			csv_text(f, cell->sync);
+			fprintf(f, ",%lld,%zu,%d,%s,%lld,%lld,%lld,%.4f,%ld,%ld,%ld,%lld,%lld,%lld,"
 				"%lld,%lld,%lld,%llu,%llu,%lld,%d,%lld,",
-				cell->strategy, cell->sync,
 				(long long)json_integer_value(json_object_get(cell->params, "tasks")), i + 1,
 				t->warmup, cl_status_name(t->status), (long long)t->wall_ns,
 				(long long)t->user_ns, (long long)t->sys_ns, t->cores, t->max_rss_kb, t->vcsw,

@@ -171,25 +171,28 @@ static int cell_from_json(struct cl_results_cell *c, const json_t *j, size_t ind
 }
 
 /* Each cell's baseline by its label; a cell without one is its own. 0, or
- * -1 when a cell names a baseline that is not among the cells. */
+ * -1 when a cell names a baseline that is not among the cells. Labels are
+ * looked up in a table, not searched (a file may hold tens of thousands);
+ * where two cells share a label, the first is the baseline. */
 static int link_baselines(struct cl_results *r, const json_t *cells, const char *path, char *err,
 			  size_t errlen)
 {
-	for (size_t c = 0; c < r->ncells; c++) {
-		const char *want = json_string_value(json_object_get(json_array_get(cells, c), "baseline"));
-		size_t b = 0;
+	json_t *first = json_object(); /* label: the index of its first cell */
+	int rc = 0;
 
-		r->cells[c].baseline = c;
-		if (!want)
-			continue;
-		while (b < r->ncells && strcmp(r->cells[b].label, want))
-			b++;
-		if (b == r->ncells)
-			return snprintf(err, errlen, "%s: cell '%s' is measured against '%s', which is not "
-					"a cell of this file", path, r->cells[c].label, want), -1;
-		r->cells[c].baseline = b;
+	for (size_t c = r->ncells; c-- > 0;) /* from the last: the first one stays */
+		json_object_set_new_nocheck(first, r->cells[c].label, json_integer((json_int_t)c));
+	for (size_t c = 0; c < r->ncells && !rc; c++) {
+		const char *want = json_string_value(json_object_get(json_array_get(cells, c), "baseline"));
+		const json_t *b = want ? json_object_get(first, want) : NULL;
+
+		r->cells[c].baseline = b ? (size_t)json_integer_value(b) : c;
+		if (want && !b)
+			rc = (snprintf(err, errlen, "%s: cell '%s' is measured against '%s', which is not "
+				       "a cell of this file", path, r->cells[c].label, want), -1);
 	}
-	return 0;
+	json_decref(first);
+	return rc;
 }
 
 static int results_from_json(struct cl_results *r, const json_t *root, const char *path, char *err,
@@ -261,6 +264,9 @@ int cl_results_load(struct cl_results *r, const char *path, char *err, size_t er
 			snprintf(err, errlen, "%s: %s", path, jerr.text);
 		return -1;
 	}
+	/* every string at once, before any is compared: a label and the
+	 * baseline naming it stay equal however conclab wrote them */
+	printable_json(root);
 	rc = results_from_json(r, root, path, err, errlen);
 	json_decref(root);
 	return rc;

@@ -61,8 +61,12 @@ static void machine_table(FILE *out, const json_t *env)
 	json_array_foreach(json_object_get(env, "plugins"), i, p) {
 		fprintf(out, "<tr><th>plugin</th><td>");
 		cl_view_escaped(out, json_string_value(json_object_get(p, "name")), CL_ESCAPE_HTML);
-		fprintf(out, " %s (%s) ", json_string_value(json_object_get(p, "version")) ?: "",
-			json_string_value(json_object_get(p, "kind")) ?: "");
+		/* a third-party plugin names its own version: text like any other */
+		fputc(' ', out);
+		cl_view_escaped(out, json_string_value(json_object_get(p, "version")), CL_ESCAPE_HTML);
+		fputs(" (", out);
+		cl_view_escaped(out, json_string_value(json_object_get(p, "kind")), CL_ESCAPE_HTML);
+		fputs(") ", out);
 		cl_view_escaped(out, json_string_value(json_object_get(p, "path")), CL_ESCAPE_HTML);
 		fprintf(out, "</td></tr>\n");
 	}

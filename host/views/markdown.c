@@ -16,9 +16,11 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 		cl_view_escaped(out, r->description, CL_ESCAPE_MARKDOWN);
 		fprintf(out, "\n\n");
 	}
-	if (r->interrupted)
-		fprintf(out, "**Partial results:** the run was stopped by %s; only its finished trials "
-			"are here.\n\n", r->interrupted);
+	if (r->interrupted) {
+		fprintf(out, "**Partial results:** the run was stopped by ");
+		cl_view_escaped(out, r->interrupted, CL_ESCAPE_MARKDOWN);
+		fprintf(out, "; only its finished trials are here.\n\n");
+	}
 	fprintf(out, "%lld trial%s per cell after %lld warmup, on %lld cores (", (long long)r->repeat,
 		r->repeat == 1 ? "" : "s", (long long)r->warmup,
 		(long long)json_integer_value(json_object_get(env, "cores")));

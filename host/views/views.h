@@ -113,9 +113,9 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table);
 void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len);
 
 enum cl_escape {
-	CL_ESCAPE_XML,      /* SVG: < > & and "                         */
+	CL_ESCAPE_XML,      /* SVG: < > & and both quotes               */
 	CL_ESCAPE_HTML,     /* a page's text: < > &                     */
-	CL_ESCAPE_MARKDOWN, /* a table cell: also | and line breaks     */
+	CL_ESCAPE_MARKDOWN, /* a table cell: also | [ ] ` \ and line breaks */
 };
 
 /* What a view writes, as one string (malloc'ed; "" when it writes nothing):
@@ -123,7 +123,9 @@ enum cl_escape {
 typedef void (*cl_view_fn)(FILE *out, const struct cl_results *r);
 char *cl_view_text(cl_view_fn view, const struct cl_results *r);
 
-/* Write s so that the markup around it shows it as text. */
+/* Write s so that the markup around it shows it as text; each character a
+ * terminal would act on (ESC, BEL, DEL, C1, bidi overrides, bytes that are
+ * not UTF-8) as '?', as cl_printable shows it. */
 void cl_view_escaped(FILE *out, const char *s, enum cl_escape how);
 
 /* "2.00x (1.90-2.10)", or "-" when there is none (no ok trial here or in
