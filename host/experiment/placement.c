@@ -1,8 +1,7 @@
-#define _GNU_SOURCE
 #include "placement.h"
 #include "topology.h"
 
-#include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +38,11 @@ static int cpu_list(const char *text, uint16_t *cpus, char *why, size_t len)
 			return snprintf(why, len, "\"%s\": want none, compact, scatter or a CPU list like "
 					"\"0,2-3\"", text), -1;
 		p += *p == ',';
-		/* before any narrowing: 4294967296 once became CPU 0 */
-		if (hi >= CPU_SETSIZE)
-			return snprintf(why, len, "CPU %ld is past the largest CPU number an affinity mask "
-					"holds (%d)", hi, CPU_SETSIZE - 1), -1;
+		/* before any narrowing (to int here, to uint16_t in the list):
+		 * 4294967296 once became CPU 0 */
+		if (hi > UINT16_MAX)
+			return snprintf(why, len, "CPU %ld is past the largest CPU number a placement "
+					"can name (%d)", hi, UINT16_MAX), -1;
 		for (long cpu = lo; cpu <= hi; cpu++) {
 			if (!cl_topology_usable((int)cpu)) {
 				const struct cl_topology *t = cl_topology();
