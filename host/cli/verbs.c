@@ -183,11 +183,12 @@ int cmd_run(struct cli *cli, char **operands, int n)
 		.seed = cli->seed, .seed_given = cli->seed_given,
 	};
 
-	if (cli->resume && (path || cli->json || cli->csv || cli->journal || cli->repeat ||
-			    cli->timeout_ms || cli->sort || cli->vs || cli->nplugin_dirs || cli->wide ||
-			    cli->columns || cli->order || cli->seed_given)) {
-		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet): "
-			"the run goes on as it was started\n");
+	/* the outputs and plugin folders may be named again: a resume takes
+	 * from the journal only those in the journal's own folder */
+	if (cli->resume && (path || cli->journal || cli->repeat || cli->timeout_ms || cli->sort ||
+			    cli->vs || cli->wide || cli->columns || cli->order || cli->seed_given)) {
+		fprintf(stderr, "conclab run: --resume takes the journal and nothing else (but --quiet, "
+			"--json, --csv and --plugin-path): the run goes on as it was started\n");
 		free(shipped);
 		return CL_EXIT_USAGE;
 	}

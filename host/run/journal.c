@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 /* One line, whole, then to disk: a crash leaves at most the last line cut. */
@@ -39,6 +40,33 @@ static int write_line(struct cl_journal *j, const json_t *line, char *err, size_
 	return 0;
 }
 
+/* One run per journal: two that append to one journal (a resume beside the
+ * run it continues, or two resumes) would run its trials twice and
+ * interleave their lines. The lock lives as long as the descriptor, so a
+ * run that dies (even by kill -9) releases it. */
+static int lock(struct cl_journal *j, char *err, size_t errlen)
+{
+	if (!flock(j->fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno == EWOULDBLOCK)
+		snprintf(err, errlen, "%s is in use: another conclab is running or resuming this "
+			 "journal; wait for it to end", j->path);
+	else
+		snprintf(err, errlen, "%s: cannot lock the journal: %s", j->path, strerror(errno));
+	return -1;
+}
+
+/* A journal that could not be opened or locked: nothing of it is held. */
+static int give_up(struct cl_journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->path);
+	j->fd = -1;
+	j->path = NULL;
+	return -1;
+}
+
 int cl_journal_create(struct cl_journal *j, const char *path, const json_t *header, char *err,
 		      size_t errlen)
 {
@@ -50,9 +78,14 @@ int cl_journal_create(struct cl_journal *j, const char *path, const json_t *head
 				 "with `conclab run --resume %s`, or delete it", path, path);
 		else
 			snprintf(err, errlen, "%s: cannot create the journal: %s", path, strerror(errno));
-		free(j->path);
-		j->path = NULL;
-		return -1;
+		return give_up(j);
+	}
+	/* locked before the header is written; a resume that came between the
+	 * two holds a file that was ours and has no header: it is refused, and
+	 * the empty file is not left to block the next run */
+	if (lock(j, err, errlen)) {
+		unlink(path);
+		return give_up(j);
 	}
 	if (write_line(j, header, err, errlen)) {
 		cl_journal_close(j, 1);
@@ -67,11 +100,9 @@ int cl_journal_reopen(struct cl_journal *j, const char *path, char *err, size_t 
 	j->path = cl_xstrdup(path);
 	if (j->fd < 0) {
 		snprintf(err, errlen, "%s: cannot open the journal: %s", path, strerror(errno));
-		free(j->path);
-		j->path = NULL;
-		return -1;
+		return give_up(j);
 	}
-	return 0;
+	return lock(j, err, errlen) ? give_up(j) : 0;
 }
 
 int cl_journal_append(struct cl_journal *j, size_t cell, const char *label, size_t trial,

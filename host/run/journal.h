@@ -19,12 +19,13 @@ struct cl_journal {
 	bool  failed; /* an append failed: the run went on without it */
 };
 
-/* Create `path` (it must not exist: it may hold an unfinished run) and
- * write the header. 0, or -1 with the reason (naming the path) in err. */
+/* Create `path` (it must not exist: it may hold an unfinished run), lock
+ * it and write the header. 0, or -1 with the reason (naming the path) in err. */
 int cl_journal_create(struct cl_journal *j, const char *path, const json_t *header, char *err,
 		      size_t errlen);
 
-/* Open an existing journal to append to it. */
+/* Open an existing journal to append to it, and lock it for as long as it
+ * is open: -1 (the reason in err) when another conclab holds it. */
 int cl_journal_reopen(struct cl_journal *j, const char *path, char *err, size_t errlen);
 
 /* Append one finished trial and flush it to disk. 0, or -1 with the reason. */

@@ -3,11 +3,14 @@
 #define _GNU_SOURCE
 #include "resume.h"
 #include "journal.h"
+#include "printable.h"
 #include "xalloc.h"
 
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A path that still names the same file after a `cd`: what the journal keeps. */
@@ -76,6 +79,12 @@ int clrun_request_from_header(const json_t *h, const struct cl_run_request *aske
 	req->columns = json_string_value(json_object_get(h, "columns"));
 	req->cv_threshold = json_number_value(json_object_get(h, "cv_threshold"));
 	req->journal = asked->resume;
+	/* outputs named on this command line replace the journal's, all of them:
+	 * what the user named is then the whole of what is written */
+	if (asked->json || asked->csv) {
+		req->json = asked->json;
+		req->csv = asked->csv;
+	}
 	if (!req->config || !json_is_string(json_object_get(h, "config")) || req->repeat < 1 ||
 	    req->timeout_ms < 1 || !json_is_array(json_object_get(h, "cells")))
 		return snprintf(err, errlen, "%s:1: the journal header lacks the config, its path, "
@@ -83,9 +92,174 @@ int clrun_request_from_header(const json_t *h, const struct cl_run_request *aske
 	*dirs = cl_xcalloc(json_array_size(pp) + 1, sizeof **dirs);
 	json_array_foreach(pp, i, d)
 		(*dirs)[i] = (char *)json_string_value(d);
-	req->plugin_dirs = *dirs;
-	req->nplugin_dirs = json_array_size(pp);
+	if (!asked->nplugin_dirs) { /* else --plugin-path named again replaces them */
+		req->plugin_dirs = *dirs;
+		req->nplugin_dirs = json_array_size(pp);
+	}
 	return 0;
+}
+
+/* ---- what a journal may make a resume touch ------------------------------ */
+
+/* A journal is a file anyone may have written or handed over, and resuming
+ * it runs as whoever resumes. So it is trusted with what lies in its own
+ * folder and nothing else: results files beside it, plugin folders in that
+ * folder or below it. Anything else must be named again on the resume's
+ * command line (--json, --csv, --plugin-path), and what it will write and
+ * load is shown before anything runs. */
+
+/* s made safe to show in a message (a journal's strings may hold control
+ * characters), cut to fit buf. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s ? s : "");
+	return cl_printable_str(buf, false);
+}
+
+/* The file a result written to `path` lands in: a symbolic link's target,
+ * for the results are renamed through it (atomic_file.h). NULL for a link
+ * to nothing, whose target cannot be checked. */
+static char *written_at(const char *path)
+{
+	char *real = realpath(path, NULL);
+	struct stat st;
+
+	if (real)
+		return real;
+	return lstat(path, &st) ? cl_xstrdup(path) : NULL;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* The folder the journal is in. 0, or -1 when it cannot be found. */
+static int journal_folder(const char *journal, struct stat *st)
+{
+	char *copy = cl_xstrdup(journal);
+	int rc = stat(dirname(copy), st);
+
+	free(copy);
+	return rc;
+}
+
+/* Is an output of the journal's written in the journal's own folder? */
+static bool output_beside(const char *output, const struct stat *folder)
+{
+	char *at = written_at(output);
+	struct stat st;
+	bool beside = at && !stat(dirname(at), &st) && same_file(&st, folder);
+
+	free(at);
+	return beside;
+}
+
+/* A plugin folder is code that the resume will run. It is searched only
+ * in the journal's folder or below it (where the run that wrote the
+ * journal kept its own things), and only when nobody but its owner (the
+ * user who resumes, or root) can put a file in it: the journal's folder
+ * may be a shared one (/tmp), where anyone could have made that folder. */
+static bool plugin_folder_trusted(const char *dir, const struct stat *folder)
+{
+	char *real = realpath(dir, NULL), *up;
+	struct stat st;
+	bool inside = false;
+
+	if (!real || stat(real, &st) || (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		free(real);
+		return false;
+	}
+	/* it, then each folder above it up to /, until the journal's */
+	for (up = real; !inside; up = dirname(up)) {
+		inside = !stat(up, &st) && same_file(&st, folder);
+		if (!strcmp(up, "/"))
+			break;
+	}
+	free(real);
+	return inside;
+}
+
+int clrun_resume_trusted(const struct cl_run_request *asked, const struct cl_run_request *req,
+			 char *err, size_t errlen)
+{
+	const char *what[2] = { "--json", "--csv" }, *outputs[2] = { req->json, req->csv };
+	char a[1024], b[1024];
+	struct stat folder;
+
+	if (journal_folder(asked->resume, &folder))
+		return snprintf(err, errlen, "%s: cannot find the journal's folder", asked->resume), -1;
+	for (int i = 0; i < 2 && !asked->json && !asked->csv; i++)
+		if (outputs[i] && !output_beside(outputs[i], &folder))
+			return snprintf(err, errlen, "%s names %s %s, which is not in the journal's folder: "
+					"a resume writes only beside its journal what the journal names; "
+					"name the outputs again (conclab run --resume %s --json OUT "
+					"[--csv OUT])", asked->resume, what[i], shown(outputs[i], a, sizeof a),
+					asked->resume), -1;
+	for (size_t i = 0; i < req->nplugin_dirs && !asked->nplugin_dirs; i++)
+		if (!plugin_folder_trusted(req->plugin_dirs[i], &folder))
+			return snprintf(err, errlen, "%s names the plugin folder %s, which is not in the "
+					"journal's folder or can be written by others than its owner: a "
+					"resume loads plugins only from where the journal keeps its own; "
+					"name it again (conclab --plugin-path DIR run --resume %s)",
+					asked->resume, shown(req->plugin_dirs[i], b, sizeof b),
+					asked->resume), -1;
+	return 0;
+}
+
+char *clrun_resume_command(const struct cl_run_request *req, const char *journal)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct stat folder;
+	bool known = !journal_folder(journal, &folder), dirs_ok = known;
+
+	for (size_t i = 0; i < req->nplugin_dirs && dirs_ok; i++)
+		dirs_ok = plugin_folder_trusted(req->plugin_dirs[i], &folder);
+	fprintf(f, "conclab");
+	for (size_t i = 0; i < req->nplugin_dirs && !dirs_ok; i++)
+		fprintf(f, " --plugin-path %s", req->plugin_dirs[i]);
+	fprintf(f, " run --resume %s", journal);
+	if ((req->json && !(known && output_beside(req->json, &folder))) ||
+	    (req->csv && !(known && output_beside(req->csv, &folder))))
+		fprintf(f, "%s%s%s%s", req->json ? " --json " : "", req->json ? req->json : "",
+			req->csv ? " --csv " : "", req->csv ? req->csv : "");
+	fclose(f);
+	return text;
+}
+
+/* "--json A and --csv B", or "no results file" */
+static void list_outputs(FILE *out, const char *json, const char *csv)
+{
+	char a[1024], b[1024];
+
+	if (!json && !csv)
+		fprintf(out, "no results file");
+	if (json)
+		fprintf(out, "--json %s", shown(json, a, sizeof a));
+	if (csv)
+		fprintf(out, "%s--csv %s", json ? " and " : "", shown(csv, b, sizeof b));
+}
+
+void clrun_resume_show(FILE *out, const struct cl_run_request *asked,
+		       const struct cl_run_request *req, const json_t *header)
+{
+	const char *json = json_string_value(json_object_get(header, "json"));
+	const char *csv = json_string_value(json_object_get(header, "csv"));
+	char a[1024];
+
+	fprintf(out, "conclab: resuming %s writes ", shown(asked->resume, a, sizeof a));
+	list_outputs(out, req->json, req->csv);
+	if ((asked->json || asked->csv) && (json || csv)) {
+		fprintf(out, ", not the journal's ");
+		list_outputs(out, json, csv);
+	}
+	fprintf(out, "\n");
+	for (size_t i = 0; i < req->nplugin_dirs; i++)
+		fprintf(out, "%s%s%s", i ? ", " : "conclab: resuming searches for plugins first in ",
+			shown(req->plugin_dirs[i], a, sizeof a), i + 1 == req->nplugin_dirs ? "\n" : "");
 }
 
 /* Put the journal's finished trials back in place; done[c] counts them. */

@@ -140,10 +140,11 @@ static int check_vs(const char *vs, const struct cl_cell *cells, size_t n)
 /* Every file the run will write can be written, and none is another of its
  * files or the config: found out now, not after the whole run. 0, or -1
  * with the message printed. */
-static int check_outputs(const struct cl_run_request *req, bool resuming)
+static int check_outputs(const struct cl_run_request *req)
 {
 	const char *what[3] = { "--json", "--csv", "--journal" };
-	char *journal = resuming ? NULL : clrun_journal_path(req), err[4200];
+	/* resuming, the journal being resumed: no output may replace it either */
+	char *journal = clrun_journal_path(req), err[4200];
 	const char *paths[3] = { req->json, req->csv, journal };
 	int rc = 0;
 
@@ -278,8 +279,12 @@ static void say_stopped(const struct cl_run_request *req, const struct cl_result
 		"running was killed with every process it started%s%s%s", r->interrupted,
 		finished, total, req->json ? "; the finished ones are in " : "",
 		req->json ? req->json : "", journal->path ? "" : "\n");
-	if (journal->path)
-		fprintf(stderr, "; continue with: conclab run --resume %s\n", journal->path);
+	if (journal->path) {
+		char *resume = clrun_resume_command(req, journal->path);
+
+		fprintf(stderr, "; continue with: %s\n", resume);
+		free(resume);
+	}
 }
 
 /* Open the journal: the one being resumed (its trials put back), or a new one. */
@@ -290,9 +295,8 @@ static int open_journal(const struct cl_run_request *asked, const struct cl_run_
 {
 	char err[4096], *path;
 
-	if (asked->resume) {
-		if (clrun_restore(header, entries, r, done, asked->resume, err, sizeof err) ||
-		    cl_journal_reopen(journal, asked->resume, err, sizeof err)) {
+	if (asked->resume) { /* opened and locked before it was read */
+		if (clrun_restore(header, entries, r, done, asked->resume, err, sizeof err)) {
 			fprintf(stderr, "conclab: %s\n", err);
 			return -1;
 		}
@@ -328,14 +332,19 @@ int cl_run(const struct cl_run_request *asked)
 	 * that exits holding the only copy of a pointer reads as a leak */
 	cl_protections();
 	if (asked->resume) {
-		if (cl_journal_read(asked->resume, &header, &entries, err, sizeof err) ||
-		    clrun_request_from_header(header, asked, &req, &header_dirs, err, sizeof err)) {
+		/* locked first: a second resume of it stops here, before it reads
+		 * a journal the first one is appending to */
+		if (cl_journal_reopen(&journal, asked->resume, err, sizeof err) ||
+		    cl_journal_read(asked->resume, &header, &entries, err, sizeof err) ||
+		    clrun_request_from_header(header, asked, &req, &header_dirs, err, sizeof err) ||
+		    clrun_resume_trusted(asked, &req, err, sizeof err)) {
 			fprintf(stderr, "conclab: %s\n", err);
 			goto out;
 		}
+		clrun_resume_show(stderr, asked, &req, header);
 		text = cl_xstrdup(json_string_value(json_object_get(header, "config")));
 	}
-	if (check_outputs(&req, asked->resume != NULL))
+	if (check_outputs(&req))
 		goto out;
 	if (req.columns) {
 		uint32_t mask;
@@ -390,6 +399,8 @@ int cl_run(const struct cl_run_request *asked)
 	cl_journal_close(&journal, !clrun_stop_signal() && written && !journal.failed);
 	clrun_catch_stops(0);
 out:
+	if (journal.fd >= 0) /* refused before the run: kept, for a resume */
+		cl_journal_close(&journal, 0);
 	cl_results_free(&results);
 	free(done);
 	free(cells);

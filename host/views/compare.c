@@ -3,6 +3,7 @@
 #include "compare.h"
 #include "views.h"
 #include "format.h"
+#include "printable.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -43,23 +44,107 @@ int cl_compare_same_experiment(const struct cl_results *old, const struct cl_res
 			(int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b), -1;
 }
 
+/* ---- labels in rows ------------------------------------------------------ */
+
+/* Characters of UTF-8 text: the bytes that start one. */
+static size_t characters(const char *s, size_t n)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
+}
+
+bool cl_label_cut(const char *label, char *buf, size_t len)
+{
+	/* a prefix long enough for CL_LABEL_CUT + 1 characters of 4 bytes:
+	 * copying the whole label for every row would cost its length each */
+	size_t n = strnlen(label, len - 1), keep = 0;
+	bool longer = label[n] != 0;
+
+	memcpy(buf, label, n);
+	n = cl_printable(buf, n, false);
+	buf[n] = 0;
+	if (!longer && characters(buf, n) <= CL_LABEL_CUT)
+		return false;
+	for (size_t chars = 0; chars <= CL_LABEL_CUT - 3; keep++)
+		chars += ((unsigned char)buf[keep] & 0xc0) != 0x80;
+	strcpy(buf + keep - 1, "...");
+	return true;
+}
+
+void cl_label_whole(FILE *out, const char *label)
+{
+	char shown[CL_LABEL_WHOLE + 1], cut[CL_LABEL_BUF];
+	size_t n = strnlen(label, CL_LABEL_WHOLE);
+
+	if (!cl_label_cut(label, cut, sizeof cut))
+		return;
+	if (label[n]) /* a character is cut whole or not at all */
+		while (n > 0 && ((unsigned char)label[n] & 0xc0) == 0x80)
+			n--;
+	memcpy(shown, label, n);
+	shown[cl_printable(shown, n, false)] = 0;
+	if (label[n])
+		fprintf(out, "    the whole label: %s... (%zu bytes in all)\n", shown, strlen(label));
+	else
+		fprintf(out, "    the whole label: %s\n", shown);
+}
+
+/* A row's label, cut, then spaces to `width` characters. */
+static void put_label(FILE *out, const char *label, size_t width)
+{
+	char cut[CL_LABEL_BUF];
+	size_t chars;
+
+	cl_label_cut(label, cut, sizeof cut);
+	chars = characters(cut, strlen(cut));
+	fprintf(out, "%s%*s", cut, (int)(width > chars ? width - chars : 0), "");
+}
+
+static size_t label_width(const char *label)
+{
+	char cut[CL_LABEL_BUF];
+
+	cl_label_cut(label, cut, sizeof cut);
+	return characters(cut, strlen(cut));
+}
+
+/* ---- the comparison ------------------------------------------------------ */
+
 /* Plugins whose version or ABI differs between the two runs: what a
- * before/after comparison is usually about, so said, not refused. */
+ * before/after comparison is usually about, so said, not refused. Each
+ * old plugin against every new one of its name, in the new file's order,
+ * found by its name: a file may list thousands. */
 static void plugin_changes(FILE *out, const struct cl_results *old, const struct cl_results *new)
 {
-	const json_t *a, *b;
+	const json_t *new_plugins = json_object_get(new->environment, "plugins"), *a, *b, *at;
+	json_t *by_name = json_object(), *same; /* name: the indexes of new's plugins */
 	size_t i, k;
 
-	json_array_foreach(json_object_get(old->environment, "plugins"), i, a)
-		json_array_foreach(json_object_get(new->environment, "plugins"), k, b) {
-			const char *na = json_string_value(json_object_get(a, "name"));
-			const char *va = json_string_value(json_object_get(a, "version"));
+	json_array_foreach(new_plugins, k, b) {
+		const char *nb = json_string_value(json_object_get(b, "name"));
+
+		if (!nb)
+			continue;
+		if (!(same = json_object_get(by_name, nb)))
+			json_object_set_new_nocheck(by_name, nb, same = json_array());
+		json_array_append_new(same, json_integer((json_int_t)k));
+	}
+	json_array_foreach(json_object_get(old->environment, "plugins"), i, a) {
+		const char *na = json_string_value(json_object_get(a, "name"));
+		const char *va = json_string_value(json_object_get(a, "version"));
+
+		json_array_foreach(na && va ? json_object_get(by_name, na) : NULL, k, at) {
+			b = json_array_get(new_plugins, (size_t)json_integer_value(at));
 			const char *vb = json_string_value(json_object_get(b, "version"));
 
-			if (na && va && vb && same_text(na, json_string_value(json_object_get(b, "name"))) &&
-			    strcmp(va, vb))
+			if (vb && strcmp(va, vb))
 				fprintf(out, "plugin %s: version %s -> %s\n", na, va, vb);
 		}
+	}
+	json_decref(by_name);
 }
 
 static const struct cl_results_cell *find_match(const struct cl_results *r,
@@ -84,7 +169,7 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 
 	memset(counts, 0, sizeof *counts);
 	for (size_t i = 0; i < old->ncells; i++)
-		w = strlen(old->cells[i].label) > w ? strlen(old->cells[i].label) : w;
+		w = label_width(old->cells[i].label) > w ? label_width(old->cells[i].label) : w;
 	fprintf(out, "compare: %s -> %s\n", old_name, new_name);
 	plugin_changes(out, old, new);
 	fprintf(out, "significant: Mann-Whitney U p < %g and a change of at least %g%% (--threshold: two "
@@ -107,29 +192,36 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 			counts->inconclusive++;
 			worst_min_p = cl_min_p(j.na, j.nb) > worst_min_p ? cl_min_p(j.na, j.nb) : worst_min_p;
 		}
-		if (j.verdict == CL_VERDICT_NONE) {
-			fprintf(out, "%-*s  %10s  %10s  %8s  %8s  %s%s\n", (int)w, a->label,
+		put_label(out, a->label, w);
+		if (j.verdict == CL_VERDICT_NONE)
+			fprintf(out, "  %10s  %10s  %8s  %8s  %s%s\n",
 				j.na ? cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1) : "-",
 				j.nb ? cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2) : "-",
 				"-", "-", cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
-			continue;
-		}
-		fprintf(out, "%-*s  %10s  %10s  %7.3fx  %8.3g  %s%s\n", (int)w, a->label,
-			cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1),
-			cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2), j.ratio, j.p,
-			cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
+		else
+			fprintf(out, "  %10s  %10s  %7.3fx  %8.3g  %s%s\n",
+				cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1),
+				cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2), j.ratio, j.p,
+				cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
+		cl_label_whole(out, a->label);
 	}
 	for (size_t i = 0; i < old->ncells; i++)
 		if (!find_match(new, &old->cells[i])) {
 			if (!counts->only_old++)
 				fprintf(out, "\nonly in %s:\n", old_name);
-			fprintf(out, "  %s\n", old->cells[i].label);
+			fprintf(out, "  ");
+			put_label(out, old->cells[i].label, 0);
+			fprintf(out, "\n");
+			cl_label_whole(out, old->cells[i].label);
 		}
 	for (size_t j = 0; j < new->ncells; j++)
 		if (!find_match(old, &new->cells[j])) {
 			if (!counts->only_new++)
 				fprintf(out, "\nonly in %s:\n", new_name);
-			fprintf(out, "  %s\n", new->cells[j].label);
+			fprintf(out, "  ");
+			put_label(out, new->cells[j].label, 0);
+			fprintf(out, "\n");
+			cl_label_whole(out, new->cells[j].label);
 		}
 	if (counts->inconclusive)
 		fprintf(out, "\ninconclusive: %zu cell%s had too few trials for any difference to reach "

@@ -24,6 +24,24 @@ struct cl_compare_counts {
 	size_t matched, slower, faster, inconclusive, only_old, only_new;
 };
 
+/* A label longer than CL_LABEL_CUT characters is cut in the rows of compare
+ * and --vs (its first characters and "..."), so that one long label cannot
+ * widen every row: output grows with the input, not with the longest label
+ * times the rows. The whole label is said once, on a line of its own,
+ * itself cut after CL_LABEL_WHOLE bytes (a label of a megabyte is no label
+ * anyone reads). */
+#define CL_LABEL_CUT   60
+#define CL_LABEL_WHOLE 4096
+#define CL_LABEL_BUF   (4 * (CL_LABEL_CUT + 1) + 1)
+
+/* The label as a row shows it, printable, in buf (len >= CL_LABEL_BUF).
+ * Whether it was cut. */
+bool cl_label_cut(const char *label, char *buf, size_t len);
+
+/* "    the whole label: ..." on a line, for a label cl_label_cut cuts;
+ * nothing for any other. */
+void cl_label_whole(FILE *out, const char *label);
+
 /* Are old and new results of the same experiment (its name and its config
  * text)? 0, or -1 with what differs in `why` ("the config differs at line
  * 5: ..."). */

@@ -2,6 +2,7 @@
  * compare judges. */
 #include "views.h"
 #include "compare.h"
+#include "xalloc.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -13,17 +14,20 @@ bool cl_vs_matches(const char *label, const char *pattern)
 }
 
 /* --vs judges as compare does: the same alpha, the same 10% threshold,
- * and "inconclusive" when the trial counts cannot reach alpha. */
+ * and "inconclusive" when the trial counts cannot reach alpha. Labels are
+ * cut as compare cuts them. */
 static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_results_cell *ref)
 {
 	const struct cl_stats *cw = &c->summary.wall, *rw = &ref->summary.wall;
 	struct cl_judgement j;
 	double ratio = rw->median / cw->median, lo = rw->ci_lo / cw->ci_hi, hi = rw->ci_hi / cw->ci_lo;
-	char verdict[96];
+	char verdict[96], label[CL_LABEL_BUF], ref_label[CL_LABEL_BUF];
 
+	cl_label_cut(c->label, label, sizeof label);
+	cl_label_cut(ref->label, ref_label, sizeof ref_label);
 	if (c->summary.timed != ref->summary.timed) {
 		fprintf(out, "%s: a timed cell and an untimed one are not compared (ops/s against time)\n",
-			c->label);
+			label);
 		return;
 	}
 	if (c->summary.timed) { /* throughput: more operations a second is faster */
@@ -36,17 +40,27 @@ static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_
 
 	cl_judge(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
 	if (ratio >= 1)
-		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", c->label, ratio, lo, hi, ref->label);
+		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", label, ratio, lo, hi, ref_label);
 	else
-		fprintf(out, "%s is %.2fx (%.2f-%.2f) slower than %s", c->label, 1 / ratio, 1 / hi, 1 / lo,
-			ref->label);
+		fprintf(out, "%s is %.2fx (%.2f-%.2f) slower than %s", label, 1 / ratio, 1 / hi, 1 / lo,
+			ref_label);
 	fprintf(out, " (Mann-Whitney p = %.3g: %s)\n", j.p,
 		j.verdict == CL_VERDICT_SLOWER || j.verdict == CL_VERDICT_FASTER
 			? "significant" : cl_verdict_text(&j, 0.05, verdict, sizeof verdict));
 }
 
+/* The whole of a cut label, under the first line that names it. */
+static void whole_once(FILE *out, const struct cl_results *r, size_t cell, bool *said)
+{
+	if (!said[cell]) {
+		cl_label_whole(out, r->cells[cell].label);
+		said[cell] = true;
+	}
+}
+
 int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern)
 {
+	bool *said = cl_xcalloc(r->ncells + 1, sizeof *said);
 	int found = 0;
 
 	for (size_t k = 0; k < r->ncells; k++) {
@@ -65,7 +79,10 @@ int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern)
 			    (i < k && cl_vs_matches(c->label, pattern)))
 				continue;
 			vs_line(out, c, ref);
+			whole_once(out, r, i, said);
+			whole_once(out, r, k, said);
 		}
 	}
+	free(said);
 	return found ? 0 : -1;
 }
