@@ -13,18 +13,23 @@
 #define BIN          CL_TEST_CONCLAB
 #define SEED_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table.json"
 
-static const char probe_page[] =
-	"<!doctype html><html><body><p id=\"result\">pending</p>\n"
-	"<img id=\"chart\" src=\"bars.svg\">\n"
-	"<iframe id=\"page\" src=\"page.html\" width=\"1200\" height=\"800\"></iframe>\n"
-	"<script>\n"
-	"let img = null, page = null;\n"
-	"function finish() {\n"
-	"  if (img === null || page === null) return;\n"
-	"  document.getElementById('result').textContent = img + ' ' + page;\n"
-	"}\n"
-	"const chart = document.getElementById('chart');\n"
+/* The start of each page that loads a chart and a report and writes what
+ * it found into #result, for the test to read from the DOM. */
+#define PROBE_PAGE_HEAD \
+	"<!doctype html><html><body><p id=\"result\">pending</p>\n" \
+	"<img id=\"chart\" src=\"bars.svg\">\n" \
+	"<iframe id=\"page\" src=\"page.html\" width=\"1200\" height=\"800\"></iframe>\n" \
+	"<script>\n" \
+	"let img = null, page = null;\n" \
+	"function finish() {\n" \
+	"  if (img === null || page === null) return;\n" \
+	"  document.getElementById('result').textContent = img + ' ' + page;\n" \
+	"}\n" \
+	"const chart = document.getElementById('chart');\n" \
 	"chart.onerror = () => { img = 'svg:error'; finish(); };\n"
+
+static const char probe_page[] =
+	PROBE_PAGE_HEAD
 	"chart.onload = () => {\n"
 	"  const c = document.createElement('canvas');\n"
 	"  c.width = chart.naturalWidth; c.height = chart.naturalHeight;\n"
@@ -169,17 +174,7 @@ static void test_no_text_outside_a_chart(void)
  * loaded as a reader would: nothing of it runs, no element of it exists,
  * and the chart of it still renders (no control character breaks its XML). */
 static const char hostile_page[] =
-	"<!doctype html><html><body><p id=\"result\">pending</p>\n"
-	"<img id=\"chart\" src=\"bars.svg\">\n"
-	"<iframe id=\"page\" src=\"page.html\" width=\"1200\" height=\"800\"></iframe>\n"
-	"<script>\n"
-	"let img = null, page = null;\n"
-	"function finish() {\n"
-	"  if (img === null || page === null) return;\n"
-	"  document.getElementById('result').textContent = img + ' ' + page;\n"
-	"}\n"
-	"const chart = document.getElementById('chart');\n"
-	"chart.onerror = () => { img = 'svg:error'; finish(); };\n"
+	PROBE_PAGE_HEAD
 	"chart.onload = () => { img = 'svg:rendered'; finish(); };\n"
 	"const frame = document.getElementById('page');\n"
 	"frame.onload = () => {\n"
