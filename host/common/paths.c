@@ -102,3 +102,10 @@ const char *cl_sdk_prefix(void)
 		return NULL;
 	return beside_exe("..", buf, sizeof buf);
 }
+
+const char *cl_temp_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}

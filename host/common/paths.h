@@ -22,6 +22,9 @@ const char *cl_own_config_dir(void);
  * caller reports `name` as it was given). */
 char *cl_find_config(const char *name);
 
+/* Where a trial's files folder is made: $TMPDIR, else /tmp. */
+const char *cl_temp_dir(void);
+
 /* The prefix this conclab is installed in (EXE/..), whose lib/cmake and
  * lib/pkgconfig hold its SDK; NULL when it runs from its build tree. */
 const char *cl_sdk_prefix(void);

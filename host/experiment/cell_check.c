@@ -4,10 +4,10 @@
  * child process. */
 #include "config.h"
 #include "child_call.h"
+#include "paths.h"
 #include "printable.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -110,8 +110,7 @@ static void say_bytes(char *buf, size_t len, long double bytes)
 static int files_fit(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
 		     char *err, size_t errlen)
 {
-	const char *tmp = getenv("TMPDIR");
-	const char *parent = tmp && *tmp ? tmp : "/tmp";
+	const char *parent = cl_temp_dir();
 	const struct cl_cell *most = NULL;
 	long double need = 0, have;
 	struct statvfs fs;

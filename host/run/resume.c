@@ -181,30 +181,51 @@ static bool plugin_folder_trusted(const char *dir, const struct stat *folder)
 	return inside;
 }
 
+/* The first of the journal's outputs (0: --json, 1: --csv) not written in
+ * the journal's folder, or -1 when none. */
+static int output_elsewhere(const struct cl_run_request *req, const struct stat *folder)
+{
+	const char *outputs[2] = { req->json, req->csv };
+
+	for (int i = 0; i < 2; i++)
+		if (outputs[i] && !output_beside(outputs[i], folder))
+			return i;
+	return -1;
+}
+
+/* The first plugin folder a resume would not search, or -1 when none. */
+static ssize_t plugin_folder_refused(const struct cl_run_request *req, const struct stat *folder)
+{
+	for (size_t i = 0; i < req->nplugin_dirs; i++)
+		if (!plugin_folder_trusted(req->plugin_dirs[i], folder))
+			return (ssize_t)i;
+	return -1;
+}
+
 int clrun_resume_trusted(const struct cl_run_request *asked, const struct cl_run_request *req,
 			 char *err, size_t errlen)
 {
 	const char *what[2] = { "--json", "--csv" }, *outputs[2] = { req->json, req->csv };
 	char a[1024], b[1024];
 	struct stat folder;
+	int out;
+	ssize_t dir;
 
 	if (journal_folder(asked->resume, &folder))
 		return snprintf(err, errlen, "%s: cannot find the journal's folder", asked->resume), -1;
-	for (int i = 0; i < 2 && !asked->json && !asked->csv; i++)
-		if (outputs[i] && !output_beside(outputs[i], &folder))
-			return snprintf(err, errlen, "%s names %s %s, which is not in the journal's folder: "
-					"a resume writes only beside its journal what the journal names; "
-					"name the outputs again (conclab run --resume %s --json OUT "
-					"[--csv OUT])", asked->resume, what[i], shown(outputs[i], a, sizeof a),
-					asked->resume), -1;
-	for (size_t i = 0; i < req->nplugin_dirs && !asked->nplugin_dirs; i++)
-		if (!plugin_folder_trusted(req->plugin_dirs[i], &folder))
-			return snprintf(err, errlen, "%s names the plugin folder %s, which is not in the "
-					"journal's folder or can be written by others than its owner: a "
-					"resume loads plugins only from where the journal keeps its own; "
-					"name it again (conclab --plugin-path DIR run --resume %s)",
-					asked->resume, shown(req->plugin_dirs[i], b, sizeof b),
-					asked->resume), -1;
+	if (!asked->json && !asked->csv && (out = output_elsewhere(req, &folder)) >= 0)
+		return snprintf(err, errlen, "%s names %s %s, which is not in the journal's folder: "
+				"a resume writes only beside its journal what the journal names; "
+				"name the outputs again (conclab run --resume %s --json OUT "
+				"[--csv OUT])", asked->resume, what[out], shown(outputs[out], a, sizeof a),
+				asked->resume), -1;
+	if (!asked->nplugin_dirs && (dir = plugin_folder_refused(req, &folder)) >= 0)
+		return snprintf(err, errlen, "%s names the plugin folder %s, which is not in the "
+				"journal's folder or can be written by others than its owner: a "
+				"resume loads plugins only from where the journal keeps its own; "
+				"name it again (conclab --plugin-path DIR run --resume %s)",
+				asked->resume, shown(req->plugin_dirs[dir], b, sizeof b),
+				asked->resume), -1;
 	return 0;
 }
 
@@ -214,16 +235,15 @@ char *clrun_resume_command(const struct cl_run_request *req, const char *journal
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	struct stat folder;
-	bool known = !journal_folder(journal, &folder), dirs_ok = known;
+	bool known = !journal_folder(journal, &folder);
+	bool dirs_again = req->nplugin_dirs && (!known || plugin_folder_refused(req, &folder) >= 0);
+	bool outputs_again = (req->json || req->csv) && (!known || output_elsewhere(req, &folder) >= 0);
 
-	for (size_t i = 0; i < req->nplugin_dirs && dirs_ok; i++)
-		dirs_ok = plugin_folder_trusted(req->plugin_dirs[i], &folder);
 	fprintf(f, "conclab");
-	for (size_t i = 0; i < req->nplugin_dirs && !dirs_ok; i++)
+	for (size_t i = 0; i < req->nplugin_dirs && dirs_again; i++)
 		fprintf(f, " --plugin-path %s", req->plugin_dirs[i]);
 	fprintf(f, " run --resume %s", journal);
-	if ((req->json && !(known && output_beside(req->json, &folder))) ||
-	    (req->csv && !(known && output_beside(req->csv, &folder))))
+	if (outputs_again)
 		fprintf(f, "%s%s%s%s", req->json ? " --json " : "", req->json ? req->json : "",
 			req->csv ? " --csv " : "", req->csv ? req->csv : "");
 	fclose(f);

@@ -11,6 +11,7 @@
  * that was killed (kill -9 leaves them) and removes them. */
 #define _GNU_SOURCE
 #include "files.h"
+#include "paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,13 +35,6 @@ bool clsb_has_files(const struct cl_workload *w)
 }
 
 #define FOLDER_PREFIX "conclab-files-"
-
-static const char *files_parent(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	return tmp && *tmp ? tmp : "/tmp";
-}
 
 /* The base name of a file in the trial's folder (cl__io_file_name's last
  * component). */
@@ -96,7 +90,7 @@ static void remove_folder_at(int parent, const char *name)
 static void remove_dead_hosts_folders(void)
 {
 	static bool done;
-	int parent = done ? -1 : open(files_parent(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int parent = done ? -1 : open(cl_temp_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = parent >= 0 ? fdopendir(parent) : NULL;
 	struct dirent *e;
 
@@ -124,7 +118,7 @@ static void remove_dead_hosts_folders(void)
 
 int clsb_files_prepare(struct cl_workload *w, char *err, size_t errlen)
 {
-	const char *tmp = files_parent();
+	const char *tmp = cl_temp_dir();
 	unsigned char *buf;
 	int dir;
 

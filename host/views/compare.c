@@ -156,6 +156,25 @@ static const struct cl_results_cell *find_match(const struct cl_results *r,
 	return NULL;
 }
 
+/* The cells of `from` that `other` lacks, under "only in NAME:"; how many. */
+static size_t only_in(FILE *out, const char *name, const struct cl_results *from,
+		      const struct cl_results *other)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < from->ncells; i++) {
+		if (find_match(other, &from->cells[i]))
+			continue;
+		if (!n++)
+			fprintf(out, "\nonly in %s:\n", name);
+		fprintf(out, "  ");
+		put_label(out, from->cells[i].label, 0);
+		fprintf(out, "\n");
+		cl_label_whole(out, from->cells[i].label);
+	}
+	return n;
+}
+
 void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, const char *new_name,
 		const struct cl_results *new, const struct cl_compare_opts *opts,
 		struct cl_compare_counts *counts)
@@ -168,8 +187,11 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 	double worst_min_p = 0;
 
 	memset(counts, 0, sizeof *counts);
-	for (size_t i = 0; i < old->ncells; i++)
-		w = label_width(old->cells[i].label) > w ? label_width(old->cells[i].label) : w;
+	for (size_t i = 0; i < old->ncells; i++) {
+		size_t lw = label_width(old->cells[i].label);
+
+		w = lw > w ? lw : w;
+	}
 	fprintf(out, "compare: %s -> %s\n", old_name, new_name);
 	plugin_changes(out, old, new);
 	fprintf(out, "significant: Mann-Whitney U p < %g and a change of at least %g%% (--threshold: two "
@@ -205,24 +227,8 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 				cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
 		cl_label_whole(out, a->label);
 	}
-	for (size_t i = 0; i < old->ncells; i++)
-		if (!find_match(new, &old->cells[i])) {
-			if (!counts->only_old++)
-				fprintf(out, "\nonly in %s:\n", old_name);
-			fprintf(out, "  ");
-			put_label(out, old->cells[i].label, 0);
-			fprintf(out, "\n");
-			cl_label_whole(out, old->cells[i].label);
-		}
-	for (size_t j = 0; j < new->ncells; j++)
-		if (!find_match(old, &new->cells[j])) {
-			if (!counts->only_new++)
-				fprintf(out, "\nonly in %s:\n", new_name);
-			fprintf(out, "  ");
-			put_label(out, new->cells[j].label, 0);
-			fprintf(out, "\n");
-			cl_label_whole(out, new->cells[j].label);
-		}
+	counts->only_old = only_in(out, old_name, old, new);
+	counts->only_new = only_in(out, new_name, new, old);
 	if (counts->inconclusive)
 		fprintf(out, "\ninconclusive: %zu cell%s had too few trials for any difference to reach "
 			"p < %g (with theirs, the smallest p the test can give is %.3g); use at least %zu "
