@@ -161,18 +161,30 @@ static const char usage_new[] =
 	"NAME: 1 to 64 of a-z, 0-9, '_' and '-'. An existing folder is never written to.\n";
 
 static const char usage_serve[] =
-	"usage: conclab serve [--port N] [--listen ADDR] [--threads N]\n"
+	"usage: conclab serve [--port N] [--listen ADDR] [--threads N] [--header-timeout S]\n"
+	"                     [--idle-timeout S] [--max-connections N]\n"
 	"\n"
 	"Run the loopback HTTP/1.1 server that request steps talk to, on its own, until\n"
-	"Ctrl-C: `GET /?bytes=N&delay_us=D&seed=S` is answered after D microseconds\n"
-	"(rounded up to whole milliseconds) with an N-byte body, keep-alive unless the\n"
-	"request says `Connection: close`. Point curl, wrk or bench/ peers at it:\n"
+	"Ctrl-C or SIGTERM (then: no new connections, the responses under way finish,\n"
+	"at most 10 s; exit 130 or 143): `GET /?bytes=N&delay_us=D&seed=S` is answered\n"
+	"after D microseconds (rounded up to whole milliseconds) with an N-byte body,\n"
+	"keep-alive unless the request says `Connection: close`, pipelined requests in\n"
+	"turn. Bodies are made as the socket takes them: memory stays about 2.3 KiB a\n"
+	"connection and 64 KiB a slowly read response. Point curl, wrk or bench/ peers\n"
+	"at it:\n"
 	"\n"
 	"  curl -s 'http://127.0.0.1:8080/?bytes=100&delay_us=50000&seed=1' | wc -c\n"
 	"\n"
 	"  --port N       the port (default 8080; 0: one the kernel picks, printed)\n"
 	"  --listen ADDR  the IPv4 address (default 127.0.0.1)\n"
-	"  --threads N    event loops, each accepting on the socket (default 1)\n";
+	"  --threads N    event loops, each accepting on the socket (default 1)\n"
+	"  --header-timeout S  a request's header must be whole S seconds after its\n"
+	"                 first byte, or the connection is closed (default 10; 0: none)\n"
+	"  --idle-timeout S    a connection that waits S seconds for a request, or for\n"
+	"                 its client to read more of an answer, is closed (default 60)\n"
+	"  --max-connections N connections open at once; more are answered 503 and\n"
+	"                 closed, with a line on stderr (default: the descriptors\n"
+	"                 this process may open, less 64)\n";
 
 static const char usage_version[] =
 	"usage: conclab version\n"
@@ -203,7 +215,9 @@ static const enum cli_key report_options[] = {
 	K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_FAIR_SVG, K_TIMELINE_SVG, K_HTML, K_SEED_TABLE, K_TABLE, K_WIDE, K_COLUMNS, 0,
 };
 static const enum cli_key no_options[] = { 0 };
-static const enum cli_key serve_options[] = { K_PORT, K_LISTEN, K_THREADS, 0 };
+static const enum cli_key serve_options[] = {
+	K_PORT, K_LISTEN, K_THREADS, K_HEADER_TIMEOUT, K_IDLE_TIMEOUT, K_MAX_CONNECTIONS, 0,
+};
 
 const struct cli_verb cli_verbs[] = {
 	{ "run", usage_run, 0, 1, run_options, cmd_run },

@@ -44,6 +44,9 @@ static const struct option all_options[] = {
 	{ "port", required_argument, 0, K_PORT },
 	{ "listen", required_argument, 0, K_LISTEN },
 	{ "threads", required_argument, 0, K_THREADS },
+	{ "header-timeout", required_argument, 0, K_HEADER_TIMEOUT },
+	{ "idle-timeout", required_argument, 0, K_IDLE_TIMEOUT },
+	{ "max-connections", required_argument, 0, K_MAX_CONNECTIONS },
 	{ 0 },
 };
 
@@ -252,6 +255,21 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 		break;
 	case K_LISTEN:
 		cli->listen = arg;
+		break;
+	case K_HEADER_TIMEOUT:
+	case K_IDLE_TIMEOUT:
+		d = strtod(arg, &end);
+		if (*end || end == arg || !(d >= 0 && d <= 86400))
+			return bad_value(verb, key, "0..86400 seconds (0: none)", arg);
+		if (key == K_HEADER_TIMEOUT)
+			cli->header_timeout_ms = (unsigned)(d * 1000), cli->header_timeout_given = true;
+		else
+			cli->idle_timeout_ms = (unsigned)(d * 1000), cli->idle_timeout_given = true;
+		break;
+	case K_MAX_CONNECTIONS:
+		cli->max_connections = strtol(arg, &end, 10);
+		if (*end || end == arg || cli->max_connections < 1 || cli->max_connections > 100000000)
+			return bad_value(verb, key, "1..100000000", arg);
 		break;
 	case K_REPEAT:
 		cli->repeat = strtoll(arg, &end, 10);

@@ -12,7 +12,7 @@ enum cli_key {
 	K_JSON = 256, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
 	K_CV_THRESHOLD, K_PLUGIN_PATH, K_HELP, K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_FAIR_SVG, K_TIMELINE_SVG, K_HTML,
 	K_SEED_TABLE, K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, K_WIDE, K_COLUMNS, K_TABLE, K_ORDER, K_SEED,
-	K_PORT, K_LISTEN, K_THREADS,
+	K_PORT, K_LISTEN, K_THREADS, K_HEADER_TIMEOUT, K_IDLE_TIMEOUT, K_MAX_CONNECTIONS,
 };
 
 /* What the options said; each verb reads its own. */
@@ -29,6 +29,9 @@ struct cli {
 	int     port, threads; /* serve */
 	bool    port_given;
 	const char *listen;
+	unsigned header_timeout_ms, idle_timeout_ms; /* serve; given: the bools */
+	bool     header_timeout_given, idle_timeout_given;
+	long     max_connections;
 };
 
 struct cli_verb {

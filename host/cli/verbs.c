@@ -366,8 +366,15 @@ int cmd_serve(struct cli *cli, char **operands, int n)
 		return CL_EXIT_USAGE;
 	}
 	getsockname(fd, (struct sockaddr *)&at, &len);
+	struct cl_serve_limits limits = {
+		.header_timeout_ms = cli->header_timeout_given ? cli->header_timeout_ms
+								: CL_SERVE_HEADER_TIMEOUT_MS,
+		.idle_timeout_ms = cli->idle_timeout_given ? cli->idle_timeout_ms : CL_SERVE_IDLE_TIMEOUT_MS,
+		.max_connections = cli->max_connections,
+	};
+
 	printf("conclab serve: listening on http://%s:%d/ with %d event loop%s (Ctrl-C stops it)\n",
 	       host, ntohs(at.sin_port), cli->threads ? cli->threads : 1, cli->threads > 1 ? "s" : "");
 	fflush(stdout);
-	return cl_server_run(fd, cli->threads ? cli->threads : 1);
+	return cl_server_run(fd, cli->threads ? cli->threads : 1, &limits);
 }

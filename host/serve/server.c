@@ -1,9 +1,10 @@
 /* The loopback server on libuv (the event loop under Node.js): one loop per
- * thread, each accepting on the same listening socket. It must be fast
- * enough not to be what a trial measures: it only parses one request line,
- * arms a timer and writes one buffer per response. */
+ * thread, each accepting on the same listening socket, each connection
+ * answered by conn.c. It must be fast enough not to be what a trial
+ * measures: it parses one request line, arms a timer and writes the body as
+ * the socket takes it, straight from one buffer per loop. */
 #define _GNU_SOURCE
-#include "server.h"
+#include "serve_internal.h"
 #include "contain.h"
 
 #include <arpa/inet.h>
@@ -19,230 +20,118 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
-#include <uv.h>
 
-/* runtime_internal.h's CL__LCG_*, which this layer does not see: the words a
- * task checks (cl__io_words) */
-#define LCG_A 6364136223846793005ULL
-#define LCG_C 1442695040888963407ULL
-#define MAX_REQUEST 1024
-#define MAX_BODY ((uint64_t)1 << 30)
-#define MAX_DELAY_US 3600000000ULL /* an hour, as a config's delay_ms allows */
+#define STOP_GRACE_MS 10000 /* a stop waits this long for responses under way */
 
-/* Faults for the tests (CONCLAB_SERVER_FAULT, read when a trial's server
- * starts): no server at all, a connection closed instead of answered, half
- * a body then closed, a body with one wrong byte, and a server whose loop
- * stops for 50 ms after each write (as on a loaded machine: the client has
- * every byte long before the loop hears that the write completed). */
-enum fault { FAULT_NONE, FAULT_REFUSE, FAULT_CLOSE, FAULT_SHORT, FAULT_WRONG, FAULT_SLOW };
-static enum fault fault;
-static volatile uint64_t *requests; /* cl_server_start's, shared with the host */
+enum srv_fault srv_fault;
+volatile uint64_t *srv_requests;
 
-struct conn {
-	uv_tcp_t   tcp;
-	uv_timer_t timer;
-	uv_write_t write;
-	char       req[MAX_REQUEST];
-	size_t     len;
-	uint64_t   bytes, seed;
-	uint64_t   due_ns; /* uv_hrtime() when the answer may go */
-	int        close_after, busy, closing;
-	char      *out;
-};
+static long open_conns, max_conns, refused_conns;
+static int stop_signal;           /* SIGTERM or SIGINT, once one came */
+static struct srv_loop **loops;   /* every loop, for a stop to wake */
+static int nloops;
 
-static void closed(uv_handle_t *h)
+int srv_conn_opened(void)
 {
-	struct conn *c = h->data;
+	long open = __atomic_add_fetch(&open_conns, 1, __ATOMIC_RELAXED);
+	static time_t said;
 
-	if (++c->closing == 3) { /* the socket and the timer both closed */
-		free(c->out);
-		free(c);
+	if (open <= max_conns)
+		return 1;
+	long refused = __atomic_add_fetch(&refused_conns, 1, __ATOMIC_RELAXED);
+	time_t now = time(NULL);
+
+	if (now != __atomic_load_n(&said, __ATOMIC_RELAXED)) { /* a line a second at most */
+		__atomic_store_n(&said, now, __ATOMIC_RELAXED);
+		fprintf(stderr, "conclab serve: %ld connections open, the limit (--max-connections "
+			"%ld): new ones are answered 503 and closed (%ld so far)\n", open - 1, max_conns,
+			refused);
 	}
+	return 0;
 }
 
-static void drop(struct conn *c)
+void srv_conn_closed(void)
 {
-	if (c->closing)
-		return;
-	c->closing = 1;
-	uv_close((uv_handle_t *)&c->tcp, closed);
-	uv_close((uv_handle_t *)&c->timer, closed);
+	__atomic_sub_fetch(&open_conns, 1, __ATOMIC_RELAXED);
 }
 
-static void try_request(struct conn *c);
-
-static void written(uv_write_t *w, int status)
+static void accepted(uv_stream_t *listener, int status)
 {
-	struct conn *c = w->data;
-
-	free(c->out);
-	c->out = NULL;
-	c->busy = 0;
-	if (status < 0 || c->close_after)
-		drop(c);
-	else
-		try_request(c); /* one that arrived while this was answered */
+	if (status >= 0)
+		srv_conn_accept(listener->data);
 }
 
-static void respond(uv_timer_t *t)
+static void closed_quietly(uv_handle_t *h)
 {
-	struct conn *c = t->data;
-	uint64_t now = uv_hrtime();
-
-	/* libuv's timers count whole milliseconds from a cached clock and can
-	 * fire up to one early: a delay is a minimum, so wait out the rest */
-	if (now < c->due_ns) {
-		uv_timer_start(&c->timer, respond, (c->due_ns - now + 999999) / 1000000, 0);
-		return;
-	}
-	char head[128];
-	int hlen = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %llu\r\n%s\r\n",
-			    (unsigned long long)c->bytes, c->close_after ? "Connection: close\r\n" : "");
-	uint64_t x = c->seed;
-
-	if (!(c->out = malloc((size_t)hlen + c->bytes + 8))) {
-		drop(c);
-		return;
-	}
-	memcpy(c->out, head, (size_t)hlen);
-	for (uint64_t at = 0; at < c->bytes; at += 8) {
-		x = x * LCG_A + LCG_C;
-		memcpy(c->out + hlen + at, &x, 8); /* little-endian: byte j is x >> 8j */
-	}
-	uv_buf_t buf = uv_buf_init(c->out, (unsigned)((size_t)hlen + c->bytes));
-
-	if (fault == FAULT_CLOSE) {
-		drop(c);
-		return;
-	}
-	if (fault == FAULT_SHORT) {
-		buf.len = (unsigned)((size_t)hlen + c->bytes / 2);
-		c->close_after = 1;
-	}
-	if (fault == FAULT_WRONG && c->bytes)
-		c->out[hlen + c->bytes / 2] ^= 0x20;
-
-	c->write.data = c;
-	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1, written) < 0)
-		drop(c);
-	if (fault == FAULT_SLOW)
-		usleep(50000);
+	(void)h;
 }
 
-/* Answer 400 once and close: nothing more is read from this connection. */
-static void bad_request(struct conn *c)
+/* Nothing left to wait for: close the loop's own handles, and uv_run ends. */
+void srv_loop_idle(struct srv_loop *L)
 {
-	static char text[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
-			     "want: GET /?bytes=N&delay_us=D&seed=S HTTP/1.1\r\n";
-	uv_buf_t buf = uv_buf_init(text, sizeof text - 1);
-
-	uv_read_stop((uv_stream_t *)&c->tcp);
-	if (c->busy) { /* a response is still being written: just close */
-		drop(c);
-		return;
-	}
-	c->busy = 1;
-	c->close_after = 1;
-	c->bytes = UINT64_MAX; /* not an answer to count */
-	c->write.data = c;
-	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1, written) < 0)
-		drop(c);
+	if (!uv_is_closing((uv_handle_t *)&L->stop))
+		uv_close((uv_handle_t *)&L->stop, closed_quietly);
+	if (!uv_is_closing((uv_handle_t *)&L->grace))
+		uv_close((uv_handle_t *)&L->grace, closed_quietly);
+	for (int i = 0; i < L->nsignals; i++)
+		if (!uv_is_closing((uv_handle_t *)&L->signals[i]))
+			uv_close((uv_handle_t *)&L->signals[i], closed_quietly);
 }
 
-/* A whole request in the buffer: parse it and answer after its delay. */
-static void try_request(struct conn *c)
+static void grace_over(uv_timer_t *t)
 {
-	char *end = c->len ? memmem(c->req, c->len, "\r\n\r\n", 4) : NULL;
-	unsigned long long bytes, delay_us, seed;
-
-	if (c->busy || c->closing || !end)
-		return;
-	*end = 0;
-	int line = -1;
-
-	/* the whole request line, nothing more or less (%n: it ended there) */
-	if (sscanf(c->req, "GET /?bytes=%llu&delay_us=%llu&seed=%llu HTTP/1.1%n", &bytes, &delay_us,
-		   &seed, &line) != 3 || line < 0 || strncmp(c->req + line, "\r\n", 2) || bytes > MAX_BODY ||
-	    delay_us > MAX_DELAY_US) {
-		bad_request(c);
-		return;
-	}
-	/* Counted here, when the request is whole and parsed, not when its
-	 * answer is written: the client cannot have a byte of the answer
-	 * before this, so the count is complete whenever the trial ends,
-	 * however late this loop would have heard that the write finished. */
-	if (requests)
-		__atomic_add_fetch(requests, 1, __ATOMIC_RELEASE);
-	c->bytes = bytes;
-	c->seed = seed;
-	c->close_after = strstr(c->req, "\r\nConnection: close") != NULL;
-	c->busy = 1;
-	c->len -= (size_t)(end + 4 - c->req);
-	memmove(c->req, end + 4, c->len);
-	c->due_ns = uv_hrtime() + delay_us * 1000;
-	if (delay_us) {
-		uv_update_time(c->timer.loop);
-		uv_timer_start(&c->timer, respond, (delay_us + 999) / 1000, 0);
-	} else {
-		respond(&c->timer);
-	}
+	srv_conns_drop_all(t->data);
 }
 
-static void alloc(uv_handle_t *h, size_t want, uv_buf_t *buf)
+static void stop_loop(uv_async_t *a)
 {
-	struct conn *c = h->data;
+	struct srv_loop *L = a->data;
 
-	(void)want;
-	*buf = uv_buf_init(c->req + c->len, (unsigned)(sizeof c->req - c->len));
-}
-
-static void got(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
-{
-	struct conn *c = s->data;
-
-	(void)buf;
-	if (n < 0) {
-		drop(c);
+	if (L->stopping)
+		return;
+	L->stopping = 1;
+	uv_close((uv_handle_t *)&L->listener, closed_quietly);
+	srv_conns_stop(L);
+	if (!L->nconns) {
+		srv_loop_idle(L);
 		return;
 	}
-	c->len += (size_t)n;
-	if (c->len == sizeof c->req && !memmem(c->req, c->len, "\r\n\r\n", 4)) {
-		bad_request(c); /* a request longer than any of ours */
-		return;
-	}
-	try_request(c);
+	uv_timer_start(&L->grace, grace_over, STOP_GRACE_MS, 0);
 }
 
-static void accepted(uv_stream_t *server, int status)
+static void signalled(uv_signal_t *s, int signo)
 {
-	struct conn *c;
-
-	if (status < 0 || !(c = calloc(1, sizeof *c)))
+	if (stop_signal)
 		return;
-	uv_tcp_init(server->loop, &c->tcp);
-	uv_timer_init(server->loop, &c->timer);
-	c->tcp.data = c->timer.data = c;
-	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0) {
-		drop(c);
-		return;
-	}
-	uv_tcp_nodelay(&c->tcp, 1);
-	uv_read_start((uv_stream_t *)&c->tcp, alloc, got);
+	stop_signal = signo;
+	fprintf(stderr, "conclab serve: %s: no new connections; the responses under way finish "
+		"(at most %d s)\n", signo == SIGTERM ? "SIGTERM" : "SIGINT", STOP_GRACE_MS / 1000);
+	(void)s;
+	for (int i = 0; i < nloops; i++)
+		uv_async_send(&loops[i]->stop);
 }
 
-static void *serve_loop(void *arg)
+static int loop_init(struct srv_loop *L, int fd, const struct cl_serve_limits *limits)
 {
-	int fd = (int)(intptr_t)arg;
-	uv_loop_t loop;
-	uv_tcp_t listener;
-
-	if (uv_loop_init(&loop) || uv_tcp_init(&loop, &listener) || uv_tcp_open(&listener, fd) ||
-	    uv_listen((uv_stream_t *)&listener, SOMAXCONN, accepted)) {
+	L->limits = limits;
+	if (fd < 0 || !(L->scratch = malloc(SRV_CHUNK)) || uv_loop_init(&L->loop) ||
+	    uv_tcp_init(&L->loop, &L->listener) || uv_tcp_open(&L->listener, fd) ||
+	    uv_listen((uv_stream_t *)&L->listener, SOMAXCONN, accepted) ||
+	    uv_async_init(&L->loop, &L->stop, stop_loop) || uv_timer_init(&L->loop, &L->grace)) {
 		fprintf(stderr, "conclab serve: cannot start an event loop on the socket\n");
-		return (void *)1;
+		return -1;
 	}
-	uv_run(&loop, UV_RUN_DEFAULT);
+	L->listener.data = L->stop.data = L->grace.data = L;
+	return 0;
+}
+
+static void *loop_run(void *arg)
+{
+	struct srv_loop *L = arg;
+
+	uv_run(&L->loop, UV_RUN_DEFAULT);
 	return NULL;
 }
 
@@ -281,32 +170,54 @@ int cl_server_listen(const char *host, int port, char *err, size_t errlen)
 	return fd;
 }
 
-int cl_server_run(int listen_fd, int threads)
+int cl_server_run(int listen_fd, int threads, const struct cl_serve_limits *limits)
 {
 	pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-	int started = 0;
+	long nofile;
+	int started = 1;
 
+	loops = calloc((size_t)threads, sizeof *loops);
 	signal(SIGPIPE, SIG_IGN);
-	cl_raise_nofile();
-	for (int i = 1; tid && i < threads; i++) /* each loop accepts on its own dup */
-		if (!pthread_create(&tid[i], NULL, serve_loop, (void *)(intptr_t)dup(listen_fd)))
+	nofile = cl_raise_nofile();
+	max_conns = limits->max_connections ? limits->max_connections
+		    : nofile > 128 ? nofile - 64 : nofile < 0 ? 1L << 30 : 64;
+	if (!tid || !loops) {
+		fprintf(stderr, "conclab serve: no memory for the event loops\n");
+		return 1;
+	}
+	for (int i = 0; i < threads; i++) /* each loop accepts on its own dup */
+		if (!(loops[i] = calloc(1, sizeof **loops)) ||
+		    loop_init(loops[i], i ? dup(listen_fd) : listen_fd, limits))
+			return 1;
+	nloops = threads;
+	/* the signals reach the first loop, which wakes every one */
+	struct srv_loop *first = loops[0];
+
+	for (int i = 0; i < 2; i++) {
+		uv_signal_init(&first->loop, &first->signals[i]);
+		uv_signal_start(&first->signals[i], signalled, i ? SIGINT : SIGTERM);
+		first->nsignals++;
+	}
+	for (int i = 1; i < threads; i++)
+		if (!pthread_create(&tid[i], NULL, loop_run, loops[i]))
 			started++;
-	serve_loop((void *)(intptr_t)listen_fd);
-	for (int i = 1; i <= started; i++)
+	loop_run(first);
+	for (int i = 1; i < started; i++)
 		pthread_join(tid[i], NULL);
 	free(tid);
-	return 1;
+	fprintf(stderr, "conclab serve: stopped\n");
+	return stop_signal ? 128 + stop_signal : 1;
 }
 
-static enum fault fault_wanted(void)
+static enum srv_fault fault_wanted(void)
 {
 	static const char *const names[] = { "", "refuse", "close", "short", "wrong", "slow" };
 	const char *want = getenv("CONCLAB_SERVER_FAULT");
 
 	for (size_t i = 1; want && i < sizeof names / sizeof *names; i++)
 		if (!strcmp(want, names[i]))
-			return (enum fault)i;
-	return FAULT_NONE;
+			return (enum srv_fault)i;
+	return SRV_FAULT_NONE;
 }
 
 int cl_server_start(struct cl_server *s, char *err, size_t errlen)
@@ -334,8 +245,8 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	requests = s->requests;
-	if ((fault = fault_wanted()) == FAULT_REFUSE) { /* the port, closed: refused */
+	srv_requests = s->requests;
+	if ((srv_fault = fault_wanted()) == SRV_FAULT_REFUSE) { /* the port, closed: refused */
 		close(fd);
 		return 0;
 	}
@@ -343,7 +254,11 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 	s->pid = fork();
 	if (s->pid == 0) {
 		cl_contain_start_clean(-1, fd); /* the socket is fd 3, nothing else */
-		_exit(cl_server_run(3, 1));
+		/* no timeouts: the trial's own deadline ends it, and a step may
+		 * compute for an hour between two requests on one connection */
+		static const struct cl_serve_limits trial_limits = { 0 };
+
+		_exit(cl_server_run(3, 1, &trial_limits));
 	}
 	close(fd);
 	if (s->pid < 0) {
@@ -356,10 +271,19 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 
 void cl_server_stop(struct cl_server *s)
 {
+	struct rusage ru;
+
 	if (s->pid > 0) {
 		kill(s->pid, SIGKILL);
-		while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		while (wait4(s->pid, NULL, 0, &ru) < 0) {
+			if (errno != EINTR) {
+				memset(&ru, 0, sizeof ru);
+				break;
+			}
+		}
+		s->cpu_ns = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
+			    (int64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+		s->max_rss_kb = ru.ru_maxrss;
 	}
 	s->pid = 0;
 }

@@ -1,0 +1,497 @@
+/* One connection of the loopback server: requests read and parsed (any
+ * number pipelined: what does not fit waits in the socket), each answered
+ * after its delay with a body produced as the socket takes it, timeouts.
+ *
+ * A response is written straight from the loop's scratch buffer while the
+ * socket takes it (uv_try_write); only when the socket is full does the
+ * unsent rest go to a chunk of its own, which libuv writes when it can.
+ * So memory is bounded per connection (one SRV_CHUNK) and per loop
+ * (SRV_CHUNKS_MAX), and a client that reads slowly holds one chunk, never
+ * the loop. */
+#define _GNU_SOURCE
+#include "serve_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* runtime_internal.h's CL__LCG_*, which this layer does not see: the words a
+ * task checks (cl__io_words) */
+#define LCG_A 6364136223846793005ULL
+#define LCG_C 1442695040888963407ULL
+#define MAX_BODY ((uint64_t)1 << 40)
+#define MAX_DELAY_US 3600000000ULL /* an hour, as a config's delay_ms allows */
+/* what one connection writes before the loop turns to the others */
+#define TURN_BYTES (1024 * 1024)
+
+enum state { READING, DELAYING, WRITING, WAITING_CHUNK };
+
+struct srv_conn {
+	uv_tcp_t         tcp;
+	uv_timer_t       timer;    /* the delay, or a timeout          */
+	uv_write_t       write;
+	struct srv_loop *L;
+	struct srv_conn *prev, *next, *next_waiting;
+	enum state       state;
+	int              reading, closing, close_after, lingering;
+	uv_shutdown_t    shutdown;
+	uint64_t         bytes, seed; /* the response's body        */
+	uint64_t         total, sent; /* its header and body, bytes */
+	uint64_t         due_ns;   /* uv_hrtime() when it may go      */
+	char             head[128];
+	int              hlen;
+	char            *chunk;    /* the unsent rest, when the socket was full */
+	size_t           chunk_len;
+	size_t           len;      /* bytes in req                     */
+	char             req[SRV_REQUEST_MAX];
+};
+
+/* x advanced n steps of the LCG, in O(log n): a body resumes anywhere */
+static uint64_t lcg_jump(uint64_t x, uint64_t n)
+{
+	uint64_t a = LCG_A, c = LCG_C, mul = 1, add = 0;
+
+	for (; n; n >>= 1) {
+		if (n & 1) {
+			mul *= a;
+			add = add * a + c;
+		}
+		c *= a + 1;
+		a *= a;
+	}
+	return x * mul + add;
+}
+
+/* The body's bytes [at, at + len): word k (from 1) is the LCG's k-th step
+ * from the seed, little-endian. Four steps apart in four lanes: each lane
+ * waits on its own multiply, not on the one before. */
+static void body_bytes(char *out, uint64_t seed, uint64_t at, size_t len)
+{
+	static const uint64_t A2 = LCG_A * LCG_A, A4 = A2 * A2;
+	static const uint64_t C4 = LCG_C * (1 + LCG_A + A2 + A2 * LCG_A);
+	uint64_t x = lcg_jump(seed, at / 8 + 1);
+
+	if (at % 8) { /* the first word's tail */
+		for (unsigned k = at % 8; len && k < 8; k++, len--)
+			*out++ = (char)(x >> (8 * k));
+		x = x * LCG_A + LCG_C;
+	}
+	uint64_t l[4] = { x, x * LCG_A + LCG_C, 0, 0 };
+
+	l[2] = l[1] * LCG_A + LCG_C;
+	l[3] = l[2] * LCG_A + LCG_C;
+	for (; len >= 32; len -= 32, out += 32)
+		for (int i = 0; i < 4; i++) {
+			memcpy(out + 8 * i, &l[i], 8);
+			l[i] = l[i] * A4 + C4;
+		}
+	x = l[0];
+	for (; len >= 8; len -= 8, out += 8) {
+		memcpy(out, &x, 8);
+		x = x * LCG_A + LCG_C;
+	}
+	memcpy(out, &x, len);
+}
+
+/* The response's bytes from `sent` on, at most `room`, into out. */
+static size_t produce(struct srv_conn *c, char *out, size_t room)
+{
+	uint64_t left = c->total - c->sent;
+	size_t len = left < room ? (size_t)left : room, n = 0;
+
+	if (c->sent < (uint64_t)c->hlen) {
+		n = (size_t)c->hlen - (size_t)c->sent;
+		n = n < len ? n : len;
+		memcpy(out, c->head + c->sent, n);
+	}
+	uint64_t body_at = c->sent + n - (uint64_t)c->hlen;
+
+	body_bytes(out + n, c->seed, body_at, len - n);
+	if (srv_fault == SRV_FAULT_WRONG && c->bytes / 2 >= body_at && c->bytes / 2 < body_at + (len - n))
+		out[n + (c->bytes / 2 - body_at)] ^= 0x20;
+	return len;
+}
+
+static void closed(uv_handle_t *h)
+{
+	struct srv_conn *c = h->data;
+
+	if (++c->closing < 3) /* the socket and the timer both closed */
+		return;
+	struct srv_loop *L = c->L;
+
+	free(c);
+	if (L->stopping && !L->nconns)
+		srv_loop_idle(L);
+}
+
+static void chunk_give_back(struct srv_loop *L, char *chunk);
+
+static void drop(struct srv_conn *c)
+{
+	struct srv_loop *L = c->L;
+
+	if (c->closing)
+		return;
+	c->closing = 1;
+	if (c->chunk) {
+		chunk_give_back(L, c->chunk);
+		c->chunk = NULL;
+	}
+	if (c->state == WAITING_CHUNK) { /* out of the queue */
+		struct srv_conn **p = &L->waiting, *prev = NULL;
+
+		while (*p && *p != c)
+			prev = *p, p = &(*p)->next_waiting;
+		if (*p)
+			*p = c->next_waiting;
+		if (L->waiting_tail == c)
+			L->waiting_tail = prev;
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		L->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	L->nconns--;
+	srv_conn_closed();
+	uv_close((uv_handle_t *)&c->tcp, closed);
+	uv_close((uv_handle_t *)&c->timer, closed);
+}
+
+static void timed_out(uv_timer_t *t)
+{
+	drop(t->data);
+}
+
+/* The timeout for what the connection waits for now: the client's next
+ * request (idle), the rest of one begun (header, counted from its first
+ * byte, not renewed by a trickle), or the socket taking more of an answer
+ * (idle again, renewed as it does). */
+static void arm_timeout(struct srv_conn *c, int renew)
+{
+	const struct cl_serve_limits *lim = c->L->limits;
+	unsigned ms = c->state == READING && c->len ? lim->header_timeout_ms : lim->idle_timeout_ms;
+
+	if (c->state == DELAYING)
+		return;
+	if (!ms) {
+		uv_timer_stop(&c->timer);
+		return;
+	}
+	if (renew || !uv_is_active((uv_handle_t *)&c->timer))
+		uv_timer_start(&c->timer, timed_out, ms, 0);
+}
+
+static void try_request(struct srv_conn *c);
+static void pump(struct srv_conn *c);
+
+static char *chunk_take(struct srv_loop *L)
+{
+	if (L->nfree)
+		return L->free_chunks[--L->nfree];
+	if (L->chunks_out == SRV_CHUNKS_MAX)
+		return NULL;
+	char *chunk = malloc(SRV_CHUNK);
+
+	L->chunks_out += chunk != NULL;
+	return chunk;
+}
+
+static void chunk_give_back(struct srv_loop *L, char *chunk)
+{
+	struct srv_conn *c = L->waiting;
+
+	if (c) { /* the longest waiter's turn */
+		L->waiting = c->next_waiting;
+		if (!L->waiting)
+			L->waiting_tail = NULL;
+		c->chunk = chunk;
+		c->chunk_len = 0;
+		c->state = WRITING;
+		pump(c);
+		return;
+	}
+	L->free_chunks[L->nfree++] = chunk;
+}
+
+static void alloc(uv_handle_t *h, size_t want, uv_buf_t *buf);
+
+static void discard(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	(void)buf;
+	if (n < 0)
+		drop(s->data); /* the client's end, or an error: now close */
+}
+
+/* A refused request's answer sent: say so (FIN), then read and drop what
+ * the client still sends for a while, as nginx's lingering close does: a
+ * close with unread bytes would be a reset, which can destroy the answer
+ * before the client reads it. */
+static void linger(struct srv_conn *c)
+{
+	c->len = 0;
+	uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, NULL);
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	uv_read_start((uv_stream_t *)&c->tcp, alloc, discard);
+	uv_timer_start(&c->timer, timed_out, 2000, 0);
+}
+
+static void response_done(struct srv_conn *c)
+{
+	if (srv_fault == SRV_FAULT_SLOW)
+		usleep(50000);
+	if (c->chunk) {
+		chunk_give_back(c->L, c->chunk);
+		c->chunk = NULL;
+	}
+	if (c->lingering) {
+		linger(c);
+		return;
+	}
+	if (c->close_after || (c->L->stopping && !c->len)) {
+		drop(c);
+		return;
+	}
+	c->state = READING;
+	arm_timeout(c, 1);
+	try_request(c); /* one that came while this was answered */
+}
+
+static void written(uv_write_t *w, int status)
+{
+	struct srv_conn *c = w->data;
+
+	if (c->closing)
+		return;
+	if (status < 0) {
+		drop(c);
+		return;
+	}
+	c->sent += c->chunk_len;
+	c->chunk_len = 0;
+	pump(c);
+}
+
+/* Write what the socket takes now; hold the rest in a chunk for libuv. */
+static void pump(struct srv_conn *c)
+{
+	struct srv_loop *L = c->L;
+	uint64_t turn = 0;
+
+	while (c->sent < c->total && turn < TURN_BYTES) {
+		size_t len = produce(c, L->scratch, SRV_CHUNK);
+		int n = uv_try_write((uv_stream_t *)&c->tcp, &(uv_buf_t){ .base = L->scratch, .len = len }, 1);
+
+		if (n < 0 && n != UV_EAGAIN) {
+			drop(c);
+			return;
+		}
+		n = n < 0 ? 0 : n;
+		c->sent += (uint64_t)n;
+		turn += (uint64_t)n;
+		if ((size_t)n < len)
+			break; /* the socket is full */
+	}
+	if (c->sent == c->total) {
+		response_done(c);
+		return;
+	}
+	if (!c->chunk && !(c->chunk = chunk_take(L))) {
+		c->state = WAITING_CHUNK;
+		c->next_waiting = NULL;
+		if (L->waiting_tail)
+			L->waiting_tail->next_waiting = c;
+		else
+			L->waiting = c;
+		L->waiting_tail = c;
+		arm_timeout(c, 1);
+		return;
+	}
+	c->state = WRITING;
+	c->chunk_len = produce(c, c->chunk, SRV_CHUNK);
+	c->write.data = c;
+	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &(uv_buf_t){ .base = c->chunk, .len = c->chunk_len },
+		     1, written) < 0) {
+		drop(c);
+		return;
+	}
+	arm_timeout(c, 1);
+}
+
+static void respond(uv_timer_t *t)
+{
+	struct srv_conn *c = t->data;
+	uint64_t now = uv_hrtime();
+
+	/* libuv's timers count whole milliseconds from a cached clock and can
+	 * fire up to one early: a delay is a minimum, so wait out the rest */
+	if (now < c->due_ns) {
+		uv_timer_start(&c->timer, respond, (c->due_ns - now + 999999) / 1000000, 0);
+		return;
+	}
+	if (srv_fault == SRV_FAULT_CLOSE) {
+		drop(c);
+		return;
+	}
+	c->close_after |= c->L->stopping;
+	c->hlen = snprintf(c->head, sizeof c->head, "HTTP/1.1 200 OK\r\nContent-Length: %llu\r\n%s\r\n",
+			   (unsigned long long)c->bytes, c->close_after ? "Connection: close\r\n" : "");
+	c->total = (uint64_t)c->hlen + c->bytes;
+	if (srv_fault == SRV_FAULT_SHORT) {
+		c->total = (uint64_t)c->hlen + c->bytes / 2;
+		c->close_after = 1;
+	}
+	c->sent = 0;
+	c->state = WRITING;
+	uv_timer_stop(&c->timer);
+	pump(c);
+}
+
+/* Answer a fixed text once and close: nothing more is read. */
+static void refuse(struct srv_conn *c, const char *text)
+{
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	c->reading = 0;
+	c->close_after = 1;
+	c->lingering = 1;
+	c->bytes = 0;
+	c->hlen = snprintf(c->head, sizeof c->head, "%s", text);
+	c->total = (uint64_t)c->hlen;
+	c->sent = 0;
+	c->state = WRITING;
+	pump(c);
+}
+
+static void alloc(uv_handle_t *h, size_t want, uv_buf_t *buf)
+{
+	struct srv_conn *c = h->data;
+
+	(void)want;
+	*buf = uv_buf_init(c->req + c->len, (unsigned)(sizeof c->req - c->len));
+}
+
+static void got(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+
+static void read_more(struct srv_conn *c)
+{
+	if (!c->reading && !c->closing && !c->close_after && c->len < sizeof c->req &&
+	    !uv_read_start((uv_stream_t *)&c->tcp, alloc, got))
+		c->reading = 1;
+}
+
+/* A whole request at the buffer's start: parse it and answer after its delay. */
+static void try_request(struct srv_conn *c)
+{
+	char *end = c->len ? memmem(c->req, c->len, "\r\n\r\n", 4) : NULL;
+	unsigned long long bytes, delay_us, seed;
+	int line = -1;
+
+	if (c->state != READING || c->closing)
+		return;
+	if (!end) {
+		if (c->len == sizeof c->req) /* a header longer than any of ours */
+			refuse(c, "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+				  "Connection: close\r\n\r\n");
+		else
+			read_more(c);
+		return;
+	}
+	*end = 0;
+	/* the whole request line, nothing more or less (%n: it ended there) */
+	if (sscanf(c->req, "GET /?bytes=%llu&delay_us=%llu&seed=%llu HTTP/1.1%n", &bytes, &delay_us,
+		   &seed, &line) != 3 || line < 0 || strncmp(c->req + line, "\r\n", 2) || bytes > MAX_BODY ||
+	    delay_us > MAX_DELAY_US) {
+		refuse(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
+			  "want: GET /?bytes=N&delay_us=D&seed=S HTTP/1.1\r\n");
+		return;
+	}
+	/* Counted here, when the request is whole and parsed, not when its
+	 * answer is written: the client cannot have a byte of the answer
+	 * before this, so the count is complete whenever the trial ends,
+	 * however late this loop would have heard that the write finished. */
+	if (srv_requests)
+		__atomic_add_fetch(srv_requests, 1, __ATOMIC_RELEASE);
+	c->bytes = bytes;
+	c->seed = seed;
+	c->close_after = strcasestr(c->req, "\r\nConnection: close") != NULL;
+	c->len -= (size_t)(end + 4 - c->req);
+	memmove(c->req, end + 4, c->len);
+	read_more(c); /* room again for the next of a pipeline */
+	c->due_ns = uv_hrtime() + delay_us * 1000;
+	c->state = DELAYING;
+	if (delay_us) {
+		uv_update_time(c->timer.loop);
+		uv_timer_start(&c->timer, respond, (delay_us + 999) / 1000, 0);
+	} else {
+		respond(&c->timer);
+	}
+}
+
+static void got(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	struct srv_conn *c = s->data;
+	int was_empty = c->len == 0;
+
+	(void)buf;
+	if (n < 0) {
+		drop(c);
+		return;
+	}
+	c->len += (size_t)n;
+	if (c->len == sizeof c->req) { /* full: the rest waits in the socket */
+		uv_read_stop(s);
+		c->reading = 0;
+	}
+	if (c->state == READING && was_empty && n > 0)
+		arm_timeout(c, 1); /* a request begun: the header timeout now */
+	try_request(c);
+}
+
+void srv_conn_accept(struct srv_loop *L)
+{
+	struct srv_conn *c = malloc(sizeof *c);
+
+	if (!c)
+		return;
+	memset(c, 0, offsetof(struct srv_conn, req)); /* the buffer is written before it is read */
+	c->L = L;
+	uv_tcp_init(&L->loop, &c->tcp);
+	uv_timer_init(&L->loop, &c->timer);
+	c->tcp.data = c->timer.data = c;
+	c->next = L->conns;
+	if (L->conns)
+		L->conns->prev = c;
+	L->conns = c;
+	L->nconns++;
+	if (uv_accept((uv_stream_t *)&L->listener, (uv_stream_t *)&c->tcp) < 0) {
+		drop(c);
+		return;
+	}
+	if (!srv_conn_opened()) {
+		refuse(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	arm_timeout(c, 1);
+	read_more(c);
+}
+
+void srv_conns_stop(struct srv_loop *L)
+{
+	for (struct srv_conn *c = L->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->state == READING)
+			drop(c); /* idle, or a request not yet whole */
+		else
+			c->close_after = 1; /* after this answer */
+	}
+}
+
+void srv_conns_drop_all(struct srv_loop *L)
+{
+	while (L->conns)
+		drop(L->conns);
+}
