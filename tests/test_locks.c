@@ -359,7 +359,7 @@ static void test_timed_results_shown_and_read_back(void)
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' report '%s/r.json' --sweep-svg '%s/s.svg' --fair-svg '%s/f.svg' "
 				   "--timeline-svg '%s/t.svg' && grep -c 'operations a second against tasks' '%s/s.svg' && "
 				   "grep -c 'Jain' '%s/f.svg' && grep -c 'throughput over time' '%s/t.svg' && "
-				   "head -1 '%s/r.csv' | grep -c 'message,window_ns,ops,ops_per_s,jain$'",
+				   "head -1 '%s/r.csv' | grep -c 'message,window_ns,ops,ops_per_s,jain,server_cpu_ns,server_busy,server_rss_kb$'",
 				   CL_TEST_CONCLAB, dir, dir, dir, dir, dir, dir, dir, dir), 0);
 	free(out);
 	{ /* read back: the figures as written, the placement as text */

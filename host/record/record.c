@@ -65,6 +65,10 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 		"interfered", t->interfered);
 	json_object_update(j, figures);
 	json_decref(figures);
+	if (t->has_server)
+		json_object_set_new(j, "server", json_pack("{sI sI sf sb}", "cpu_ns", (json_int_t)t->server_cpu_ns,
+							    "max_rss_kb", (json_int_t)t->server_rss_kb,
+							    "busy", t->server_busy, "bound", t->server_bound));
 	if (t->timed) {
 		json_t *samples = json_array(), *tasks = json_array();
 
@@ -239,6 +243,15 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 		t->steal_pct = json_number_value(json_object_get(in, "steal_pct"));
 		t->others_running = int_at(in, "others_running");
 		t->interfered = json_is_true(json_object_get(in, "interfered"));
+	}
+	{ /* absent in files of conclab before 0.6, and without a server */
+		const json_t *server = json_object_get(j, "server");
+
+		t->has_server = json_is_object(server);
+		t->server_cpu_ns = int_at(server, "cpu_ns");
+		t->server_rss_kb = (long)int_at(server, "max_rss_kb");
+		t->server_busy = json_number_value(json_object_get(server, "busy"));
+		t->server_bound = json_is_true(json_object_get(server, "bound"));
 	}
 	if (duration_from_json(json_object_get(j, "duration"), t, err, errlen)) {
 		cl_trial_result_free(t);

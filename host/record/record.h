@@ -66,6 +66,14 @@ struct cl_trial_result {
 	double   steal_pct;       /* CPU time the hypervisor took meanwhile, %  */
 	int64_t  others_running;  /* other processes running when it started    */
 	bool     interfered;      /* measured under interference (either above) */
+	/* A trial with request steps to conclab's own server (docs/results-schema.md,
+	 * "server"): what that server used, read as it was reaped */
+	bool     has_server;
+	int64_t  server_cpu_ns;   /* its CPU, user and system, over its life     */
+	long     server_rss_kb;   /* its peak resident set                       */
+	double   server_busy;     /* server_cpu_ns / wall_ns: CPUs it kept busy  */
+	bool     server_bound;    /* server_busy >= CL_SERVER_BOUND: the figure may
+				   * be the server's, not the strategy's          */
 	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
 	/* A workload with a duration step (docs/results-schema.md, "duration") */
 	bool     timed;
@@ -79,6 +87,10 @@ struct cl_trial_result {
 	size_t   ntask_ops;       /* each task's operations in the step (owned): */
 	uint64_t *task_ops;       /* up to CL_TASK_OPS_MAX tasks, else none      */
 };
+
+/* The server busy this much of one CPU over a trial marks it: the
+ * strategy's figure may then measure the server (docs/results-schema.md). */
+#define CL_SERVER_BOUND 0.5
 
 /* A timed trial records each task's count up to this many tasks. */
 #define CL_TASK_OPS_MAX 10000

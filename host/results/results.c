@@ -95,6 +95,7 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 			walls[n++] = (double)c->trials[i].wall_ns;
 		s->measured += !c->trials[i].warmup;
 		s->interfered += cl_trial_counts(&c->trials[i]) && c->trials[i].interfered;
+		s->server_bound += cl_trial_counts(&c->trials[i]) && c->trials[i].server_bound;
 	}
 	s->ok = n;
 	cl_stats_of(walls, n, &s->wall);

@@ -36,6 +36,7 @@ struct cl_cell_summary {
 	double  speedup_lo, speedup_hi; /* [base ci lo / ci hi, base ci hi / ci lo] */
 	bool    noisy;            /* cv above the results' cv_threshold       */
 	size_t  interfered;       /* counted trials measured under interference */
+	size_t  server_bound;     /* counted trials whose server was server_bound */
 	int64_t lost_median;      /* median of the lost updates               */
 	uint64_t counter_expected;/* what an exact counter ends at; 0: no counter */
 	bool    inexact;          /* the sync promises no exactness           */

@@ -40,7 +40,7 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 		"cores,max_rss_kb,vcsw,ivcsw,tasks_done,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_max_ns,"
 		"start_skew_ns,counter_expected,counter_actual,counter_lost,checksum_ok,left_behind,"
 		"rss_sum_kb,pss_sum_kb,resp_p50_ns,resp_p90_ns,resp_p99_ns,resp_max_ns,steal_pct,interfered,seq,"
-		"message,window_ns,ops,ops_per_s,jain\n");
+		"message,window_ns,ops,ops_per_s,jain,server_cpu_ns,server_busy,server_rss_kb\n");
 	for (size_t c = 0; c < r->ncells; c++) {
 		const struct cl_results_cell *cell = &r->cells[c];
 
@@ -74,10 +74,16 @@ int cl_results_write_csv(const char *path, const struct cl_results *r, char *err
 			/* appended after message in conclab 0.4: a timed step's figures,
 			 * empty for other cells */
 			if (t->timed)
-				fprintf(f, ",%lld,%llu,%.1f,%.6f\n", (long long)t->window_ns,
+				fprintf(f, ",%lld,%llu,%.1f,%.6f", (long long)t->window_ns,
 					(unsigned long long)t->ops, t->ops_per_s, t->jain);
 			else
-				fprintf(f, ",,,,\n");
+				fprintf(f, ",,,,");
+			/* appended in conclab 0.6: the loopback server's share */
+			if (t->has_server)
+				fprintf(f, ",%lld,%.4f,%ld\n", (long long)t->server_cpu_ns, t->server_busy,
+					t->server_rss_kb);
+			else
+				fprintf(f, ",,,\n");
 		}
 	}
 	return cl_file_commit(f, tmp, path, err, errlen);

@@ -615,6 +615,13 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	if (server.requests) {
 		requests_made(&workload, __atomic_load_n(server.requests, __ATOMIC_ACQUIRE), r);
 		cl_server_release(&server);
+		/* it serves only while the trial's tasks ask: its whole CPU
+		 * over the run's wall is how much of a CPU it took from them */
+		r->has_server = true;
+		r->server_cpu_ns = server.cpu_ns;
+		r->server_rss_kb = server.max_rss_kb;
+		r->server_busy = r->wall_ns > 0 ? (double)server.cpu_ns / (double)r->wall_ns : 0;
+		r->server_bound = r->server_busy >= CL_SERVER_BOUND;
 	}
 	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {
 		r->status = CL_STATUS_WRONG;

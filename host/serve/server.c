@@ -245,8 +245,9 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	srv_requests = s->requests;
-	if ((srv_fault = fault_wanted()) == SRV_FAULT_REFUSE) { /* the port, closed: refused */
+	enum srv_fault fault = fault_wanted();
+
+	if (fault == SRV_FAULT_REFUSE) { /* the port, closed: refused */
 		close(fd);
 		return 0;
 	}
@@ -257,6 +258,9 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 		/* no timeouts: the trial's own deadline ends it, and a step may
 		 * compute for an hour between two requests on one connection */
 		static const struct cl_serve_limits trial_limits = { 0 };
+
+		srv_requests = s->requests; /* this server's, in its process alone */
+		srv_fault = fault;
 
 		_exit(cl_server_run(3, 1, &trial_limits));
 	}

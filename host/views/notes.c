@@ -171,6 +171,14 @@ void cl_view_notes(FILE *out, const struct cl_results *r)
 				"kept every CPU busy; rerun them on a quiet machine.\n");
 			break;
 		}
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.server_bound) {
+			fprintf(out, "\nserver-bound: in the marked cells conclab's loopback server kept "
+				"%.0f%% or more of a CPU busy over the trial (`server.busy` in the results): "
+				"it shares the CPUs with the strategy, and the figure may be the server's.\n",
+				100 * CL_SERVER_BOUND);
+			break;
+		}
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_cell_summary *s = &r->cells[i].summary;
 

@@ -178,8 +178,12 @@ static void notes_text(const struct cl_results_cell *c, char *b, size_t n)
 		used += snprintf(b + used, n - (size_t)used, "%s%zu outlier%s", used ? ", " : "",
 				 s->wall.outliers, s->wall.outliers == 1 ? "" : "s");
 	if (s->interfered && (size_t)used < n)
-		snprintf(b + used, n - (size_t)used, "%sinterference in %zu/%zu%s", used ? ", " : "",
-			 s->interfered, s->ok, 2 * s->interfered >= s->ok ? " (most: not a fair figure)" : "");
+		used += snprintf(b + used, n - (size_t)used, "%sinterference in %zu/%zu%s", used ? ", " : "",
+				 s->interfered, s->ok,
+				 2 * s->interfered >= s->ok ? " (most: not a fair figure)" : "");
+	if (s->server_bound && (size_t)used < n)
+		snprintf(b + used, n - (size_t)used, "%sserver-bound in %zu/%zu%s", used ? ", " : "",
+			 s->server_bound, s->ok, 2 * s->server_bound >= s->ok ? " (most: not a fair figure)" : "");
 }
 
 /* Every column the table can show. `drop`: the order in which columns of
