@@ -3,7 +3,10 @@
  * closes early, a short and a wrong response each give the documented status
  * and a message naming the address and the step; a strategy built against
  * the ABI 1.0 headers is served, blocking; 10,000 connections complete under
- * async; nothing is left open or running. Judged from statuses and counts. */
+ * async; a `target` (a scripted server of the test's own) gets a request
+ * again on a new connection when its keep-alive one was closed while idle,
+ * its HTTP/1.0 and Connection: close honoured, its header read strictly;
+ * nothing is left open or running. Judged from statuses and counts. */
 #define _GNU_SOURCE
 #include "testlib.h"
 #include "server.h"
@@ -24,6 +27,8 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdbool.h>
 
 /* The uring strategy is built where liburing is (CL_TEST_HAVE_URING). */
 #ifdef CL_TEST_HAVE_URING
@@ -501,6 +506,357 @@ static void test_target(void)
 	cl_test_exp_free(&e);
 }
 
+/* A target of the test's own that answers scripted raw bytes: a thread
+ * listening on 127.0.0.1, a thread per connection (so one it holds open
+ * delays no other), each connection answered in turn with `answers`. */
+#define SCRIPT_CONNS 64
+
+struct script {
+	const char *answers[4]; /* the answer to a connection's 1st, 2nd, ... request;
+				 * after the last, the connection is closed */
+	bool        first_only; /* later connections are closed unanswered */
+	bool        hold;       /* after the last answer, keep the connection open
+				 * and silent until the client closes it: a
+				 * client that sent on it again would wait */
+	/* the server's own */
+	int             listen_fd, port;
+	pthread_t       acceptor;
+	pthread_mutex_t lock;
+	int             conns; /* connections accepted */
+	struct script_conn {
+		struct script *script;
+		int            fd; /* -1 once the handler closed it */
+		int            index;
+		bool           started;
+		pthread_t      thread;
+	} conn[SCRIPT_CONNS];
+};
+
+/* Read one request, to its empty line: 1, or 0 at the close. */
+static int read_request(int fd)
+{
+	unsigned last4 = 0;
+	unsigned char c;
+	ssize_t n;
+
+	while ((n = recv(fd, &c, 1, 0)) == 1 || (n < 0 && errno == EINTR))
+		if (n == 1 && (last4 = last4 << 8 | c) == 0x0d0a0d0a)
+			return 1;
+	return 0;
+}
+
+static void *script_conn_run(void *arg)
+{
+	struct script_conn *c = arg;
+	const struct script *s = c->script;
+
+	for (int k = 0; read_request(c->fd); k++) {
+		const char *answer = k < 4 && !(s->first_only && c->index) ? s->answers[k] : NULL;
+
+		if (!answer)
+			break;
+		(void)!send(c->fd, answer, strlen(answer), MSG_NOSIGNAL);
+		if (k < 3 && s->answers[k + 1])
+			continue;
+		while (s->hold && read_request(c->fd))
+			; /* never answered */
+		break;
+	}
+	pthread_mutex_lock(&c->script->lock);
+	close(c->fd);
+	c->fd = -1;
+	pthread_mutex_unlock(&c->script->lock);
+	return NULL;
+}
+
+static void *script_accept(void *arg)
+{
+	struct script *s = arg;
+	int fd;
+
+	/* until script_stop's shutdown, which accept answers with EINVAL */
+	while ((fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0 || errno == EINTR ||
+	       errno == ECONNABORTED) {
+		if (fd < 0)
+			continue;
+		pthread_mutex_lock(&s->lock);
+		if (s->conns < SCRIPT_CONNS) {
+			struct script_conn *c = &s->conn[s->conns];
+
+			*c = (struct script_conn){ .script = s, .fd = fd, .index = s->conns };
+			c->started = pthread_create(&c->thread, NULL, script_conn_run, c) == 0;
+			if (!c->started) {
+				close(fd);
+				c->fd = -1;
+			}
+		} else {
+			close(fd);
+		}
+		s->conns++;
+		pthread_mutex_unlock(&s->lock);
+	}
+	return NULL;
+}
+
+static void script_start(struct script *s)
+{
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof at;
+
+	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CU_ASSERT_FATAL(s->listen_fd >= 0);
+	CU_ASSERT_FATAL(bind(s->listen_fd, (struct sockaddr *)&at, sizeof at) == 0);
+	CU_ASSERT_FATAL(listen(s->listen_fd, 128) == 0);
+	CU_ASSERT_FATAL(getsockname(s->listen_fd, (struct sockaddr *)&at, &len) == 0);
+	s->port = ntohs(at.sin_port);
+	s->conns = 0;
+	pthread_mutex_init(&s->lock, NULL);
+	CU_ASSERT_FATAL(pthread_create(&s->acceptor, NULL, script_accept, s) == 0);
+}
+
+/* Stop accepting, end every connection still open, and wait for them. */
+static void script_stop(struct script *s)
+{
+	shutdown(s->listen_fd, SHUT_RDWR); /* accept returns */
+	pthread_join(s->acceptor, NULL);
+	close(s->listen_fd);
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < s->conns && i < SCRIPT_CONNS; i++)
+		if (s->conn[i].fd >= 0)
+			shutdown(s->conn[i].fd, SHUT_RDWR);
+	pthread_mutex_unlock(&s->lock);
+	for (int i = 0; i < s->conns && i < SCRIPT_CONNS; i++)
+		if (s->conn[i].started)
+			pthread_join(s->conn[i].thread, NULL);
+	pthread_mutex_destroy(&s->lock);
+}
+
+/* One cell against the scripted server: `tasks` tasks, `loop` times a
+ * keep-alive request step of `bytes`. The connections it saw, and *r. */
+static int run_scripted(struct script *s, const char *strategy, int tasks, int loop, int64_t bytes,
+			struct cl_trial_result *r)
+{
+	struct cl_test_exp e;
+	char text[512];
+
+	snprintf(text, sizeof text, "timeout = 15; target = \"http://127.0.0.1:1/scripted\";\n"
+		 "workload = { tasks = %d; loop = %d; steps = (\n"
+		 "  { op = \"request\"; bytes = %lld; } ); };\n"
+		 "strategies = ( \"%s\" ); syncs = ( \"none\" );\n", tasks, loop, (long long)bytes, strategy);
+	cl_test_exp_load_ok(&e, text);
+	script_start(s);
+	e.cells[0].workload.target_port = s->port;
+	cl_test_run_cell(&e, 0, r);
+	script_stop(s);
+	cl_test_exp_free(&e);
+	return s->conns;
+}
+
+/* The scripted server's answers make every task's steps ok, over `want`
+ * connections in all. */
+static void scripted_ok(struct script s, const char *strategy, int tasks, int loop, int want)
+{
+	struct cl_trial_result r;
+	int conns = run_scripted(&s, strategy, tasks, loop, 5, &r);
+
+	if (r.status != CL_STATUS_OK || conns != want)
+		fprintf(stderr, "\n%s, \"%.40s\": %s: %s (%d connections)\n", strategy, s.answers[0],
+			cl_status_name(r.status), r.message, conns);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+	CU_ASSERT_EQUAL(r.tasks_done, tasks);
+	CU_ASSERT_EQUAL(conns, want);
+	cl_trial_result_free(&r);
+}
+
+static bool all_printable(const char *s)
+{
+	while (*s >= 0x20 && *s < 0x7f)
+		s++;
+	return !*s;
+}
+
+/* The scripted server's answers fail a step of 5 bytes with a message
+ * holding `want`, over `conns` connections (0: any number). */
+static void scripted_error(struct script s, const char *strategy, int tasks, int loop, const char *want,
+			   int conns)
+{
+	struct cl_trial_result r;
+	int seen = run_scripted(&s, strategy, tasks, loop, 5, &r);
+
+	if (r.status != CL_STATUS_ERROR || !strstr(r.message, want) || (conns && seen != conns))
+		fprintf(stderr, "\n%s, \"%.40s\": %s: %s (%d connections)\n", strategy, s.answers[0],
+			cl_status_name(r.status), r.message, seen);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "step 1 (request, config line 3): 127.0.0.1:"));
+	if (conns)
+		CU_ASSERT_EQUAL(seen, conns);
+	CU_ASSERT_TRUE(all_printable(r.message)); /* the server's bytes, quoted */
+	cl_trial_result_free(&r);
+}
+
+static const char *const target_strategies[] = { "serial", "threads", "processes", "async", "uv", "hybrid",
+#ifdef CL_TEST_HAVE_URING
+						 "uring",
+#endif
+};
+#define OK11 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+
+/* A keep-alive connection its server closed while it was idle (as servers
+ * do after a while, or after a number of requests) is found out when the
+ * next request is sent or its answer read, and the request sent once more
+ * on a new connection, before any byte of the answer: never twice, and
+ * never after a byte of the answer came. */
+static void test_target_reconnect(void)
+{
+	for (size_t i = 0; i < sizeof target_strategies / sizeof *target_strategies; i++) {
+		const char *strategy = target_strategies[i];
+
+		/* one answer a connection, the close unannounced: a new one each request */
+		scripted_ok((struct script){ .answers = { OK11 } }, strategy, 3, 3, 9);
+		/* the new connection closed unanswered too: an error, after one retry */
+		scripted_error((struct script){ .answers = { OK11 }, .first_only = true }, strategy, 1, 2,
+			       "the server closed the connection after 0 bytes of the header", 2);
+		/* a connection that never answered is no idle one: no retry */
+		scripted_error((struct script){ .answers = { NULL } }, strategy, 1, 1,
+			       "the server closed the connection after 0 bytes of the header", 1);
+		/* 11 bytes of the second answer came: no retry */
+		scripted_error((struct script){ .answers = { OK11, "HTTP/1.1 20" } }, strategy, 1, 2,
+			       "the server closed the connection after 11 bytes of the header", 1);
+	}
+}
+
+/* HTTP/1.0 and Connection: close end the connection after the response:
+ * the server holds it open and would never answer a second request on it,
+ * so a client that reused it would hang; HTTP/1.0 with keep-alive keeps
+ * it. A body without a Content-Length ends at the close, and must be the
+ * step's bytes. */
+static void test_target_close_delimited(void)
+{
+	for (size_t i = 0; i < sizeof target_strategies / sizeof *target_strategies; i++) {
+		const char *strategy = target_strategies[i];
+
+		scripted_ok((struct script){ .answers = { "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello" },
+					     .hold = true }, strategy, 3, 3, 9);
+		scripted_ok((struct script){ .answers = { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+							  "connection: Keep-Alive , CLOSE\r\n\r\nhello" },
+					     .hold = true }, strategy, 3, 2, 6);
+		scripted_ok((struct script){ .answers = { "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
+							  "Content-Length: 5\r\n\r\nhello", "HTTP/1.0 200 OK\r\n"
+							  "Connection: keep-alive\r\nContent-Length: 5\r\n\r\nhello" } },
+			    strategy, 1, 2, 1);
+		scripted_ok((struct script){ .answers = { "HTTP/1.0 200 OK\r\n\r\nhello" } }, strategy, 3, 2, 6);
+		scripted_ok((struct script){ .answers = { "HTTP/1.1 200 OK\r\nServer: x\r\n\r\nhello" } },
+			    strategy, 2, 2, 4);
+		scripted_error((struct script){ .answers = { "HTTP/1.0 200 OK\r\n\r\nhell" } }, strategy, 3, 1,
+			       "the server closed the connection after 4 bytes of the body (which ends at the "
+			       "close: it has no Content-Length), the step expects 5", 0);
+		scripted_error((struct script){ .answers = { "HTTP/1.0 200 OK\r\n\r\nhello!" } }, strategy, 3,
+			       1, "6 bytes or more of a body that ends at the close", 0);
+	}
+}
+
+/* What is not exactly HTTP/1.0 or 1.1 is refused, naming the byte. */
+static void test_target_strict_header(void)
+{
+	static const struct { const char *answer, *want; } refused[] = {
+		{ "HTTP/1.1 2000 OK\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 9 of the response header: the status is not three digits (\"HTTP/1.1 2000 OK\")" },
+		{ "HTTP/1.1 20x OK\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 9 of the response header: the status is not three digits" },
+		{ "HTTP/1.X 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 7 of the response header: the version is not HTTP/1.0 or HTTP/1.1 (\"HTTP/1.X 200 OK\")" },
+		{ "HTTP/2 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 5 of the response header: the version is not HTTP/1.0 or HTTP/1.1" },
+		{ "HTTP/1.1  200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 9 of the response header: the status is not three digits" },
+		{ "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 9 of the response header: the service answered \"HTTP/1.1 404 Not Found\", not 200" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+		  "byte 52 of the response header: two different Content-Lengths, 5 and 6" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 36 of the response header: Transfer-Encoding together with Content-Length" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello",
+		  "byte 55 of the response header: Transfer-Encoding together with Content-Length" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+		  "byte 36 of the response header: Transfer-Encoding \"chunked\": chunked responses are not decoded" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length 5\r\n\r\nhello",
+		  "byte 17 of the response header: a header line without a colon (\"Content-Length 5\")" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\nhello",
+		  "byte 31 of the response header: whitespace before the colon" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n c\r\n\r\nhello",
+		  "byte 44 of the response header: a line starts with a space or tab (obs-fold" },
+		{ "HTTP/1.1 200 OK\nContent-Length: 5\n\nhello",
+		  "byte 15 of the response header: a line ends in a bare LF, not CRLF" },
+		{ "HTTP/1.1 200 OK\r\nX-A: b\x01" "c\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 23 of the response header: a control byte in a line (\"X-A: b\\x01c\")" },
+		{ "HTTP/1.1 200 OK\r\nX-A: b\rc\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 23 of the response header: a control byte in a line (\"X-A: b\\x0dc\")" },
+		{ "HTTP/1.1 404 \x1b[2J\r\n\r\n", "byte 13 of the response header: a control byte in a line" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello",
+		  "byte 33 of the response header: the Content-Length is not digits only (\"+5\")" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5 5\r\n\r\nhello",
+		  "byte 34 of the response header: the Content-Length is not digits only" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nhello",
+		  "byte 33 of the response header: the Content-Length 99999999999999999999 is too large" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+		  "byte 33 of the response header: the response's Content-Length is 6, the step expects 5 bytes" },
+		{ "HTTP/1.1 200 OK\r\nX-A\x80: b\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 20 of the response header: a byte a header name cannot hold (\"X-A\\x80: b\")" },
+		{ "HTTP/1.1 200 OK\r\n: b\r\nContent-Length: 5\r\n\r\nhello",
+		  "byte 17 of the response header: a header line with no name" },
+	};
+	static const char *const strategies[] = { "serial", "threads", "async",
+#ifdef CL_TEST_HAVE_URING
+						  "uring",
+#endif
+	};
+	char huge[2048];
+
+	for (size_t i = 0; i < sizeof strategies / sizeof *strategies; i++)
+		for (size_t k = 0; k < sizeof refused / sizeof *refused; k++)
+			scripted_error((struct script){ .answers = { refused[k].answer } }, strategies[i], 2, 1,
+				       refused[k].want, 0);
+	snprintf(huge, sizeof huge, "HTTP/1.1 200 OK\r\nX-A: %01900d\r\nContent-Length: 5\r\n\r\nhello", 0);
+	scripted_error((struct script){ .answers = { huge } }, "async", 1, 1,
+		       "byte 1023 of the response header: a response header longer than 1023 bytes", 0);
+	/* what is allowed: a Content-Length repeated with its value, any
+	 * case in names, OWS around values, a reason phrase with a tab or
+	 * none at all, bytes above 0x7f in a value */
+	scripted_ok((struct script){ .answers = { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\ncontent-length:5\r\n"
+						  "\r\nhello" } }, "serial", 1, 1, 1);
+	scripted_ok((struct script){ .answers = { "HTTP/1.1 200\r\nCONTENT-LENGTH: \t5 \t\r\nX-E: \xc3\xa9\xff\r\n"
+						  "\r\nhello" } }, "async", 1, 1, 1);
+	scripted_ok((struct script){ .answers = { "HTTP/1.0 200 all\tgood\r\nContent-Length: 005\r\n\r\nhello" } },
+		    "threads", 1, 1, 1);
+}
+
+/* The header parser fed a byte at a time, as a slow server sends it: the
+ * same answer, and the body's first bytes told apart from the header's. */
+static void test_target_header_split(void)
+{
+	const char *text = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+	struct cl__http_head h = { 0 };
+	char why[256] = "";
+	size_t at = 0;
+	long used = 0;
+
+	while (!h.complete && text[at] && used >= 0)
+		at += (size_t)(used = cl__http_take(&h, (const unsigned char *)text + at, 1, 5, why, sizeof why));
+	CU_ASSERT_TRUE(h.complete);
+	CU_ASSERT_STRING_EQUAL(text + at, "hello");
+	CU_ASSERT_TRUE(cl__http_reusable(&h));
+	CU_ASSERT_FALSE(cl__http_until_close(&h));
+	memset(&h, 0, sizeof h);
+	used = cl__http_take(&h, (const unsigned char *)text, strlen(text), 5, why, sizeof why);
+	CU_ASSERT_EQUAL(used, (long)(strlen(text) - 5));
+	memset(&h, 0, sizeof h);
+	CU_ASSERT_EQUAL(cl__http_take(&h, (const unsigned char *)"HTTP/1.1 200 OK\r\n\n", 18, 5, why,
+				      sizeof why), -1);
+	CU_ASSERT_STRING_EQUAL(why, "byte 17 of the response header: a line ends in a bare LF, not CRLF "
+			       "(\"\")");
+}
+
 /* More connections than the hard descriptor limit allows: refused before
  * the run, naming the limit; a strategy that blocks (one connection per
  * thread, threads.max_threads guards it) is not. */
@@ -590,6 +946,10 @@ int main(void)
 		{ "a killed host's files folder: removed by the next run", test_killed_hosts_folder_removed },
 		{ "the server survives a request too long for it", test_server_long_request },
 		{ "target: the user's own service, status and length checked", test_target },
+		{ "target: a keep-alive connection closed while idle: one retry", test_target_reconnect },
+		{ "target: HTTP/1.0, Connection: close, a body ended by the close", test_target_close_delimited },
+		{ "target: a header not exactly HTTP/1.x: refused, naming the byte", test_target_strict_header },
+		{ "target: a header that comes a byte at a time", test_target_header_split },
 		{ "more connections than the descriptor limit: refused before the run", test_descriptor_limit },
 		{ "I/O steps: config errors name the line", test_config_errors },
 		{ "read and write steps larger than the free space: refused", test_files_space_checked },

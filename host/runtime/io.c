@@ -1,5 +1,7 @@
 /* I/O steps as resumable state machines: a request (one HTTP/1.1 exchange
- * with conclab's loopback server, host/serve), a file read and a file write.
+ * with conclab's loopback server, host/serve, or with the user's own
+ * service, `target`, whose header http.c reads), a file read and a file
+ * write.
  * Each system call goes through perform(), which in the trial's I/O mode
  *   - blocking: makes the call (threads, processes, a pre-I/O strategy);
  *   - readiness: makes it on a non-blocking socket and, on EAGAIN, hands the
@@ -44,9 +46,8 @@ struct io_local {
 	unsigned char     *block;    /* a file step's block */
 	size_t             blocklen;
 	struct sockaddr_in addr;
-	char               hdr[1024]; /* a target's response header, as it comes */
-	size_t             hdrlen;
-	int                close_after; /* the target said Connection: close */
+	uint32_t           answered; /* responses the task's connection carried */
+	struct cl__http_head head;   /* a target's response header, as it comes */
 };
 
 struct ctx {
@@ -152,43 +153,35 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 	return 0;
 }
 
-/* A response of the user's own service (`target`): any header with status
- * 200 and a Content-Length of the step's bytes, then that many bytes, which
- * are counted, not checked: their content is the service's. */
+/* A response of the user's own service (`target`): a header http.c
+ * accepts, then the step's bytes, which are counted, not checked: their
+ * content is the service's. */
 static int take_target(const struct ctx *x, const unsigned char *p, size_t n)
 {
 	struct cl_task *task = x->task;
-	struct io_local *l = x->local;
+	struct cl__http_head *h = &x->local->head;
+	uint64_t want = (uint64_t)x->s->bytes;
 
-	while (n && task->io_phase == HEADER) {
-		char *end, *len;
+	if (task->io_phase == HEADER) {
+		char why[256];
+		long used = cl__http_take(h, p, n, want, why, sizeof why);
 
-		if (l->hdrlen == sizeof l->hdr - 1)
-			return failed(x, 0, "a response header longer than %zu bytes", sizeof l->hdr - 1);
-		l->hdr[l->hdrlen++] = (char)*p++, n--;
-		l->hdr[l->hdrlen] = 0;
-		if (l->hdrlen < 4 || !(end = strstr(l->hdr, "\r\n\r\n")))
-			continue;
-		if (strncmp(l->hdr, "HTTP/1.", 7) || strncmp(l->hdr + 8, " 200", 4))
-			return failed(x, 0, "the service answered \"%.*s\", not 200",
-				      (int)strcspn(l->hdr, "\r\n"), l->hdr);
-		if (!(len = strcasestr(l->hdr, "\r\ncontent-length:")))
-			return failed(x, 0, "the response has no Content-Length (chunked responses are "
-				      "not read)");
-		if (strtoull(len + 17, NULL, 10) != (uint64_t)x->s->bytes)
-			return failed(x, 0, "the response's Content-Length is %llu, the step expects %lld "
-				      "bytes", strtoull(len + 17, NULL, 10), (long long)x->s->bytes);
-		l->close_after = strcasestr(l->hdr, "\r\nconnection: close") != NULL;
-		l->hdrlen = 0;
+		if (used < 0)
+			return failed(x, 0, "%s", why);
+		if (!h->complete)
+			return 0;
+		p += used, n -= (size_t)used;
 		task->io_phase = BODY;
 		task->io_pos = 0;
 	}
-	if (task->io_phase == BODY) {
-		if (n > (uint64_t)x->s->bytes - task->io_pos)
-			return failed(x, 0, "%zu bytes more than the %lld of the response", n,
-				      (long long)x->s->bytes);
-		task->io_pos += n;
-	}
+	if (n > want - task->io_pos && cl__http_until_close(h))
+		return failed(x, 0, "%llu bytes or more of a body that ends at the close (it has no "
+			      "Content-Length), the step expects %lld", (unsigned long long)(task->io_pos + n),
+			      (long long)x->s->bytes);
+	if (n > want - task->io_pos)
+		return failed(x, 0, "%llu bytes past the end of the response (its Content-Length is %lld)",
+			      (unsigned long long)(task->io_pos + n - want), (long long)x->s->bytes);
+	task->io_pos += n;
 	return 0;
 }
 
@@ -197,7 +190,7 @@ static int take_response(const struct ctx *x, const unsigned char *p, size_t n)
 {
 	if (x->t->workload->target_host[0])
 		return take_target(x, p, n);
-	
+
 	struct cl_task *task = x->task;
 	char head[128];
 	size_t hlen = task->io_phase == HEADER ? (size_t)header_text(x->s, head, sizeof head) : 0;
@@ -278,13 +271,147 @@ static int64_t perform(const struct ctx *x, const struct cl_io *op)
 	return n == -EINTR ? perform(x, op) : n;
 }
 
-static int request_step(const struct ctx *x)
+static int waiting(const struct ctx *x)
+{
+	return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+}
+
+/* The step's request, and the response's state cleared for its answer. */
+static void compose_request(const struct ctx *x)
 {
 	struct cl_task *task = x->task;
 	struct io_local *l = x->local;
 	const struct cl_step_spec *s = x->s;
 	const struct cl_workload *w = x->t->workload;
-	int blocking = x->t->io_mode == CL__IO_BLOCKING, fd, target = w->target_host[0] != 0;
+
+	if (w->target_host[0])
+		l->reqlen = snprintf(l->req, sizeof l->req, "GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+				     w->target_path, w->target_host, s->keepalive ? "" : "Connection: close\r\n");
+	else
+		l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed="
+				     "%llu HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
+				     (long long)s->bytes, (long long)(s->delay_ns / 1000),
+				     (unsigned long long)cl__io_seed(task->index, task->step),
+				     s->keepalive ? "" : "Connection: close\r\n");
+	if (w->target_host[0])
+		memset(&l->head, 0, sizeof l->head);
+	task->io_pos = 0;
+}
+
+/* A socket of the trial's I/O mode for the task, to be connected next. 0,
+ * or -1 after failed(). */
+static int new_socket(const struct ctx *x)
+{
+	struct cl_task *task = x->task;
+	struct io_local *l = x->local;
+	const struct cl_workload *w = x->t->workload;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC |
+				 (x->t->io_mode == CL__IO_READINESS ? SOCK_NONBLOCK : 0), 0);
+
+	if (fd < 0)
+		return failed(x, errno, "socket");
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	task->fd = fd + 1;
+	task->io_blocking = (uint8_t)(x->t->io_mode == CL__IO_BLOCKING);
+	l->addr = (struct sockaddr_in){ .sin_family = AF_INET,
+					.sin_port = htons((uint16_t)(w->target_host[0] ? w->target_port
+											: w->server_port)),
+					.sin_addr.s_addr = w->target_host[0] ? w->target_ip
+									     : htonl(INADDR_LOOPBACK) };
+	l->answered = 0;
+	task->io_phase = CONNECTING;
+	return 0;
+}
+
+/* The bytes of the response's current part (header or body) that came. */
+static uint64_t part_received(const struct ctx *x)
+{
+	if (x->task->io_phase == HEADER && x->t->workload->target_host[0])
+		return x->local->head.len;
+	return x->task->io_pos;
+}
+
+/* At most how many bytes the next recv may take: never past the response
+ * (a keep-alive connection carries the next one), except that a body
+ * ended by the close needs room for the close, or a byte too many. */
+static size_t recv_room(const struct ctx *x)
+{
+	const struct cl_step_spec *s = x->s;
+	int target = x->t->workload->target_host[0] != 0;
+	char head[128];
+	uint64_t left;
+
+	if (x->task->io_phase == BODY)
+		left = (uint64_t)s->bytes - x->task->io_pos + (target && cl__http_until_close(&x->local->head));
+	else if (target)
+		left = sizeof x->local->head.text; /* a header of unknown length */
+	else
+		left = (uint64_t)header_text(s, head, sizeof head) - x->task->io_pos + (uint64_t)s->bytes;
+	return left < 65536 ? (size_t)left : 65536;
+}
+
+/* A server may close a keep-alive connection whenever it is idle (RFC 9112
+ * 9.5), and the client learns it only from the next request's send or
+ * recv: then, while no byte of the answer has come, the request is sent
+ * again on a new connection (RFC 9112 9.3.1), as curl does. A new
+ * connection has carried nothing, so this happens once a step at most. */
+static bool closed_while_idle(const struct ctx *x, int64_t n)
+{
+	if (!x->local->answered)
+		return false;
+	if (x->task->io_phase == SENDING)
+		return n == -EPIPE || n == -ECONNRESET;
+	return x->task->io_phase == HEADER && !part_received(x) && (n == 0 || n == -ECONNRESET);
+}
+
+static bool response_complete(const struct ctx *x)
+{
+	return x->task->io_phase == BODY && x->task->io_pos == (uint64_t)x->s->bytes &&
+	       !(x->t->workload->target_host[0] && cl__http_until_close(&x->local->head));
+}
+
+/* The whole response came: the connection kept for the next request when
+ * the step and the server both want it. 0. */
+static int response_done(const struct ctx *x)
+{
+	struct cl_task *task = x->task;
+	int target = x->t->workload->target_host[0] != 0;
+
+	if (!target) /* a target's body is the service's, not ours */
+		task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step), (uint64_t)x->s->bytes);
+	if (x->s->keepalive && (!target || cl__http_reusable(&x->local->head))) {
+		task->io_phase = IDLE;
+		task->io_pos = 0;
+		x->local->answered++;
+	} else {
+		drop(task);
+	}
+	return 0;
+}
+
+/* recv said the server closed the connection: the end of a body without a
+ * Content-Length, or a response cut short. */
+static int server_closed(const struct ctx *x)
+{
+	struct cl_task *task = x->task;
+
+	if (task->io_phase == BODY && x->t->workload->target_host[0] &&
+	    cl__http_until_close(&x->local->head)) {
+		if (task->io_pos == (uint64_t)x->s->bytes)
+			return response_done(x);
+		return failed(x, 0, "the server closed the connection after %llu bytes of the body (which "
+			      "ends at the close: it has no Content-Length), the step expects %lld",
+			      (unsigned long long)task->io_pos, (long long)x->s->bytes);
+	}
+	return failed(x, 0, "the server closed the connection after %llu bytes of the %s",
+		      (unsigned long long)part_received(x), task->io_phase == HEADER ? "header" : "body");
+}
+
+static int request_step(const struct ctx *x)
+{
+	struct cl_task *task = x->task;
+	struct io_local *l = x->local;
+	int blocking = x->t->io_mode == CL__IO_BLOCKING, fd;
 	int64_t n;
 
 	if (task->fd > 0 && task->io_phase == IDLE && task->io_blocking != blocking)
@@ -293,35 +420,14 @@ static int request_step(const struct ctx *x)
 		fd = task->fd - 1;
 		switch (task->io_phase) {
 		case IDLE:
-			if (target)
-				l->reqlen = snprintf(l->req, sizeof l->req, "GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n",
-						     w->target_path, w->target_host,
-						     s->keepalive ? "" : "Connection: close\r\n");
-			else
-				l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed="
-						     "%llu HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
-						     (long long)s->bytes, (long long)(s->delay_ns / 1000),
-						     (unsigned long long)cl__io_seed(task->index, task->step),
-						     s->keepalive ? "" : "Connection: close\r\n");
-			l->hdrlen = 0;
-			task->io_pos = 0;
+			compose_request(x);
 			if (task->fd > 0) {
 				task->io_phase = SENDING;
 				break;
 			}
-			fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC |
-					     (x->t->io_mode == CL__IO_READINESS ? SOCK_NONBLOCK : 0), 0);
-			if (fd < 0)
-				return failed(x, errno, "socket");
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-			task->fd = fd + 1;
-			task->io_blocking = (uint8_t)blocking;
-			l->addr = (struct sockaddr_in){ .sin_family = AF_INET,
-							.sin_port = htons((uint16_t)(target ? w->target_port
-											    : w->server_port)),
-							.sin_addr.s_addr = target ? w->target_ip
-										  : htonl(INADDR_LOOPBACK) };
-			task->io_phase = CONNECTING;
+			if (new_socket(x))
+				return -1;
+			fd = task->fd - 1;
 			/* fall through */
 		case CONNECTING:
 			if (x->t->io_mode == CL__IO_READINESS && l->handed) { /* woken: how did it go? */
@@ -336,7 +442,7 @@ static int request_step(const struct ctx *x)
 			}
 			if (n == PENDING) {
 				l->handed = 1; /* readiness: resumed by SO_ERROR above */
-				return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+				return waiting(x);
 			}
 			if (n < 0 && n != -EISCONN)
 				return failed(x, (int)-n, "connect");
@@ -346,7 +452,11 @@ static int request_step(const struct ctx *x)
 			n = perform(x, &(struct cl_io){ .op = CL_IO_SEND, .fd = fd, .buf = l->req + task->io_pos,
 							.len = (size_t)l->reqlen - task->io_pos });
 			if (n == PENDING)
-				return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+				return waiting(x);
+			if (closed_while_idle(x, n)) {
+				drop(task); /* and the request again, on a new connection */
+				break;
+			}
 			if (n < 0)
 				return failed(x, (int)-n, "sending the request");
 			if ((task->io_pos += (uint64_t)n) < (uint64_t)l->reqlen)
@@ -355,7 +465,7 @@ static int request_step(const struct ctx *x)
 			task->io_pos = 0;
 			/* the server holds its answer: a recv now would only say
 			 * EAGAIN, a system call per request for nothing */
-			if (s->delay_ns && x->t->io_mode == CL__IO_READINESS) {
+			if (x->s->delay_ns && x->t->io_mode == CL__IO_READINESS) {
 				x->wait->until_ns = INT64_MAX;
 				x->wait->fd = fd;
 				x->wait->events = CL_WAIT_READ;
@@ -363,40 +473,23 @@ static int request_step(const struct ctx *x)
 			}
 			break;
 		case HEADER:
-		case BODY: {
-			char head[128];
-			uint64_t left = task->io_phase == BODY ? (uint64_t)s->bytes - task->io_pos
-					: target ? sizeof l->hdr /* a header of unknown length */
-					: (uint64_t)header_text(s, head, sizeof head) - task->io_pos +
-						  (uint64_t)s->bytes;
-			uint64_t at = task->io_pos;
-			int in_header = task->io_phase == HEADER;
-
-			n = perform(x, &(struct cl_io){ .op = CL_IO_RECV, .fd = fd,
-							.len = left < 65536 ? left : 65536 });
+		case BODY:
+			n = perform(x, &(struct cl_io){ .op = CL_IO_RECV, .fd = fd, .len = recv_room(x) });
 			if (n == PENDING)
-				return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+				return waiting(x);
 			if (n == -EBADMSG)
 				return -1; /* take() said what was wrong */
+			if (closed_while_idle(x, n)) {
+				drop(task); /* and the request again, on a new connection */
+				break;
+			}
 			if (n < 0)
 				return failed(x, (int)-n, "reading the response");
 			if (n == 0)
-				return failed(x, 0, "the server closed the connection after %llu bytes of the %s",
-					      (unsigned long long)at, in_header ? "header" : "body");
-			if (task->io_phase == BODY && task->io_pos == (uint64_t)s->bytes) {
-				if (!target) /* a target's body is the service's, not ours */
-					task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step),
-									  (uint64_t)s->bytes);
-				if (s->keepalive && !(target && l->close_after)) {
-					task->io_phase = IDLE;
-					task->io_pos = 0;
-				} else {
-					drop(task);
-				}
-				return 0;
-			}
+				return server_closed(x);
+			if (response_complete(x))
+				return response_done(x);
 			break;
-		}
 		default:
 			return failed(x, 0, "a request step found a file step's state");
 		}

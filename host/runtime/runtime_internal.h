@@ -236,4 +236,30 @@ void cl__io_words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos
 /* What a request step adds to the task's checksum: the body's last word. */
 uint64_t cl__io_body_sum(uint64_t seed, uint64_t bytes);
 
+/* The response header of the user's own service (`target`), read as it
+ * comes (http.c). Zeroed before each response. */
+struct cl__http_head {
+	char     text[1024]; /* the header so far, NUL-terminated      */
+	uint32_t len;
+	uint32_t line;       /* where the line being read starts       */
+	uint32_t length_at;  /* where Content-Length's value is; 0: none */
+	uint32_t coding_at;  /* where Transfer-Encoding's is; 0: none   */
+	uint64_t length;     /* the Content-Length                     */
+	bool     http10;     /* an HTTP/1.0 response                   */
+	bool     keep_alive; /* Connection: keep-alive                 */
+	bool     close;      /* Connection: close                      */
+	bool     complete;   /* the empty line came: the body follows  */
+};
+/* Take the response's bytes p[0..n) into the header: how many were the
+ * header's (once h->complete, the rest are the body's), or -1 with `why`
+ * naming the byte found wrong and what was wrong with it. A Content-Length
+ * must equal `want`, the body's size the step expects. */
+long cl__http_take(struct cl__http_head *h, const unsigned char *p, size_t n, uint64_t want,
+		   char *why, size_t whylen);
+/* The body has no Content-Length: it ends where the server closes. */
+bool cl__http_until_close(const struct cl__http_head *h);
+/* The connection may carry the next request (HTTP/1.1 without
+ * Connection: close, or HTTP/1.0 with Connection: keep-alive). */
+bool cl__http_reusable(const struct cl__http_head *h);
+
 #endif
