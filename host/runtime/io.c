@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,8 @@
 enum phase { IDLE, CONNECTING, SENDING, HEADER, BODY, FILE_RW, FILE_SYNC };
 
 #define PENDING INT64_MIN    /* perform(): the caller returns, waiting */
-#define RECV_MAX 16384       /* a thread's stack may be 64 KiB (threads.stack_kb) */
+#define RECV_STACK 16384     /* a thread's stack may be 64 KiB (threads.stack_kb) */
+#define RECV_BIG   65536     /* a large body: a quarter of the system calls */
 
 /* What a task doing I/O keeps in the process that steps it. */
 struct io_local {
@@ -120,6 +122,35 @@ static int failed(const struct ctx *x, int err, const char *fmt, ...)
 	return -1;
 }
 
+/* As many whole words from p as match, four a compare in four lanes of
+ * registers: each lane waits on its own multiply, not on the word before
+ * it (the client checks every byte, and must not be slower than the
+ * server that makes them). The words checked are taken from *p and *n; a
+ * mismatch is left for check_words to name. */
+static void check_lanes(struct cl_task *task, const unsigned char **p, size_t *n)
+{
+	static const uint64_t A2 = CL__LCG_A * CL__LCG_A, A4 = A2 * A2;
+	static const uint64_t C4 = CL__LCG_C * (1 + CL__LCG_A + A2 + A2 * CL__LCG_A);
+	uint64_t l0 = task->io_word, l1 = l0 * CL__LCG_A + CL__LCG_C;
+	uint64_t l2 = l1 * CL__LCG_A + CL__LCG_C, l3 = l2 * CL__LCG_A + CL__LCG_C;
+	size_t k = 0;
+
+	for (; k + 32 <= *n; k += 32) {
+		uint64_t v[4];
+
+		memcpy(v, *p + k, 32);
+		if ((v[0] ^ l0) | (v[1] ^ l1) | (v[2] ^ l2) | (v[3] ^ l3))
+			break;
+		l0 = l0 * A4 + C4;
+		l1 = l1 * A4 + C4;
+		l2 = l2 * A4 + C4;
+		l3 = l3 * A4 + C4;
+	}
+	task->io_word = l0;
+	task->io_pos += k;
+	*p += k, *n -= k;
+}
+
 /* Check `n` bytes of the words of this task and step, from io_pos on: the
  * body of a response, or a file read back. 0, or -1 after failed(). */
 static int check_words(const struct ctx *x, const unsigned char *p, size_t n, const char *what)
@@ -128,27 +159,21 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 
 	if (n > (uint64_t)x->s->bytes - task->io_pos)
 		return failed(x, 0, "%zu bytes more than the %lld of the %s", n, (long long)x->s->bytes, what);
-	for (; n; p++, n--) {
+	while (n) {
 		unsigned at = task->io_pos % 8;
 
-		if (!at && n >= 8) { /* whole words: 8 bytes a compare (little-endian) */
-			uint64_t v;
-
-			memcpy(&v, p, 8);
-			if (v == task->io_word) {
-				task->io_word = task->io_word * CL__LCG_A + CL__LCG_C;
-				task->io_pos += 8;
-				p += 7, n -= 7;
-				continue;
-			}
+		if (!at && n >= 32) { /* a word starts here: the fast way, as far as it goes */
+			check_lanes(task, &p, &n);
+			if (!n)
+				break;
 		}
-
 		if (*p != (unsigned char)(task->io_word >> (8 * at)))
 			return failed(x, 0, "byte %llu of the %s is wrong", (unsigned long long)task->io_pos,
 				      what);
 		if (at == 7)
 			task->io_word = task->io_word * CL__LCG_A + CL__LCG_C;
 		task->io_pos++;
+		p++, n--;
 	}
 	return 0;
 }
@@ -214,6 +239,33 @@ static int take(const struct ctx *x, const unsigned char *p, size_t n)
 	return x->s->op == CL_OP_REQUEST ? take_response(x, p, n) : check_words(x, p, n, "file");
 }
 
+static pthread_key_t recv_key;
+static pthread_once_t recv_once = PTHREAD_ONCE_INIT;
+
+static void recv_key_make(void)
+{
+	if (pthread_key_create(&recv_key, free))
+		recv_key = (pthread_key_t)-1;
+}
+
+/* The calling thread's buffer for large receives (freed when it exits), or
+ * NULL: then the stack's small one. Only a thread that receives a large
+ * body has one, so 10,000 threads of small requests cost nothing more. */
+static unsigned char *recv_buffer(void)
+{
+	unsigned char *buf;
+
+	pthread_once(&recv_once, recv_key_make);
+	if (recv_key == (pthread_key_t)-1)
+		return NULL;
+	if (!(buf = pthread_getspecific(recv_key)) && (buf = malloc(RECV_BIG)) &&
+	    pthread_setspecific(recv_key, buf)) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
 /* Do op, or hand it out. Its result (>= 0, or -errno); PENDING when the
  * task must wait (*wait) or the operation is out (*io). RECV and READ
  * check what they read (take) before they return. */
@@ -242,9 +294,11 @@ static int64_t perform(const struct ctx *x, const struct cl_io *op)
 		n = send(op->fd, op->buf, op->len, MSG_NOSIGNAL);
 		break;
 	case CL_IO_RECV: {
-		unsigned char buf[RECV_MAX];
+		unsigned char small[RECV_STACK], *big = op->len > RECV_STACK ? recv_buffer() : NULL;
+		unsigned char *buf = big ? big : small;
+		size_t room = big ? RECV_BIG : RECV_STACK;
 
-		n = recv(op->fd, buf, op->len < sizeof buf ? op->len : sizeof buf, 0);
+		n = recv(op->fd, buf, op->len < room ? op->len : room, 0);
 		if (n > 0 && take(x, buf, (size_t)n))
 			return -EBADMSG;
 		break;

@@ -77,16 +77,21 @@ static void body_bytes(char *out, uint64_t seed, uint64_t at, size_t len)
 			*out++ = (char)(x >> (8 * k));
 		x = x * LCG_A + LCG_C;
 	}
-	uint64_t l[4] = { x, x * LCG_A + LCG_C, 0, 0 };
+	/* four scalars, not an array: an array lives in memory, and its 16-byte
+	 * reloads of 8-byte stores stall on store forwarding */
+	uint64_t l0 = x, l1 = l0 * LCG_A + LCG_C, l2 = l1 * LCG_A + LCG_C, l3 = l2 * LCG_A + LCG_C;
 
-	l[2] = l[1] * LCG_A + LCG_C;
-	l[3] = l[2] * LCG_A + LCG_C;
-	for (; len >= 32; len -= 32, out += 32)
-		for (int i = 0; i < 4; i++) {
-			memcpy(out + 8 * i, &l[i], 8);
-			l[i] = l[i] * A4 + C4;
-		}
-	x = l[0];
+	for (; len >= 32; len -= 32, out += 32) {
+		memcpy(out, &l0, 8);
+		memcpy(out + 8, &l1, 8);
+		memcpy(out + 16, &l2, 8);
+		memcpy(out + 24, &l3, 8);
+		l0 = l0 * A4 + C4;
+		l1 = l1 * A4 + C4;
+		l2 = l2 * A4 + C4;
+		l3 = l3 * A4 + C4;
+	}
+	x = l0;
 	for (; len >= 8; len -= 8, out += 8) {
 		memcpy(out, &x, 8);
 		x = x * LCG_A + LCG_C;

@@ -8,8 +8,11 @@
  * What the kernel offers is used where it has it, each probed with a
  * fallback: a single issuer with deferred task work (6.1: completions are
  * processed in a batch when the loop asks for them, not by interrupting
- * it), and a ring of provided buffers for receives (5.19: a buffer is
+ * it), and a ring of provided buffers for small receives (5.19: a buffer is
  * taken only when data arrives, so 10,000 waiting receives hold none).
+ * Large receives (a body of 1 MiB, 64 KiB at a time) keep a buffer of their
+ * own from malloc, which hands back the one just freed, still in the cache:
+ * the ring hands its buffers round in turn, each cold by its next use.
  * Multishot receive is not used: a task asks for one receive at a time and
  * the runtime checks bytes in the order it asked, so data a multishot
  * receive brought before the task asked would have to be copied aside. */
@@ -25,7 +28,7 @@
 #include <string.h>
 
 #define MAX_ENTRIES 4096
-#define RECV_BUF    65536 /* the runtime asks for at most this much at once */
+#define RECV_BUF    4096 /* a provided buffer: receives of at most this much */
 #define RECV_GROUP  0
 
 struct ring_run {
@@ -59,9 +62,9 @@ static int queue(struct ring_run *r, uint32_t i, const struct cl_io *io)
 
 	if (!sqe)
 		return -EBUSY;
-	if (io->op == CL_IO_RECV && r->provided) {
+	if (io->op == CL_IO_RECV && r->provided && io->len <= RECV_BUF) {
 		r->recv[i] = *io;
-		io_uring_prep_recv(sqe, io->fd, NULL, io->len < RECV_BUF ? io->len : RECV_BUF, 0);
+		io_uring_prep_recv(sqe, io->fd, NULL, io->len, 0);
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = RECV_GROUP;
 		io_uring_sqe_set_data64(sqe, i);
@@ -175,7 +178,7 @@ static int ring_open(struct io_uring *ring, size_t ntasks)
 }
 
 /* The ring of provided receive buffers, a power of two of them up to 1,024
- * (64 MiB of address space, touched only as far as data arrives); left
+ * (4 MiB of address space, touched only as far as data arrives); left
  * NULL where the kernel has none (each receive then has a buffer of its
  * own). */
 static void provide_buffers(struct ring_run *r, size_t ntasks)
