@@ -287,7 +287,7 @@ static void pump(struct srv_conn *c)
 	uint64_t turn = 0;
 
 	while (c->sent < c->total && turn < TURN_BYTES) {
-		size_t len = produce(c, L->scratch, SRV_CHUNK);
+		size_t len = produce(c, L->scratch, SRV_SCRATCH);
 		int n = uv_try_write((uv_stream_t *)&c->tcp, &(uv_buf_t){ .base = L->scratch, .len = len }, 1);
 
 		if (n < 0 && n != UV_EAGAIN) {

@@ -11,6 +11,7 @@
 /* A body is produced as it is sent, at most CHUNK bytes at a time: a
  * response's memory in the server is one CHUNK, whatever its length. */
 #define SRV_CHUNK      (64 * 1024)
+#define SRV_SCRATCH    (256 * 1024) /* a loop's one buffer: fewer, larger writes */
 /* Chunks a loop may hold at once (16 MiB): a connection whose socket is
  * full when none is free waits for one, in turn. */
 #define SRV_CHUNKS_MAX 256

@@ -116,7 +116,7 @@ static void signalled(uv_signal_t *s, int signo)
 static int loop_init(struct srv_loop *L, int fd, const struct cl_serve_limits *limits)
 {
 	L->limits = limits;
-	if (fd < 0 || !(L->scratch = malloc(SRV_CHUNK)) || uv_loop_init(&L->loop) ||
+	if (fd < 0 || !(L->scratch = malloc(SRV_SCRATCH)) || uv_loop_init(&L->loop) ||
 	    uv_tcp_init(&L->loop, &L->listener) || uv_tcp_open(&L->listener, fd) ||
 	    uv_listen((uv_stream_t *)&L->listener, SOMAXCONN, accepted) ||
 	    uv_async_init(&L->loop, &L->stop, stop_loop) || uv_timer_init(&L->loop, &L->grace)) {
