@@ -438,6 +438,30 @@ static void test_interference_marked(void)
 	cl_results_free(&r);
 }
 
+/* A trial whose loopback server was busy half a CPU or more is server-bound;
+ * its cell says how many of its trials were, and a paragraph what it means. */
+static void test_server_bound_marked(void)
+{
+	struct cl_results r;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	r.cells[0].trials[1].has_server = true;
+	r.cells[0].trials[1].server_bound = true;
+	cl_results_summarize(&r);
+	CU_ASSERT_EQUAL(r.cells[0].summary.server_bound, 1);
+	f = open_memstream(&buf, &len);
+	cl_view_table(f, &r, &(struct cl_table_opts){ 0 });
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "server-bound in 1/3"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "server-bound in 1/3 (most"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nserver-bound: in the marked cells"));
+	free(buf);
+	cl_results_free(&r);
+}
+
 #define HOSTILE_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/hostile.json"
 
 /* One CSV field at *p (RFC 4180), unquoted into `field`; *p moves past it
@@ -526,6 +550,7 @@ int main(void)
 		{ "5,000 trials, 100 cells, 100 syncs, a two-key sweep: nothing dropped", test_large_results },
 		{ "the table fits 80 columns and ends with a summary", test_table_fits_and_sums_up },
 		{ "trials under interference are marked, and their cells say so", test_interference_marked },
+		{ "a trial whose server was busy: server-bound, marked", test_server_bound_marked },
 		{ "CSV: formula cells neutralised, control characters gone, numbers kept",
 		  test_csv_cells_neutralised },
 		CU_TEST_INFO_NULL,
