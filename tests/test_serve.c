@@ -145,30 +145,141 @@ static void test_big_response_bounded(void)
 	cl_server_release(&srv);
 }
 
-/* Two clients ask for 1 GiB and never read; a third is answered all the
- * same, and the server's memory stays bounded meanwhile. */
+/* More clients than the loop has chunks (256) ask for 1 GiB and never
+ * read; another is answered all the same, 4 MiB of it (more than its socket
+ * holds: it needs a chunk too), and the server's memory stays bounded. */
 static void test_reader_that_never_reads(void)
 {
+	enum { LAZY = 300 };
 	struct cl_server srv = { 0 };
 	char err[256], req[256];
-	int lazy[2], fd;
+	int lazy[LAZY], fd;
 
+	CU_ASSERT(cl_raise_nofile() < 0 || cl_raise_nofile() > LAZY + 64);
 	CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < LAZY; i++) {
 		lazy[i] = dial(srv.port);
 		send_text(lazy[i], request(req, sizeof req, 1ULL << 30, 1));
 	}
+	usleep(200000); /* their sockets full, the chunks out */
 	fd = dial(srv.port);
-	for (int i = 0; i < 3; i++) {
-		send_text(fd, request(req, sizeof req, 100000, (uint64_t)i));
-		CU_ASSERT_EQUAL(read_response(fd, 100000, (uint64_t)i), 0);
+	for (int i = 0; i < 2; i++) {
+		send_text(fd, request(req, sizeof req, 4 << 20, (uint64_t)i));
+		CU_ASSERT_EQUAL(read_response(fd, 4 << 20, (uint64_t)i), 0);
 	}
 	long kb = peak_rss_kb(srv.pid);
 
+	if (kb <= 0 || kb >= 64 * 1024)
+		fprintf(stderr, "\nthe server's peak: %ld KiB\n", kb);
 	CU_ASSERT(kb > 0 && kb < 64 * 1024);
 	close(fd);
-	close(lazy[0]);
-	close(lazy[1]);
+	for (int i = 0; i < LAZY; i++)
+		close(lazy[i]);
+	cl_server_stop(&srv);
+	cl_server_release(&srv);
+}
+
+/* A client that closes its side after its requests (shutdown SHUT_WR) gets
+ * every answer, the delayed one too, then the close. */
+static void test_half_close_answered(void)
+{
+	struct cl_server srv = { 0 };
+	char err[256], two[512], c;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
+	fd = dial(srv.port);
+	snprintf(two, sizeof two, "GET /?bytes=3000000&delay_us=0&seed=2 HTTP/1.1\r\nHost: t\r\n\r\n"
+		 "GET /?bytes=1000&delay_us=100000&seed=3 HTTP/1.1\r\nHost: t\r\n\r\n");
+	send_text(fd, two);
+	shutdown(fd, SHUT_WR);
+	CU_ASSERT_EQUAL(read_response(fd, 3000000, 2), 0);
+	CU_ASSERT_EQUAL(read_response(fd, 1000, 3), 0);
+	CU_ASSERT_EQUAL(recv(fd, &c, 1, 0), 0);
+	close(fd);
+	cl_server_stop(&srv);
+	cl_server_release(&srv);
+}
+
+/* A request that says Connection: close, with more requests behind it
+ * (more than the server reads): its whole answer, then a clean close, not
+ * a reset that would destroy what the client had not read yet. */
+static void test_close_with_requests_unread(void)
+{
+	struct cl_server srv = { 0 };
+	char err[256], all[128 * 100 + 256], c;
+	size_t len = 0;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
+	len = (size_t)snprintf(all, sizeof all, "GET /?bytes=8000000&delay_us=0&seed=4 HTTP/1.1\r\nHost: t\r\n"
+			       "Connection: close\r\n\r\n");
+	for (int i = 0; i < 100; i++)
+		len += (size_t)snprintf(all + len, sizeof all - len, "GET /?bytes=1&delay_us=0&seed=%d HTTP/1.1"
+					"\r\nHost: t\r\n\r\n", i);
+	fd = dial(srv.port);
+	CU_ASSERT_EQUAL((size_t)send(fd, all, len, MSG_NOSIGNAL), len);
+	usleep(200000); /* the server has written what the sockets hold */
+	char head[128];
+	int hlen = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: 8000000\r\n"
+			    "Connection: close\r\n\r\n");
+	CU_ASSERT_EQUAL(recv(fd, head, (size_t)hlen, MSG_WAITALL), hlen);
+	CU_ASSERT_EQUAL(memcmp(head, "HTTP/1.1 200 OK", 15), 0);
+	size_t got = 0;
+	static char buf[65536];
+
+	for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+		got += (size_t)n;
+	CU_ASSERT_EQUAL(got, 8000000);
+	CU_ASSERT_EQUAL(recv(fd, &c, 1, 0), 0);
+	close(fd);
+	cl_server_stop(&srv);
+	cl_server_release(&srv);
+}
+
+/* The request line read strictly: a sign, a space, a number run into the
+ * version, bare LFs: 400; HTTP/1.0 answered and closed; Connection's
+ * tokens read as a list. */
+static void test_requests_strict(void)
+{
+	static const char *const refused[] = {
+		"GET /?bytes=+5&delay_us=0&seed=1 HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /?bytes= 5&delay_us=0&seed=1 HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /?bytes=5&delay_us=0&seed=1HTTP/1.1\r\nHost: t\r\n\r\n",
+		"GET /?bytes=5&delay_us=0&seed=1 HTTP/1.1\nHost: t\n\n",
+		"GET /?bytes=5&delay_us=0&seed=1 HTTP/1.2\r\nHost: t\r\n\r\n",
+		"GET /?bytes=5&delay_us=0&seed=1 HTTP/1.1\r\nHost t\r\n\r\n",
+		"GET /?bytes=99999999999999999999&delay_us=0&seed=1 HTTP/1.1\r\nHost: t\r\n\r\n",
+	};
+	struct cl_server srv = { 0 };
+	char err[256], buf[512];
+	ssize_t n;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(cl_server_start(&srv, err, sizeof err), 0);
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		fd = dial(srv.port);
+		send_text(fd, refused[i]);
+		n = recv(fd, buf, sizeof buf - 1, MSG_WAITALL);
+		buf[n > 0 ? n : 0] = 0;
+		if (!strstr(buf, "HTTP/1.1 400 Bad Request"))
+			fprintf(stderr, "\nnot refused: %s\n", refused[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "HTTP/1.1 400 Bad Request"));
+		close(fd);
+	}
+	static const char *const closing[] = {
+		"GET /?bytes=5&delay_us=0&seed=1 HTTP/1.0\r\n\r\n",
+		"GET /?bytes=5&delay_us=0&seed=1 HTTP/1.1\r\nConnection: keep-alive, CLOSE\r\n\r\n",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		fd = dial(srv.port);
+		send_text(fd, closing[i]);
+		n = recv(fd, buf, sizeof buf - 1, MSG_WAITALL);
+		buf[n > 0 ? n : 0] = 0;
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"));
+		CU_ASSERT_EQUAL(n, (ssize_t)strlen("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n") + 5);
+		close(fd);
+	}
 	cl_server_stop(&srv);
 	cl_server_release(&srv);
 }
@@ -213,6 +324,15 @@ static void test_timeouts(void)
 	good = dial(port);
 	send_text(good, request(req, sizeof req, 10, 3));
 	CU_ASSERT_EQUAL(read_response(good, 10, 3), 0);
+	/* a client that reads, slowly, through five idle timeouts: kept */
+	send_text(good, request(req, sizeof req, 1ULL << 30, 4));
+	usleep(100000);
+	for (int i = 0; i < 30; i++) {
+		static char buf[16384];
+
+		CU_ASSERT(recv(good, buf, sizeof buf, 0) > 0);
+		usleep(50000);
+	}
 	close(slow);
 	close(idle);
 	close(good);
@@ -316,9 +436,12 @@ int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "a 256 MiB response: the server grows less than 16 MiB", test_big_response_bounded },
-		{ "clients that never read stop nobody else", test_reader_that_never_reads },
+		{ "more clients that never read than chunks stop nobody else", test_reader_that_never_reads },
+		{ "a client that closes its side after its requests: answered", test_half_close_answered },
+		{ "Connection: close with requests unread: the whole answer, no reset", test_close_with_requests_unread },
+		{ "request lines read strictly; HTTP/1.0 and Connection's list", test_requests_strict },
 		{ "64 requests in one write: 64 answers, every byte checked", test_pipelining },
-		{ "header and idle timeouts close; a whole request is answered", test_timeouts },
+		{ "header and idle timeouts close; a slow reader is kept", test_timeouts },
 		{ "beyond the connection limit: 503", test_connection_limit },
 		{ "SIGTERM: the response under way finishes, exit 143", test_graceful_stop },
 		{ "a trial records its server's CPU, busy and bound", test_trial_records_server },

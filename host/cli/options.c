@@ -259,8 +259,8 @@ static int apply(const struct cli_verb *verb, struct cli *cli, int key, const ch
 	case K_HEADER_TIMEOUT:
 	case K_IDLE_TIMEOUT:
 		d = strtod(arg, &end);
-		if (*end || end == arg || !(d >= 0 && d <= 86400))
-			return bad_value(verb, key, "0..86400 seconds (0: none)", arg);
+		if (*end || end == arg || !(d == 0 || (d >= 0.001 && d <= 86400)))
+			return bad_value(verb, key, "0 (none) or 0.001..86400 seconds", arg);
 		if (key == K_HEADER_TIMEOUT)
 			cli->header_timeout_ms = (unsigned)(d * 1000), cli->header_timeout_given = true;
 		else

@@ -5,44 +5,50 @@
  * A response is written straight from the loop's scratch buffer while the
  * socket takes it (uv_try_write); only when the socket is full does the
  * unsent rest go to a chunk of its own, which libuv writes when it can.
- * So memory is bounded per connection (one SRV_CHUNK) and per loop
- * (SRV_CHUNKS_MAX), and a client that reads slowly holds one chunk, never
- * the loop. */
+ * So memory is bounded per connection (one SRV_CHUNK, or a small one when
+ * the loop's SRV_CHUNKS_MAX are out) and per loop, and a client that reads
+ * slowly holds one chunk, never the loop or another client.
+ *
+ * Every close after an answer is a lingering one (the unread rest of the
+ * client's requests read and dropped): a close with unread bytes is a
+ * reset, which destroys the answer still on its way. */
 #define _GNU_SOURCE
 #include "serve_internal.h"
 
+#include <linux/sockios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* runtime_internal.h's CL__LCG_*, which this layer does not see: the words a
  * task checks (cl__io_words) */
 #define LCG_A 6364136223846793005ULL
 #define LCG_C 1442695040888963407ULL
-#define MAX_BODY ((uint64_t)1 << 40)
-#define MAX_DELAY_US 3600000000ULL /* an hour, as a config's delay_ms allows */
 /* what one connection writes before the loop turns to the others */
 #define TURN_BYTES (1024 * 1024)
 
-enum state { READING, DELAYING, WRITING, WAITING_CHUNK };
+enum state { READING, DELAYING, WRITING };
 
 struct srv_conn {
 	uv_tcp_t         tcp;
 	uv_timer_t       timer;    /* the delay, or a timeout          */
 	uv_write_t       write;
 	struct srv_loop *L;
-	struct srv_conn *prev, *next, *next_waiting;
+	struct srv_conn *prev, *next;
 	enum state       state;
-	int              reading, closing, close_after, lingering;
+	int              reading, closing, close_after, refused, peer_done;
+	int              keep_alive_10; /* an HTTP/1.0 client asked to keep it */
 	uv_shutdown_t    shutdown;
+	int              unsent;   /* SIOCOUTQ at the last timeout: progress? */
 	uint64_t         bytes, seed; /* the response's body        */
 	uint64_t         total, sent; /* its header and body, bytes */
 	uint64_t         due_ns;   /* uv_hrtime() when it may go      */
 	char             head[128];
 	int              hlen;
 	char            *chunk;    /* the unsent rest, when the socket was full */
-	size_t           chunk_len;
+	size_t           chunk_len, chunk_cap;
 	size_t           len;      /* bytes in req                     */
 	char             req[SRV_REQUEST_MAX];
 };
@@ -131,7 +137,7 @@ static void closed(uv_handle_t *h)
 		srv_loop_idle(L);
 }
 
-static void chunk_give_back(struct srv_loop *L, char *chunk);
+static void chunk_give_back(struct srv_conn *c);
 
 static void drop(struct srv_conn *c)
 {
@@ -140,20 +146,7 @@ static void drop(struct srv_conn *c)
 	if (c->closing)
 		return;
 	c->closing = 1;
-	if (c->chunk) {
-		chunk_give_back(L, c->chunk);
-		c->chunk = NULL;
-	}
-	if (c->state == WAITING_CHUNK) { /* out of the queue */
-		struct srv_conn **p = &L->waiting, *prev = NULL;
-
-		while (*p && *p != c)
-			prev = *p, p = &(*p)->next_waiting;
-		if (*p)
-			*p = c->next_waiting;
-		if (L->waiting_tail == c)
-			L->waiting_tail = prev;
-	}
+	chunk_give_back(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -166,9 +159,22 @@ static void drop(struct srv_conn *c)
 	uv_close((uv_handle_t *)&c->timer, closed);
 }
 
+/* A timeout: the end, unless the connection is writing and the client has
+ * read some of it since the last one (the socket's unsent bytes changed):
+ * a slow reader is not an idle one. */
 static void timed_out(uv_timer_t *t)
 {
-	drop(t->data);
+	struct srv_conn *c = t->data;
+	uv_os_fd_t fd;
+	int unsent;
+
+	if (c->state == WRITING && !uv_fileno((uv_handle_t *)&c->tcp, &fd) &&
+	    !ioctl(fd, SIOCOUTQ, &unsent) && unsent != c->unsent) {
+		c->unsent = unsent;
+		uv_timer_again(t);
+		return;
+	}
+	drop(c);
 }
 
 /* The timeout for what the connection waits for now: the client's next
@@ -178,7 +184,8 @@ static void timed_out(uv_timer_t *t)
 static void arm_timeout(struct srv_conn *c, int renew)
 {
 	const struct cl_serve_limits *lim = c->L->limits;
-	unsigned ms = c->state == READING && c->len ? lim->header_timeout_ms : lim->idle_timeout_ms;
+	unsigned ms = c->state == READING && c->len && lim->header_timeout_ms ? lim->header_timeout_ms
+									      : lim->idle_timeout_ms;
 
 	if (c->state == DELAYING)
 		return;
@@ -186,40 +193,43 @@ static void arm_timeout(struct srv_conn *c, int renew)
 		uv_timer_stop(&c->timer);
 		return;
 	}
+	c->unsent = -1;
 	if (renew || !uv_is_active((uv_handle_t *)&c->timer))
-		uv_timer_start(&c->timer, timed_out, ms, 0);
+		uv_timer_start(&c->timer, timed_out, ms, ms);
 }
 
 static void try_request(struct srv_conn *c);
 static void pump(struct srv_conn *c);
 
-static char *chunk_take(struct srv_loop *L)
+/* A chunk for c: one of the loop's, or when they are all out a small one
+ * of c's own. 0, or -1 without memory. */
+static int chunk_take(struct srv_conn *c)
 {
-	if (L->nfree)
-		return L->free_chunks[--L->nfree];
-	if (L->chunks_out == SRV_CHUNKS_MAX)
-		return NULL;
-	char *chunk = malloc(SRV_CHUNK);
+	struct srv_loop *L = c->L;
 
-	L->chunks_out += chunk != NULL;
-	return chunk;
+	if (c->chunk)
+		return 0;
+	c->chunk_cap = SRV_CHUNK;
+	if (L->nfree) {
+		c->chunk = L->free_chunks[--L->nfree];
+	} else if (L->chunks_out < SRV_CHUNKS_MAX && (c->chunk = malloc(SRV_CHUNK))) {
+		L->chunks_out++;
+	} else {
+		c->chunk_cap = SRV_SMALL_CHUNK;
+		c->chunk = malloc(SRV_SMALL_CHUNK);
+	}
+	return c->chunk ? 0 : -1;
 }
 
-static void chunk_give_back(struct srv_loop *L, char *chunk)
+static void chunk_give_back(struct srv_conn *c)
 {
-	struct srv_conn *c = L->waiting;
+	struct srv_loop *L = c->L;
 
-	if (c) { /* the longest waiter's turn */
-		L->waiting = c->next_waiting;
-		if (!L->waiting)
-			L->waiting_tail = NULL;
-		c->chunk = chunk;
-		c->chunk_len = 0;
-		c->state = WRITING;
-		pump(c);
-		return;
-	}
-	L->free_chunks[L->nfree++] = chunk;
+	if (c->chunk && c->chunk_cap == SRV_CHUNK)
+		L->free_chunks[L->nfree++] = c->chunk;
+	else
+		free(c->chunk);
+	c->chunk = NULL;
 }
 
 static void alloc(uv_handle_t *h, size_t want, uv_buf_t *buf);
@@ -231,33 +241,35 @@ static void discard(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		drop(s->data); /* the client's end, or an error: now close */
 }
 
-/* A refused request's answer sent: say so (FIN), then read and drop what
- * the client still sends for a while, as nginx's lingering close does: a
- * close with unread bytes would be a reset, which can destroy the answer
- * before the client reads it. */
+static void linger_over(uv_timer_t *t)
+{
+	drop(t->data);
+}
+
+/* The last answer sent: say so (FIN), then read and drop what the client
+ * still sends, until it closes too or 2 s pass, as nginx's lingering close
+ * does. A client that closed its side already sends nothing more. */
 static void linger(struct srv_conn *c)
 {
+	if (c->peer_done) {
+		drop(c);
+		return;
+	}
 	c->len = 0;
+	c->state = READING;
 	uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, NULL);
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	uv_read_start((uv_stream_t *)&c->tcp, alloc, discard);
-	uv_timer_start(&c->timer, timed_out, 2000, 0);
+	uv_timer_start(&c->timer, linger_over, 2000, 0);
 }
 
 static void response_done(struct srv_conn *c)
 {
 	if (srv_fault == SRV_FAULT_SLOW)
 		usleep(50000);
-	if (c->chunk) {
-		chunk_give_back(c->L, c->chunk);
-		c->chunk = NULL;
-	}
-	if (c->lingering) {
+	chunk_give_back(c);
+	if (c->close_after || c->refused || (c->L->stopping && !c->len)) {
 		linger(c);
-		return;
-	}
-	if (c->close_after || (c->L->stopping && !c->len)) {
-		drop(c);
 		return;
 	}
 	c->state = READING;
@@ -304,19 +316,12 @@ static void pump(struct srv_conn *c)
 		response_done(c);
 		return;
 	}
-	if (!c->chunk && !(c->chunk = chunk_take(L))) {
-		c->state = WAITING_CHUNK;
-		c->next_waiting = NULL;
-		if (L->waiting_tail)
-			L->waiting_tail->next_waiting = c;
-		else
-			L->waiting = c;
-		L->waiting_tail = c;
-		arm_timeout(c, 1);
+	if (chunk_take(c)) {
+		drop(c);
 		return;
 	}
 	c->state = WRITING;
-	c->chunk_len = produce(c, c->chunk, SRV_CHUNK);
+	c->chunk_len = produce(c, c->chunk, c->chunk_cap);
 	c->write.data = c;
 	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &(uv_buf_t){ .base = c->chunk, .len = c->chunk_len },
 		     1, written) < 0) {
@@ -343,7 +348,8 @@ static void respond(uv_timer_t *t)
 	}
 	c->close_after |= c->L->stopping;
 	c->hlen = snprintf(c->head, sizeof c->head, "HTTP/1.1 200 OK\r\nContent-Length: %llu\r\n%s\r\n",
-			   (unsigned long long)c->bytes, c->close_after ? "Connection: close\r\n" : "");
+			   (unsigned long long)c->bytes, c->close_after ? "Connection: close\r\n"
+							 : c->keep_alive_10 ? "Connection: keep-alive\r\n" : "");
 	c->total = (uint64_t)c->hlen + c->bytes;
 	if (srv_fault == SRV_FAULT_SHORT) {
 		c->total = (uint64_t)c->hlen + c->bytes / 2;
@@ -361,7 +367,7 @@ static void refuse(struct srv_conn *c, const char *text)
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	c->reading = 0;
 	c->close_after = 1;
-	c->lingering = 1;
+	c->refused = 1;
 	c->bytes = 0;
 	c->hlen = snprintf(c->head, sizeof c->head, "%s", text);
 	c->total = (uint64_t)c->hlen;
@@ -382,35 +388,42 @@ static void got(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 
 static void read_more(struct srv_conn *c)
 {
-	if (!c->reading && !c->closing && !c->close_after && c->len < sizeof c->req &&
+	if (!c->reading && !c->closing && !c->close_after && !c->peer_done && c->len < sizeof c->req &&
 	    !uv_read_start((uv_stream_t *)&c->tcp, alloc, got))
 		c->reading = 1;
+}
+
+static void bad_request(struct srv_conn *c)
+{
+	refuse(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
+		  "want: GET /?bytes=N&delay_us=D&seed=S HTTP/1.1\r\n");
 }
 
 /* A whole request at the buffer's start: parse it and answer after its delay. */
 static void try_request(struct srv_conn *c)
 {
 	char *end = c->len ? memmem(c->req, c->len, "\r\n\r\n", 4) : NULL;
-	unsigned long long bytes, delay_us, seed;
-	int line = -1;
+	size_t head = end ? (size_t)(end - c->req) + 2 : c->len;
+	struct srv_request r;
 
 	if (c->state != READING || c->closing)
 		return;
+	if (srv_bare_lf(c->req, head) >= 0) { /* never a request's end here */
+		bad_request(c);
+		return;
+	}
 	if (!end) {
 		if (c->len == sizeof c->req) /* a header longer than any of ours */
 			refuse(c, "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
 				  "Connection: close\r\n\r\n");
+		else if (c->peer_done) /* no more will come */
+			drop(c);
 		else
 			read_more(c);
 		return;
 	}
-	*end = 0;
-	/* the whole request line, nothing more or less (%n: it ended there) */
-	if (sscanf(c->req, "GET /?bytes=%llu&delay_us=%llu&seed=%llu HTTP/1.1%n", &bytes, &delay_us,
-		   &seed, &line) != 3 || line < 0 || strncmp(c->req + line, "\r\n", 2) || bytes > MAX_BODY ||
-	    delay_us > MAX_DELAY_US) {
-		refuse(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\nConnection: close\r\n\r\n"
-			  "want: GET /?bytes=N&delay_us=D&seed=S HTTP/1.1\r\n");
+	if (srv_parse_request(c->req, head, &r)) {
+		bad_request(c);
 		return;
 	}
 	/* Counted here, when the request is whole and parsed, not when its
@@ -419,17 +432,18 @@ static void try_request(struct srv_conn *c)
 	 * however late this loop would have heard that the write finished. */
 	if (srv_requests)
 		__atomic_add_fetch(srv_requests, 1, __ATOMIC_RELEASE);
-	c->bytes = bytes;
-	c->seed = seed;
-	c->close_after = strcasestr(c->req, "\r\nConnection: close") != NULL;
+	c->bytes = r.bytes;
+	c->seed = r.seed;
+	c->close_after = r.close_after;
+	c->keep_alive_10 = r.http10 && !r.close_after;
 	c->len -= (size_t)(end + 4 - c->req);
 	memmove(c->req, end + 4, c->len);
 	read_more(c); /* room again for the next of a pipeline */
-	c->due_ns = uv_hrtime() + delay_us * 1000;
+	c->due_ns = uv_hrtime() + r.delay_us * 1000;
 	c->state = DELAYING;
-	if (delay_us) {
+	if (r.delay_us) {
 		uv_update_time(c->timer.loop);
-		uv_timer_start(&c->timer, respond, (delay_us + 999) / 1000, 0);
+		uv_timer_start(&c->timer, respond, (r.delay_us + 999) / 1000, 0);
 	} else {
 		respond(&c->timer);
 	}
@@ -441,6 +455,21 @@ static void got(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	int was_empty = c->len == 0;
 
 	(void)buf;
+	if (n == UV_EOF && c->state != READING) {
+		/* the client closed its side after its requests (a half
+		 * close): they are still answered, then the connection ends */
+		c->peer_done = 1;
+		c->reading = 0;
+		uv_read_stop(s);
+		return;
+	}
+	if (n == UV_EOF && memmem(c->req, c->len, "\r\n\r\n", 4)) {
+		c->peer_done = 1;
+		c->reading = 0;
+		uv_read_stop(s);
+		try_request(c);
+		return;
+	}
 	if (n < 0) {
 		drop(c);
 		return;

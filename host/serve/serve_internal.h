@@ -1,10 +1,12 @@
-/* What the server's two files share: server.c runs the event loops and
- * accepts, conn.c answers one connection. */
+/* What the server's files share: server.c runs the event loops and
+ * accepts, conn.c answers one connection, request.c reads its requests. */
 #ifndef CLH_SERVE_INTERNAL_H
 #define CLH_SERVE_INTERNAL_H
 
 #include "server.h"
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -13,8 +15,10 @@
 #define SRV_CHUNK      (64 * 1024)
 #define SRV_SCRATCH    (256 * 1024) /* a loop's one buffer: fewer, larger writes */
 /* Chunks a loop may hold at once (16 MiB): a connection whose socket is
- * full when none is free waits for one, in turn. */
-#define SRV_CHUNKS_MAX 256
+ * full when all are out gets a small one of its own instead, slower but
+ * never waiting for another client to read. */
+#define SRV_CHUNKS_MAX  256
+#define SRV_SMALL_CHUNK 4096
 /* One request's header, the most a connection buffers: more of a pipeline
  * waits in the socket until the requests before it are answered. */
 #define SRV_REQUEST_MAX 2048
@@ -44,7 +48,6 @@ struct srv_loop {
 	char                        *scratch;  /* where bodies are produced */
 	char                        *free_chunks[SRV_CHUNKS_MAX];
 	int                          nfree, chunks_out;
-	struct srv_conn             *waiting, *waiting_tail; /* for a chunk */
 	int                          stopping;
 };
 
@@ -52,6 +55,18 @@ struct srv_loop {
  * opened says whether this one is within it (it is counted either way). */
 int srv_conn_opened(void);
 void srv_conn_closed(void);
+/* A request's line and header, parsed (request.c). */
+struct srv_request {
+	uint64_t bytes, delay_us, seed;
+	bool     http10, close, keep_alive; /* the version; Connection's tokens */
+	bool     close_after;               /* the connection ends with this answer */
+};
+/* req[0..len): the request line and header lines, each ending in CRLF,
+ * the blank line not included. 0, or -1: not a request of ours (400). */
+int srv_parse_request(const char *req, size_t len, struct srv_request *r);
+/* Where req[0..len) has a LF without its CR before it, or -1. */
+long srv_bare_lf(const char *req, size_t len);
+
 /* Start answering a connection just accepted on L's listener. */
 void srv_conn_accept(struct srv_loop *L);
 /* A stop: idle connections close now, busy ones after their response. */

@@ -103,11 +103,14 @@ static void stop_loop(uv_async_t *a)
 
 static void signalled(uv_signal_t *s, int signo)
 {
-	if (stop_signal)
-		return;
+	if (stop_signal) { /* a second one: the user will not wait */
+		fprintf(stderr, "conclab serve: %s again: stopped now\n", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+		_exit(128 + signo);
+	}
 	stop_signal = signo;
 	fprintf(stderr, "conclab serve: %s: no new connections; the responses under way finish "
-		"(at most %d s)\n", signo == SIGTERM ? "SIGTERM" : "SIGINT", STOP_GRACE_MS / 1000);
+		"(at most %d s; again to stop now)\n", signo == SIGTERM ? "SIGTERM" : "SIGINT",
+		STOP_GRACE_MS / 1000);
 	(void)s;
 	for (int i = 0; i < nloops; i++)
 		uv_async_send(&loops[i]->stop);
@@ -201,6 +204,8 @@ int cl_server_run(int listen_fd, int threads, const struct cl_serve_limits *limi
 	for (int i = 1; i < threads; i++)
 		if (!pthread_create(&tid[i], NULL, loop_run, loops[i]))
 			started++;
+	if (srv_requests) /* a trial's server: ready, its CPU from here on counts */
+		__atomic_store_n(&srv_requests[1], 1, __ATOMIC_RELEASE);
 	loop_run(first);
 	for (int i = 1; i < started; i++)
 		pthread_join(tid[i], NULL);
@@ -220,6 +225,21 @@ static enum srv_fault fault_wanted(void)
 	return SRV_FAULT_NONE;
 }
 
+/* The server's CPU time once it is ready (its loop set up): what it spent
+ * starting is not what it spent serving. It says so in the shared word
+ * after `requests`; waited for at most a second, then taken as it is. */
+static int64_t ready_cpu_ns(const struct cl_server *s)
+{
+	clockid_t clock;
+	struct timespec ts;
+
+	for (int i = 0; i < 10000 && !__atomic_load_n(&s->requests[1], __ATOMIC_ACQUIRE); i++)
+		usleep(100);
+	if (clock_getcpuclockid(s->pid, &clock) || clock_gettime(clock, &ts))
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 {
 	int fd = cl_server_listen("127.0.0.1", 0, err, errlen);
@@ -237,8 +257,8 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 	s->port = ntohs(at.sin_port);
 	/* the count the host checks a trial's requests against: a strategy
 	 * that claims responses it never asked for is found out */
-	s->requests = mmap(NULL, sizeof *s->requests, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			   -1, 0);
+	s->requests = mmap(NULL, 2 * sizeof *s->requests, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s->requests == MAP_FAILED) {
 		snprintf(err, errlen, "mmap: %s", strerror(errno));
 		s->requests = NULL;
@@ -270,6 +290,7 @@ int cl_server_start(struct cl_server *s, char *err, size_t errlen)
 		s->pid = 0;
 		return -1;
 	}
+	s->start_cpu_ns = ready_cpu_ns(s);
 	return 0;
 }
 
@@ -286,7 +307,9 @@ void cl_server_stop(struct cl_server *s)
 			}
 		}
 		s->cpu_ns = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
-			    (int64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+			    (int64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000 - s->start_cpu_ns;
+		if (s->cpu_ns < 0) /* rusage counts microseconds, the clock nanoseconds */
+			s->cpu_ns = 0;
 		s->max_rss_kb = ru.ru_maxrss;
 	}
 	s->pid = 0;
@@ -295,6 +318,6 @@ void cl_server_stop(struct cl_server *s)
 void cl_server_release(struct cl_server *s)
 {
 	if (s->requests)
-		munmap((void *)s->requests, sizeof *s->requests);
+		munmap((void *)s->requests, 2 * sizeof *s->requests);
 	s->requests = NULL;
 }

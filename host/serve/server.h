@@ -4,9 +4,9 @@
  * with an N-byte body of 8-byte words of the LCG from S (runtime_internal.h's
  * cl__io_seed and cl__io_body_sum say what the task checks), produced as the
  * socket takes it. Its memory is bounded whatever the bodies or the clients:
- * about 2.3 KiB an open connection, and 64 KiB a response the client reads
- * more slowly than it is made, at most 256 of those (16 MiB) a loop
- * (docs/reliability.md). */
+ * about 3 KiB an open connection, and 64 KiB a response the client reads
+ * more slowly than it is made, at most 256 of those (16 MiB) a loop, 4 KiB
+ * beyond (docs/reliability.md). */
 #ifndef CLH_SERVER_H
 #define CLH_SERVER_H
 
@@ -29,12 +29,15 @@ struct cl_serve_limits {
 struct cl_server {
 	pid_t pid;  /* the server's process, 0 when none */
 	int   port; /* where it listens, on 127.0.0.1     */
-	int64_t cpu_ns;     /* its CPU time, user and system, from start to */
-	long    max_rss_kb; /* cl_server_stop; and its largest resident set */
+	int64_t cpu_ns;     /* its CPU time, user and system, from ready to
+			     * cl_server_stop; and its largest resident set */
+	long    max_rss_kb;
+	int64_t start_cpu_ns; /* what it had spent when it was ready     */
 	volatile uint64_t *requests; /* well-formed requests it has parsed, in
 				      * memory it shares with the host
 				      * (cl_server_start): counted before the
-				      * answer's first byte is written */
+				      * answer's first byte is written;
+				      * requests[1]: 1 once it is ready */
 };
 
 /* A listening TCP socket on host:port (port 0: one the kernel picks), or -1
