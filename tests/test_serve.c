@@ -407,7 +407,8 @@ static void test_trial_records_server(void)
 		CU_ASSERT(r.server_cpu_ns > 0);
 		CU_ASSERT(r.server_rss_kb > 0);
 		CU_ASSERT_DOUBLE_EQUAL(r.server_busy, (double)r.server_cpu_ns / (double)r.wall_ns, 1e-9);
-		CU_ASSERT_EQUAL(r.server_bound, r.server_busy >= CL_SERVER_BOUND);
+		CU_ASSERT_EQUAL(r.server_bound, r.server_busy >= CL_SERVER_BOUND &&
+						r.server_cpu_ns >= CL_SERVER_BOUND_MIN_NS);
 		json_t *j = cl_trial_to_json(&r);
 		struct cl_trial_result back;
 		char err[256];

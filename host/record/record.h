@@ -72,8 +72,8 @@ struct cl_trial_result {
 	int64_t  server_cpu_ns;   /* its CPU, user and system, over its life     */
 	long     server_rss_kb;   /* its peak resident set                       */
 	double   server_busy;     /* server_cpu_ns / wall_ns: CPUs it kept busy  */
-	bool     server_bound;    /* server_busy >= CL_SERVER_BOUND: the figure may
-				   * be the server's, not the strategy's          */
+	bool     server_bound;    /* server_busy >= CL_SERVER_BOUND (and a ms of
+				   * CPU): the figure may be the server's          */
 	struct cl_task_record *records; /* keep_tasks: one per task (owned), else NULL */
 	/* A workload with a duration step (docs/results-schema.md, "duration") */
 	bool     timed;
@@ -89,8 +89,11 @@ struct cl_trial_result {
 };
 
 /* The server busy this much of one CPU over a trial marks it: the
- * strategy's figure may then measure the server (docs/results-schema.md). */
-#define CL_SERVER_BOUND 0.5
+ * strategy's figure may then measure the server (docs/results-schema.md);
+ * not below a millisecond of its CPU, where accepting and closing one
+ * connection is the ratio, not serving. */
+#define CL_SERVER_BOUND        0.5
+#define CL_SERVER_BOUND_MIN_NS 1000000
 
 /* A timed trial records each task's count up to this many tasks. */
 #define CL_TASK_OPS_MAX 10000

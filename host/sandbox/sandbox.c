@@ -621,7 +621,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		r->server_cpu_ns = server.cpu_ns;
 		r->server_rss_kb = server.max_rss_kb;
 		r->server_busy = r->wall_ns > 0 ? (double)server.cpu_ns / (double)r->wall_ns : 0;
-		r->server_bound = r->server_busy >= CL_SERVER_BOUND;
+		r->server_bound = r->server_busy >= CL_SERVER_BOUND &&
+				  r->server_cpu_ns >= CL_SERVER_BOUND_MIN_NS;
 	}
 	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {
 		r->status = CL_STATUS_WRONG;
