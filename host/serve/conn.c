@@ -53,7 +53,10 @@ struct srv_conn {
 	char             req[SRV_REQUEST_MAX];
 };
 
-/* x advanced n steps of the LCG, in O(log n): a body resumes anywhere */
+/* x advanced n steps of the LCG, in O(log n): a body resumes anywhere.
+ * The runtime's cl__lcg_jump does the same; this layer does not link the
+ * runtime, and the server making the words on its own is what makes the
+ * client's check of them a check. */
 static uint64_t lcg_jump(uint64_t x, uint64_t n)
 {
 	uint64_t a = LCG_A, c = LCG_C, mul = 1, add = 0;
