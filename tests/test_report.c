@@ -212,6 +212,23 @@ static void set_experiment(const char *path, const char *name, const char *confi
 	json_decref(root);
 }
 
+/* The first `n` trials of every cell of the results file at `path` marked
+ * as measured under interference, the rest not. */
+static void mark_interfered(const char *path, size_t n)
+{
+	json_t *root = json_load_file(path, 0, NULL), *c, *t;
+	size_t i, k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	json_array_foreach(json_object_get(root, "cells"), i, c)
+		json_array_foreach(json_object_get(c, "trials"), k, t)
+			json_object_set_new(t, "interference", json_pack("{sf sI sb}", "steal_pct", 0.0,
+									 "others_running", (json_int_t)0,
+									 "interfered", k < n));
+	CU_ASSERT_EQUAL(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+}
+
 /* compare judges only what it can: results of one experiment, cells of the
  * same whole workload, and trial counts that can reach alpha. */
 static void test_compare_refuses_what_it_cannot_judge(void)
@@ -258,6 +275,22 @@ static void test_compare_refuses_what_it_cannot_judge(void)
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, c, d), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2.000x    0.0286  SLOWER (significant)"));
 	CU_ASSERT_PTR_NULL(strstr(out, "inconclusive"));
+	free(out);
+	/* the same change with 3 of the old side's 4 trials under interference:
+	 * unreliable, not slower, and a gate that cannot judge it fails */
+	mark_interfered(c, 3);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, c, d), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2.000x    0.0286  unreliable: interference in 3/4 (old)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nunreliable: 1 cell changed significantly"));
+	CU_ASSERT_PTR_NULL(strstr(out, "SLOWER"));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, c, d), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 cell could not be judged (unreliable: interference or noise)"));
+	free(out);
+	/* one of four: the change stands */
+	mark_interfered(c, 1);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, c, d), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "SLOWER (significant)"));
 	free(out);
 	/* the whole workload is part of the match: 20M iterations are not 40M */
 	set_experiment(d, "race", "name = \"race\";\nrepeat = 4;\n", 40000000);

@@ -113,13 +113,16 @@ static const char usage_compare[] =
 	"significant when p < A (default 0.05) and the change is at least PCT percent\n"
 	"(default 10: two runs of one config on one machine differ by a few percent, more\n"
 	"than their trials within a run). A cell with too few trials for any difference\n"
-	"to reach p < A is \"inconclusive\", never \"same\". Cells found in only one file\n"
-	"are listed, and so are plugins whose version changed.\n"
+	"to reach p < A is \"inconclusive\", never \"same\"; a significant change in a\n"
+	"cell whose trials (either side) were mostly under interference, or whose cv is\n"
+	"above the threshold, is \"unreliable\", never \"slower\" or \"faster\". Cells\n"
+	"found in only one file are listed, and so are plugins whose version changed.\n"
 	"\n"
 	"  --force   compare results of different experiments (another name or config)\n"
 	"            anyway; every row then says so\n"
 	"\n"
-	"Exit code 0, or 1 with --fail-on-regression when a cell got significantly slower;\n"
+	"Exit code 0, or 1 with --fail-on-regression when a cell got significantly slower\n"
+	"or could not be judged (inconclusive, unreliable);\n"
 	"2 when a file cannot be read, has another schema, or holds another experiment.\n";
 
 static const char usage_report[] =

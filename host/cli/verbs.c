@@ -228,6 +228,12 @@ int cmd_compare(struct cli *cli, char **operands, int n)
 			"(too few trials)\n", counts.inconclusive, counts.inconclusive == 1 ? "" : "s");
 		rc = CL_EXIT_TRIAL;
 	}
+	if (cli->fail_on_regression && counts.unreliable) {
+		fprintf(stderr, "conclab: compare: --fail-on-regression: %zu cell%s could not be judged "
+			"(unreliable: interference or noise)\n", counts.unreliable,
+			counts.unreliable == 1 ? "" : "s");
+		rc = CL_EXIT_TRIAL;
+	}
 out:
 	cl_results_free(&old);
 	cl_results_free(&new);

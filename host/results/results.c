@@ -201,6 +201,22 @@ size_t cl_trials_for(double alpha)
 	return k;
 }
 
+/* A cell whose figure a change cannot be read from: most of its counted
+ * trials measured under interference, or a cv above the threshold. */
+static bool unreliable(const struct cl_results_cell *c, const char *side, char *why, size_t len)
+{
+	const struct cl_cell_summary *s = &c->summary;
+
+	if (s->ok && 2 * s->interfered >= s->ok)
+		snprintf(why, len, "interference in %zu/%zu (%s)", s->interfered, s->ok, side);
+	else if (s->noisy)
+		snprintf(why, len, "noisy, cv %.1f%% (%s)", 100 * (s->timed ? s->ops_per_s.cv : s->wall.cv),
+			 side);
+	else
+		return false;
+	return true;
+}
+
 void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, double alpha,
 	      double threshold, struct cl_judgement *j)
 {
@@ -225,6 +241,9 @@ void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, 
 		j->verdict = CL_VERDICT_FASTER;
 	else
 		j->verdict = CL_VERDICT_WITHIN;
+	if ((j->verdict == CL_VERDICT_SLOWER || j->verdict == CL_VERDICT_FASTER) &&
+	    (unreliable(a, "old", j->why, sizeof j->why) || unreliable(b, "new", j->why, sizeof j->why)))
+		j->verdict = CL_VERDICT_UNRELIABLE;
 }
 
 const char *cl_verdict_text(const struct cl_judgement *j, double alpha, char *buf, size_t len)
@@ -239,6 +258,7 @@ const char *cl_verdict_text(const struct cl_judgement *j, double alpha, char *bu
 	case CL_VERDICT_WITHIN: snprintf(buf, len, "same (within the threshold)"); break;
 	case CL_VERDICT_SLOWER: snprintf(buf, len, "SLOWER (significant)"); break;
 	case CL_VERDICT_FASTER: snprintf(buf, len, "faster (significant)"); break;
+	case CL_VERDICT_UNRELIABLE: snprintf(buf, len, "unreliable: %s", j->why); break;
 	}
 	return buf;
 }

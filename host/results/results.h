@@ -112,6 +112,9 @@ enum cl_verdict {
 	CL_VERDICT_WITHIN,       /* significant, but within the threshold   */
 	CL_VERDICT_SLOWER,       /* b slower than a: significant and beyond */
 	CL_VERDICT_FASTER,       /* b faster than a                         */
+	CL_VERDICT_UNRELIABLE,   /* slower or faster, but a side's trials were
+				  * mostly under interference, or noisy: not
+				  * a change anyone may act on (why: `why`)   */
 };
 
 struct cl_judgement {
@@ -119,6 +122,7 @@ struct cl_judgement {
 	double ratio;        /* b's median / a's median; 0 when unknown   */
 	double p;            /* Mann-Whitney U, two-sided                 */
 	size_t na, nb;       /* counted trials                            */
+	char   why[96];      /* unreliable: which side, and what was wrong  */
 };
 
 void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, double alpha,

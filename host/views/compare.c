@@ -210,6 +210,7 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 		cl_judge(a, b, alpha, threshold, &j);
 		counts->slower += j.verdict == CL_VERDICT_SLOWER;
 		counts->faster += j.verdict == CL_VERDICT_FASTER;
+		counts->unreliable += j.verdict == CL_VERDICT_UNRELIABLE;
 		if (j.verdict == CL_VERDICT_INCONCLUSIVE) {
 			counts->inconclusive++;
 			worst_min_p = cl_min_p(j.na, j.nb) > worst_min_p ? cl_min_p(j.na, j.nb) : worst_min_p;
@@ -234,4 +235,9 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 			"p < %g (with theirs, the smallest p the test can give is %.3g); use at least %zu "
 			"trials each (repeat).\n", counts->inconclusive, counts->inconclusive == 1 ? "" : "s",
 			alpha, worst_min_p, cl_trials_for(alpha));
+	if (counts->unreliable)
+		fprintf(out, "\nunreliable: %zu cell%s changed significantly, but the trials of a side were "
+			"mostly measured under interference, or vary by more than the cv threshold: not a "
+			"change to act on; rerun both on a quiet machine.\n", counts->unreliable,
+			counts->unreliable == 1 ? "" : "s");
 }

@@ -21,7 +21,7 @@ struct cl_compare_opts {
 };
 
 struct cl_compare_counts {
-	size_t matched, slower, faster, inconclusive, only_old, only_new;
+	size_t matched, slower, faster, inconclusive, unreliable, only_old, only_new;
 };
 
 /* A label longer than CL_LABEL_CUT characters is cut in the rows of compare
