@@ -438,6 +438,44 @@ static void test_interference_marked(void)
 	cl_results_free(&r);
 }
 
+/* The counter column is the cell's, never one trial's: trials that expected
+ * different counts (a timed cell) show the median and how many were exact;
+ * some lost, some not: both said. */
+static void test_counter_is_the_cells(void)
+{
+	struct cl_results r;
+	struct cl_results_cell *c = NULL;
+	char err[512], text[96];
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	for (size_t i = 0; i < r.ncells && !c; i++)
+		if (r.cells[i].summary.ok == 3 && r.cells[i].summary.counter_expected &&
+		    r.cells[i].ntrials == 3)
+			c = &r.cells[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	for (size_t k = 0; k < 3; k++) { /* as a timed cell's: 10.8M, 8.8M, 16.6M, all exact */
+		c->trials[k].counter_expected = c->trials[k].counter_actual = (uint64_t[]){ 10800000, 8800000,
+											    16600000 }[k];
+		c->trials[k].counter_lost = 0;
+	}
+	cl_results_summarize(&r);
+	CU_ASSERT_EQUAL(c->summary.counter_expected, 10800000);
+	CU_ASSERT_EQUAL(c->summary.counter_exact, 3);
+	cl_view_counter(c, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "exact 3/3, median 10800000");
+	c->trials[1].counter_actual -= 5; /* one of three lost 5: the median lost is 0 */
+	c->trials[1].counter_lost = 5;
+	cl_results_summarize(&r);
+	cl_view_counter(c, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "exact 2/3, median 10800000");
+	for (size_t k = 0; k < 3; k++) /* the same count, two lost: the median lost */
+		c->trials[k].counter_expected = 1000, c->trials[k].counter_lost = k ? 10 * (int64_t)k : 0;
+	cl_results_summarize(&r);
+	cl_view_counter(c, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "lost 10 of 1000, exact 1/3");
+	cl_results_free(&r);
+}
+
 /* A trial whose loopback server was busy half a CPU or more is server-bound;
  * its cell says how many of its trials were, and a paragraph what it means. */
 static void test_server_bound_marked(void)
@@ -551,6 +589,7 @@ int main(void)
 		{ "the table fits 80 columns and ends with a summary", test_table_fits_and_sums_up },
 		{ "trials under interference are marked, and their cells say so", test_interference_marked },
 		{ "a trial whose server was busy: server-bound, marked", test_server_bound_marked },
+		{ "the counter column is the cell's median, and says how many were exact", test_counter_is_the_cells },
 		{ "CSV: formula cells neutralised, control characters gone, numbers kept",
 		  test_csv_cells_neutralised },
 		CU_TEST_INFO_NULL,

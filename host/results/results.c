@@ -82,6 +82,34 @@ static void summarize_timed(struct cl_results_cell *c, double *scratch)
 	s->ops_max = median_of(c, ops_max_of, scratch);
 }
 
+static double expected_of(const struct cl_trial_result *t) { return (double)t->counter_expected; }
+
+/* The counter of the counted trials: the median expected count (a timed
+ * cell's differs from trial to trial) and how many ended exact, never one
+ * trial's figures for the cell's. */
+static void summarize_counter(struct cl_results_cell *c, double *scratch)
+{
+	struct cl_cell_summary *s = &c->summary;
+	uint64_t first = 0;
+
+	for (size_t i = 0; i < c->ntrials; i++) {
+		const struct cl_trial_result *t = &c->trials[i];
+
+		if (!t->counter_expected)
+			continue;
+		s->inexact = t->inexact;
+		if (!cl_trial_counts(t))
+			continue;
+		s->counter_exact += t->counter_lost == 0;
+		s->counter_varies |= first && t->counter_expected != first;
+		first = first ? first : t->counter_expected;
+	}
+	s->counter_expected = first ? (uint64_t)llround(median_of(c, expected_of, scratch)) : 0;
+	if (!s->ok) /* no counted trial: what the cell was to count, for the views' "-" */
+		for (size_t i = 0; i < c->ntrials && !s->counter_expected; i++)
+			s->counter_expected = c->trials[i].counter_expected;
+}
+
 static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 {
 	struct cl_cell_summary *s = &c->summary;
@@ -114,11 +142,7 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 	summarize_timed(c, scratch);
 	/* a timed cell's wall is its duration: its noise is in the throughput */
 	s->noisy = n >= 2 && (s->timed ? s->ops_per_s.cv : s->wall.cv) > cv_threshold;
-	for (size_t i = 0; i < c->ntrials; i++)
-		if (c->trials[i].counter_expected) {
-			s->counter_expected = c->trials[i].counter_expected;
-			s->inexact = c->trials[i].inexact;
-		}
+	summarize_counter(c, scratch);
 	free(walls);
 	free(scratch);
 }

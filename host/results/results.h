@@ -38,7 +38,10 @@ struct cl_cell_summary {
 	size_t  interfered;       /* counted trials measured under interference */
 	size_t  server_bound;     /* counted trials whose server was server_bound */
 	int64_t lost_median;      /* median of the lost updates               */
-	uint64_t counter_expected;/* what an exact counter ends at; 0: no counter */
+	uint64_t counter_expected;/* median over the counted trials of what an
+				   * exact counter ends at; 0: no counter       */
+	size_t   counter_exact;   /* counted trials whose counter was exact      */
+	bool     counter_varies;  /* the trials' expected counts differ (timed)  */
 	bool    inexact;          /* the sync promises no exactness           */
 	/* A timed cell (its workload has a duration step): throughput is its
 	 * figure, and speedup is its ops/s over the baseline's */

@@ -33,6 +33,10 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 		"lost_median", (json_int_t)s->lost_median, "interfered", (json_int_t)s->interfered,
 		"max_rss_kb", s->rss_max_kb, "pss_sum_kb", s->pss_kb);
 	json_object_set_new(j, "server_bound", json_integer((json_int_t)s->server_bound));
+	if (s->counter_expected)
+		json_object_set_new(j, "counter", json_pack("{sI sI}", "expected_median",
+							     (json_int_t)s->counter_expected, "exact",
+							     (json_int_t)s->counter_exact));
 	if (s->timed)
 		json_object_set_new(j, "duration", json_pack("{s{sf sf sf s{sf sf sf}} s{sf sf sf sf}}",
 			"ops_per_s", "median", o->median, "mean", o->mean, "cv", o->cv, "ci", "lo", o->ci_lo,

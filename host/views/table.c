@@ -16,13 +16,19 @@ void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len)
 {
 	const struct cl_cell_summary *s = &c->summary;
 
+	unsigned long long n = (unsigned long long)s->counter_expected;
+
 	if (!s->counter_expected || !s->ok)
 		snprintf(buf, len, "-");
+	else if (s->counter_exact == s->ok && !s->counter_varies)
+		snprintf(buf, len, "exact %llu", n);
 	else if (s->lost_median == 0)
-		snprintf(buf, len, "exact %llu", (unsigned long long)s->counter_expected);
+		snprintf(buf, len, "exact %zu/%zu, median %llu", s->counter_exact, s->ok, n);
+	else if (s->counter_exact)
+		snprintf(buf, len, "lost %lld of %llu, exact %zu/%zu", (long long)s->lost_median, n,
+			 s->counter_exact, s->ok);
 	else
-		snprintf(buf, len, "lost %lld of %llu", (long long)s->lost_median,
-			 (unsigned long long)s->counter_expected);
+		snprintf(buf, len, "lost %lld of %llu", (long long)s->lost_median, n);
 }
 
 /* ---- the columns ---------------------------------------------------------- */
