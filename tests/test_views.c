@@ -476,6 +476,40 @@ static void test_counter_is_the_cells(void)
 	cl_results_free(&r);
 }
 
+/* cv means one thing in every view: a timed cell's is its ops/s's (its
+ * wall is its duration), 10.0% here, in the table, Markdown and HTML. */
+static void test_cv_one_meaning(void)
+{
+	struct cl_results r;
+	struct cl_results_cell *c;
+	char err[512], *md, *page, *tab, *row;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	c = &r.cells[0];
+	CU_ASSERT_EQUAL_FATAL(c->ntrials, 3);
+	for (size_t k = 0; k < 3; k++) {
+		c->trials[k].timed = true;
+		c->trials[k].ops_per_s = (double[]){ 100e6, 110e6, 90e6 }[k]; /* mean 100M, sd 10M */
+		c->trials[k].wall_ns = 300000000;
+	}
+	cl_results_summarize(&r);
+	CU_ASSERT_DOUBLE_EQUAL(cl_view_cv(c), 0.10, 1e-12);
+	md = render(cl_view_markdown, &r);
+	page = render(html, &r);
+	tab = render(table, &r);
+	row = line_starting(md, "| io: serial+none ");
+	expect_in("markdown", row, "| 10.0% |");
+	free(row);
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td>10.0%</td>"));
+	row = line_starting(tab, "io: serial+none ");
+	expect_in("table", row, " 10.0% ");
+	free(row);
+	free(md);
+	free(page);
+	free(tab);
+	cl_results_free(&r);
+}
+
 /* A trial whose loopback server was busy half a CPU or more is server-bound;
  * its cell says how many of its trials were, and a paragraph what it means. */
 static void test_server_bound_marked(void)
@@ -590,6 +624,7 @@ int main(void)
 		{ "trials under interference are marked, and their cells say so", test_interference_marked },
 		{ "a trial whose server was busy: server-bound, marked", test_server_bound_marked },
 		{ "the counter column is the cell's median, and says how many were exact", test_counter_is_the_cells },
+		{ "cv means one thing in every view: ops/s's for a timed cell", test_cv_one_meaning },
 		{ "CSV: formula cells neutralised, control characters gone, numbers kept",
 		  test_csv_cells_neutralised },
 		CU_TEST_INFO_NULL,

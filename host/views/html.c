@@ -33,7 +33,7 @@ static void cells_table(FILE *out, const struct cl_results *r)
 			"<td>%.1f MB</td><td>%s</td><td>%s</td>%s%s%s</tr>\n", s->ok, s->measured,
 			cl_format_ns(llround(s->wall.median), m, sizeof m),
 			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
-			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * s->wall.cv, s->cores,
+			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * cl_view_cv(c), s->cores,
 			s->rss_kb / 1024, speed, cnt, timed ? "<td>" : "", timed ? ops : "", timed ? "</td>" : "");
 	}
 	fprintf(out, "</table>\n");

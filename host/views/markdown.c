@@ -62,7 +62,7 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 		fprintf(out, " | %zu/%zu | %s | %s - %s | %.1f%% | %.2f | %s | %s |%s%s%s\n", s->ok, s->measured,
 			cl_format_ns(llround(s->wall.median), m, sizeof m),
 			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
-			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * s->wall.cv, s->cores, speed,
+			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * cl_view_cv(c), s->cores, speed,
 			cnt, timed ? " " : "", timed ? ops : "", timed ? " |" : "");
 	}
 }

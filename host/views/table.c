@@ -31,6 +31,11 @@ void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len)
 		snprintf(buf, len, "lost %lld of %llu", (long long)s->lost_median, n);
 }
 
+double cl_view_cv(const struct cl_results_cell *c)
+{
+	return c->summary.timed ? c->summary.ops_per_s.cv : c->summary.wall.cv;
+}
+
 /* ---- the columns ---------------------------------------------------------- */
 
 typedef void (*cell_text)(const struct cl_results_cell *c, char *buf, size_t len);
@@ -63,9 +68,7 @@ static void vcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snpr
 static void ivcsw_text(const struct cl_results_cell *c, char *b, size_t n) { snprintf(b, n, "%.0f", c->summary.ivcsw); }
 static void cv_text(const struct cl_results_cell *c, char *b, size_t n)
 {
-	const struct cl_cell_summary *s = &c->summary;
-
-	snprintf(b, n, "%.1f%%", 100 * (s->timed ? s->ops_per_s.cv : s->wall.cv));
+	snprintf(b, n, "%.1f%%", 100 * cl_view_cv(c));
 }
 
 /* 45.8M, 950k, 12.0 */
@@ -179,7 +182,7 @@ static void notes_text(const struct cl_results_cell *c, char *b, size_t n)
 		used += snprintf(b, n, "race shown");
 	if (s->noisy && (size_t)used < n)
 		used += snprintf(b + used, n - (size_t)used, "%snoisy (cv %.1f%%)", used ? ", " : "",
-				 100 * (s->timed ? s->ops_per_s.cv : s->wall.cv));
+				 100 * cl_view_cv(c));
 	if (s->wall.outliers && (size_t)used < n)
 		used += snprintf(b + used, n - (size_t)used, "%s%zu outlier%s", used ? ", " : "",
 				 s->wall.outliers, s->wall.outliers == 1 ? "" : "s");

@@ -112,6 +112,10 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table);
 /* "exact 2000000", "lost 755594 of 2000000", or "-" (no counter, no ok trial). */
 void cl_view_counter(const struct cl_results_cell *c, char *buf, size_t len);
 
+/* The cv every view shows for a cell: of its ops/s when it is timed (its
+ * wall is its duration), of its wall time otherwise. */
+double cl_view_cv(const struct cl_results_cell *c);
+
 enum cl_escape {
 	CL_ESCAPE_XML,      /* SVG: < > & and both quotes               */
 	CL_ESCAPE_HTML,     /* a page's text: < > &                     */
