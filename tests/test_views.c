@@ -378,6 +378,7 @@ static void test_table_fits_and_sums_up(void)
 	/* the summary: each workload's fastest cell against its baseline */
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nsummary\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  io: async+none ran 2.00 (2.00-2.00) times faster than io: serial+none\n"));
+
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  without a lock, race: threads+none lost 47.9%, race: processes+none "
 					   "lost 48.0%\n    of the updates (medians); every other sync kept them "
 					   "all\n"));
@@ -473,6 +474,35 @@ static void test_counter_is_the_cells(void)
 	cl_results_summarize(&r);
 	cl_view_counter(c, text, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "lost 10 of 1000, exact 1/3");
+	cl_results_free(&r);
+}
+
+/* A cell with failed trials is never the group's winner: it is named as
+ * left out, with how many of its trials were ok. */
+static void test_summary_no_partial_winner(void)
+{
+	struct cl_results r;
+	char err[512], *buf;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
+	/* as it is: async the fastest, threads and processes within 1% of it */
+	buf = render(cl_view_summary, &r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  io: async+none ran 2.00 (2.00-2.00) times faster than io: serial+none\n"
+				   "    and, indistinguishable from it (within 1% or inside its interval): "
+				   "io: threads+none and io: processes+none\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "    left out: race: threads+none (lost updates), race: processes+none "
+				   "(lost updates)\n"));
+	free(buf);
+	for (size_t i = 0; i < r.ncells; i++)
+		if (!strcmp(r.cells[i].label, "io: async+none")) { /* the fastest, now 2 of 3 ok */
+			r.cells[i].trials[1].status = CL_STATUS_HUNG;
+			r.cells[i].trials[1].wall_ns /= 10;
+		}
+	cl_results_summarize(&r);
+	buf = render(cl_view_summary, &r);
+	CU_ASSERT_PTR_NULL(strstr(buf, "io: async+none ran"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "left out: io: async+none (2/3 trials ok)"));
+	free(buf);
 	cl_results_free(&r);
 }
 
@@ -625,6 +655,7 @@ int main(void)
 		{ "a trial whose server was busy: server-bound, marked", test_server_bound_marked },
 		{ "the counter column is the cell's median, and says how many were exact", test_counter_is_the_cells },
 		{ "cv means one thing in every view: ops/s's for a timed cell", test_cv_one_meaning },
+		{ "the summary crowns no cell with failed trials, and names it", test_summary_no_partial_winner },
 		{ "CSV: formula cells neutralised, control characters gone, numbers kept",
 		  test_csv_cells_neutralised },
 		CU_TEST_INFO_NULL,

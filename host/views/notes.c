@@ -1,7 +1,8 @@
 /* What a person reads around the table: the notes under it (coverage of
  * the intervals, failed trials, strays, noise, interference, the race) and
  * the summary read first (each group's fastest cell against its baseline,
- * the slowest, the race in one line). Every figure comes from the model. */
+ * those it cannot be told from, the slowest, the cells that could not be
+ * judged and why, the race in one line). Every figure comes from the model. */
 #include "views.h"
 
 #include <string.h>
@@ -76,19 +77,93 @@ static void timed_summary(FILE *out, const struct cl_results_cell *base,
 			cl_cell_figure(base) / cl_cell_figure(slow), base->label);
 }
 
+/* Why a cell of a group cannot be its winner (NULL: it can): a cell that
+ * lost updates did less than the work, one with failed trials or one
+ * measured mostly under interference is not a fair figure. */
+static const char *left_out_why(const struct cl_cell_summary *s, char *buf, size_t len)
+{
+	if (!s->ok)
+		snprintf(buf, len, "no trial ok");
+	else if (lost_some(s))
+		snprintf(buf, len, "lost updates");
+	else if (s->ok < s->measured)
+		snprintf(buf, len, "%zu/%zu trials ok", s->ok, s->measured);
+	else if (2 * s->interfered >= s->ok)
+		snprintf(buf, len, "interference in %zu/%zu", s->interfered, s->ok);
+	else
+		return NULL;
+	return buf;
+}
+
+/* b is as fast as a, as far as the trials can tell: the figures agree to
+ * 1% (what the speedup's two decimals show), or their intervals overlap. */
+static bool indistinguishable(const struct cl_results_cell *a, const struct cl_results_cell *b)
+{
+	const struct cl_stats *x = a->summary.timed ? &a->summary.ops_per_s : &a->summary.wall;
+	const struct cl_stats *y = b->summary.timed ? &b->summary.ops_per_s : &b->summary.wall;
+	double fa = cl_cell_figure(a), fb = cl_cell_figure(b);
+
+	return (fa > 0 && fb > 0 && (fa > fb ? fa / fb : fb / fa) < 1.01) ||
+	       (x->ci_lo <= y->ci_hi && y->ci_lo <= x->ci_hi);
+}
+
+/* The winner's line, with the cells it cannot be told from. */
+static void winners(FILE *out, const struct cl_results *r, size_t b, const struct cl_results_cell *fast)
+{
+	const struct cl_results_cell *base = &r->cells[b];
+	size_t ties = 0, said = 0;
+	char why[64];
+
+	for (size_t i = 0; i < r->ncells; i++)
+		ties += r->cells[i].baseline == b && &r->cells[i] != fast && r->cells[i].summary.ok &&
+			!left_out_why(&r->cells[i].summary, why, sizeof why) &&
+			indistinguishable(&r->cells[i], fast);
+	if (!ties)
+		return;
+	fprintf(out, "    and, indistinguishable from it (within 1%% or inside its interval): ");
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_results_cell *c = &r->cells[i];
+
+		if (c->baseline != b || c == fast || !c->summary.ok ||
+		    left_out_why(&c->summary, why, sizeof why) || !indistinguishable(c, fast))
+			continue;
+		fprintf(out, "%s%s%s", said ? (said + 1 == ties ? " and " : ", ") : "", c->label,
+			c == base ? " (the baseline)" : "");
+		said++;
+	}
+	fprintf(out, "\n");
+}
+
+/* The cells of group b that were not judged, and why. */
+static void left_out(FILE *out, const struct cl_results *r, size_t b)
+{
+	size_t said = 0;
+	char why[64];
+
+	for (size_t i = 0; i < r->ncells; i++) {
+		if (r->cells[i].baseline != b || !left_out_why(&r->cells[i].summary, why, sizeof why))
+			continue;
+		fprintf(out, "%s%s (%s)", said++ ? ", " : "    left out: ", r->cells[i].label, why);
+	}
+	if (said)
+		fprintf(out, "\n");
+}
+
 void cl_view_summary(FILE *out, const struct cl_results *r)
 {
 	int lossy = 0;
+	char why[64];
 
 	for (size_t b = 0; b < r->ncells; b++) {
 		const struct cl_results_cell *base = &r->cells[b], *fast = NULL, *slow = NULL;
-		size_t n = 0;
+		size_t n = 0, group = 0;
 
-		/* a cell that lost updates did less than the work: never "fastest" */
+		/* only a whole, fair, exact cell may be the fastest or the slowest */
 		for (size_t i = 0; i < r->ncells; i++) {
 			const struct cl_results_cell *c = &r->cells[i];
 
-			if (c->baseline != b || !c->summary.ok || lost_some(&c->summary))
+			group += c->baseline == b;
+			if (c->baseline != b || left_out_why(&c->summary, why, sizeof why))
 				continue;
 			n++;
 			if (!fast || cl_cell_figure(c) < cl_cell_figure(fast))
@@ -96,10 +171,19 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 			if (!slow || cl_cell_figure(c) > cl_cell_figure(slow))
 				slow = c;
 		}
-		if (n < 2 || !base->summary.ok)
+		if (group < 2)
 			continue;
+		if (n < 2 || !base->summary.ok) { /* nothing to rank: say why, if anything was left out */
+			if (n < group)
+				fprintf(out, "  %s and its group: no winner named (%zu of %zu cells whole, fair "
+					"and exact)\n", base->label, n, group);
+			left_out(out, r, b);
+			continue;
+		}
 		if (base->summary.timed) { /* throughput: more is faster */
 			timed_summary(out, base, fast, slow);
+			winners(out, r, b, fast);
+			left_out(out, r, b);
 			continue;
 		}
 		if (fast == base)
@@ -114,9 +198,11 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 				fast->label, 1 / fast->summary.speedup,
 				fast->summary.speedup_hi > 0 ? 1 / fast->summary.speedup_hi : 0,
 				fast->summary.speedup_lo > 0 ? 1 / fast->summary.speedup_lo : 0, base->label);
+		winners(out, r, b, fast);
 		if (fast != base && slow != base)
 			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", slow->label,
 				slow->summary.wall.median / base->summary.wall.median, base->label);
+		left_out(out, r, b);
 	}
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_cell_summary *s = &r->cells[i].summary;
