@@ -244,11 +244,6 @@ static void discard(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		drop(s->data); /* the client's end, or an error: now close */
 }
 
-static void linger_over(uv_timer_t *t)
-{
-	drop(t->data);
-}
-
 /* The last answer sent: say so (FIN), then read and drop what the client
  * still sends, until it closes too or 2 s pass, as nginx's lingering close
  * does. A client that closed its side already sends nothing more. */
@@ -263,7 +258,7 @@ static void linger(struct srv_conn *c)
 	uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, NULL);
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	uv_read_start((uv_stream_t *)&c->tcp, alloc, discard);
-	uv_timer_start(&c->timer, linger_over, 2000, 0);
+	uv_timer_start(&c->timer, timed_out, 2000, 0); /* READING: the end */
 }
 
 static void response_done(struct srv_conn *c)

@@ -107,28 +107,30 @@ static bool indistinguishable(const struct cl_results_cell *a, const struct cl_r
 	       (x->ci_lo <= y->ci_hi && y->ci_lo <= x->ci_hi);
 }
 
-/* The winner's line, with the cells it cannot be told from. */
-static void winners(FILE *out, const struct cl_results *r, size_t b, const struct cl_results_cell *fast)
+/* c, of group b, is a rankable cell that cannot be told from the fastest. */
+static bool tied(const struct cl_results_cell *c, size_t b, const struct cl_results_cell *fast)
 {
-	const struct cl_results_cell *base = &r->cells[b];
-	size_t ties = 0, said = 0;
 	char why[64];
 
+	return c->baseline == b && c != fast && !left_out_why(&c->summary, why, sizeof why) &&
+	       indistinguishable(c, fast);
+}
+
+/* The cells the winner cannot be told from, on a line under its own. */
+static void winners(FILE *out, const struct cl_results *r, size_t b, const struct cl_results_cell *fast)
+{
+	size_t ties = 0, said = 0;
+
 	for (size_t i = 0; i < r->ncells; i++)
-		ties += r->cells[i].baseline == b && &r->cells[i] != fast && r->cells[i].summary.ok &&
-			!left_out_why(&r->cells[i].summary, why, sizeof why) &&
-			indistinguishable(&r->cells[i], fast);
+		ties += tied(&r->cells[i], b, fast);
 	if (!ties)
 		return;
 	fprintf(out, "    and, indistinguishable from it (within 1%% or inside its interval): ");
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_results_cell *c = &r->cells[i];
-
-		if (c->baseline != b || c == fast || !c->summary.ok ||
-		    left_out_why(&c->summary, why, sizeof why) || !indistinguishable(c, fast))
+		if (!tied(&r->cells[i], b, fast))
 			continue;
-		fprintf(out, "%s%s%s", said ? (said + 1 == ties ? " and " : ", ") : "", c->label,
-			c == base ? " (the baseline)" : "");
+		fprintf(out, "%s%s%s", said ? (said + 1 == ties ? " and " : ", ") : "", r->cells[i].label,
+			i == b ? " (the baseline)" : "");
 		said++;
 	}
 	fprintf(out, "\n");
