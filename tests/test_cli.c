@@ -277,7 +277,7 @@ static void test_plugins_and_info(void)
 	CU_ASSERT_TRUE(listed(out, "none", "sync"));
 	CU_ASSERT_TRUE(listed(out, "mcs", "sync"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fixture-good"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/wrongabi.so: built against conclab plugin ABI 999, this conclab has ABI 1.3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/wrongabi.so:\n    built against conclab plugin ABI 999, this conclab has ABI 1.3"));
 	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' info threads", BIN), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "name:        threads"));
@@ -452,9 +452,11 @@ static void test_summary_lossy_baseline(void)
 	char *out;
 
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --quiet", BIN, cfg), 0);
-	/* the race may, rarely, lose nothing: then the baseline is exact */
+	/* the race may, rarely, lose nothing: then the baseline is exact; on a
+	 * busy machine the exact cells may be left out as interfered, said */
 	if (strstr(out, "threads+none lost")) {
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "the fastest exact cell, threads+"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "the fastest exact cell, threads+") ||
+				       strstr(out, "(interference in 1/1)"));
 	}
 	CU_ASSERT_PTR_NULL(strstr(out, "times faster than threads+none"));
 	free(out);
@@ -596,7 +598,7 @@ static void test_sigint_then_resume(void)
 	CU_ASSERT_EQUAL(run_and_signal(cfg, json, 5, SIGINT, log), 130);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "cat '%s'", log), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "conclab: stopped by SIGINT after "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "continue with: conclab run --resume"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "continue with:\n  conclab run --resume"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "serial+none ")); /* the partial table */
 	free(out);
 	/* the results of the finished trials, no more, no fewer */

@@ -90,7 +90,7 @@ static void test_constructor_hang(void)
 
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' plugins --plugin-path '%s/slow'", CL_TEST_CONCLAB,
 				   CL_TEST_FIXTURE_DIR), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ctorhang.so: did not finish loading within 5 s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ctorhang.so:\n    did not finish loading within 5 s"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nthreads "));
 	free(out);
 }

@@ -262,8 +262,9 @@ static void test_compare_refuses_what_it_cannot_judge(void)
 	set_experiment(b, "race", "name = \"race\";\nrepeat = 3;\n", 20000000);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s'", BIN, a, b), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2.000x       0.1  inconclusive (n too small: at least 4 trials each)"));
+	/* prose within 80 columns, piped too */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "inconclusive: 1 cell had too few trials for any difference to "
-					   "reach p < 0.05 (with theirs, the smallest p the test can give is 0.1)"));
+					   "reach p < 0.05\n  (with theirs, the smallest p the test can give is 0.1)"));
 	CU_ASSERT_PTR_NULL(strstr(out, "same ("));
 	free(out);
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' compare '%s' '%s' --fail-on-regression", BIN, a, b), 1);
@@ -495,7 +496,9 @@ static void test_seed_table_mpi_column(void)
 
 		snprintf(want, sizeof want, "| Speed-up, %s (vs serial) |", rows[w]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(buf, want));
-		snprintf(want, sizeof want, "| %.2fx (%.2fx once its ranks run) [3] |\n", whole, run);
+		/* and beside it, the noise of the cells it comes from */
+		snprintf(want, sizeof want, "| %.2fx (%.2fx once its ranks run) [3] [!: mpi: cv %.0f%%] |\n",
+			 whole, run, 100 * m->summary.wall.cv);
 		CU_ASSERT_PTR_NOT_NULL(strstr(strstr(buf, rows[w]), want));
 		CU_ASSERT(run > whole);
 	}
@@ -505,6 +508,8 @@ static void test_seed_table_mpi_column(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| lost 14230 of 40000, exact 1/6 |\n| Shared counter, mutex |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| exact 2000000 | exact 40000 |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[3] Message passing (mpi): each task's rank"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\n[!] The figure beside it comes from cells not all of whose "
+					   "trials were whole and fair"));
 	free(buf);
 
 	/* a cell with no ok trial is not measured, never 0.0 cores or 0.00x */

@@ -37,12 +37,13 @@ static const char usage_main[] =
 
 static const char usage_run[] =
 	"usage: conclab run FILE [--json OUT] [--csv OUT] [--journal FILE] [--repeat N]\n"
-	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL] [--cv-threshold PCT]\n"
-	"                        [--wide | --columns LIST] [--order random|sequential] [--seed N]\n"
+	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL]\n"
+	"                        [--cv-threshold PCT] [--wide | --columns LIST]\n"
+	"                        [--order random|sequential] [--seed N]\n"
 	"       conclab run --resume JOURNAL [--json OUT] [--csv OUT] [--quiet]\n"
 	"\n"
-	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in its\n"
-	"own child process, and print the table of results.\n"
+	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in\n"
+	"its own child process, and print the table of results.\n"
 	"\n"
 	"  --json OUT       also write the results as JSON (docs/results-schema.md)\n"
 	"  --csv OUT        also write one CSV row per trial\n"
@@ -55,18 +56,23 @@ static const char usage_run[] =
 	"                   the journal (else name them again: --json, --csv)\n"
 	"  --repeat N       override the config's repeat\n"
 	"  --timeout SEC    override the config's per-trial timeout\n"
-	"  --quiet          no progress on stderr\n"
-	"  --sort           order the table by median wall time, fastest first\n"
-	"  --wide           every column: also the interval, CPU, memory, context\n"
-	"                   switches, resp-p50 and the speedup's interval (on a terminal\n"
-	"                   the default set is fitted to its width; piped, it is whole)\n"
+	"  --quiet          no progress on stderr (on a terminal a line redrawn in\n"
+	"                   place; to a file or a pipe, a line every 5 s)\n"
+	"  --sort           order the table by its figure (median ops/s of a timed\n"
+	"                   cell, wall time of others), best first\n"
+	"  --wide           every column: also the interval and its coverage, CPU,\n"
+	"                   memory, context switches, resp-p50, the speedup's interval\n"
+	"                   and a timed cell's wall (on a terminal the default set is\n"
+	"                   fitted to its width, labels shortened with a legend;\n"
+	"                   piped, it is whole)\n"
 	"  --order ORDER    random (the default): the trials of every cell interleaved in\n"
 	"                   a seeded random order, so a drift of the machine spreads over\n"
 	"                   every cell; sequential: cell by cell\n"
 	"  --seed N         the random order's seed (default: a new one; the results and\n"
 	"                   the journal record it, and --resume keeps it)\n"
-	"  --columns LIST   these columns, comma-separated: ok, wall, interval, cv, cpu,\n"
-	"                   cores, rss (the whole trial's), rss-max (its largest process),\n"
+	"  --columns LIST   these columns, comma-separated: ok, wall, interval,\n"
+	"                   coverage (the interval's), cv, cpu, cores, rss (the whole\n"
+	"                   trial's), rss-max (its largest process),\n"
 	"                   pss (the whole trial's, shared pages split),\n"
 	"                   vcsw, ivcsw, resp-p50, resp-p99, speedup,\n"
 	"                   speedup-ci, counter, notes; for a timed step (duration_ms)\n"
@@ -78,8 +84,9 @@ static const char usage_run[] =
 	"                   (default 5) as noisy\n"
 	"  --plugin-path DIR  search DIR for plugins first (repeatable)\n"
 	"\n"
-	"SIGINT (Ctrl-C) or SIGTERM stops the running trial, kills what it started, writes\n"
-	"the finished trials' results and table, and exits 130 or 143.\n"
+	"SIGINT (Ctrl-C) or SIGTERM stops the running trial, kills what it started,\n"
+	"writes the finished trials' results and table, and exits 130 or 143; only a\n"
+	"run with --json, --csv or --journal can be resumed.\n"
 	"\n"
 	"Exit code 0: every trial ok; 1: a trial crashed, hung, failed or was wrong;\n"
 	"2: bad usage, config or plugin; 130/143: stopped by SIGINT/SIGTERM.\n";
@@ -94,8 +101,9 @@ static const char usage_check[] =
 static const char usage_plugins[] =
 	"usage: conclab plugins [--plugin-path DIR]...\n"
 	"\n"
-	"List every plugin found on the search path (name, kind, version, summary, file),\n"
-	"then every .so that is not a usable plugin, with the reason.\n";
+	"List every plugin found on the search path (name, kind, version, summary),\n"
+	"the folders their files are in, then every .so that is not a usable plugin,\n"
+	"with the reason.\n";
 
 static const char usage_info[] =
 	"usage: conclab info NAME|PATH [--plugin-path DIR]...\n"
@@ -104,8 +112,8 @@ static const char usage_info[] =
 	"defaults and ranges, like modinfo.\n";
 
 static const char usage_compare[] =
-	"usage: conclab compare OLD.json NEW.json [--alpha A] [--threshold PCT] [--fail-on-regression]\n"
-	"                                         [--force]\n"
+	"usage: conclab compare OLD.json NEW.json [--alpha A] [--threshold PCT]\n"
+	"                                         [--fail-on-regression] [--force]\n"
 	"\n"
 	"Match the cells of two results files of one experiment by workload (all of its\n"
 	"steps), strategy, sync and parameters; print old and new median wall time, their\n"
@@ -126,9 +134,10 @@ static const char usage_compare[] =
 	"2 when a file cannot be read, has another schema, or holds another experiment.\n";
 
 static const char usage_report[] =
-	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT] [--html OUT]\n"
-	"                                   [--fair-svg OUT] [--timeline-svg OUT]\n"
-	"                                   [--seed-table] [--table [--wide | --columns LIST]]\n"
+	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT]\n"
+	"                                   [--html OUT] [--fair-svg OUT]\n"
+	"                                   [--timeline-svg OUT] [--seed-table]\n"
+	"                                   [--table [--wide | --columns LIST]]\n"
 	"\n"
 	"Turn a results file into something to look at:\n"
 	"  --markdown      the cells as a Markdown table on stdout (the default)\n"
@@ -164,8 +173,9 @@ static const char usage_new[] =
 	"NAME: 1 to 64 of a-z, 0-9, '_' and '-'. An existing folder is never written to.\n";
 
 static const char usage_serve[] =
-	"usage: conclab serve [--port N] [--listen ADDR] [--threads N] [--header-timeout S]\n"
-	"                     [--idle-timeout S] [--max-connections N]\n"
+	"usage: conclab serve [--port N] [--listen ADDR] [--threads N]\n"
+	"                     [--header-timeout S] [--idle-timeout S]\n"
+	"                     [--max-connections N]\n"
 	"\n"
 	"Run the loopback HTTP/1.1 server that request steps talk to, on its own, until\n"
 	"Ctrl-C or SIGTERM (then: no new connections, the responses under way finish,\n"

@@ -1,4 +1,5 @@
 /* What each verb does, once its options are parsed. */
+#define _GNU_SOURCE
 #include "verbs.h"
 #include "paths.h"
 #include "scaffold.h"
@@ -16,6 +17,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* s printed from column `col` on, broken at spaces so that no line passes
+ * `width` (0: one line), each continuation starting at `col` again. */
+static void hanging(const char *s, int col, int width)
+{
+	int room = width > col + 20 ? width - col : 0;
+
+	while (room && (int)strlen(s) > room) {
+		int cut = room;
+
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (!cut) /* one word longer than the room: it runs over */
+			cut = (int)strcspn(s, " ");
+		printf("%.*s\n%*s", cut, s, col, "");
+		s += cut + (s[cut] == ' ');
+	}
+	printf("%s\n", s);
+}
+
+/* The directory of a plugin's file, and whether the file is NAME.so in it. */
+static size_t dir_len(const struct cl_loaded_plugin *p, bool *usual)
+{
+	const char *slash = strrchr(p->path, '/');
+	size_t len = slash ? (size_t)(slash - p->path) : 0;
+	const char *file = slash ? slash + 1 : p->path;
+
+	*usual = !strncmp(file, p->desc->name, strlen(p->desc->name)) &&
+		 !strcmp(file + strlen(p->desc->name), ".so");
+	return len;
+}
 
 int cmd_plugins(struct cli *cli, char **operands, int n)
 {
@@ -23,33 +56,79 @@ int cmd_plugins(struct cli *cli, char **operands, int n)
 	(void)n;
 
 	struct cl_registry reg;
+	int width = cl_terminal_width(STDOUT_FILENO);
 
 	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
 	cl_registry_scan(&reg);
-	int wn = 4, ws = 7;
+	int wn = 4, wv = 7;
 
+	width = width ? width : 80; /* piped: no line longer than a terminal's */
 	for (size_t i = 0; i < reg.nplugins; i++) {
-		int n = (int)strlen(reg.plugins[i]->desc->name), s = (int)strlen(reg.plugins[i]->desc->summary);
+		int n = (int)strlen(reg.plugins[i]->desc->name), v = (int)strlen(reg.plugins[i]->desc->version);
 
 		wn = n > wn ? n : wn;
-		ws = s > ws ? s : ws;
+		wv = v > wv ? v : wv;
 	}
-	printf("%-*s  %-8s  %-7s  %-*s  %s\n", wn, "NAME", "KIND", "VERSION", ws, "SUMMARY", "FILE");
+	printf("%-*s  %-8s  %-*s  %s\n", wn, "NAME", "KIND", wv, "VERSION", "SUMMARY");
 	for (size_t i = 0; i < reg.nplugins; i++) {
 		const struct cl_loaded_plugin *p = reg.plugins[i];
 
-		printf("%-*s  %-8s  %-7s  %-*s  %s\n", wn, p->desc->name, cl_plugin_kind_name(p->desc->kind),
-		       p->desc->version, ws, p->desc->summary, p->path);
+		printf("%-*s  %-8s  %-*s  ", wn, p->desc->name, cl_plugin_kind_name(p->desc->kind), wv,
+		       p->desc->version);
+		hanging(p->desc->summary, wn + wv + 14, width);
+	}
+	/* the files by folder: a path on every row would double its width */
+	for (size_t i = 0; i < reg.nplugins; i++) {
+		bool usual, first = true;
+		size_t len = dir_len(reg.plugins[i], &usual);
+		char *line = NULL;
+		size_t llen = 0;
+		FILE *f;
+
+		for (size_t k = 0; k < i; k++) { /* its folder said already */
+			bool u;
+
+			if (dir_len(reg.plugins[k], &u) == len && !strncmp(reg.plugins[k]->path, reg.plugins[i]->path, len))
+				first = false;
+		}
+		if (!first)
+			continue;
+		f = open_memstream(&line, &llen);
+		fprintf(f, "%s%.*s/:", i ? "" : "\nfiles (NAME.so unless said):\n", (int)len, reg.plugins[i]->path);
+		for (size_t k = i; k < reg.nplugins; k++) {
+			const struct cl_loaded_plugin *p = reg.plugins[k];
+
+			if (dir_len(p, &usual) != len || strncmp(p->path, reg.plugins[i]->path, len))
+				continue;
+			fprintf(f, " %s%s%s%s", p->desc->name, usual ? "" : " (", usual ? "" : p->path + len + 1,
+				usual ? "" : ")");
+		}
+		fclose(f);
+		cl_view_wrapped(stdout, line, width);
+		free(line);
 	}
 	if (reg.nproblems) {
+		char *line = NULL;
+
 		printf("\nnot loaded:\n");
 		for (size_t i = 0; i < reg.nproblems; i++)
-			printf("  %s: %s\n", reg.problems[i].path, reg.problems[i].reason);
+			if (asprintf(&line, "  %s:\n    %s", reg.problems[i].path, reg.problems[i].reason) > 0) {
+				cl_view_wrapped(stdout, line, width);
+				free(line);
+			}
 	}
-	printf("\nsearch path:");
-	for (size_t i = 0; i < reg.ndirs; i++)
-		printf(" %s", reg.dirs[i]);
-	printf("\n");
+	{
+		char *line = NULL;
+		size_t llen = 0;
+		FILE *f = open_memstream(&line, &llen);
+
+		fprintf(f, "\nsearch path:");
+		for (size_t i = 0; i < reg.ndirs; i++)
+			fprintf(f, " %s", reg.dirs[i]);
+		fclose(f);
+		cl_view_wrapped(stdout, line, width);
+		free(line);
+	}
 	cl_registry_free(&reg);
 	return 0;
 }
@@ -201,7 +280,7 @@ int cmd_compare(struct cli *cli, char **operands, int n)
 {
 	struct cl_results old = { 0 }, new = { 0 };
 	struct cl_compare_opts opts = { .alpha = cli->alpha, .threshold = cli->threshold,
-					.force = cli->force };
+					.force = cli->force, .width = cl_terminal_width(STDOUT_FILENO) };
 	struct cl_compare_counts counts;
 	char err[1024];
 	int rc = CL_EXIT_USAGE;
@@ -323,7 +402,7 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		rc = CL_EXIT_USAGE;
 	}
 	if (cli->table) {
-		struct cl_table_opts o = { .wide = cli->wide, .width = cl_terminal_width() };
+		struct cl_table_opts o = { .wide = cli->wide, .width = cl_terminal_width(STDOUT_FILENO) };
 
 		if (cli->columns && cl_table_columns(cli->columns, &o.columns, err, sizeof err)) {
 			fprintf(stderr, "conclab report: --columns: %s\n", err);

@@ -146,6 +146,8 @@ void clrun_machine_warnings(char *buf, size_t len)
 	if (*governor && strcmp(governor, "performance") && used < len)
 		snprintf(buf + used, len - used, "CPU frequency governor is '%s', not 'performance': "
 			 "clock speed may change during the run. ", governor);
+	for (used = strlen(buf); used && buf[used - 1] == ' ';)
+		buf[--used] = 0;
 }
 
 static void cpu_model(char *buf, size_t len)

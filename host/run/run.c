@@ -18,6 +18,7 @@
 #include "xalloc.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,24 +80,65 @@ static int used_by(const struct cl_loaded_plugin *p, void *experiment)
 	return 0;
 }
 
-/* One line on a terminal: where the run is, with a bar and an ETA from the
- * time the finished trials took. */
-static void show_progress(size_t done, size_t total, int64_t started, const struct cl_cell *cell,
-			  size_t trial, size_t ntrials)
+/* A message to a terminal fitted to its width (80 columns elsewhere). */
+__attribute__((format(printf, 2, 3))) static void say(FILE *out, const char *fmt, ...)
 {
-	char bar[21], eta[32] = "";
-	size_t filled = total ? done * 20 / total : 0;
+	char *text = NULL;
+	int width = cl_terminal_width(fileno(out));
+	va_list ap;
 
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (text)
+		cl_view_wrapped(out, text, width ? width : 80);
+	free(text);
+}
+
+enum progress { PROGRESS_NONE, PROGRESS_TERMINAL, PROGRESS_LINES };
+
+/* Where the run is, with a bar and an ETA from the time the finished
+ * trials took: on a terminal one line redrawn in place (cut to its width:
+ * a line wider than the terminal wraps, and \r then redraws only its end);
+ * to a file or a pipe, a line every 5 s, so a log shows the run alive. */
+static void show_progress(enum progress mode, size_t done, size_t total, int64_t started,
+			  const struct cl_cell *cell, size_t trial, size_t ntrials)
+{
+	static int64_t last_line;
+	char bar[21], eta[32] = "", *line = NULL;
+	size_t filled = total ? done * 20 / total : 0, len = 0;
+	int64_t now = cl_now_ns();
+	int width = cl_terminal_width(STDERR_FILENO);
+	FILE *f;
+
+	if (mode == PROGRESS_LINES && (done == 0 || now - last_line < 5000000000LL)) {
+		if (done == 0) /* the first line 5 s after the start */
+			last_line = now;
+		return;
+	}
+	last_line = now;
 	memset(bar, '#', filled);
 	memset(bar + filled, '.', 20 - filled);
 	bar[20] = 0;
 	if (done) {
-		int64_t left = (cl_now_ns() - started) / (int64_t)done * (int64_t)(total - done) / 1000000000;
+		int64_t left = (now - started) / (int64_t)done * (int64_t)(total - done) / 1000000000;
 
-		snprintf(eta, sizeof eta, "  ETA %lld:%02lld", (long long)left / 60, (long long)left % 60);
+		snprintf(eta, sizeof eta, "%sETA %lld:%02lld", mode == PROGRESS_LINES ? ", " : "  ",
+			 (long long)left / 60, (long long)left % 60);
 	}
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu %s, trial %zu/%zu%s", bar, done, total, cell->label,
-		trial + 1, ntrials, eta);
+	f = open_memstream(&line, &len);
+	if (mode == PROGRESS_LINES)
+		fprintf(f, "conclab: %zu/%zu trials done%s; now %s, trial %zu/%zu\n", done, total, eta,
+			cell->label, trial + 1, ntrials);
+	else
+		fprintf(f, "[%s] %zu/%zu%s  %s, trial %zu/%zu", bar, done, total, eta, cell->label,
+			trial + 1, ntrials);
+	fclose(f);
+	if (mode == PROGRESS_TERMINAL && width > 0 && (int)len >= width)
+		memcpy(line + width - 4, "...", 4); /* one column spare: no wrap at the edge */
+	fprintf(stderr, "%s%s", mode == PROGRESS_TERMINAL ? "\r\033[K" : "", line);
+	free(line);
 }
 
 /* A --vs pattern that matches no cell is refused before the run, with the
@@ -181,7 +223,7 @@ static void keep_finished(struct cl_results *r, const size_t *done)
  * the journal's trials of a cell stay a prefix that --resume can trust). */
 static void run_trials(const struct cl_experiment *x, const struct cl_cell *cells,
 		       struct cl_results *r, size_t *done, const struct cl_run_request *req,
-		       struct cl_journal *journal, bool progress)
+		       struct cl_journal *journal, enum progress progress)
 {
 	struct cl_run_opts opts = { .timeout_ms = x->timeout_ms, .stop_fd = clrun_stop_fd(),
 				    .limits = x->limits, .readonly = journal->path };
@@ -203,7 +245,7 @@ static void run_trials(const struct cl_experiment *x, const struct cl_cell *cell
 		if (t < done[c])
 			continue; /* finished before a resume */
 		if (progress)
-			show_progress(ran, todo, started, &cells[c], t, r->cells[c].ntrials);
+			show_progress(progress, ran, todo, started, &cells[c], t, r->cells[c].ntrials);
 		struct clrun_machine_sample before, after;
 
 		int ignored = clrun_stops_ignored();
@@ -233,7 +275,7 @@ static void run_trials(const struct cl_experiment *x, const struct cl_cell *cell
 			journal->failed = true;
 		}
 	}
-	if (progress)
+	if (progress == PROGRESS_TERMINAL)
 		fprintf(stderr, "\r\033[K");
 	free(schedule);
 	free(counts);
@@ -246,8 +288,11 @@ static int report(const struct cl_run_request *req, struct cl_results *r, bool *
 	char err[4096];
 	int rc = cl_results_exit_code(r);
 
+	/* the machine's warning was said on stderr: when that is the terminal
+	 * the table goes to, once is enough */
 	struct cl_table_opts table = { .sort = req->sort, .wide = req->wide,
-				       .width = cl_terminal_width() };
+				       .width = cl_terminal_width(STDOUT_FILENO),
+				       .warned = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) };
 
 	if (req->columns)
 		cl_table_columns(req->columns, &table.columns, err, sizeof err); /* checked before */
@@ -272,19 +317,21 @@ static void say_stopped(const struct cl_run_request *req, const struct cl_result
 			const size_t *done, size_t total, const struct cl_journal *journal)
 {
 	size_t finished = 0;
+	char *resume = journal->path ? clrun_resume_command(req, journal->path) : NULL;
 
 	for (size_t c = 0; c < r->ncells; c++)
 		finished += done[c];
-	fprintf(stderr, "conclab: stopped by %s after %zu of %zu trials; the trial that was "
-		"running was killed with every process it started%s%s%s", r->interrupted,
-		finished, total, req->json ? "; the finished ones are in " : "",
-		req->json ? req->json : "", journal->path ? "" : "\n");
-	if (journal->path) {
-		char *resume = clrun_resume_command(req, journal->path);
-
-		fprintf(stderr, "; continue with: %s\n", resume);
-		free(resume);
-	}
+	/* a resume needs the journal, and a journal is kept only beside an
+	 * output file: without one, the table above is all there is */
+	say(stderr, "conclab: stopped by %s after %zu of %zu trials; the trial that was running was "
+	    "killed with every process it started%s%s%s\n", r->interrupted, finished, total,
+	    req->json ? "; the finished ones are in " : req->csv ? "; the finished ones are in " : "",
+	    req->json ? req->json : req->csv ? req->csv : "",
+	    resume ? "; continue with:" : "; this run cannot be resumed: it kept no journal (a run "
+					   "with --json, --csv or --journal keeps one)");
+	if (resume) /* whole, on a line of its own: to be copied */
+		fprintf(stderr, "  %s\n", resume);
+	free(resume);
 }
 
 /* Open the journal: the one being resumed (its trials put back), or a new one. */
@@ -375,17 +422,19 @@ int cl_run(const struct cl_run_request *asked)
 			finished, total);
 	/* said once: the trials are less contained than they could be */
 	if (!cl_protections()->pid_ns || !cl_protections()->mount_ns)
-		fprintf(stderr, "conclab: note: %s\n", cl_protections()->missing);
+		say(stderr, "conclab: note: %s\n", cl_protections()->missing);
 	clrun_machine_warnings(warnings, sizeof warnings);
 	/* the config's own (hwloc missing for a placement): said and recorded */
-	snprintf(warnings + strlen(warnings), sizeof warnings - strlen(warnings), "%s", x.warnings);
+	snprintf(warnings + strlen(warnings), sizeof warnings - strlen(warnings), "%s%s",
+		 warnings[0] && x.warnings[0] ? " " : "", x.warnings);
 	if (warnings[0])
-		fprintf(stderr, "conclab: warning: %s\n", warnings);
+		say(stderr, "conclab: warning: %s\n", warnings);
 	results.environment = clrun_environment(&x, warnings);
 	clrun_catch_stops(1);
 	results.order = req.sequential ? "sequential" : "random";
 	results.seed = req.seed;
-	run_trials(&x, cells, &results, done, &req, &journal, !req.quiet && isatty(STDERR_FILENO));
+	run_trials(&x, cells, &results, done, &req, &journal,
+		   req.quiet ? PROGRESS_NONE : isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LINES);
 	if (clrun_stop_signal()) {
 		keep_finished(&results, done);
 		results.interrupted = cl_xstrdup(clrun_stop_signal() == SIGINT ? "SIGINT" : "SIGTERM");

@@ -44,6 +44,23 @@ int cl_compare_same_experiment(const struct cl_results *old, const struct cl_res
 			(int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b), -1;
 }
 
+/* A cell's figure as the table shows it: its median ops/s when it is
+ * timed, its median wall time otherwise; "-" without ok trials. */
+static void shown(const struct cl_results_cell *c, size_t ok, char *buf, size_t len)
+{
+	char rate[32];
+
+	if (!ok) {
+		snprintf(buf, len, "-");
+	} else if (c->summary.timed) {
+		cl_view_rate(c->summary.ops_per_s.median, rate, sizeof rate);
+		if (snprintf(buf, len, "%s/s", rate) >= (int)len)
+			buf[len - 1] = 0; /* 8 bytes at most: never */
+	} else {
+		cl_format_ns(llround(c->summary.wall.median), buf, len);
+	}
+}
+
 /* ---- labels in rows ------------------------------------------------------ */
 
 /* Characters of UTF-8 text: the bytes that start one. */
@@ -113,6 +130,9 @@ static size_t label_width(const char *label)
 
 /* ---- the comparison ------------------------------------------------------ */
 
+/* The columns after the label: old, new, new/old and p, with their gaps. */
+#define ROW_FIGURES (2 + 10 + 2 + 10 + 2 + 8 + 2 + 8 + 2)
+
 /* Plugins whose version or ABI differs between the two runs: what a
  * before/after comparison is usually about, so said, not refused. Each
  * old plugin against every new one of its name, in the new file's order,
@@ -175,6 +195,29 @@ static size_t only_in(FILE *out, const char *name, const struct cl_results *from
 	return n;
 }
 
+/* The rows' labels: the cells' own, or on a narrow terminal the shortest
+ * (cl_view_short_labels) that let the figures fit beside them. */
+static char **row_labels(const struct cl_results *old, int width, char **legend)
+{
+	char **labels = cl_xcalloc(old->ncells + 1, sizeof *labels);
+
+	*legend = NULL;
+	for (size_t i = 0; i < old->ncells; i++)
+		labels[i] = cl_xstrdup(old->cells[i].label);
+	for (int level = 1; level <= 2 && width > 0; level++) {
+		size_t w = 4;
+
+		for (size_t i = 0; i < old->ncells; i++)
+			w = label_width(labels[i]) > w ? label_width(labels[i]) : w;
+		if ((int)w + ROW_FIGURES + 24 <= width)
+			break;
+		cl_view_labels_free(labels, old->ncells);
+		free(*legend);
+		labels = cl_view_short_labels(old, level, legend);
+	}
+	return labels;
+}
+
 void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, const char *new_name,
 		const struct cl_results *new, const struct cl_compare_opts *opts,
 		struct cl_compare_counts *counts)
@@ -182,24 +225,31 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 	double alpha = opts && opts->alpha > 0 ? opts->alpha : 0.05;
 	double threshold = opts && opts->threshold >= 0 ? opts->threshold : CL_COMPARE_THRESHOLD;
 	const char *flag = opts && opts->force ? "  [--force: different experiments]" : "";
-	size_t w = 4;
-	char m1[32], m2[32], verdict[96];
+	int width = opts ? opts->width : 0, prose = width > 0 ? width : 80;
+	size_t w = 4, len = 0;
+	char m1[32], m2[32], verdict[96], *legend, **labels = row_labels(old, width, &legend), *text = NULL;
 	double worst_min_p = 0;
+	FILE *f = open_memstream(&text, &len);
 
 	memset(counts, 0, sizeof *counts);
 	for (size_t i = 0; i < old->ncells; i++) {
-		size_t lw = label_width(old->cells[i].label);
+		size_t lw = label_width(labels[i]);
 
 		w = lw > w ? lw : w;
 	}
-	fprintf(out, "compare: %s -> %s\n", old_name, new_name);
-	plugin_changes(out, old, new);
-	fprintf(out, "significant: Mann-Whitney U p < %g and a change of at least %g%% (--threshold: two "
-		"runs of one config on one machine\ncan differ by a few percent, more than their trials "
-		"within a run)\n%s\n", alpha, 100 * threshold, cl_view_timed(old) ? "old, new: median wall "
-		"time; for a timed cell (a duration step) the median time per operation, 1e9 / ops/s\n" : "");
-	fprintf(out, "%-*s  %10s  %10s  %8s  %8s  %s\n", (int)w, "cell", "old", "new", "new/old", "p",
-		"verdict");
+	fprintf(f, "compare: %s -> %s\n", old_name, new_name);
+	plugin_changes(f, old, new);
+	fprintf(f, "significant: Mann-Whitney U p < %g and a change of at least %g%% (--threshold: two "
+		"runs of one config on one machine can differ by a few percent, more than their trials "
+		"within a run)\n%s%s%s", alpha, 100 * threshold, cl_view_timed(old) ? "old, new: the median "
+		"wall time; for a timed cell (a duration step) the median ops/s, and new/old of the ops/s "
+		"(above 1: more operations a second)\n" : "", legend && *legend ? legend : "",
+		legend && *legend ? "\n" : "");
+	fclose(f);
+	cl_view_wrapped(out, text, prose);
+	free(text);
+	fprintf(out, "\n%-*s  %10s  %10s  %8s  %8s%s\n", (int)w, "cell", "old", "new", "new/old", "p",
+		width > 0 && (int)w + ROW_FIGURES + 7 > width ? "" : "  verdict");
 	for (size_t i = 0; i < old->ncells; i++) {
 		const struct cl_results_cell *a = &old->cells[i], *b = find_match(new, a);
 		struct cl_judgement j;
@@ -215,29 +265,38 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 			counts->inconclusive++;
 			worst_min_p = cl_min_p(j.na, j.nb) > worst_min_p ? cl_min_p(j.na, j.nb) : worst_min_p;
 		}
-		put_label(out, a->label, w);
+		put_label(out, labels[i], w);
+		shown(a, j.na, m1, sizeof m1);
+		shown(b, j.nb, m2, sizeof m2);
+		cl_verdict_text(&j, alpha, verdict, sizeof verdict);
+		/* a verdict that would run past the terminal's edge: on a line of its own */
+		const char *sep = width > 0 && (int)(w + ROW_FIGURES + strlen(verdict) + strlen(flag)) > width
+					  ? "\n    " : "  ";
+
 		if (j.verdict == CL_VERDICT_NONE)
-			fprintf(out, "  %10s  %10s  %8s  %8s  %s%s\n",
-				j.na ? cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1) : "-",
-				j.nb ? cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2) : "-",
-				"-", "-", cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
-		else
-			fprintf(out, "  %10s  %10s  %7.3fx  %8.3g  %s%s\n",
-				cl_format_ns(llround(cl_cell_figure(a)), m1, sizeof m1),
-				cl_format_ns(llround(cl_cell_figure(b)), m2, sizeof m2), j.ratio, j.p,
-				cl_verdict_text(&j, alpha, verdict, sizeof verdict), flag);
-		cl_label_whole(out, a->label);
+			fprintf(out, "  %10s  %10s  %8s  %8s%s%s%s\n", m1, m2, "-", "-", sep, verdict, flag);
+		else /* a timed cell's ratio is of its ops/s, as its figures are */
+			fprintf(out, "  %10s  %10s  %7.3fx  %8.3g%s%s%s\n", m1, m2,
+				a->summary.timed && j.ratio > 0 ? 1 / j.ratio : j.ratio, j.p, sep, verdict, flag);
+		cl_label_whole(out, labels[i]);
 	}
 	counts->only_old = only_in(out, old_name, old, new);
 	counts->only_new = only_in(out, new_name, new, old);
+	text = NULL;
+	f = open_memstream(&text, &len);
 	if (counts->inconclusive)
-		fprintf(out, "\ninconclusive: %zu cell%s had too few trials for any difference to reach "
+		fprintf(f, "\ninconclusive: %zu cell%s had too few trials for any difference to reach "
 			"p < %g (with theirs, the smallest p the test can give is %.3g); use at least %zu "
 			"trials each (repeat).\n", counts->inconclusive, counts->inconclusive == 1 ? "" : "s",
 			alpha, worst_min_p, cl_trials_for(alpha));
 	if (counts->unreliable)
-		fprintf(out, "\nunreliable: %zu cell%s changed significantly, but the trials of a side were "
+		fprintf(f, "\nunreliable: %zu cell%s changed significantly, but the trials of a side were "
 			"mostly measured under interference, or vary by more than the cv threshold: not a "
 			"change to act on; rerun both on a quiet machine.\n", counts->unreliable,
 			counts->unreliable == 1 ? "" : "s");
+	fclose(f);
+	cl_view_wrapped(out, text, prose);
+	free(text);
+	cl_view_labels_free(labels, old->ncells);
+	free(legend);
 }

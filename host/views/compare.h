@@ -18,6 +18,9 @@ struct cl_compare_opts {
 	double alpha;     /* significance level of the U test; 0: 0.05           */
 	double threshold; /* smallest relative change that counts, >= 0; < 0: the default */
 	bool   force;     /* compare results of different experiments anyway    */
+	int    width;     /* a terminal's width: rows fitted to it (labels
+			   * shortened, a long verdict on a line of its own);
+			   * 0: piped, rows whole, prose within 80 columns      */
 };
 
 struct cl_compare_counts {

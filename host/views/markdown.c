@@ -3,11 +3,12 @@
 #include "format.h"
 
 #include <math.h>
+#include <string.h>
 
 void cl_view_markdown(FILE *out, const struct cl_results *r)
 {
 	const json_t *env = r->environment;
-	char a[32], b[32], m[32], cnt[96], speed[64], ops[96];
+	char m[64], ival[64], cover[64], cnt[96], speed[64];
 
 	fprintf(out, "## ");
 	cl_view_escaped(out, r->name, CL_ESCAPE_MARKDOWN);
@@ -41,28 +42,33 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 			fprintf(out, ".\n\n");
 		}
 	}
-	bool timed = cl_view_timed(r);
+	bool timed = cl_view_timed(r), untimed = false;
 
-	fprintf(out, "| cell | ok | wall (median) | interval | cv | cores | speedup | counter |%s\n",
-		timed ? " ops/s (interval), fairness |" : "");
-	fprintf(out, "|---|---:|---:|---|---:|---:|---|---|%s\n", timed ? "---|" : "");
+	for (size_t i = 0; i < r->ncells; i++)
+		untimed |= !r->cells[i].summary.timed;
+	/* a timed cell's figure is its ops/s: its wall is its duration */
+	fprintf(out, "| cell | ok | %s (median) | interval (coverage) | cv |%s cores | speedup | counter |\n",
+		timed && untimed ? "ops/s or wall" : timed ? "ops/s" : "wall", timed ? " fairness |" : "");
+	fprintf(out, "|---|---:|---:|---|---:|%s---:|---|---|\n", timed ? "---:|" : "");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];
 		const struct cl_cell_summary *s = &c->summary;
+		char fair[32] = "-";
 
 		fprintf(out, "| ");
 		cl_view_escaped(out, c->label, CL_ESCAPE_MARKDOWN);
 		if (!s->ok) {
-			fprintf(out, " | 0/%zu | - | - | - | - | - | - |%s\n", s->measured, timed ? " - |" : "");
+			fprintf(out, " | 0/%zu | - | - | - |%s - | - | - |\n", s->measured, timed ? " - |" : "");
 			continue;
 		}
 		cl_view_counter(c, cnt, sizeof cnt);
 		cl_view_speedup(c, speed, sizeof speed);
-		cl_view_throughput(c, ops, sizeof ops);
-		fprintf(out, " | %zu/%zu | %s | %s - %s | %.1f%% | %.2f | %s | %s |%s%s%s\n", s->ok, s->measured,
-			cl_format_ns(llround(s->wall.median), m, sizeof m),
-			cl_format_ns(llround(s->wall.ci_lo), a, sizeof a),
-			cl_format_ns(llround(s->wall.ci_hi), b, sizeof b), 100 * cl_view_cv(c), s->cores, speed,
-			cnt, timed ? " " : "", timed ? ops : "", timed ? " |" : "");
+		cl_view_figure(c, m, ival, cover, sizeof m);
+		if (s->timed)
+			snprintf(fair, sizeof fair, "%.2f", s->jain);
+		fprintf(out, " | %zu/%zu | %s | %s%s%s%s | %.1f%% |%s%s%s %.2f | %s | %s |\n", s->ok, s->measured,
+			m, ival, strcmp(cover, "-") ? " (" : "", strcmp(cover, "-") ? cover : "",
+			strcmp(cover, "-") ? ")" : "", 100 * cl_view_cv(c), timed ? " " : "",
+			timed ? fair : "", timed ? " |" : "", s->cores, speed, cnt);
 	}
 }

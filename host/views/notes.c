@@ -228,54 +228,124 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 	}
 }
 
-void cl_view_notes(FILE *out, const struct cl_results *r)
+/* The coverage of a cell's interval: the probability it holds the median. */
+static double coverage(const struct cl_results_cell *c)
 {
-	double min_level = 1;
+	return c->summary.timed ? c->summary.ops_per_s.ci_level : c->summary.wall.ci_level;
+}
+
+static void interval_note(FILE *out, const struct cl_results *r)
+{
+	double lo = 1, hi = 0;
 
 	for (size_t i = 0; i < r->ncells; i++)
-		if (r->cells[i].summary.ok && r->cells[i].summary.wall.ci_level < min_level)
-			min_level = r->cells[i].summary.wall.ci_level;
-	if (min_level <= 0)
+		if (r->cells[i].summary.ok) {
+			double l = coverage(&r->cells[i]);
+
+			lo = l < lo ? l : lo;
+			hi = l > hi ? l : hi;
+		}
+	if (hi < lo) /* no cell ok */
+		return;
+	if (lo != hi) /* each cell its own: said in its row */
+		fprintf(out, "\ninterval: each cell's covers its median with the probability in its "
+			"cover column (--wide or --columns coverage): %.1f%% to %.1f%% here; 95%% needs "
+			"6 ok trials.\n", 100 * lo, 100 * hi);
+	else if (lo <= 0)
 		fprintf(out, "\ninterval: a cell with one trial has no interval for its median; use "
 			"repeat >= 6 for a 95%% one.\n");
-	else if (min_level < 0.95)
+	else if (lo < 0.95)
 		fprintf(out, "\ninterval: with fewer than 6 trials no order-statistic interval reaches 95%%; "
-			"the min-max shown covers the median with probability %.1f%%. Use repeat >= 6.\n",
-			100 * min_level);
+			"the min-max shown covers the median with probability %.1f%% in every cell. Use "
+			"repeat >= 6.\n", 100 * lo);
+}
+
+/* Who a note below the table is about: every cell, the cells marked in
+ * the notes column when it is on screen, else the cells by name. */
+static size_t who(FILE *out, const struct cl_results *r, const struct cl_notes_opts *o,
+		  bool (*has)(const struct cl_cell_summary *))
+{
+	size_t n = 0, ok = 0, said = 0;
+
+	for (size_t i = 0; i < r->ncells; i++) {
+		ok += r->cells[i].summary.ok > 0;
+		n += r->cells[i].summary.ok && has(&r->cells[i].summary);
+	}
+	if (n == ok && n > 1) {
+		fprintf(out, "every cell");
+		return 1; /* "every cell varies" */
+	}
+	if (!o || o->marks_shown) {
+		fprintf(out, "the marked cell%s", n == 1 ? "" : "s");
+		return n;
+	}
+	for (size_t i = 0; i < r->ncells; i++) {
+		if (!r->cells[i].summary.ok || !has(&r->cells[i].summary))
+			continue;
+		if (said == 4) {
+			fprintf(out, " and %zu more (--columns notes marks them)", n - said);
+			return n;
+		}
+		fprintf(out, "%s%s", said ? (said + 1 == n ? " and " : ", ") : "",
+			o->labels ? o->labels[i] : r->cells[i].label);
+		said++;
+	}
+	return n;
+}
+
+static bool is_noisy(const struct cl_cell_summary *s) { return s->noisy; }
+static bool is_interfered(const struct cl_cell_summary *s) { return s->interfered > 0; }
+static bool is_server_bound(const struct cl_cell_summary *s) { return s->server_bound > 0; }
+static bool race_shown(const struct cl_cell_summary *s) { return s->lost_median > 0 && s->inexact; }
+
+void cl_view_notes(FILE *out, const struct cl_results *r)
+{
+	cl_view_notes_for(out, r, NULL);
+}
+
+void cl_view_notes_for(FILE *out, const struct cl_results *r, const struct cl_notes_opts *o)
+{
+	interval_note(out, r);
 	trial_notes(out, r, "failed trials:", trial_failed, failed_line);
 	trial_notes(out, r, "left behind: processes still running after their trial ended, "
 		    "killed by conclab:", trial_left_some, left_behind_line);
 	for (size_t i = 0; i < r->ncells; i++)
 		if (r->cells[i].summary.noisy) {
-			fprintf(out, "\nnoisy: the marked cells vary by more than %.0f%% (cv) between "
-				"trials; run more trials or quiet the machine.\n",
-				100 * cl_results_cv_threshold(r));
+			fprintf(out, "\nnoisy: ");
+			fputs(who(out, r, o, is_noisy) == 1 ? " varies" : " vary", out);
+			fprintf(out, " by more than %.0f%% (cv) between trials; run more trials or "
+				"quiet the machine.\n", 100 * cl_results_cv_threshold(r));
 			break;
 		}
 	for (size_t i = 0; i < r->ncells; i++)
 		if (r->cells[i].summary.interfered) {
-			fprintf(out, "\ninterference: the marked cells had trials measured while the "
-				"hypervisor took 5%% or more of the CPU time (steal) or other processes "
-				"kept every CPU busy; rerun them on a quiet machine.\n");
+			fprintf(out, "\ninterference: ");
+			who(out, r, o, is_interfered);
+			fprintf(out, " had trials measured while the hypervisor took 5%% or more of the "
+				"CPU time (steal) or other processes kept every CPU busy; rerun on a quiet "
+				"machine.\n");
 			break;
 		}
 	for (size_t i = 0; i < r->ncells; i++)
 		if (r->cells[i].summary.server_bound) {
-			fprintf(out, "\nserver-bound: in the marked cells conclab's loopback server kept "
-				"%.0f%% or more of a CPU busy over the trial (`server.busy` in the results): "
-				"it shares the CPUs with the strategy, and the figure may be the server's.\n",
-				100 * CL_SERVER_BOUND);
+			fprintf(out, "\nserver-bound: in ");
+			who(out, r, o, is_server_bound);
+			fprintf(out, " conclab's loopback server kept %.0f%% or more of a CPU busy over "
+				"the trial (`server.busy` in the results): it shares the CPUs with the "
+				"strategy, and the figure may be the server's.\n", 100 * CL_SERVER_BOUND);
 			break;
 		}
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_cell_summary *s = &r->cells[i].summary;
-
-		if (s->ok && s->lost_median > 0 && s->inexact) {
-			fprintf(out, "\nrace: cells marked \"race shown\" use a sync that promises no "
-				"exactness; their lost updates are the finding, not a failure.\n");
+	for (size_t i = 0; i < r->ncells; i++)
+		if (race_shown(&r->cells[i].summary)) {
+			fprintf(out, "\nrace: ");
+			if (!o || o->marks_shown)
+				fprintf(out, "cells marked \"race shown\" use");
+			else
+				fputs(who(out, r, o, race_shown) == 1 ? " uses" : " use", out);
+			fprintf(out, " a sync that promises no exactness; their lost updates are the "
+				"finding, not a failure.\n");
 			break;
 		}
-	}
 }
 
 /* A view's text to out, each line longer than width broken at spaces,

@@ -57,6 +57,59 @@ static double speedup(const struct cl_results *r, const char *workload, const ch
 	return base->summary.wall.median / (c->summary.wall.median - start);
 }
 
+/* What a reader must know of a cell a figure comes from: failed trials,
+ * interference in most, noise; "" when its trials were whole and fair. */
+static void cell_caveat(const struct cl_results_cell *c, bool name_workload, bool timing, char *buf,
+			size_t len)
+{
+	const struct cl_cell_summary *s = &c->summary;
+	size_t used = 0;
+
+	buf[0] = 0;
+	if (s->ok < s->measured)
+		used += (size_t)snprintf(buf + used, len - used, ", %zu/%zu ok", s->ok, s->measured);
+	if (s->ok && 2 * s->interfered >= s->ok && used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", interference %zu/%zu", s->interfered, s->ok);
+	if (s->noisy && timing && used < len) /* a count is not a time */
+		used += (size_t)snprintf(buf + used, len - used, ", cv %.0f%%", 100 * cl_view_cv(c));
+	if (!used)
+		return;
+	/* "serial: 2/3 ok, interference 2/2" */
+	char what[160];
+
+	if (snprintf(what, sizeof what, "%s%s%s: %s", name_workload ? c->workload : "",
+		     name_workload ? " " : "", c->strategy, buf + 2) >= (int)sizeof what)
+		what[sizeof what - 1] = 0; /* cut: a name as long as that says enough */
+	if (snprintf(buf, len, "%s", what) >= (int)len)
+		buf[len - 1] = 0;
+}
+
+/* Append to a row's text the caveats of the cells it comes from
+ * (" [!: serial: 2/3 ok; threads: interference 3/3]"), their noise only
+ * where the figure is a time. true if any. */
+static bool caveats(char *text, size_t len, const struct cl_results_cell *const *cells, size_t n,
+		    bool name_workload, bool timing)
+{
+	size_t used = strlen(text), said = 0;
+
+	for (size_t i = 0; i < n && used < len; i++) {
+		char one[160];
+
+		if (!cells[i])
+			continue;
+		for (size_t k = 0; k < i; k++)
+			if (cells[k] == cells[i])
+				goto next;
+		cell_caveat(cells[i], name_workload, timing, one, sizeof one);
+		if (*one)
+			used += (size_t)snprintf(text + used, len - used, "%s%s", said++ ? "; " : " [!: ", one);
+next:;
+	}
+	if (said && used < len)
+		snprintf(text + used, len - used, "]");
+	return said > 0;
+}
+
 static const char *const feature_names[] = {
 	"CPU usage", "Suitable for", "Speed-up, I/O-bound (vs serial)",
 	"Speed-up, I/O-bound network (vs serial)", "Speed-up, CPU-bound (vs serial)",
@@ -68,7 +121,7 @@ static const char *const models[] = { "threads", "processes", "async", "mpi" };
 static const char *const heads[] = { "Threading", "Multiprocessing", "Asynchronous", "Message passing" };
 
 /* The seed's three models, and MPI's column when the results have it. */
-static void print_rows(FILE *out, char rows[NROWS][4][128], int nmodels, bool html)
+static void print_rows(FILE *out, char rows[NROWS][4][384], int nmodels, bool html)
 {
 	if (html) {
 		fprintf(out, "<table>\n<tr><th>Feature</th>");
@@ -103,9 +156,10 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 {
 	const char *need[][3] = { { "io", "serial", "none" }, { "cpu", "serial", "none" },
 				  { "race", "threads", "none" }, { "race", "threads", "mutex" } };
-	char rows[NROWS][4][128];
+	char rows[NROWS][4][384];
 	double tasks;
 	int threads_parallel = 0, async_exact = 0, nmodels = 3;
+	bool caveat = false;
 	double mpi_start_ns = 0;
 
 	for (size_t k = 0; k < sizeof need / sizeof *need; k++)
@@ -170,11 +224,35 @@ int cl_view_seed_table(FILE *out, const struct cl_results *r, bool html, char *e
 		if (lock)
 			cl_view_counter(lock, lost, sizeof lost);
 		snprintf(rows[6][m], sizeof rows[6][m], "%s", lock ? lost : "not measured");
+		{
+			const char *strategy = models[m], *sync = m == 3 ? NULL : "none";
+			const struct cl_results_cell *io_base = find_cell(r, "io", "serial", "none"),
+						     *io_c = find_cell(r, "io", strategy, sync),
+						     *cpu_base = find_cell(r, "cpu", "serial", "none"),
+						     *net_base = find_cell(r, "net", "serial", "none"),
+						     *net_c = find_cell(r, "net", strategy, sync);
+			const struct cl_results_cell *of[][4] = {
+				{ cpu, cpu_base }, { io_base, io_c, cpu_base, cpu }, { io_base, io_c },
+				{ net_base, net_c }, { cpu_base, cpu }, { none }, { lock },
+			};
+			const size_t nof[] = { 2, 4, 2, 2, 2, 1, 1 };
+
+			for (size_t i = 0; i < NROWS; i++)
+				if (strcmp(rows[i][m], "not measured"))
+					caveat |= caveats(rows[i][m], sizeof rows[i][m], of[i], nof[i], i == 1,
+							  i < 5);
+		}
 	}
 	print_rows(out, rows, nmodels, html);
 	fprintf(out, "%s%.0f tasks per workload; speed-ups are median wall time against serial on the "
 		"same workload; counters are medians over the trials.%s\n", html ? "<p>" : "\n", tasks,
 		html ? "</p>" : "");
+	if (caveat)
+		fprintf(out, "%s[!] The figure beside it comes from cells not all of whose trials were "
+			"whole and fair: some failed (k/n ok), most ran under interference (the hypervisor "
+			"or other work took CPU time from them), or they varied by more than the cv "
+			"threshold. Rerun on a quiet machine before trusting it.%s\n", html ? "<p>" : "\n",
+			html ? "</p>" : "");
 	if (threads_parallel)
 		fprintf(out, "%s[1] The tutorial says threading is \"Single-core (due to GIL)\". That is "
 			"CPython's Global Interpreter Lock; C threads have none, so here threads ran CPU "

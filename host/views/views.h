@@ -18,6 +18,7 @@ struct cl_table_opts {
 	uint32_t columns; /* these columns (cl_table_columns), 0: the default set */
 	int      width;   /* fit the default set to this many columns (a
 			   * terminal's); 0: no limit (piped to a file)        */
+	bool     warned;  /* the machine's warning was said on this terminal */
 };
 
 /* The aligned table after a run: per cell the median wall time, cv, cores,
@@ -28,12 +29,32 @@ struct cl_table_opts {
  * baseline, and the race in one line. */
 void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o);
 
-/* The width of the terminal stdout is, or 0 when it is piped. */
-int cl_terminal_width(void);
+/* Labels to fit a terminal (malloc'ed, one per cell; free with
+ * cl_view_labels_free): level 1, a swept setting's path by its last name
+ * where that is unique ("steps[0].read_pct=50" -> "read_pct=50"); level 2,
+ * also the strategy every cell shares left out. *legend (malloc'ed) says
+ * what was shortened, "" when nothing was. */
+char **cl_view_short_labels(const struct cl_results *r, int level, char **legend);
+void cl_view_labels_free(char **labels, size_t n);
+
+/* text to out with each line longer than width (0: any) broken at spaces,
+ * the rest of it indented two more than its first line. */
+void cl_view_wrapped(FILE *out, const char *text, int width);
+
+/* The width of the terminal fd is, or 0 when it is piped. */
+int cl_terminal_width(int fd);
 
 /* The notes under the table: the intervals' coverage, failed trials,
  * strays, noise, interference, the race. */
 void cl_view_notes(FILE *out, const struct cl_results *r);
+
+/* How the notes point at the cells they are about (cl_view_notes: by the
+ * marks in the notes column). */
+struct cl_notes_opts {
+	bool   marks_shown; /* the notes column is on screen */
+	char **labels;      /* the labels the rows show (NULL: the cells') */
+};
+void cl_view_notes_for(FILE *out, const struct cl_results *r, const struct cl_notes_opts *o);
 
 /* The summary a person reads first, its lines without a heading: each
  * group's fastest cell against its baseline, the slowest, and the race in
@@ -131,6 +152,16 @@ char *cl_view_text(cl_view_fn view, const struct cl_results *r);
  * terminal would act on (ESC, BEL, DEL, C1, bidi overrides, bytes that are
  * not UTF-8) as '?', as cl_printable shows it. */
 void cl_view_escaped(FILE *out, const char *s, enum cl_escape how);
+
+/* A rate with an SI suffix and three significant digits: 45.8M, 950k, 12.0 */
+void cl_view_rate(double v, char *buf, size_t len);
+
+/* A cell's figure, its interval and the interval's coverage, as every view
+ * prints them: "45.8M ops/s", "41.3M - 49.4M", "75.0%" for a timed cell,
+ * "1.203 s", "1.190 s - 1.214 s", "95.0%" for any other ("-" when it has
+ * no ok trial, or no interval: one trial). */
+void cl_view_figure(const struct cl_results_cell *c, char *median, char *interval, char *coverage,
+		    size_t len);
 
 /* "2.00x (1.90-2.10)", or "-" when there is none (no ok trial here or in
  * the baseline). */
