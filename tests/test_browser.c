@@ -119,7 +119,7 @@ static void test_charts_render_in_chromium(void)
 /* Every chart of a locks-contention run (42 cells, a two-key sweep, 7
  * syncs): laid out by Chromium, no text of any chart lies outside its
  * viewBox (a label cut at the edge), and there is a chart per question:
- * wall time, the sweep, the counter. */
+ * wall time and the sweep (every counter exact: a line of text, no chart). */
 static const char clip_page[] =
 	"<!doctype html><html><body><p id=\"result\">pending</p>\n"
 	"<iframe id=\"page\" src=\"page.html\" width=\"1400\" height=\"900\"></iframe>\n"
@@ -159,7 +159,7 @@ static void test_no_text_outside_a_chart(void)
 	CU_ASSERT_EQUAL(sscanf(p, "charts=%d texts=%d clipped=%d first=%255[^.<]", &charts, &texts, &clipped,
 			       first), 3 + (clipped > 0));
 	printf("\n    chromium: %.*s\n", (int)strcspn(p, "<"), p);
-	CU_ASSERT_EQUAL(charts, 3); /* wall time, the sweep, the counter */
+	CU_ASSERT_EQUAL(charts, 2); /* wall time, the sweep; the counter, all exact, in words */
 	CU_ASSERT(texts > 100);
 	CU_ASSERT_EQUAL(clipped, 0);
 	free(out);

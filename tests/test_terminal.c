@@ -49,6 +49,17 @@ __attribute__((noinline)) static char *markdown_text(const struct cl_results *r)
 	return buf;
 }
 
+__attribute__((noinline)) static char *html_text(const struct cl_results *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cl_view_html(f, r, false);
+	fclose(f);
+	return buf;
+}
+
 __attribute__((noinline)) static char *compare_text(const struct cl_results *a, const struct cl_results *b, int width)
 {
 	struct cl_compare_opts o = { .width = width, .threshold = -1 };
@@ -120,7 +131,7 @@ static void test_timed_leads_with_ops(void)
 {
 	struct cl_results r;
 	json_t *raw = json_load_file(RW_RESULTS, 0, NULL), *c;
-	char err[512], *tab = NULL, *wide = NULL, *md = NULL, *cmpr = NULL, *row;
+	char err[512], *tab = NULL, *wide = NULL, *md = NULL, *cmpr = NULL, *page = NULL, *row;
 	size_t i;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
@@ -129,6 +140,7 @@ static void test_timed_leads_with_ops(void)
 	wide = table_text(&r, (struct cl_table_opts){ .wide = true });
 	md = markdown_text(&r);
 	cmpr = compare_text(&r, &r, 0);
+	page = html_text(&r);
 	row = line_starting(tab, "cell ");
 	expect_in("table", row, "  ops/s");
 	CU_ASSERT_PTR_NULL(strstr(row, " wall"));
@@ -165,6 +177,11 @@ static void test_timed_leads_with_ops(void)
 		snprintf(want, sizeof want, "| %s ops/s |", rate);
 		expect_in("markdown", row, want);
 		free(row);
+		snprintf(want, sizeof want, "<tr><td>%s</td>", label);
+		row = line_starting(page, want);
+		snprintf(want, sizeof want, "<td>%s ops/s</td>", rate);
+		expect_in("html", row, want);
+		free(row);
 		snprintf(want, sizeof want, "%s ", label);
 		row = line_starting(cmpr, want);
 		snprintf(want, sizeof want, "%s/s", rate);
@@ -179,6 +196,7 @@ static void test_timed_leads_with_ops(void)
 	free(wide);
 	free(md);
 	free(cmpr);
+	free(page);
 	json_decref(raw);
 	cl_results_free(&r);
 }
@@ -204,6 +222,10 @@ static void test_fits_80_with_legend(void)
 	row = line_starting(tab, "rwlock tasks=4 read_pct=99 ");
 	CU_ASSERT_PTR_NOT_NULL(row);
 	free(row);
+	/* the summary names the cells as the rows do */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(tab, "\nsummary\n"));
+	CU_ASSERT_PTR_NULL(strstr(strstr(tab, "\nsummary\n"), "steps[0]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(strstr(tab, "\nsummary\n"), "\n  mutex tasks=2 read_pct="));
 	piped = table_text(&r, (struct cl_table_opts){ 0 });
 	row = line_starting(piped, "threads+rwlock tasks=4 steps[0].read_pct=99 ");
 	CU_ASSERT_PTR_NOT_NULL(row);

@@ -331,16 +331,24 @@ static int write_rendering(const char *path, enum rendering what, const struct c
 		fprintf(stderr, "conclab: report: %s\n", err);
 		return -1;
 	}
+	int empty = 0; /* a chart view with nothing to draw: -1 */
+
 	if (what == BARS)
 		cl_view_bars_svg(f, r);
 	else if (what == SWEEP)
-		cl_view_sweep_svg(f, r);
+		empty = cl_view_sweep_svg(f, r);
 	else if (what == FAIR)
-		cl_view_sweep_fair_svg(f, r);
+		empty = cl_view_sweep_fair_svg(f, r);
 	else if (what == TIMELINE)
-		cl_view_timeline_svg(f, r);
+		empty = cl_view_timeline_svg(f, r);
 	else
 		cl_view_html(f, r, what == HTML_SEED);
+	if (empty) { /* cmd_report refused it already; never leave an empty file */
+		fclose(f);
+		unlink(tmp);
+		fprintf(stderr, "conclab: report: %s: nothing to draw\n", path);
+		return -1;
+	}
 	if (cl_file_commit(f, tmp, path, err, sizeof err)) {
 		fprintf(stderr, "conclab: report: %s\n", err);
 		return -1;
@@ -396,6 +404,21 @@ int cmd_report(struct cli *cli, char **operands, int n)
 		fprintf(stderr, "conclab: report: %s has no swept setting to chart\n", path);
 		cl_results_free(&r);
 		return CL_EXIT_USAGE;
+	}
+	/* a chart with nothing to draw is refused, naming why, before any file
+	 * is written: never an empty file and exit 0 */
+	const char *chart_opt[4] = { "--svg", "--sweep-svg", "--fair-svg", "--timeline-svg" };
+	const char *chart_out[4] = { cli->svg, cli->sweep_svg, cli->fair_svg, cli->timeline_svg };
+	const enum cl_chart chart_of[4] = { CL_CHART_BARS, CL_CHART_SWEEP, CL_CHART_FAIR, CL_CHART_TIMELINE };
+
+	for (int i = 0; i < 4; i++) {
+		const char *why = chart_out[i] ? cl_view_chart_empty(&r, chart_of[i]) : NULL;
+
+		if (why) {
+			fprintf(stderr, "conclab: report: %s: %s\n", chart_opt[i], why);
+			cl_results_free(&r);
+			return CL_EXIT_USAGE;
+		}
 	}
 	if (cli->seed_table && cl_view_seed_table(stdout, &r, false, err, sizeof err)) {
 		fprintf(stderr, "conclab: report: %s: %s\n", path, err);

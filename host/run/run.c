@@ -297,8 +297,16 @@ static int report(const struct cl_run_request *req, struct cl_results *r, bool *
 	if (req->columns)
 		cl_table_columns(req->columns, &table.columns, err, sizeof err); /* checked before */
 	cl_view_table(stdout, r, &table);
-	if (req->vs)
-		cl_view_vs(stdout, r, req->vs);
+	if (req->vs) { /* sentences: kept to the width, as the notes are */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		cl_view_vs(f, r, req->vs);
+		fclose(f);
+		cl_view_wrapped(stdout, text, table.width ? table.width : 80);
+		free(text);
+	}
 	*written = true;
 	if (req->json && cl_results_write_json(req->json, r, err, sizeof err)) {
 		fprintf(stderr, "conclab: %s\n", err);

@@ -60,21 +60,28 @@ static bool lost_some(const struct cl_cell_summary *s)
 	return s->counter_expected && s->lost_median > 0;
 }
 
+/* The labels the summary names cells by: the table's rows' when it is
+ * under the table (shortened to fit a terminal), else the cells' own. Set
+ * for the length of one cl_view_summary_for; the views run on one thread. */
+static char                        **said_labels;
+static const struct cl_results_cell *said_cells;
+#define NAME(c) (said_labels ? said_labels[(c) - said_cells] : (c)->label)
+
 /* The same for cells of a duration step, in operations a second. */
 static void timed_summary(FILE *out, const struct cl_results_cell *base,
 			  const struct cl_results_cell *fast, const struct cl_results_cell *slow)
 {
 	if (fast == base)
 		fprintf(out, "  %s (the baseline) did the most operations a second; the fewest, %s, "
-			"did %.3gx as many\n", base->label, slow->label,
+			"did %.3gx as many\n", NAME(base), NAME(slow),
 			cl_cell_figure(fast) / cl_cell_figure(slow));
 	else
 		fprintf(out, "  %s did %.2f (%.2f-%.2f) times the operations a second of %s\n",
-			fast->label, fast->summary.speedup, fast->summary.speedup_lo,
-			fast->summary.speedup_hi, base->label);
+			NAME(fast), fast->summary.speedup, fast->summary.speedup_lo,
+			fast->summary.speedup_hi, NAME(base));
 	if (fast != base && slow != base)
-		fprintf(out, "    the fewest, %s, did %.3gx as many as %s\n", slow->label,
-			cl_cell_figure(base) / cl_cell_figure(slow), base->label);
+		fprintf(out, "    the fewest, %s, did %.3gx as many as %s\n", NAME(slow),
+			cl_cell_figure(base) / cl_cell_figure(slow), NAME(base));
 }
 
 /* Why a cell of a group cannot be its winner (NULL: it can): a cell that
@@ -129,7 +136,7 @@ static void winners(FILE *out, const struct cl_results *r, size_t b, const struc
 	for (size_t i = 0; i < r->ncells; i++) {
 		if (!tied(&r->cells[i], b, fast))
 			continue;
-		fprintf(out, "%s%s%s", said ? (said + 1 == ties ? " and " : ", ") : "", r->cells[i].label,
+		fprintf(out, "%s%s%s", said ? (said + 1 == ties ? " and " : ", ") : "", NAME(&r->cells[i]),
 			i == b ? " (the baseline)" : "");
 		said++;
 	}
@@ -145,7 +152,7 @@ static void left_out(FILE *out, const struct cl_results *r, size_t b)
 	for (size_t i = 0; i < r->ncells; i++) {
 		if (r->cells[i].baseline != b || !left_out_why(&r->cells[i].summary, why, sizeof why))
 			continue;
-		fprintf(out, "%s%s (%s)", said++ ? ", " : "    left out: ", r->cells[i].label, why);
+		fprintf(out, "%s%s (%s)", said++ ? ", " : "    left out: ", NAME(&r->cells[i]), why);
 	}
 	if (said)
 		fprintf(out, "\n");
@@ -153,6 +160,13 @@ static void left_out(FILE *out, const struct cl_results *r, size_t b)
 
 void cl_view_summary(FILE *out, const struct cl_results *r)
 {
+	cl_view_summary_for(out, r, NULL);
+}
+
+void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
+{
+	said_labels = labels;
+	said_cells = r->cells;
 	int lossy = 0;
 	char why[64];
 
@@ -178,7 +192,7 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 		if (n < 2 || !base->summary.ok) { /* nothing to rank: say why, if anything was left out */
 			if (n < group)
 				fprintf(out, "  %s and its group: no winner named (%zu of %zu cells whole, fair "
-					"and exact)\n", base->label, n, group);
+					"and exact)\n", NAME(base), n, group);
 			left_out(out, r, b);
 			continue;
 		}
@@ -190,20 +204,20 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 		}
 		if (fast == base)
 			fprintf(out, "  %s (the baseline) ran fastest; the slowest, %s, took %.2fx as long\n",
-				base->label, slow->label, slow->summary.wall.median / fast->summary.wall.median);
+				NAME(base), NAME(slow), slow->summary.wall.median / fast->summary.wall.median);
 		else if (fast->summary.speedup >= 1 || fast->summary.speedup <= 0)
-			fprintf(out, "  %s ran %.2f (%.2f-%.2f) times faster than %s\n", fast->label,
+			fprintf(out, "  %s ran %.2f (%.2f-%.2f) times faster than %s\n", NAME(fast),
 				fast->summary.speedup, fast->summary.speedup_lo, fast->summary.speedup_hi,
-				base->label);
+				NAME(base));
 		else /* the baseline did less than the work (it lost updates): never "0.26 times faster" */
 			fprintf(out, "  the fastest exact cell, %s, took %.2fx (%.2f-%.2f) as long as %s\n",
-				fast->label, 1 / fast->summary.speedup,
+				NAME(fast), 1 / fast->summary.speedup,
 				fast->summary.speedup_hi > 0 ? 1 / fast->summary.speedup_hi : 0,
-				fast->summary.speedup_lo > 0 ? 1 / fast->summary.speedup_lo : 0, base->label);
+				fast->summary.speedup_lo > 0 ? 1 / fast->summary.speedup_lo : 0, NAME(base));
 		winners(out, r, b, fast);
 		if (fast != base && slow != base)
-			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", slow->label,
-				slow->summary.wall.median / base->summary.wall.median, base->label);
+			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", NAME(slow),
+				slow->summary.wall.median / base->summary.wall.median, NAME(base));
 		left_out(out, r, b);
 	}
 	for (size_t i = 0; i < r->ncells; i++) {
@@ -211,7 +225,7 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 
 		if (!s->ok || !s->inexact || !lost_some(s))
 			continue;
-		fprintf(out, "%s%s lost %.1f%%", lossy++ ? ", " : "  without a lock, ", r->cells[i].label,
+		fprintf(out, "%s%s lost %.1f%%", lossy++ ? ", " : "  without a lock, ", NAME(&r->cells[i]),
 			100.0 * (double)s->lost_median / (double)s->counter_expected);
 	}
 	if (lossy) {
@@ -226,6 +240,7 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 		fprintf(out, " of the updates (medians)%s\n",
 			counted && exact == counted ? "; every other sync kept them all" : "");
 	}
+	said_labels = NULL;
 }
 
 /* The coverage of a cell's interval: the probability it holds the median. */

@@ -625,7 +625,7 @@ void cl_view_wrapped(FILE *out, const char *text, int width)
 
 void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_opts *o)
 {
-	char *summary = cl_view_text(cl_view_summary, r), *text = NULL;
+	char *summary = NULL, *text = NULL;
 	/* prose piped keeps to 80 columns: only the rows may be wider */
 	int prose = o->width > 0 ? o->width : 80;
 	size_t len = 0;
@@ -645,6 +645,9 @@ void cl_view_table(FILE *out, const struct cl_results *r, const struct cl_table_
 	cl_view_notes_for(f, r, &notes);
 	fclose(f);
 	wrapped(out, text, prose);
+	f = open_memstream(&summary, &len);
+	cl_view_summary_for(f, r, t.labels);
+	fclose(f);
 	if (*summary)
 		fprintf(out, "\nsummary\n");
 	wrapped(out, summary, prose);

@@ -2,17 +2,17 @@
  * cell of a duration step that took samples, the operations a second of
  * each interval between two samples, from its median trial (the counted
  * trial whose ops/s is nearest the cell's median: one real run, not an
- * average of runs that drifted differently). */
-#include "chart.h"
+ * average of runs that drifted differently). A panel per workload and
+ * swept value, a line per strategy+sync in it, as the sweep chart groups
+ * them; and what report says when a chart would be empty. */
+#define _GNU_SOURCE
+#include "lines.h"
 #include "views.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-#define LEFT    80
-#define PLOT_W  620
-#define PLOT_H  280
-#define PAD     10
+#include <string.h>
 
 static const struct cl_trial_result *median_trial(const struct cl_results_cell *c)
 {
@@ -40,74 +40,93 @@ static double rate(const struct cl_trial_result *t, size_t k)
 	return (double)(t->samples[k].ops - o0) * 1e9 / (double)(t->samples[k].t_ns - t0);
 }
 
+static bool has_samples(const struct cl_results *r)
+{
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_trial_result *t = median_trial(&r->cells[i]);
+
+		for (size_t k = 0; t && k < t->nsamples; k++)
+			if (t->samples[k].t_ns > 0 && rate(t, k) > 0)
+				return true;
+	}
+	return false;
+}
+
 int cl_view_timeline_svg(FILE *out, const struct cl_results *r)
 {
-	double tmax = 0, ymax = 0, div;
-	size_t lines = 0;
-	const char *unit;
+	struct chart_names families = { 0 };
+	struct chart_lines ch = {
+		.xkind = CHART_TIME, .ykind = CHART_RATE, .xtitle = "time in the window",
+		.ytitle = "ops/s in the interval (higher is better)", .ylog = true, .plot_h = 220,
+	};
+	double width, height;
+	char *title;
 
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_trial_result *t = median_trial(&r->cells[i]);
-
-		for (size_t k = 0; t && k < t->nsamples; k++) {
-			tmax = (double)t->samples[k].t_ns > tmax ? (double)t->samples[k].t_ns : tmax;
-			ymax = rate(t, k) > ymax ? rate(t, k) : ymax;
-		}
-		lines += t != NULL;
-	}
-	if (!lines || tmax <= 0 || ymax <= 0)
+	if (!has_samples(r))
 		return -1;
-	ymax *= 1.1;
-	chart_rate_unit(ymax, &unit, &div);
-	double legend_h = 18.0 * (double)lines, top = 50, bottom = top + PLOT_H;
-	double width = LEFT + PLOT_W + 2 * PAD + 20;
-
-	for (size_t i = 0; i < r->ncells; i++)
-		if (median_trial(&r->cells[i]) && chart_text_px(r->cells[i].label) + 40 > width)
-			width = chart_text_px(r->cells[i].label) + 40;
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 "
-		"%.0f %.0f\" font-family=\"sans-serif\" font-size=\"%d\">\n<rect width=\"100%%\" "
-		"height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" y=\"20\" font-size=\"15\" "
-		"font-weight=\"bold\">", width, bottom + 50 + legend_h, width, bottom + 50 + legend_h,
-		CHART_FONT_PX, PAD);
-	cl_view_escaped(out, r->name, CL_ESCAPE_XML);
-	fprintf(out, ": throughput over time</text>\n<text x=\"%d\" y=\"38\" fill=\"#555\">operations a "
-		"second in each sampling interval of each cell's median trial</text>\n", PAD);
-#define XPX(v) (LEFT + (v) / tmax * PLOT_W)
-#define YPX(v) (bottom - (v) / ymax * PLOT_H)
-	for (double v = 0, step = chart_step(ymax / div) * div; v <= ymax; v += step)
-		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" "
-			"y=\"%.1f\" text-anchor=\"end\">%g</text>\n", LEFT, YPX(v), LEFT + PLOT_W, YPX(v),
-			LEFT - 6, YPX(v) + 4, v / div);
-	for (double v = 0, step = chart_step(tmax / 1e6) * 1e6; v <= tmax * 1.0001; v += step)
-		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g</text>\n", XPX(v),
-			bottom + 16, v / 1e6);
-	size_t n = 0;
-
 	for (size_t i = 0; i < r->ncells; i++) {
-		const struct cl_trial_result *t = median_trial(&r->cells[i]);
+		const struct cl_results_cell *c = &r->cells[i];
+		const struct cl_trial_result *t = median_trial(c);
+		char *panel, *family;
+		struct chart_line *l;
 
 		if (!t)
 			continue;
-		fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
-			chart_color(n));
+		panel = chart_panel_of(r, c, NULL);
+		family = chart_family_of(r, c, NULL);
+		l = chart_group_line(chart_lines_group(&ch, panel), family);
+		l->color = chart_name(&families, family, true);
 		for (size_t k = 0; k < t->nsamples; k++)
-			fprintf(out, "%s%.1f,%.1f", k ? " " : "", XPX((double)t->samples[k].t_ns),
-				YPX(rate(t, k)));
-		fprintf(out, "\"/>\n<rect x=\"%d\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
-			"x=\"%d\" y=\"%.0f\">", PAD, bottom + 44 + 18.0 * (double)n, chart_color(n), PAD + 16,
-			bottom + 49 + 18.0 * (double)n);
-		cl_view_escaped(out, r->cells[i].label, CL_ESCAPE_XML);
-		fprintf(out, "</text>\n");
-		n++;
+			chart_line_point(l, (double)t->samples[k].t_ns, rate(t, k), NULL, NULL);
+		free(panel);
+		free(family);
 	}
-	fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\"/><line x1=\"%d\" "
-		"y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\"/>\n<text x=\"%d\" y=\"%.1f\" "
-		"text-anchor=\"middle\">time in the window (ms)</text>\n<text transform=\"translate(18 %.1f) "
-		"rotate(-90)\" text-anchor=\"middle\">ops/s (%s)</text>\n</svg>\n", LEFT, bottom,
-		LEFT + PLOT_W, bottom, LEFT, top, LEFT, bottom, LEFT + PLOT_W / 2, bottom + 32,
-		(top + bottom) / 2, unit);
-#undef XPX
-#undef YPX
+	ch.stable = families.n <= CHART_SERIES_MAX;
+	if (asprintf(&title, "%s: throughput over time", r->name) < 0)
+		cl_oom(NULL);
+	width = fmax(chart_lines_width(&ch), CHART_TITLE_PX * (double)strlen(title) + 20);
+	height = 50 + chart_lines_height(&ch);
+	chart_begin(out, width, height, title, "operations a second in each sampling interval of each cell's "
+		    "median trial; a panel per workload and swept value");
+	chart_lines_draw(out, &ch, 50);
+	fprintf(out, "</svg>\n");
+	free(title);
+	chart_lines_free(&ch);
+	chart_names_free(&families);
 	return 0;
+}
+
+const char *cl_view_chart_empty(const struct cl_results *r, enum cl_chart chart)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->ncells && !any; i++)
+		any = r->cells[i].summary.ok > 0;
+	if (!r->ncells)
+		return "the results file has no cells";
+	if ((chart == CL_CHART_FAIR || chart == CL_CHART_TIMELINE) && !cl_view_timed(r))
+		return "the results file has no duration step: this chart is of ops/s (set duration_ms in a step)";
+	if ((chart == CL_CHART_SWEEP || chart == CL_CHART_FAIR) && !cl_view_has_sweep(r))
+		return "the results file has no swept setting to chart (a list of numbers, such as tasks = [1, 2, 4])";
+	if (chart != CL_CHART_BARS && !any)
+		return "no cell has an ok trial";
+	if (chart == CL_CHART_TIMELINE && !has_samples(r))
+		return "no cell has samples (set sample_ms in a duration step)";
+	/* and what the view itself finds: nothing is said here that it does not do */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc = 0;
+
+	if (!f)
+		cl_oom(NULL);
+	if (chart == CL_CHART_SWEEP)
+		rc = cl_view_sweep_svg(f, r);
+	else if (chart == CL_CHART_FAIR)
+		rc = cl_view_sweep_fair_svg(f, r);
+	else if (chart == CL_CHART_TIMELINE)
+		rc = cl_view_timeline_svg(f, r);
+	fclose(f);
+	free(text);
+	return rc ? "no cell of the sweep has an ok trial on the swept setting" : NULL;
 }

@@ -60,6 +60,9 @@ void cl_view_notes_for(FILE *out, const struct cl_results *r, const struct cl_no
  * group's fastest cell against its baseline, the slowest, and the race in
  * one line ("" when there is nothing to say). */
 void cl_view_summary(FILE *out, const struct cl_results *r);
+/* The same, naming each cell as the rows above it do (labels: one per cell,
+ * NULL: their own). */
+void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels);
 
 /* Parse a --columns list ("wall,cores,counter") into a mask. 0, or -1
  * with the reason (and the closest column) in err. */
@@ -107,6 +110,12 @@ int cl_view_sweep_fair_svg(FILE *out, const struct cl_results *r);
  * second of each interval of its median trial. 0, or -1 when none has
  * samples. */
 int cl_view_timeline_svg(FILE *out, const struct cl_results *r);
+
+/* Why a chart would be empty, for report to refuse it before it writes any
+ * file: "no cell has samples (set sample_ms in a duration step)"; NULL when
+ * the chart has something to draw. */
+enum cl_chart { CL_CHART_BARS, CL_CHART_SWEEP, CL_CHART_FAIR, CL_CHART_TIMELINE };
+const char *cl_view_chart_empty(const struct cl_results *r, enum cl_chart chart);
 
 /* A timed cell's "45.8M (41.3M - 49.4M), Jain 0.98": median ops/s, its
  * interval and the fairness; "-" for any other cell. */
