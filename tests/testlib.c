@@ -3,10 +3,12 @@
 #include "testlib.h"
 
 #include <CUnit/Basic.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +113,94 @@ void cl_test_run_cell(struct cl_test_exp *e, size_t i, struct cl_trial_result *r
 
 	CU_ASSERT_FATAL(i < e->ncells);
 	CU_ASSERT_EQUAL(cl_trial_execute(&e->cells[i], &opts, r), 0);
+}
+
+struct cl_test_mem_watch {
+	_Atomic int       stop;
+	struct cl_test_mem peak; /* written by the watcher only */
+	pid_t             pid;
+};
+
+/* What one thread's children and their descendants hold, into *now. */
+static void mem_below(int pid, int tid, int skip, struct cl_test_mem *now)
+{
+	char path[96], line[128];
+	int child;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, tid);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fscanf(f, "%d", &child) == 1) {
+		long long size, pages, kb;
+		FILE *m;
+		DIR *tasks;
+		struct dirent *d;
+
+		if (child == skip)
+			continue;
+		now->procs++;
+		snprintf(path, sizeof path, "/proc/%d/statm", child);
+		if ((m = fopen(path, "r"))) {
+			if (fscanf(m, "%lld %lld", &size, &pages) == 2)
+				now->rss_kb += pages * (sysconf(_SC_PAGESIZE) / 1024);
+			fclose(m);
+		}
+		snprintf(path, sizeof path, "/proc/%d/smaps_rollup", child);
+		if ((m = fopen(path, "r"))) {
+			while (fgets(line, sizeof line, m))
+				if (sscanf(line, "Pss: %lld kB", &kb) == 1) {
+					now->pss_kb += kb;
+					break;
+				}
+			fclose(m);
+		}
+		snprintf(path, sizeof path, "/proc/%d/task", child);
+		if ((tasks = opendir(path))) {
+			while ((d = readdir(tasks)))
+				if (d->d_name[0] != '.')
+					mem_below(child, atoi(d->d_name), skip, now);
+			closedir(tasks);
+		}
+	}
+	fclose(f);
+}
+
+struct cl_test_mem_watch *cl_test_mem_watch_start(void)
+{
+	struct cl_test_mem_watch *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE,
+					   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int parent = (int)getpid();
+
+	CU_ASSERT_FATAL(w != MAP_FAILED);
+	memset(w, 0, sizeof *w);
+	w->pid = fork();
+	CU_ASSERT_FATAL(w->pid >= 0);
+	if (w->pid == 0) {
+		while (!w->stop) {
+			struct cl_test_mem now = { 0 };
+
+			/* the test process forks trials from its main thread */
+			mem_below(parent, parent, (int)getpid(), &now);
+			w->peak.rss_kb = now.rss_kb > w->peak.rss_kb ? now.rss_kb : w->peak.rss_kb;
+			w->peak.pss_kb = now.pss_kb > w->peak.pss_kb ? now.pss_kb : w->peak.pss_kb;
+			w->peak.procs = now.procs > w->peak.procs ? now.procs : w->peak.procs;
+			usleep(20000);
+		}
+		_exit(0);
+	}
+	return w;
+}
+
+struct cl_test_mem cl_test_mem_watch_stop(struct cl_test_mem_watch *w)
+{
+	struct cl_test_mem peak;
+
+	w->stop = 1;
+	waitpid(w->pid, NULL, 0);
+	peak = w->peak;
+	munmap(w, sizeof *w);
+	return peak;
 }
 
 int cl_test_main(const char *suite, CU_TestInfo *tests)

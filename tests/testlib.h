@@ -38,6 +38,24 @@ void cl_test_exp_free(struct cl_test_exp *e);
 /* Run cell i once with every task's record kept. */
 void cl_test_run_cell(struct cl_test_exp *e, size_t i, struct cl_trial_result *r);
 
+/* The test's own count of a trial's memory, from /proc, not conclab's: a
+ * process forked by the test that, every 20 ms until stopped, sums the
+ * resident sets (statm) and proportional sets (smaps_rollup) of the test
+ * process's descendants, whichever of their threads forked them, itself
+ * left out. It is a process, not a thread: a fork (the trial's) from a
+ * process whose other thread is inside malloc or a sanitizer's allocator
+ * can leave the child waiting forever on a lock nobody will release (seen
+ * in CI under ASan). */
+struct cl_test_mem_watch;
+/* Its peaks: of the sums, and of how many processes there were at once. */
+struct cl_test_mem {
+	long long rss_kb, pss_kb; /* pss 0 where the kernel gives none */
+	int       procs;
+};
+
+struct cl_test_mem_watch *cl_test_mem_watch_start(void);
+struct cl_test_mem        cl_test_mem_watch_stop(struct cl_test_mem_watch *w);
+
 /* Register one suite and run it verbosely; the process exit code. */
 int cl_test_main(const char *suite, CU_TestInfo *tests);
 

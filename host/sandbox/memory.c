@@ -2,14 +2,16 @@
 #include "memory.h"
 #include "runtime_internal.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define MIN_INTERVAL_NS 10000000  /* 10 ms */
-#define MAX_INTERVAL_NS 100000000 /* 100 ms */
-#define MAX_DEPTH       5        /* init, trial, workers of workers of workers */
+#define MIN_INTERVAL_NS    10000000  /* 10 ms */
+#define MAX_INTERVAL_NS    100000000 /* 100 ms */
+#define MAX_DEPTH          5         /* init, trial, workers of workers of workers */
+#define MAX_THREADS_WALKED 64        /* mpirun has 4 threads, a rank 3 */
 
 struct sizes {
 	int64_t rss_kb, pss_kb, procs; /* procs: tasks (processes and threads) */
@@ -32,15 +34,38 @@ static int64_t pss_of(pid_t pid)
 	return kb;
 }
 
-/* The sizes of pid plus those of its descendants (children of its main
- * thread: where the strategies fork). */
 static long page_kb; /* set once, when a watch starts */
 
+static void tree(pid_t pid, int depth, bool counted, struct sizes *sum);
+
+/* The descendants of the thread tid of pid: /proc lists a child under the
+ * thread that forked it, and only there. */
+static void children_of(pid_t pid, pid_t tid, int depth, struct sizes *sum)
+{
+	char path[64];
+	FILE *f;
+	int child;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)tid);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fscanf(f, "%d", &child) == 1)
+		tree(child, depth + 1, true, sum);
+	fclose(f);
+}
+
+/* The sizes of pid plus those of its descendants. The strategies fork from
+ * their main thread, and so does Open MPI 4.1's mpirun; nothing holds
+ * another launcher or version to that, so a process of a few threads has
+ * every thread's children read. One of hundreds is a threads trial's, whose
+ * every thread's file would make a sample cost more than it may. */
 static void tree(pid_t pid, int depth, bool counted, struct sizes *sum)
 {
 	char path[64], stat[1024], *end;
 	long threads = 0, pages = 0;
 	FILE *f;
+	DIR *tasks;
+	struct dirent *d;
 
 	/* /proc/PID/stat: its threads (field 20) and resident pages (24),
 	 * after the command name, which may hold anything but ends at the
@@ -59,14 +84,17 @@ static void tree(pid_t pid, int depth, bool counted, struct sizes *sum)
 		sum->pss_kb += pss_of(pid);
 	if (depth >= MAX_DEPTH)
 		return;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	if ((f = fopen(path, "r"))) {
-		int child;
-
-		while (fscanf(f, "%d", &child) == 1)
-			tree(child, depth + 1, true, sum);
-		fclose(f);
+	if (!counted || threads <= 1 || threads > MAX_THREADS_WALKED) {
+		children_of(pid, pid, depth, sum);
+		return;
 	}
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	if (!(tasks = opendir(path)))
+		return;
+	while ((d = readdir(tasks)))
+		if (d->d_name[0] != '.')
+			children_of(pid, (pid_t)atoi(d->d_name), depth, sum);
+	closedir(tasks);
 }
 
 void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks)

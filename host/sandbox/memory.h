@@ -1,7 +1,9 @@
 /* The memory of a whole trial: the peak of the sum of the resident sets of
- * its processes (the trial process and every process it forked), sampled
+ * its processes (the trial process and every process it or they started:
+ * forked workers, mpirun and the ranks it runs on this machine), sampled
  * while it runs. rusage gives only the largest single process, which ranks
- * 51 processes below one threaded process. */
+ * 51 processes below one threaded process, and 4 MPI ranks and mpirun
+ * below the largest of them. */
 #ifndef CLH_SANDBOX_MEMORY_H
 #define CLH_SANDBOX_MEMORY_H
 
@@ -24,10 +26,12 @@ struct cl_memory_watch {
 	bool    sampling;    /* false: a trial of one process, not watched   */
 };
 
-/* Watch the trial whose process is root. Only a trial that forks is
- * sampled: one process's peak is rusage's, exactly, and every wake-up of
- * the host takes a CPU from the trial (a spinning lock waiter preempted
- * stalls a queue lock for every task behind it). */
+/* Watch the trial whose process is root. Only a trial of more than one
+ * process (`forks`: its strategy forks, or starts processes that run its
+ * tasks, as a remote one's mpirun does) is sampled: one process's peak is
+ * rusage's, exactly, and every wake-up of the host takes a CPU from the
+ * trial (a spinning lock waiter preempted stalls a queue lock for every
+ * task behind it). */
 void cl_memory_watch_start(struct cl_memory_watch *w, pid_t root, bool forks);
 /* Watch the trial under the namespace's init `init` (not counted itself);
  * `forks` as above, or true when a limit must be checked by sampling. */

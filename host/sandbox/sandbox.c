@@ -542,8 +542,11 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	}
 	/* no setpgid here: the child makes a session of its own, which a
 	 * process group leader cannot */
+	/* a remote strategy's tasks run in processes it starts (mpirun and
+	 * its ranks here), not in the trial process: sampled as a fork's */
 	cl_memory_watch_start(&w.mem, prot->pid_ns ? 0 : w.child,
-			      (cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_FORKS) ||
+			      (cell->strategy->plugin->desc->ops.strategy->flags &
+			       (CL_STRATEGY_FORKS | CL_STRATEGY_REMOTE)) ||
 				      w.memory_kb || w.processes);
 	end = watch_trial(&w, opts->timeout_ms);
 	if (end != ENDED)
