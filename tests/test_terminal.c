@@ -398,6 +398,8 @@ static int on_terminal(char **out, const char *fmt, ...)
 				i++;
 				continue;
 			}
+			if (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
+				continue; /* the terminal's line end: one line */
 			fputc(buf[i] == '\r' ? '\n' : buf[i], f);
 		}
 	}
@@ -440,6 +442,15 @@ static void test_program_fits_80(void)
 	CU_ASSERT_EQUAL(on_terminal(&out, "'%s' plugins", BIN), 0);
 	CU_ASSERT(widest_line(out) <= 80);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nspinpark "));
+	free(out);
+	/* a plugin's description and parameters; check's first line */
+	CU_ASSERT_EQUAL(on_terminal(&out, "'%s' info threads", BIN), 0);
+	CU_ASSERT(widest_line(out) <= 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n  workers      int   default 0        range [0, 1000000]\n      threads "));
+	free(out);
+	CU_ASSERT_EQUAL(on_terminal(&out, "'%s' check '%s/configs/locks-oversubscribed.cfg'", BIN,
+				    CL_TEST_SOURCE_DIR), 0);
+	CU_ASSERT(widest_line(out) <= 80);
 	free(out);
 	CU_ASSERT_EQUAL(on_terminal(&out, "'%s' --help", BIN), 0);
 	CU_ASSERT(widest_line(out) <= 80);

@@ -133,6 +133,22 @@ int cmd_plugins(struct cli *cli, char **operands, int n)
 	return 0;
 }
 
+/* "  workers      int   default 0        range [0, 1000000]", then its help. */
+static void param_line(const char *name, const char *type, const char *def, const char *range,
+		       const char *help, int width)
+{
+	char row[256];
+
+	snprintf(row, sizeof row, "  %-12s %-5s default %-8s %s", name, type, def, range);
+	for (size_t n = strlen(row); n && row[n - 1] == ' ';)
+		row[--n] = 0;
+	printf("%s\n", row);
+	if (*help) {
+		printf("      ");
+		hanging(help, 6, width);
+	}
+}
+
 int cmd_info(struct cli *cli, char **operands, int n)
 {
 	const char *name = operands[0];
@@ -167,52 +183,66 @@ int cmd_info(struct cli *cli, char **operands, int n)
 	}
 	const struct cl_plugin *d = p->desc;
 
-	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u\nfile:        %s\n"
-	       "summary:     %s\n", d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, p->path,
-	       d->summary);
-	if (d->description)
-		printf("description: %s\n", d->description);
+	int width = cl_terminal_width(STDOUT_FILENO);
+
+	width = width ? width : 80; /* piped: no line longer than a terminal's */
+	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u\nfile:        %s\n",
+	       d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, p->path);
+	printf("summary:     ");
+	hanging(d->summary, 13, width);
+	if (d->description) {
+		printf("description: ");
+		hanging(d->description, 13, width);
+	}
+	char flags[512];
+
 	if (d->kind == CL_PLUGIN_STRATEGY) {
 		uint32_t f = d->ops.strategy->flags;
 
-		printf("flags:       %s%s%s%s%s%s\n", f ? "" : "-", f & CL_STRATEGY_FORKS ? "forks (syncs must work across "
-		       "processes) " : "", f & CL_STRATEGY_FD_WAITS ? "fd-waits " : "",
-		       f & CL_STRATEGY_COMPLETIONS ? "completions " : "",
-		       f & CL_STRATEGY_PLACES ? "places (params.NAME.placement) " : "",
-		       f & CL_STRATEGY_REMOTE ? "remote (tasks in other address spaces; remote syncs only)" : "");
-	} else
-		printf("flags:       %s%s%s\nstate:       %zu bytes shared, %zu bytes per task\n",
-		       d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost updates are its finding) " : "",
-		       d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only " : "",
-		       d->ops.sync->flags & CL_SYNC_REMOTE ? "remote (its own counter; remote strategies only)" : "",
-		       d->ops.sync->shared_size, d->ops.sync->local_size);
+		snprintf(flags, sizeof flags, "%s%s%s%s%s%s", f ? "" : "-", f & CL_STRATEGY_FORKS ? "forks (syncs "
+			 "must work across processes) " : "", f & CL_STRATEGY_FD_WAITS ? "fd-waits " : "",
+			 f & CL_STRATEGY_COMPLETIONS ? "completions " : "",
+			 f & CL_STRATEGY_PLACES ? "places (params.NAME.placement) " : "",
+			 f & CL_STRATEGY_REMOTE ? "remote (tasks in other address spaces; remote syncs only)" : "");
+	} else {
+		snprintf(flags, sizeof flags, "%s%s%s", d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost "
+			 "updates are its finding) " : "", d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only " : "",
+			 d->ops.sync->flags & CL_SYNC_REMOTE ? "remote (its own counter; remote strategies only)" : "");
+	}
+	for (size_t n = strlen(flags); n && flags[n - 1] == ' ';)
+		flags[--n] = 0;
+	printf("flags:       ");
+	hanging(flags, 13, width);
+	if (d->kind != CL_PLUGIN_STRATEGY)
+		printf("state:       %zu bytes shared, %zu bytes per task\n", d->ops.sync->shared_size,
+		       d->ops.sync->local_size);
 	bool places = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_PLACES;
 	bool remote = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_REMOTE;
 
+	/* each parameter a line, what it does under it: a row with its help
+	 * beside it is 150 columns */
 	printf("parameters:%s\n", p->nparams || places || remote ? "" : " none");
 	if (places)
-		printf("  %-12s text  default %-8s %-24s %s\n", "placement", "none", "none|compact|scatter|CPUs",
-		       "where the workers run (the host's parameter: docs/config-reference.md)");
+		param_line("placement", "text", "none", "none|compact|scatter|CPUs",
+			   "where the workers run (the host's parameter: docs/config-reference.md)", width);
 	if (remote) {
-		printf("  %-12s text  default %-8s %-24s %s\n", "hosts", "none", "host[:slots],...",
-		       "where the ranks run, as mpirun --host (the host's parameter: docs/mpi.md)");
-		printf("  %-12s text  default %-8s %-24s %s\n", "hostfile", "none", "a path",
-		       "a hostfile, as mpirun --hostfile (the host's parameter: docs/mpi.md)");
+		param_line("hosts", "text", "none", "host[:slots],...",
+			   "where the ranks run, as mpirun --host (the host's parameter: docs/mpi.md)", width);
+		param_line("hostfile", "text", "none", "a path",
+			   "a hostfile, as mpirun --hostfile (the host's parameter: docs/mpi.md)", width);
 	}
 	for (size_t i = 0; i < p->nparams; i++) {
 		const struct cl_param_decl *pd = &d->params[i];
+		char def[32], range[64] = "";
 
-		if (pd->type == CL_PARAM_BOOL)
-			printf("  %-12s bool  default %-8s %-24s %s\n", pd->name, pd->def ? "true" : "false",
-			       "", pd->help ? pd->help : "");
-		else {
-			char range[64];
-
-			snprintf(range, sizeof range, "range [%lld, %lld]", (long long)pd->min,
-				 (long long)pd->max);
-			printf("  %-12s int   default %-8lld %-24s %s\n", pd->name, (long long)pd->def,
-			       range, pd->help ? pd->help : "");
+		if (pd->type == CL_PARAM_BOOL) {
+			snprintf(def, sizeof def, "%s", pd->def ? "true" : "false");
+		} else {
+			snprintf(def, sizeof def, "%lld", (long long)pd->def);
+			snprintf(range, sizeof range, "range [%lld, %lld]", (long long)pd->min, (long long)pd->max);
 		}
+		param_line(pd->name, pd->type == CL_PARAM_BOOL ? "bool" : "int", def, range,
+			   pd->help ? pd->help : "", width);
 	}
 	cl_registry_free(&reg);
 	return 0;
@@ -231,13 +261,21 @@ int cmd_check(struct cli *cli, char **operands, int noperands)
 	(void)noperands;
 	if (cl_run_load(path, NULL, cli->plugin_dirs, cli->nplugin_dirs, cli->repeat, cli->timeout_ms,
 			&reg, &x, &cells, &n) == 0) {
-		printf("%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)\n", path, x.name,
-		       n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
-		       (long long)x.warmup);
+		int width = cl_terminal_width(STDOUT_FILENO);
+		char *line = NULL;
+
+		if (asprintf(&line, "%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)", path,
+			     x.name, n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
+			     (long long)x.warmup) > 0)
+			cl_view_wrapped(stdout, line, width ? width : 80);
+		free(line);
 		for (size_t i = 0; i < n; i++)
 			printf("  %s\n", cells[i].label);
-		if (x.warnings[0])
-			fprintf(stderr, "conclab: warning: %s\n", x.warnings);
+		if (x.warnings[0] && asprintf(&line, "conclab: warning: %s", x.warnings) > 0) {
+			width = cl_terminal_width(STDERR_FILENO);
+			cl_view_wrapped(stderr, line, width ? width : 80);
+			free(line);
+		}
 		rc = 0;
 	}
 	free(cells);
