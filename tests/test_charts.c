@@ -100,15 +100,6 @@ __attribute__((noinline)) static char *render(int (*view)(FILE *, const struct c
 static int bars(FILE *f, const struct cl_results *r) { cl_view_bars_svg(f, r); return 0; }
 static int page(FILE *f, const struct cl_results *r) { cl_view_html(f, r, false); return 0; }
 
-static size_t count(const char *text, const char *what)
-{
-	size_t n = 0;
-
-	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
-}
-
 /* ---- the palette ---------------------------------------------------------- */
 
 static void lab(const char *hex, double out[3])
@@ -264,9 +255,9 @@ static void test_sweep_small_multiples(void)
 	/* 15 lines (tas twice, by its own backoff) in one panel: two plots of 8 and 7 */
 	CU_ASSERT_EQUAL(check_plots(svg, &plots), 15);
 	CU_ASSERT_EQUAL(plots, 2);
-	CU_ASSERT_EQUAL(count(svg, "class=\"panel\""), 1);
-	CU_ASSERT_EQUAL(count(svg, ">threads+tas tas.backoff=1</text>"), 1);
-	CU_ASSERT_EQUAL(count(svg, ">threads+mutex</text>"), 1);
+	CU_ASSERT_EQUAL(cl_test_count(svg, "class=\"panel\""), 1);
+	CU_ASSERT_EQUAL(cl_test_count(svg, ">threads+tas tas.backoff=1</text>"), 1);
+	CU_ASSERT_EQUAL(cl_test_count(svg, ">threads+mutex</text>"), 1);
 	/* SI ticks of 100k-300k ops/s: never "0.0001 G" */
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">100k</text>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">300k</text>"));
@@ -274,7 +265,7 @@ static void test_sweep_small_multiples(void)
 	CU_ASSERT_PTR_NULL(strstr(svg, "G ops/s"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "higher is better"));
 	/* the partial cell: hollow, "1/6 ok"; the failed one said */
-	CU_ASSERT_EQUAL(count(svg, "class=\"partial\""), 1);
+	CU_ASSERT_EQUAL(cl_test_count(svg, "class=\"partial\""), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">1/6 ok</text>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "no trial ok, not drawn: threads+mcs tasks=8</text>"));
 	free(svg);
@@ -293,7 +284,7 @@ static void test_bars_ops_hatched(void)
 	svg = render(bars, &r, &rc);
 	/* timed cells: ops/s, higher is better; their wall (the duration) not drawn */
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "median operations a second per cell"));
-	CU_ASSERT_EQUAL(count(svg, "median ops/s, higher is better"), 4);
+	CU_ASSERT_EQUAL(cl_test_count(svg, "median ops/s, higher is better"), 4);
 	CU_ASSERT_PTR_NULL(strstr(svg, "wall time"));
 	CU_ASSERT_PTR_NULL(strstr(svg, "0.0001"));
 	/* the partial cell's bar is hatched and says 1/6 ok; only its */
@@ -302,7 +293,7 @@ static void test_bars_ops_hatched(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "class=\"hatched\""));
 	CU_ASSERT(strstr(row, "class=\"hatched\"") < strstr(row, "<title>threads+mcs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, ">1/6 ok</tspan>"));
-	CU_ASSERT_EQUAL(count(svg, "class=\"hatched\""), 1);
+	CU_ASSERT_EQUAL(cl_test_count(svg, "class=\"hatched\""), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">0/2 ok: no trial counted</text>"));
 	free(svg);
 	cl_results_free(&r);

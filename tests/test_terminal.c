@@ -73,22 +73,6 @@ __attribute__((noinline)) static char *compare_text(const struct cl_results *a, 
 	return buf;
 }
 
-/* The line of `text` that starts with `prefix` (a copy), or NULL. */
-static char *line_starting(const char *text, const char *prefix)
-{
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (!strncmp(l, prefix, strlen(prefix)))
-			return strndup(l, strcspn(l, "\n"));
-	return NULL;
-}
-
-static void expect_in(const char *view, const char *line, const char *want)
-{
-	if (!line || !strstr(line, want))
-		fprintf(stderr, "\n%s: '%s' not in: %s\n", view, want, line ? line : "(no line)");
-	CU_ASSERT_TRUE(line && strstr(line, want));
-}
-
 static size_t widest_line(const char *text)
 {
 	size_t widest = 0;
@@ -103,13 +87,6 @@ static size_t widest_line(const char *text)
 	return widest;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The median ops/s of a cell's ok trials, from the raw JSON. */
 static double raw_ops_median(const json_t *cell)
 {
@@ -120,7 +97,7 @@ static double raw_ops_median(const json_t *cell)
 	json_array_foreach(json_object_get(cell, "trials"), i, t)
 		if (!strcmp(json_string_value(json_object_get(t, "status")), "ok") && n < 64)
 			v[n++] = json_number_value(json_object_get(json_object_get(t, "duration"), "ops_per_s"));
-	qsort(v, n, sizeof *v, cmp);
+	qsort(v, n, sizeof *v, cl_test_cmp_double);
 	return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -141,17 +118,17 @@ static void test_timed_leads_with_ops(void)
 	md = markdown_text(&r);
 	cmpr = compare_text(&r, &r, 0);
 	page = html_text(&r);
-	row = line_starting(tab, "cell ");
-	expect_in("table", row, "  ops/s");
+	row = cl_test_line_starting(tab, "cell ");
+	cl_test_expect_in("table", row, "  ops/s");
 	CU_ASSERT_PTR_NULL(strstr(row, " wall"));
 	CU_ASSERT_PTR_NULL(strstr(row, "resp"));
 	free(row);
-	row = line_starting(wide, "cell ");
-	expect_in("wide", row, " wall ");
-	expect_in("wide", row, " cover ");
+	row = cl_test_line_starting(wide, "cell ");
+	cl_test_expect_in("wide", row, " wall ");
+	cl_test_expect_in("wide", row, " cover ");
 	free(row);
-	row = line_starting(md, "| cell |");
-	expect_in("markdown", row, "| ops/s (median) | interval (coverage) |");
+	row = cl_test_line_starting(md, "| cell |");
+	cl_test_expect_in("markdown", row, "| ops/s (median) | interval (coverage) |");
 	free(row);
 	json_array_foreach(json_object_get(raw, "cells"), i, c) {
 		const char *label = json_string_value(json_object_get(c, "label"));
@@ -160,9 +137,9 @@ static void test_timed_leads_with_ops(void)
 		cl_view_rate(raw_ops_median(c), rate, sizeof rate);
 		CU_ASSERT_DOUBLE_EQUAL(r.cells[i].summary.ops_per_s.median, raw_ops_median(c), 1e-6);
 		snprintf(want, sizeof want, "%s ", label);
-		row = line_starting(tab, want);
+		row = cl_test_line_starting(tab, want);
 		snprintf(want, sizeof want, "  %s  ", rate);
-		expect_in("table", row, want);
+		cl_test_expect_in("table", row, want);
 		free(row);
 		char md_label[128], *o = md_label; /* Markdown escapes the brackets */
 
@@ -173,19 +150,19 @@ static void test_timed_leads_with_ops(void)
 		}
 		*o = 0;
 		snprintf(want, sizeof want, "| %s |", md_label);
-		row = line_starting(md, want);
+		row = cl_test_line_starting(md, want);
 		snprintf(want, sizeof want, "| %s ops/s |", rate);
-		expect_in("markdown", row, want);
+		cl_test_expect_in("markdown", row, want);
 		free(row);
 		snprintf(want, sizeof want, "<tr><td>%s</td>", label);
-		row = line_starting(page, want);
+		row = cl_test_line_starting(page, want);
 		snprintf(want, sizeof want, "<td>%s ops/s</td>", rate);
-		expect_in("html", row, want);
+		cl_test_expect_in("html", row, want);
 		free(row);
 		snprintf(want, sizeof want, "%s ", label);
-		row = line_starting(cmpr, want);
+		row = cl_test_line_starting(cmpr, want);
 		snprintf(want, sizeof want, "%s/s", rate);
-		expect_in("compare", row, want);
+		cl_test_expect_in("compare", row, want);
 		free(row);
 	}
 	/* and the summary counts operations, not wall time */
@@ -214,12 +191,12 @@ static void test_fits_80_with_legend(void)
 	CU_ASSERT(widest_line(tab) <= 80);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tab, "\nlabels shortened: read_pct = steps[0].read_pct, every cell's "
 					   "strategy is threads\n  (left out of its label)\n"));
-	row = line_starting(tab, "cell ");
-	expect_in("narrow", row, " ops/s ");
-	expect_in("narrow", row, " cv ");
-	expect_in("narrow", row, " counter");
+	row = cl_test_line_starting(tab, "cell ");
+	cl_test_expect_in("narrow", row, " ops/s ");
+	cl_test_expect_in("narrow", row, " cv ");
+	cl_test_expect_in("narrow", row, " counter");
 	free(row);
-	row = line_starting(tab, "rwlock tasks=4 read_pct=99 ");
+	row = cl_test_line_starting(tab, "rwlock tasks=4 read_pct=99 ");
 	CU_ASSERT_PTR_NOT_NULL(row);
 	free(row);
 	/* the summary names the cells as the rows do */
@@ -227,7 +204,7 @@ static void test_fits_80_with_legend(void)
 	CU_ASSERT_PTR_NULL(strstr(strstr(tab, "\nsummary\n"), "steps[0]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(strstr(tab, "\nsummary\n"), "\n  mutex tasks=2 read_pct="));
 	piped = table_text(&r, (struct cl_table_opts){ 0 });
-	row = line_starting(piped, "threads+rwlock tasks=4 steps[0].read_pct=99 ");
+	row = cl_test_line_starting(piped, "threads+rwlock tasks=4 steps[0].read_pct=99 ");
 	CU_ASSERT_PTR_NOT_NULL(row);
 	free(row);
 	{
@@ -284,7 +261,7 @@ static void test_notes_name_what_is_not_marked(void)
 
 	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, RW_RESULTS, err, sizeof err), 0);
 	tab = table_text(&r, (struct cl_table_opts){ .width = 80 });
-	head = line_starting(tab, "cell ");
+	head = cl_test_line_starting(tab, "cell ");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(head);
 	CU_ASSERT_PTR_NULL(strstr(head, "notes"));
 	free(head);
@@ -313,17 +290,17 @@ static void test_coverage_per_cell(void)
 	CU_ASSERT_DOUBLE_EQUAL(r.cells[0].summary.wall.ci_level, 0.5, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(r.cells[1].summary.wall.ci_level, 0.75, 1e-9);
 	tab = table_text(&r, (struct cl_table_opts){ .wide = true });
-	row = line_starting(tab, "io: serial+none ");
-	expect_in("wide", row, "  50.0%  ");
+	row = cl_test_line_starting(tab, "io: serial+none ");
+	cl_test_expect_in("wide", row, "  50.0%  ");
 	free(row);
-	row = line_starting(tab, "io: threads+none ");
-	expect_in("wide", row, "  75.0%  ");
+	row = cl_test_line_starting(tab, "io: threads+none ");
+	cl_test_expect_in("wide", row, "  75.0%  ");
 	free(row);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tab, "\ninterval: each cell's covers its median with the probability in its "
 					   "cover column\n  (--wide or --columns coverage): 50.0% to 75.0% here"));
 	md = markdown_text(&r);
-	row = line_starting(md, "| io: serial+none |");
-	expect_in("markdown", row, " (50.0%) |");
+	row = cl_test_line_starting(md, "| io: serial+none |");
+	cl_test_expect_in("markdown", row, " (50.0%) |");
 	free(row);
 	free(tab);
 	free(md);
@@ -411,15 +388,6 @@ static int on_terminal(char **out, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static size_t count(const char *text, const char *what)
-{
-	size_t n = 0;
-
-	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
-}
-
 /* A run with 46-character labels, its progress, the machine's warning,
  * `plugins` and every verb's help: no line wider than 80; a warning said
  * once. */
@@ -435,7 +403,7 @@ static void test_program_fits_80(void)
 
 	CU_ASSERT_EQUAL(on_terminal(&out, "'%s' run '%s'", BIN, cfg), 0);
 	CU_ASSERT(widest_line(out) <= 80);
-	CU_ASSERT(count(out, "warning:") <= 1);
+	CU_ASSERT(cl_test_count(out, "warning:") <= 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/24 ")); /* the progress line was there */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nrwlock tasks=4 read_pct=90 "));
 	free(out);

@@ -19,13 +19,6 @@
 
 #define SEED_RESULTS CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table.json"
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The median of a trial field over the measured ok trials, from the JSON
  * itself: the independent figure every view must show. */
 static double raw_median(const json_t *cell, const char *field, const char *sub)
@@ -42,7 +35,7 @@ static double raw_median(const json_t *cell, const char *field, const char *sub)
 			continue;
 		v[n++] = json_number_value(sub ? json_object_get(f, sub) : f);
 	}
-	qsort(v, n, sizeof *v, cmp);
+	qsort(v, n, sizeof *v, cl_test_cmp_double);
 	m = n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	free(v);
 	return m;
@@ -86,22 +79,6 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* The line of `text` that starts with `prefix` (a copy), or NULL. */
-static char *line_starting(const char *text, const char *prefix)
-{
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (!strncmp(l, prefix, strlen(prefix)))
-			return strndup(l, strcspn(l, "\n"));
-	return NULL;
-}
-
-static void expect_in(const char *view, const char *line, const char *want)
-{
-	if (!line || !strstr(line, want))
-		fprintf(stderr, "\n%s: '%s' not in: %s\n", view, want, line ? line : "(no line)");
-	CU_ASSERT_TRUE(line && strstr(line, want));
-}
-
 static void test_views_agree(void)
 {
 	struct cl_results r, back;
@@ -143,35 +120,35 @@ static void test_views_agree(void)
 		CU_ASSERT_DOUBLE_EQUAL(r.cells[i].summary.cores, cores, 1e-9);
 		/* the terminal table */
 		snprintf(want, sizeof want, "%s ", label);
-		line = line_starting(tab, want);
-		expect_in("table", line, med);
+		line = cl_test_line_starting(tab, want);
+		cl_test_expect_in("table", line, med);
 		snprintf(want, sizeof want, "  %5.2f  ", cores);
-		expect_in("table", line, want);
-		expect_in("table", line, counter);
+		cl_test_expect_in("table", line, want);
+		cl_test_expect_in("table", line, counter);
 		free(line);
 		/* Markdown */
 		snprintf(want, sizeof want, "| %s |", label);
-		line = line_starting(md, want);
+		line = cl_test_line_starting(md, want);
 		snprintf(want, sizeof want, "| %s |", med);
-		expect_in("markdown", line, want);
+		cl_test_expect_in("markdown", line, want);
 		snprintf(want, sizeof want, "| %.2f |", cores);
-		expect_in("markdown", line, want);
+		cl_test_expect_in("markdown", line, want);
 		snprintf(want, sizeof want, "| %s |", counter);
-		expect_in("markdown", line, want);
+		cl_test_expect_in("markdown", line, want);
 		free(line);
 		/* HTML */
 		snprintf(want, sizeof want, "<tr><td>%s</td>", label);
-		line = line_starting(page, want);
+		line = cl_test_line_starting(page, want);
 		snprintf(want, sizeof want, "<td>%s</td>", med);
-		expect_in("html", line, want);
+		cl_test_expect_in("html", line, want);
 		snprintf(want, sizeof want, "<td>%.2f</td>", cores);
-		expect_in("html", line, want);
+		cl_test_expect_in("html", line, want);
 		snprintf(want, sizeof want, "<td>%s</td>", counter);
-		expect_in("html", line, want);
+		cl_test_expect_in("html", line, want);
 		free(line);
 		/* CSV: every trial, with its wall time */
 		snprintf(want, sizeof want, "\"seed-table\",\"%s\",", label);
-		line = line_starting(strstr(csv, "\n") + 1, want);
+		line = cl_test_line_starting(strstr(csv, "\n") + 1, want);
 		CU_ASSERT_PTR_NOT_NULL(line);
 		free(line);
 		/* the JSON written back: the same summary, and it loads the same */
@@ -264,15 +241,6 @@ static char *large_results(void)
 	return path;
 }
 
-static size_t count(const char *text, const char *what)
-{
-	size_t n = 0;
-
-	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
-}
-
 static void test_large_results(void)
 {
 	char *path = large_results(), *csv_path = cl_test_write_file(".csv", ""), err[512];
@@ -296,10 +264,10 @@ static void test_large_results(void)
 	CU_ASSERT_EQUAL(cl_results_write_csv(csv_path, &r, err, sizeof err), 0);
 	csv = read_file(csv_path);
 	{
-		char *row = line_starting(tab, r.cells[0].label);
+		char *row = cl_test_line_starting(tab, r.cells[0].label);
 
-		expect_in("table", row, " 1100/1100 ");
-		expect_in("table", row, " 550.5 us ");
+		cl_test_expect_in("table", row, " 1100/1100 ");
+		cl_test_expect_in("table", row, " 550.5 us ");
 		free(row);
 	}
 	for (size_t i = 0; i < r.ncells; i++) {
@@ -310,18 +278,18 @@ static void test_large_results(void)
 		snprintf(want, sizeof want, "| %s |", label);
 		CU_ASSERT_PTR_NOT_NULL(strstr(md, want));
 		snprintf(want, sizeof want, "<title>%s: median", label);
-		CU_ASSERT_EQUAL(count(bars, want), 1);
-		CU_ASSERT_EQUAL(count(page, want), 1);
+		CU_ASSERT_EQUAL(cl_test_count(bars, want), 1);
+		CU_ASSERT_EQUAL(cl_test_count(page, want), 1);
 		/* the sync's legend entry, and the family's line in the sweep chart */
 		snprintf(want, sizeof want, ">%s</text>", r.cells[i].sync);
-		CU_ASSERT_EQUAL(count(bars, want), 1);
+		CU_ASSERT_EQUAL(cl_test_count(bars, want), 1);
 		snprintf(want, sizeof want, ">threads+%s</text>", r.cells[i].sync);
-		CU_ASSERT_EQUAL(count(sweep, want), 1); /* its line, in the legend */
+		CU_ASSERT_EQUAL(cl_test_count(sweep, want), 1); /* its line, in the legend */
 		snprintf(want, sizeof want, ">threads.workers=%d ", 1 + (int)i / 5 % 4);
-		CU_ASSERT_EQUAL(count(sweep, want), 1); /* its panel, on a log2 x axis of tasks */
+		CU_ASSERT_EQUAL(cl_test_count(sweep, want), 1); /* its panel, on a log2 x axis of tasks */
 	}
-	CU_ASSERT_EQUAL(count(md, "\n| threads+s"), 100);
-	CU_ASSERT_EQUAL(count(csv, "\n"), 5001);
+	CU_ASSERT_EQUAL(cl_test_count(md, "\n| threads+s"), 100);
+	CU_ASSERT_EQUAL(cl_test_count(csv, "\n"), 5001);
 	/* every chart is well-formed and its legend stays inside it */
 	{
 		char *svg_path = cl_test_write_file(".svg", sweep), *out;
@@ -368,12 +336,12 @@ static void test_table_fits_and_sums_up(void)
 			fprintf(stderr, "\nwider than 80: %.*s\n", (int)strcspn(l, "\n"), l);
 		CU_ASSERT(strcspn(l, "\n") <= 80);
 	}
-	row = line_starting(at + 1, "race: threads+none ");
-	expect_in("narrow", row, "lost 957526 of 2000000");
+	row = cl_test_line_starting(at + 1, "race: threads+none ");
+	cl_test_expect_in("narrow", row, "lost 957526 of 2000000");
 	free(row);
-	row = line_starting(at + 1, "cell ");
-	expect_in("narrow", row, " wall ");
-	expect_in("narrow", row, " counter");
+	row = cl_test_line_starting(at + 1, "cell ");
+	cl_test_expect_in("narrow", row, " wall ");
+	cl_test_expect_in("narrow", row, " counter");
 	free(row);
 	/* the summary: each workload's fastest cell against its baseline */
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nsummary\n"));
@@ -390,9 +358,9 @@ static void test_table_fits_and_sums_up(void)
 	f = open_memstream(&buf, &len);
 	cl_view_table(f, &r, &piped);
 	fclose(f);
-	row = line_starting(strstr(buf, "\ncell ") + 1, "cell ");
-	expect_in("piped", row, "rss MB");
-	expect_in("piped", row, "notes");
+	row = cl_test_line_starting(strstr(buf, "\ncell ") + 1, "cell ");
+	cl_test_expect_in("piped", row, "rss MB");
+	cl_test_expect_in("piped", row, "notes");
 	free(row);
 	free(buf);
 	cl_results_free(&r);
@@ -527,12 +495,12 @@ static void test_cv_one_meaning(void)
 	md = render(cl_view_markdown, &r);
 	page = render(html, &r);
 	tab = render(table, &r);
-	row = line_starting(md, "| io: serial+none ");
-	expect_in("markdown", row, "| 10.0% |");
+	row = cl_test_line_starting(md, "| io: serial+none ");
+	cl_test_expect_in("markdown", row, "| 10.0% |");
 	free(row);
 	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td>10.0%</td>"));
-	row = line_starting(tab, "io: serial+none ");
-	expect_in("table", row, " 10.0% ");
+	row = cl_test_line_starting(tab, "io: serial+none ");
+	cl_test_expect_in("table", row, " 10.0% ");
 	free(row);
 	free(md);
 	free(page);

@@ -217,3 +217,34 @@ int cl_test_main(const char *suite, CU_TestInfo *tests)
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
 }
+
+char *cl_test_line_starting(const char *text, const char *prefix)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, prefix, strlen(prefix)))
+			return strndup(l, strcspn(l, "\n"));
+	return NULL;
+}
+
+void cl_test_expect_in(const char *view, const char *line, const char *want)
+{
+	if (!line || !strstr(line, want))
+		fprintf(stderr, "\n%s: '%s' not in: %s\n", view, want, line ? line : "(no line)");
+	CU_ASSERT_TRUE(line && strstr(line, want));
+}
+
+size_t cl_test_count(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+int cl_test_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}

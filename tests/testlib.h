@@ -56,6 +56,18 @@ struct cl_test_mem {
 struct cl_test_mem_watch *cl_test_mem_watch_start(void);
 struct cl_test_mem        cl_test_mem_watch_stop(struct cl_test_mem_watch *w);
 
+/* ---- reading what a view or the program printed ------------------------ */
+
+/* The line of `text` that starts with `prefix` (a copy, malloc'ed), or NULL. */
+char *cl_test_line_starting(const char *text, const char *prefix);
+/* Assert that `line` (of the view named `view`) holds `want`; when not,
+ * say which and what the line was. */
+void cl_test_expect_in(const char *view, const char *line, const char *want);
+/* How many times `what` occurs in `text`. */
+size_t cl_test_count(const char *text, const char *what);
+/* qsort's order of doubles, ascending. */
+int cl_test_cmp_double(const void *a, const void *b);
+
 /* Register one suite and run it verbosely; the process exit code. */
 int cl_test_main(const char *suite, CU_TestInfo *tests);
 
