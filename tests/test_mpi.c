@@ -153,16 +153,18 @@ static void test_memory_of_every_rank(void)
 	w = cl_test_mem_watch_start();
 	run_ok(&e, 0, &r);
 	proc = cl_test_mem_watch_stop(w);
-	/* the trial process, mpirun and 4 ranks (and a keeper and an init
-	 * where the trial has a pid namespace) */
+	/* the trial process, mpirun and 4 ranks (a pid namespace's keeper and
+	 * init are conclab's: counted by neither) */
 	CU_ASSERT(proc.procs >= 6);
 	if (r.rss_sum_kb * 5 < proc.rss_kb * 4 || r.rss_sum_kb * 4 > proc.rss_kb * 5 ||
 	    r.pss_sum_kb * 5 < proc.pss_kb * 4 || r.pss_sum_kb * 4 > proc.pss_kb * 5)
 		fprintf(stderr, "\nconclab rss %lld kB, pss %lld kB, largest %ld kB; /proc rss %lld kB, "
 			"pss %lld kB over %d processes\n", (long long)r.rss_sum_kb, (long long)r.pss_sum_kb,
 			r.max_rss_kb, proc.rss_kb, proc.pss_kb, proc.procs);
-	/* 5 processes of 14-21 MB here: 3.5-4 times the largest */
-	CU_ASSERT(r.rss_sum_kb >= 3 * r.max_rss_kb);
+	/* 5 processes of 14-21 MB here: 3.5-4 times the largest (under ASan the
+	 * trial process, a fork of this one, is 60 MB: 3 times); the largest
+	 * alone, as before, is 1 */
+	CU_ASSERT(r.rss_sum_kb >= 2 * r.max_rss_kb);
 	CU_ASSERT(r.rss_sum_kb * 5 >= proc.rss_kb * 4 && r.rss_sum_kb * 4 <= proc.rss_kb * 5);
 	if (proc.pss_kb) { /* the kernel gives smaps_rollup */
 		CU_ASSERT(r.pss_sum_kb > 0 && r.pss_sum_kb < r.rss_sum_kb);
