@@ -22,26 +22,6 @@
 
 /* Some promises hold only inside a pid namespace (docs/reliability.md says
  * which); where the kernel refuses one, their tests say so and pass. */
-
-/* Prose as conclab wraps it to 80 columns, one line again: each line
- * break and the indent after it become one space. */
-static void unwrap(char *text)
-{
-	char *w = text;
-
-	for (const char *r = text; r && *r;) {
-		if (*r == '\n' && r[1] == ' ') {
-			while (*r == '\n' || *r == ' ')
-				r++;
-			*w++ = ' ';
-			continue;
-		}
-		*w++ = *r++;
-	}
-	if (w)
-		*w = 0;
-}
-
 static int namespaces_here(const char *test)
 {
 	if (cl_protections()->pid_ns)
@@ -267,7 +247,7 @@ static void test_out_of_threads_midway(void)
 		CU_ASSERT_EQUAL(cl_test_sh(&out, "FAIL_AFTER=%d LD_PRELOAD='%s/shim.so' "
 					   "ASAN_OPTIONS=verify_asan_link_order=0 '%s' run '%s' --quiet",
 					   after, dir, BIN, cfg), 1);
-		unwrap(out); /* the notes keep to 80 columns */
+		cl_test_unwrap(out); /* the notes keep to 80 columns */
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, "threads+none, trial 1: error: threads: pthread_create "
 						   "failed for thread "));
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, "(limits: RLIMIT_NPROC, /proc/sys/kernel/threads-max, "
@@ -834,7 +814,7 @@ static void test_chroot_says_what_is_unprotected(void)
 	if (rc != 0 || !strstr(out, "mounts cannot be made private"))
 		fprintf(stderr, "\nchroot run: exit %d:\n%s\n", rc, out ? out : "");
 	CU_ASSERT_EQUAL(rc, 0);
-	unwrap(out);
+	cl_test_unwrap(out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "conclab: note: the trial's mounts cannot be made private here "
 				      "(\"/\" is not a mount point, as in a chroot): the run's journal is "
 				      "not read-only to a trial"));

@@ -392,6 +392,7 @@ static void test_timed_results_shown_and_read_back(void)
 	free(out);
 	/* without hwloc, compact and scatter follow CPU numbers, and say so */
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "CONCLAB_NO_HWLOC=1 '%s' check '%s'", CL_TEST_CONCLAB, cfg), 0);
+	cl_test_unwrap(out); /* warnings keep to 80 columns */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, ":6: params.threads.placement: hwloc not used (CONCLAB_NO_HWLOC): "
 				      "placement follows CPU numbers"));
 	free(out);

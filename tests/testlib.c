@@ -254,3 +254,22 @@ int cl_test_cmp_double(const void *a, const void *b)
 
 	return (x > y) - (x < y);
 }
+
+/* Prose as conclab wraps it to 80 columns, one line again: each line
+ * break and the indent after it become one space. */
+void cl_test_unwrap(char *text)
+{
+	char *w = text;
+
+	for (const char *r = text; r && *r;) {
+		if (*r == '\n' && r[1] == ' ') {
+			while (*r == '\n' || *r == ' ')
+				r++;
+			*w++ = ' ';
+			continue;
+		}
+		*w++ = *r++;
+	}
+	if (w)
+		*w = 0;
+}

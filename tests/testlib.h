@@ -63,6 +63,9 @@ char *cl_test_line_starting(const char *text, const char *prefix);
 /* Assert that `line` (of the view named `view`) holds `want`; when not,
  * say which and what the line was. */
 void cl_test_expect_in(const char *view, const char *line, const char *want);
+/* Prose as conclab wraps it to 80 columns made one line again, in place:
+ * each line break followed by an indent becomes one space. */
+void cl_test_unwrap(char *text);
 /* How many times `what` occurs in `text`. */
 size_t cl_test_count(const char *text, const char *what);
 /* qsort's order of doubles, ascending. */
