@@ -239,6 +239,17 @@ static void test_abi_1_0_plugin(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(cl_plugin_abi_minor(p->desc), 0);
 	CU_ASSERT_EQUAL(p->desc->size, offsetof(struct cl_plugin, abi_minor));
+	{ /* info says which ABI each was built for: 1.0 here, this one's own */
+		char *out, want[64];
+
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' info '%s/abi10.so'", CL_TEST_CONCLAB, CL_TEST_FIXTURE_DIR), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nabi:         1.0\n"));
+		free(out);
+		CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' info threads", CL_TEST_CONCLAB), 0);
+		snprintf(want, sizeof want, "\nabi:         %u.%u\n", CL_ABI_MAJOR, CL_ABI_MINOR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+		free(out);
+	}
 	CU_ASSERT_EQUAL(e.ncells, 2);
 	for (size_t c = 0; c < e.ncells; c++) {
 		struct cl_trial_result r;

@@ -186,8 +186,9 @@ int cmd_info(struct cli *cli, char **operands, int n)
 	int width = cl_terminal_width(STDOUT_FILENO);
 
 	width = width ? width : 80; /* piped: no line longer than a terminal's */
-	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u\nfile:        %s\n",
-	       d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, p->path);
+	/* the ABI it was built for, MAJOR.MINOR: what tells a host it can load it */
+	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u.%u\nfile:        %s\n",
+	       d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, cl_plugin_abi_minor(d), p->path);
 	printf("summary:     ");
 	hanging(d->summary, 13, width);
 	if (d->description) {
