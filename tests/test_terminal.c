@@ -166,8 +166,8 @@ static void test_timed_leads_with_ops(void)
 		free(row);
 	}
 	/* and the summary counts operations, not wall time */
-	CU_ASSERT_PTR_NOT_NULL(strstr(tab, "times the\n    operations a second of ") ||
-			       strstr(tab, "times the operations a second of "));
+	CU_ASSERT(strstr(tab, "times the\n    operations a second of ") ||
+		  strstr(tab, "times the operations a second of "));
 	CU_ASSERT_PTR_NULL(strstr(tab, "ran fastest"));
 	free(tab);
 	free(wide);

@@ -154,7 +154,7 @@ static void drop_flat_groups(struct chart_lines *ch)
 
 static int sweep_svg(FILE *out, const struct cl_results *r, const struct metric *m)
 {
-	char *key = x_key(r), *title, *sub;
+	char *key = x_key(r), *title = NULL, *sub = NULL;
 	struct chart_names families = { 0 };
 	struct chart_lines ch = {
 		.xkind = CHART_PLAIN, .ykind = m->kind, .ytitle = m->axis, .xlog2 = true, .ylog = !m->unit,
