@@ -2,6 +2,7 @@
  * usage here; options.c refuses what a verb does not take, before any work.
  * Exit codes: 0 every trial ok, 1 a trial failed or was wrong, 2 usage,
  * config or plugin-load error. */
+#include "build_info.h"
 #include "options.h"
 #include "run.h"
 #include "suggest.h"
@@ -216,7 +217,7 @@ static int cmd_version(struct cli *cli, char **operands, int n)
 	(void)cli;
 	(void)operands;
 	(void)n;
-	printf("conclab %s (plugin ABI %u.%u)\n", CL_VERSION, CL_ABI_MAJOR, CL_ABI_MINOR);
+	printf("conclab %s (plugin ABI %u.%u)\n", cl_build_version, CL_ABI_MAJOR, CL_ABI_MINOR);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * each kind: a pool of threads claiming tasks, and a test-and-test-and-set
  * lock that reports a failed init in words. */
 #define _GNU_SOURCE
+#include "build_info.h"
 #include "scaffold.h"
 #include "paths.h"
 
@@ -253,7 +254,7 @@ int cl_scaffold(const char *kind, const char *name)
 	for (char *c = id; *c; c++)
 		if (*c == '-')
 			*c = '_';
-	snprintf(version, sizeof version, "%s", CL_VERSION);
+	snprintf(version, sizeof version, "%s", cl_build_version);
 	if (prefix) /* find this conclab's SDK first, wherever it is installed */
 		snprintf(hints, sizeof hints, " HINTS \"%s\"", prefix);
 	snprintf(cfgname, sizeof cfgname, "%s.cfg", name);

@@ -1,6 +1,7 @@
 /* From an experiment (config and matrix) to the results model's cells, and
  * the environment a results file records: the one place where the run's
  * C structures become the model every view reads. */
+#include "build_info.h"
 #include "collect.h"
 #include "topology.h"
 #include "contain.h"
@@ -230,8 +231,8 @@ json_t *clrun_environment(const struct cl_experiment *x, const char *warnings)
 	cpu_model(cpu, sizeof cpu);
 	getloadavg(load, 3);
 	return json_pack("{ss ss ss ss ss ss sI ss sI ss ss s[fff] ss so so so}",
-		"conclab_version", CL_VERSION, "git_commit", CL_GIT_COMMIT, "build_type", CL_BUILD_TYPE,
-		"compiler", CL_COMPILER, "cflags", CL_CFLAGS, "date", date,
+		"conclab_version", cl_build_version, "git_commit", cl_build_commit, "build_type", cl_build_type,
+		"compiler", cl_build_compiler, "cflags", cl_build_cflags, "date", date,
 		"cores", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "cpu_model", cpu,
 		"memory_kb", (json_int_t)(pages / 1024 * page), "kernel", u.release, "machine", u.machine,
 		"load_average", load[0], load[1], load[2], "warnings", warnings,
