@@ -49,16 +49,13 @@ static int private_mounts_here(const char *test)
 static void run_one(const char *strategy, const char *sync, const char *params,
 		    const char *timeout, struct cl_trial_result *r)
 {
-	struct cl_test_exp e;
 	char text[2048];
 
 	snprintf(text, sizeof text,
 		 "timeout = %s;\n"
 		 "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 100; } ); };\n"
 		 "strategies = ( \"%s\" ); syncs = ( \"%s\" );\n%s\n", timeout, strategy, sync, params);
-	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e, text), 0);
-	cl_test_run_cell(&e, 0, r);
-	cl_test_exp_free(&e);
+	cl_test_run_first(text, r);
 }
 
 static void test_abort_in_run_and_in_init(void)

@@ -209,58 +209,47 @@ static void test_cas_loop_and_faa_exact(void)
 	cl_test_exp_free(&e);
 }
 
-static void expect_load_error(const char *text, const char *want)
-{
-	struct cl_test_exp e;
-
-	CU_ASSERT_EQUAL(cl_test_exp_load(&e, text), -1);
-	if (!strstr(e.err, want))
-		fprintf(stderr, "\nwanted \"%s\", got \"%s\"\n", want, e.err);
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, want));
-	cl_test_exp_free(&e);
-}
-
 #define ONE_STEP(step) "workload = { tasks = 2; steps = ( " step " ); };\nstrategies = ( \"threads\" ); " \
 		       "syncs = ( \"mutex\" );\n"
 
 static void test_bad_settings_named(void)
 {
-	expect_load_error(ONE_STEP("{ op = \"increment\"; times = 5; duration_ms = 10; }"),
+	cl_test_exp_refused(ONE_STEP("{ op = \"increment\"; times = 5; duration_ms = 10; }"),
 		     ":1: workload.steps[0]: give times (every task does that many) or duration_ms");
-	expect_load_error(ONE_STEP("{ op = \"increment\"; }"), "increment needs times (a count) or duration_ms");
-	expect_load_error(ONE_STEP("{ op = \"increment\"; times = 5; sample_ms = 10; }"),
+	cl_test_exp_refused(ONE_STEP("{ op = \"increment\"; }"), "increment needs times (a count) or duration_ms");
+	cl_test_exp_refused(ONE_STEP("{ op = \"increment\"; times = 5; sample_ms = 10; }"),
 		     "sample_ms samples a duration_ms step");
-	expect_load_error(ONE_STEP("{ op = \"increment\"; duration_ms = 10; read_pct = 101; }"),
+	cl_test_exp_refused(ONE_STEP("{ op = \"increment\"; duration_ms = 10; read_pct = 101; }"),
 		     "workload.steps[0].read_pct: must be between 0 and 100");
-	expect_load_error(ONE_STEP("{ op = \"increment\"; duration_ms = 10000; sample_ms = 1; }"),
+	cl_test_exp_refused(ONE_STEP("{ op = \"increment\"; duration_ms = 10000; sample_ms = 1; }"),
 		     "10000 samples (duration_ms / sample_ms); at most 4096");
-	expect_load_error(ONE_STEP("{ op = \"increment\"; duration_ms = 10; }, { op = \"increment\"; duration_ms = 10; }"),
+	cl_test_exp_refused(ONE_STEP("{ op = \"increment\"; duration_ms = 10; }, { op = \"increment\"; duration_ms = 10; }"),
 		     "a second duration step");
-	expect_load_error("workload = { tasks = 2; loop = 2; steps = ( { op = \"increment\"; duration_ms = 10; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; loop = 2; steps = ( { op = \"increment\"; duration_ms = 10; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"mutex\" );\n",
 		     "workload.loop: a workload with a duration step (line 1) runs its steps once");
-	expect_load_error(ONE_STEP("{ op = \"sleep\"; ms = 1; duration_ms = 10; }"),
+	cl_test_exp_refused(ONE_STEP("{ op = \"sleep\"; ms = 1; duration_ms = 10; }"),
 		     "'duration_ms' does not apply to op \"sleep\"");
-	expect_load_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"async\" ); syncs = ( \"none\" );\nparams = { async = { placement = \"scatter\"; }; };\n",
 		     ":3: params.async.placement: strategy 'async' does not place its workers");
-	expect_load_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = \"4000\"; }; };\n",
 		     ":3: params.threads.placement: CPU 4000 is not one this process may use (its affinity "
 		     "mask and cgroup allow: ");
-	expect_load_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = \"spread\"; }; };\n",
 		     "params.threads.placement: \"spread\": want none, compact, scatter or a CPU list");
-	expect_load_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = 3; }; };\n",
 		     "params.threads.placement: must be \"none\", \"compact\", \"scatter\" or a CPU list");
-	expect_load_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = \"1-0\"; }; };\n",
 		     "a range is LOW-HIGH, LOW <= HIGH");
-	expect_load_error("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"
 		     "strategies = ( \"threads\" ); syncs = ( \"none\" );\nparams = { threads = { placement = \"0,\"; }; };\n",
 		     "\"0,\": want none, compact, scatter or a CPU list");
-	expect_load_error("timeout = 1;\n" ONE_STEP("{ op = \"increment\"; duration_ms = 1000; }"),
+	cl_test_exp_refused("timeout = 1;\n" ONE_STEP("{ op = \"increment\"; duration_ms = 1000; }"),
 		     ":2: workload.steps[0].duration_ms: 1000 ms, not shorter than the trial's timeout (1.000 s)");
 	{ /* spaces around the numbers of a list are the list's */
 		int64_t code;

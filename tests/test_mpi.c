@@ -305,17 +305,6 @@ static void test_forged_protocol_refused(void)
 	unsetenv("FORGE");
 }
 
-static void expect_refused(const char *text, const char *want)
-{
-	struct cl_test_exp e;
-
-	CU_ASSERT_EQUAL(cl_test_exp_load(&e, text), -1);
-	if (!strstr(e.err, want))
-		fprintf(stderr, "\nwanted \"%s\", got: %s\n", want, e.err);
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, want));
-	cl_test_exp_free(&e);
-}
-
 /* Refused before any trial, naming the line and why. */
 static void test_pairs_and_hosts_refused(void)
 {
@@ -323,15 +312,15 @@ static void test_pairs_and_hosts_refused(void)
 	char text[1024];
 
 	snprintf(text, sizeof text, "%sstrategies = ( \"threads\" );\nsyncs = ( \"rma-lock\" );\n", w);
-	expect_refused(text, ".cfg:3: syncs: sync 'rma-lock' keeps its counter in remote memory");
+	cl_test_exp_refused(text, ".cfg:3: syncs: sync 'rma-lock' keeps its counter in remote memory");
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" );\nsyncs = ( \"mutex\" );\n", w);
-	expect_refused(text, ".cfg:3: syncs: strategy 'mpi' runs tasks in other address spaces");
+	cl_test_exp_refused(text, ".cfg:3: syncs: strategy 'mpi' runs tasks in other address spaces");
 	snprintf(text, sizeof text, "%sstrategies = ( \"threads\" ); syncs = ( \"none\" );\n"
 		 "params = { threads = { hosts = \"a\"; }; };\n", w);
-	expect_refused(text, ".cfg:3: params.threads.hosts: strategy 'threads' runs its tasks on this machine");
+	cl_test_exp_refused(text, ".cfg:3: params.threads.hosts: strategy 'threads' runs its tasks on this machine");
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
 		 "params = { mpi = { hostfile = \"/nonexistent/hosts\"; }; };\n", w);
-	expect_refused(text, ".cfg:3: params.mpi.hostfile: cannot read the hostfile /nonexistent/hosts");
+	cl_test_exp_refused(text, ".cfg:3: params.mpi.hostfile: cannot read the hostfile /nonexistent/hosts");
 	/* a host name ssh would read as an option */
 	char *hosts = cl_test_write_file(".hosts", "# two hosts\nlocalhost slots=2\n  -oProxyCommand=touch\n");
 	char want[600];
@@ -340,12 +329,12 @@ static void test_pairs_and_hosts_refused(void)
 		 "params = { mpi = { hostfile = \"%s\"; }; };\n", w, hosts);
 	snprintf(want, sizeof want, ".cfg:3: params.mpi.hostfile: the hostfile %s, line 3: a host name "
 		 "starting with '-', which mpirun's remote agent (ssh) would take as an option", hosts);
-	expect_refused(text, want);
+	cl_test_exp_refused(text, want);
 	unlink(hosts);
 	free(hosts);
 	snprintf(text, sizeof text, "%sstrategies = ( \"mpi\" ); syncs = ( \"rma-none\" );\n"
 		 "params = { mpi = { hosts = \"a b\"; }; };\n", w);
-	expect_refused(text, ".cfg:3: params.mpi.hosts: must be host[:slots] separated by commas");
+	cl_test_exp_refused(text, ".cfg:3: params.mpi.hosts: must be host[:slots] separated by commas");
 
 	/* one rank a task, past mpi.max_ranks: refused by the plugin's check */
 	struct cl_test_exp many;

@@ -38,26 +38,9 @@ __attribute__((noinline)) static char *table_text(const struct cl_results *r, st
 	return buf;
 }
 
-__attribute__((noinline)) static char *markdown_text(const struct cl_results *r)
+static void html(FILE *f, const struct cl_results *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cl_view_markdown(f, r);
-	fclose(f);
-	return buf;
-}
-
-__attribute__((noinline)) static char *html_text(const struct cl_results *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
 	cl_view_html(f, r, false);
-	fclose(f);
-	return buf;
 }
 
 __attribute__((noinline)) static char *compare_text(const struct cl_results *a, const struct cl_results *b, int width)
@@ -115,9 +98,9 @@ static void test_timed_leads_with_ops(void)
 	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, RW_RESULTS, err, sizeof err), 0);
 	tab = table_text(&r, (struct cl_table_opts){ 0 });
 	wide = table_text(&r, (struct cl_table_opts){ .wide = true });
-	md = markdown_text(&r);
+	md = cl_view_text(cl_view_markdown, &r);
 	cmpr = compare_text(&r, &r, 0);
-	page = html_text(&r);
+	page = cl_view_text(html, &r);
 	row = cl_test_line_starting(tab, "cell ");
 	cl_test_expect_in("table", row, "  ops/s");
 	CU_ASSERT_PTR_NULL(strstr(row, " wall"));
@@ -298,7 +281,7 @@ static void test_coverage_per_cell(void)
 	free(row);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tab, "\ninterval: each cell's covers its median with the probability in its "
 					   "cover column\n  (--wide or --columns coverage): 50.0% to 75.0% here"));
-	md = markdown_text(&r);
+	md = cl_view_text(cl_view_markdown, &r);
 	row = cl_test_line_starting(md, "| io: serial+none |");
 	cl_test_expect_in("markdown", row, " (50.0%) |");
 	free(row);

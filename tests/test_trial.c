@@ -111,16 +111,13 @@ static void test_sleeps_overlap_under_threads_only(void)
 /* Run a fixture strategy by path, with the given timeout. */
 static void run_fixture(const char *file, const char *timeout, struct cl_trial_result *r)
 {
-	struct cl_test_exp e;
 	char text[2048];
 
 	snprintf(text, sizeof text,
 		 "timeout = %s;\n"
 		 "workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = 10; } ); };\n"
 		 "strategies = ( \"%s/%s\" ); syncs = ( \"none\" );\n", timeout, CL_TEST_FIXTURE_DIR, file);
-	cl_test_exp_load_ok(&e, text);
-	cl_test_run_cell(&e, 0, r);
-	cl_test_exp_free(&e);
+	cl_test_run_first(text, r);
 }
 
 /* CPU covers the same interval as the wall time: one task never shows more

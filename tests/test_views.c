@@ -41,17 +41,6 @@ static double raw_median(const json_t *cell, const char *field, const char *sub)
 	return m;
 }
 
-static char *render(void (*view)(FILE *, const struct cl_results *), const struct cl_results *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	view(f, r);
-	fclose(f);
-	return buf;
-}
-
 static void table(FILE *f, const struct cl_results *r)
 {
 	struct cl_table_opts wide = { .wide = true };
@@ -89,9 +78,9 @@ static void test_views_agree(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
 	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
-	tab = render(table, &r);
-	md = render(cl_view_markdown, &r);
-	page = render(html, &r);
+	tab = cl_view_text(table, &r);
+	md = cl_view_text(cl_view_markdown, &r);
+	page = cl_view_text(html, &r);
 	CU_ASSERT_EQUAL(cl_results_write_csv(csv_path, &r, err, sizeof err), 0);
 	CU_ASSERT_EQUAL(cl_results_write_json(json_path, &r, err, sizeof err), 0);
 	csv = read_file(csv_path);
@@ -254,10 +243,10 @@ static void test_large_results(void)
 	/* all 1,100 trials of cell 0 count: median of 1..1100 us is 550.5 us */
 	CU_ASSERT_EQUAL(r.cells[0].summary.ok, 1100);
 	CU_ASSERT_DOUBLE_EQUAL(r.cells[0].summary.wall.median, 550500, 1e-6);
-	tab = render(table, &r);
-	md = render(cl_view_markdown, &r);
-	bars = render(cl_view_bars_svg, &r);
-	page = render(html, &r);
+	tab = cl_view_text(table, &r);
+	md = cl_view_text(cl_view_markdown, &r);
+	bars = cl_view_text(cl_view_bars_svg, &r);
+	page = cl_view_text(html, &r);
 	f = open_memstream(&sweep, &len);
 	CU_ASSERT_EQUAL(cl_view_sweep_svg(f, &r), 0);
 	fclose(f);
@@ -454,7 +443,7 @@ static void test_summary_no_partial_winner(void)
 
 	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
 	/* as it is: async the fastest, threads and processes within 1% of it */
-	buf = render(cl_view_summary, &r);
+	buf = cl_view_text(cl_view_summary, &r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "  io: async+none ran 2.00 (2.00-2.00) times faster than io: serial+none\n"
 				   "    and, indistinguishable from it (within 1% or inside its interval): "
 				   "io: threads+none and io: processes+none\n"));
@@ -467,7 +456,7 @@ static void test_summary_no_partial_winner(void)
 			r.cells[i].trials[1].wall_ns /= 10;
 		}
 	cl_results_summarize(&r);
-	buf = render(cl_view_summary, &r);
+	buf = cl_view_text(cl_view_summary, &r);
 	CU_ASSERT_PTR_NULL(strstr(buf, "io: async+none ran"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "left out: io: async+none (2/3 trials ok)"));
 	free(buf);
@@ -492,9 +481,9 @@ static void test_cv_one_meaning(void)
 	}
 	cl_results_summarize(&r);
 	CU_ASSERT_DOUBLE_EQUAL(cl_view_cv(c), 0.10, 1e-12);
-	md = render(cl_view_markdown, &r);
-	page = render(html, &r);
-	tab = render(table, &r);
+	md = cl_view_text(cl_view_markdown, &r);
+	page = cl_view_text(html, &r);
+	tab = cl_view_text(table, &r);
 	row = cl_test_line_starting(md, "| io: serial+none ");
 	cl_test_expect_in("markdown", row, "| 10.0% |");
 	free(row);

@@ -117,6 +117,26 @@ void cl_test_run_cell(struct cl_test_exp *e, size_t i, struct cl_trial_result *r
 	CU_ASSERT_EQUAL(cl_trial_execute(&e->cells[i], &opts, r), 0);
 }
 
+void cl_test_run_first(const char *text, struct cl_trial_result *r)
+{
+	struct cl_test_exp e;
+
+	cl_test_exp_load_ok(&e, text);
+	cl_test_run_cell(&e, 0, r);
+	cl_test_exp_free(&e);
+}
+
+void cl_test_exp_refused(const char *text, const char *want)
+{
+	struct cl_test_exp e;
+
+	CU_ASSERT_EQUAL(cl_test_exp_load(&e, text), -1);
+	if (!strstr(e.err, want))
+		fprintf(stderr, "\nwanted \"%s\", got: %s\n", want, e.err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, want));
+	cl_test_exp_free(&e);
+}
+
 struct cl_test_mem_watch {
 	_Atomic int       stop;
 	struct cl_test_mem peak; /* written by the watcher only */

@@ -37,6 +37,10 @@ void cl_test_exp_free(struct cl_test_exp *e);
 
 /* Run cell i once with every task's record kept. */
 void cl_test_run_cell(struct cl_test_exp *e, size_t i, struct cl_trial_result *r);
+/* Load config text that must load and run its first cell once. */
+void cl_test_run_first(const char *text, struct cl_trial_result *r);
+/* Config text that must be refused, with `want` in the reason. */
+void cl_test_exp_refused(const char *text, const char *want);
 
 /* The test's own count of a trial's memory, from /proc, not conclab's: a
  * process forked by the test that, every 20 ms until stopped, sums the
