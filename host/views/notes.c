@@ -353,12 +353,14 @@ void cl_view_notes_for(FILE *out, const struct cl_results *r, const struct cl_no
 	for (size_t i = 0; i < r->ncells; i++)
 		if (race_shown(&r->cells[i].summary)) {
 			fprintf(out, "\nrace: ");
+			size_t n = 2;
+
 			if (!o || o->marks_shown)
 				fprintf(out, "cells marked \"race shown\" use");
 			else
-				fputs(who(out, r, o, race_shown) == 1 ? " uses" : " use", out);
-			fprintf(out, " a sync that promises no exactness; their lost updates are the "
-				"finding, not a failure.\n");
+				fputs((n = who(out, r, o, race_shown)) == 1 ? " uses" : " use", out);
+			fprintf(out, " a sync that promises no exactness; %s lost updates are the finding, "
+				"not a failure.\n", n == 1 ? "its" : "their");
 			break;
 		}
 }
