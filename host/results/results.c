@@ -241,8 +241,8 @@ static bool unreliable(const struct cl_results_cell *c, const char *side, char *
 	return true;
 }
 
-void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, double alpha,
-	      double threshold, struct cl_judgement *j)
+void cl_difference_weigh(const struct cl_results_cell *a, const struct cl_results_cell *b,
+			 double alpha, double threshold, struct cl_difference *j)
 {
 	double *x, *y;
 
@@ -270,7 +270,7 @@ void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, 
 		j->verdict = CL_VERDICT_UNRELIABLE;
 }
 
-const char *cl_verdict_text(const struct cl_judgement *j, double alpha, char *buf, size_t len)
+const char *cl_verdict_text(const struct cl_difference *j, double alpha, char *buf, size_t len)
 {
 	switch (j->verdict) {
 	case CL_VERDICT_NONE: snprintf(buf, len, "no ok trials to compare"); break;

@@ -104,7 +104,7 @@ double cl_min_p(size_t m, size_t n);
 /* The fewest trials per side with which p can go below alpha. */
 size_t cl_trials_for(double alpha);
 
-/* How a difference between two cells is judged, by compare and by --vs
+/* How a difference between two cells is weighed, by compare and by --vs
  * alike: significant only when the U test's p < alpha and the ratio of the
  * medians is beyond 1 + threshold either way; "inconclusive" when the trial
  * counts cannot reach p < alpha at all. */
@@ -120,7 +120,7 @@ enum cl_verdict {
 				  * a change anyone may act on (why: `why`)   */
 };
 
-struct cl_judgement {
+struct cl_difference {
 	enum cl_verdict verdict;
 	double ratio;        /* b's median / a's median; 0 when unknown   */
 	double p;            /* Mann-Whitney U, two-sided                 */
@@ -128,11 +128,11 @@ struct cl_judgement {
 	char   why[96];      /* unreliable: which side, and what was wrong  */
 };
 
-void cl_judge(const struct cl_results_cell *a, const struct cl_results_cell *b, double alpha,
-	      double threshold, struct cl_judgement *j);
+void cl_difference_weigh(const struct cl_results_cell *a, const struct cl_results_cell *b,
+			 double alpha, double threshold, struct cl_difference *j);
 
 /* "SLOWER (significant)", "inconclusive (n too small: at least 4 trials each)"... */
-const char *cl_verdict_text(const struct cl_judgement *j, double alpha, char *buf, size_t len);
+const char *cl_verdict_text(const struct cl_difference *j, double alpha, char *buf, size_t len);
 
 /* The cv above which a cell is noisy. */
 double cl_results_cv_threshold(const struct cl_results *r);

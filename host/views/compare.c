@@ -252,12 +252,12 @@ void cl_compare(FILE *out, const char *old_name, const struct cl_results *old, c
 		width > 0 && (int)w + ROW_FIGURES + 7 > width ? "" : "  verdict");
 	for (size_t i = 0; i < old->ncells; i++) {
 		const struct cl_results_cell *a = &old->cells[i], *b = find_match(new, a);
-		struct cl_judgement j;
+		struct cl_difference j;
 
 		if (!b)
 			continue;
 		counts->matched++;
-		cl_judge(a, b, alpha, threshold, &j);
+		cl_difference_weigh(a, b, alpha, threshold, &j);
 		counts->slower += j.verdict == CL_VERDICT_SLOWER;
 		counts->faster += j.verdict == CL_VERDICT_FASTER;
 		counts->unreliable += j.verdict == CL_VERDICT_UNRELIABLE;

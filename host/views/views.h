@@ -75,7 +75,7 @@ bool cl_vs_matches(const char *label, const char *pattern);
 /* "A is 3.1x (2.9-3.3) faster than B (p = 0.008: significant)" for every
  * cell of its group (one workload, one value of each sweep: the cells that
  * share a baseline) against each cell that matches `pattern`, each pair
- * once, judged as compare judges (cl_judge). -1 if none matches. */
+ * once, judged as compare judges (cl_difference_weigh). -1 if none matches. */
 int cl_view_vs(FILE *out, const struct cl_results *r, const char *pattern);
 
 /* ---- files: report ----------------------------------------------------- */

@@ -19,7 +19,7 @@ bool cl_vs_matches(const char *label, const char *pattern)
 static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_results_cell *ref)
 {
 	const struct cl_stats *cw = &c->summary.wall, *rw = &ref->summary.wall;
-	struct cl_judgement j;
+	struct cl_difference j;
 	double ratio = rw->median / cw->median, lo = rw->ci_lo / cw->ci_hi, hi = rw->ci_hi / cw->ci_lo;
 	char verdict[96], label[CL_LABEL_BUF], ref_label[CL_LABEL_BUF];
 
@@ -38,7 +38,7 @@ static void vs_line(FILE *out, const struct cl_results_cell *c, const struct cl_
 		hi = rw->ci_lo > 0 ? cw->ci_hi / rw->ci_lo : 0;
 	}
 
-	cl_judge(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
+	cl_difference_weigh(ref, c, 0.05, CL_COMPARE_THRESHOLD, &j);
 	if (ratio >= 1)
 		fprintf(out, "%s is %.2fx (%.2f-%.2f) faster than %s", label, ratio, lo, hi, ref_label);
 	else
