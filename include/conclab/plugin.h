@@ -24,10 +24,13 @@
  *     headers: pkg-config --cflags conclab).
  *   - tests/abi/ keeps a frozen copy of the headers of every released minor;
  *     the loader suite builds a plugin against each and runs it.
+ *   - One marker, here and in runtime.h: a declaration whose comment opens
+ *     with "(1.N)" is part of the ABI from minor N on; one without is 1.0's.
  *
  * ABI history
- *   1.0  descriptor, int/bool parameters, strategy and sync ops. conclab 0.2
- *        appended `check` to the descriptor (read only when `size` covers it).
+ *   1.0  descriptor, int/bool parameters, strategy and sync ops; `check`
+ *        was appended to the descriptor within 1.0 (read only when `size`
+ *        covers it).
  *        A sync with lock/unlock may also set `add`, which the runtime then
  *        uses for the plain increment step only.
  *   1.1  the descriptor records `abi_minor` and the size of each ops table
@@ -172,7 +175,7 @@ struct cl_sync_setup {
 	uint32_t       ntasks;  /* tasks that may take the lock            */
 	bool           pshared; /* tasks run in separate processes        */
 	const int64_t *params;  /* declared parameters, declaration order */
-	/* 1.1: the trial, to say why init failed:
+	/* (1.1) The trial, to say why init failed:
 	 *   return cl_trial_fail(setup->trial, errno, "pthread_mutex_init: ..."); */
 	struct cl_trial *trial;
 };
@@ -213,14 +216,14 @@ struct cl_sync_ops {
 	 * kept privately (a shard) into *counter. Called by the task after each
 	 * increment step, concurrently with other tasks' flushes. */
 	void (*flush)(void *shared, void *local, uint64_t *counter);
-	/* 1.2, optional, both or neither: the shared side of a reader-writer
+	/* (1.2) Optional, both or neither: the shared side of a reader-writer
 	 * lock, taken around each read of the counter when an increment step
 	 * has reads (read_pct). Without them a read takes lock/unlock, as
 	 * writes do; a sync with `add` only reads the counter with an atomic
 	 * load. */
 	void (*read_lock)(void *shared, void *local);
 	void (*read_unlock)(void *shared, void *local);
-	/* 1.3, CL_SYNC_REMOTE only: the counter's value as it stands, read by
+	/* (1.3) CL_SYNC_REMOTE only: the counter's value as it stands, read by
 	 * the runtime in each remote address space after every task of every
 	 * one of them has finished (the strategy waits for that). */
 	uint64_t (*counter)(void *shared);
@@ -249,14 +252,15 @@ struct cl_plugin {
 		const struct cl_strategy_ops *strategy; /* kind == CL_PLUGIN_STRATEGY */
 		const struct cl_sync_ops     *sync;     /* kind == CL_PLUGIN_SYNC     */
 	} ops;
-	/* Optional; appended in conclab 0.2. Check one cell before any trial
-	 * runs: a limit a parameter sets, a combination the plugin cannot run.
+	/* (1.0, appended: read only when `size` covers it) Optional. Check
+	 * one cell before any trial runs: a limit a parameter sets, a
+	 * combination the plugin cannot run.
 	 * Return 0 when it can run the cell; else -1 after writing one line
 	 * why into err (errlen bytes, NUL-terminated). `conclab check` and
 	 * `conclab run` call it for every cell, in a child process of the
 	 * host, so it must look only at its arguments. */
 	int (*check)(const struct cl_check_args *cell, char *err, size_t errlen);
-	/* 1.1: the minor version the plugin was built against, and the size
+	/* (1.1) The minor version the plugin was built against, and the size
 	 * of each ops table at build time (only the one of `kind` is read): an
 	 * ops table gains ops at its end, and the host calls none past it. */
 	uint32_t abi_minor;
