@@ -124,26 +124,19 @@ static int validate_params(const struct cl_param_decl *p, char *err, size_t errl
 	return 0;
 }
 
-/* Does the descriptor, as the plugin was built, reach past `field`? */
-#define COVERS(d, field) ((d)->size >= offsetof(struct cl_plugin, field) + sizeof (d)->field)
-
 cl_check_fn cl_plugin_check_fn(const struct cl_plugin *d)
 {
-	return COVERS(d, check) ? d->check : NULL;
+	return CL_ABI_COVERS(d, check) ? d->check : NULL;
 }
 
 uint32_t cl_plugin_abi_minor(const struct cl_plugin *d)
 {
-	return COVERS(d, abi_minor) ? d->abi_minor : 0;
+	return cl_abi_minor(d);
 }
 
 size_t cl_plugin_ops_size(const struct cl_plugin *d)
 {
-	/* 0: a descriptor written without CL_PLUGIN, which fills them */
-	if (d->kind == CL_PLUGIN_STRATEGY)
-		return COVERS(d, strategy_ops_size) && d->strategy_ops_size ? d->strategy_ops_size
-									   : CL_STRATEGY_OPS_SIZE_1_0;
-	return COVERS(d, sync_ops_size) && d->sync_ops_size ? d->sync_ops_size : CL_SYNC_OPS_SIZE_1_0;
+	return cl_abi_ops_size(d);
 }
 
 int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err, size_t errlen)
@@ -498,7 +491,6 @@ static const struct cl_plugin *normalised(const struct cl_plugin *d)
 {
 	static struct normal_plugin *known;
 	struct normal_plugin *n;
-	size_t ops = cl_plugin_ops_size(d);
 
 	for (n = known; n; n = n->next)
 		if (n->built == d)
@@ -507,10 +499,10 @@ static const struct cl_plugin *normalised(const struct cl_plugin *d)
 	n->built = d;
 	memcpy(&n->desc, d, d->size < sizeof n->desc ? d->size : sizeof n->desc);
 	if (d->kind == CL_PLUGIN_STRATEGY) {
-		memcpy(&n->strategy, d->ops.strategy, ops < sizeof n->strategy ? ops : sizeof n->strategy);
+		cl_abi_strategy_ops(d, &n->strategy);
 		n->desc.ops.strategy = &n->strategy;
 	} else {
-		memcpy(&n->sync, d->ops.sync, ops < sizeof n->sync ? ops : sizeof n->sync);
+		cl_abi_sync_ops(d, &n->sync);
 		n->desc.ops.sync = &n->sync;
 	}
 	n->next = known;

@@ -3,6 +3,8 @@
 #ifndef CLH_LOADER_H
 #define CLH_LOADER_H
 
+#include "plugin_abi.h"
+
 #include <conclab/plugin.h>
 #include <stddef.h>
 
@@ -77,9 +79,8 @@ const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
  * appended: the least a plugin of this ABI may have. */
 #define CL_PLUGIN_SIZE_V1 offsetof(struct cl_plugin, check)
 
-/* The ops tables of ABI 1.0: the least a plugin of ABI 1 may have. */
-#define CL_STRATEGY_OPS_SIZE_1_0 (offsetof(struct cl_strategy_ops, run) + sizeof(void (*)(void)))
-#define CL_SYNC_OPS_SIZE_1_0     (offsetof(struct cl_sync_ops, flush) + sizeof(void (*)(void)))
+/* The ops tables of ABI 1.0 (CL_STRATEGY_OPS_SIZE_1_0, CL_SYNC_OPS_SIZE_1_0)
+ * and how a descriptor is read: plugin_abi.h, shared with the runtime. */
 
 /* The minor ABI version the plugin was built against (0 before 1.1
  * recorded it), and the size of its ops table as it was built. */

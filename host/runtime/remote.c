@@ -6,6 +6,7 @@
  * both directions are checked here, not trusted: a magic, a version, the
  * exact length, every index in range, no task reported twice. */
 #define _GNU_SOURCE
+#include "plugin_abi.h"
 #include "runtime_internal.h"
 
 #include <dlfcn.h>
@@ -91,14 +92,12 @@ static const struct cl_sync_ops *load_sync(const char *path, const char **name, 
 		return NULL;
 	}
 	if (p->abi != CL_ABI_MAJOR || p->kind != CL_PLUGIN_SYNC || !p->ops.sync ||
-	    p->size < offsetof(struct cl_plugin, sync_ops_size) + sizeof(uint32_t) ||
-	    p->abi_minor < 3 || p->abi_minor > CL_ABI_MINOR) {
+	    !CL_ABI_COVERS(p, sync_ops_size) || cl_abi_minor(p) < 3 || cl_abi_minor(p) > CL_ABI_MINOR) {
 		snprintf(err, errlen, "%s here is not a sync of plugin ABI 1.3 to 1.%u: another "
 			 "conclab is installed at this path on this host", path, CL_ABI_MINOR);
 		return NULL;
 	}
-	memset(&ops, 0, sizeof ops);
-	memcpy(&ops, p->ops.sync, p->sync_ops_size < sizeof ops ? p->sync_ops_size : sizeof ops);
+	cl_abi_sync_ops(p, &ops); /* as the host's loader reads it */
 	if (!(ops.flags & CL_SYNC_REMOTE) || !ops.add || !ops.counter) {
 		snprintf(err, errlen, "sync '%s' keeps no counter of its own (CL_SYNC_REMOTE with add "
 			 "and counter) and cannot serve tasks in other address spaces", p->name);
