@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "sandbox.h"
 #include "files.h"
+#include "judge.h"
 #include "timed.h"
 #include "server.h"
 #include "child_call.h"
@@ -112,147 +113,6 @@ static int resolve_target(struct cl_workload *w, char *err, size_t errlen)
 	w->target_ip = ((struct sockaddr_in *)got->ai_addr)->sin_addr.s_addr;
 	freeaddrinfo(got);
 	return 0;
-}
-
-/* Every request a trial's tasks claim reached its server: a strategy that
- * marks the steps done without the network (the body's words can be
- * computed) is found out by the server's own count. The server counts a
- * request before it writes the answer's first byte, so the count is whole
- * when the trial ends, however loaded the machine (server.h). */
-static void requests_made(const struct cl_workload *w, uint64_t received, struct cl_trial_result *r)
-{
-	uint64_t per_loop = 0, want;
-
-	for (int64_t i = 0; i < w->nsteps; i++)
-		per_loop += w->steps[i].op == CL_OP_REQUEST;
-	want = per_loop * (uint64_t)w->loop * (uint64_t)w->tasks;
-	if (r->status != CL_STATUS_OK || received >= want)
-		return;
-	r->status = CL_STATUS_WRONG;
-	snprintf(r->message, sizeof r->message, "the server received %llu of the %llu requests the tasks "
-		 "claim: the rest were never made", (unsigned long long)received, (unsigned long long)want);
-}
-
-static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
-{
-	return k->start_ns >= lo && k->start_ns <= hi &&
-	       (!k->done || (k->end_ns >= k->start_ns && k->end_ns <= hi));
-}
-
-static void judge(struct cl_trial *t, const struct cl_cell *cell, const struct cl_run_opts *opts,
-		  const struct cl__sample *samples, int64_t lo, int64_t hi, struct cl_trial_result *r)
-{
-	const struct cl_workload *w = &cell->workload;
-	/* the host's own count, never the header's: a trial can write its header */
-	size_t ntasks = (size_t)cell->workload.tasks;
-	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
-	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
-	size_t done = 0, bad_sum = 0, short_sleep = 0, first_bad = 0, first_short = 0;
-	size_t impossible = 0, first_impossible = 0, bad_ops = 0, first_bad_ops = 0;
-	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops), counted = cl__counted_ops(w);
-	bool timed = cl__duration_step(w) != NULL;
-	char timed_why[256] = "";
-
-	if (opts->keep_tasks)
-		r->records = cl_xcalloc(ntasks, sizeof *r->records);
-	for (size_t i = 0; i < ntasks; i++) {
-		const struct cl_task *k = &t->tasks[i];
-		bool possible = task_possible(k, lo, hi);
-
-		ops[i] = k->ops; /* once: the host judges what it read */
-		if (r->records) {
-			r->records[i].start_ns = k->start_ns && possible ? k->start_ns - lo : -1;
-			r->records[i].end_ns = k->done && possible ? k->end_ns - lo : -1;
-			r->records[i].checksum = k->checksum;
-			r->records[i].ops = ops[i];
-			r->records[i].cpu = k->cpu > 0 && k->cpu <= CPU_SETSIZE ? k->cpu - 1 : -1;
-		}
-		if (!k->start_ns && !k->done)
-			continue; /* never ran */
-		if (!possible) {
-			if (!impossible++)
-				first_impossible = i;
-			continue;
-		}
-		first = k->start_ns < first ? k->start_ns : first;
-		last = k->start_ns > last ? k->start_ns : last;
-		if (!k->done)
-			continue;
-		/* every task is ready when the run starts: its response time
-		 * counts the wait for a worker, its service time does not */
-		resp[done] = k->end_ns - lo;
-		lat[done++] = k->end_ns - k->start_ns;
-		if (k->end_ns - k->start_ns < min_ns && !short_sleep++)
-			first_short = i;
-		if ((timed ? ops[i] < counted : ops[i] != counted) && !bad_ops++)
-			first_bad_ops = i;
-		else if (k->checksum != cl__expected_checksum(w, (uint32_t)i, ops[i]) && !bad_sum++)
-			first_bad = i;
-	}
-	cl_sort_i64(lat, done);
-	cl_sort_i64(resp, done);
-	r->tasks = (int64_t)ntasks;
-	r->tasks_done = (int64_t)done;
-	r->lat_p50_ns = cl_percentile_i64(lat, done, 50);
-	r->lat_p90_ns = cl_percentile_i64(lat, done, 90);
-	r->lat_p99_ns = cl_percentile_i64(lat, done, 99);
-	r->lat_max_ns = done ? lat[done - 1] : 0;
-	r->resp_p50_ns = cl_percentile_i64(resp, done, 50);
-	r->resp_p90_ns = cl_percentile_i64(resp, done, 90);
-	r->resp_p99_ns = cl_percentile_i64(resp, done, 99);
-	r->resp_max_ns = done ? resp[done - 1] : 0;
-	r->start_skew_ns = last >= first ? last - first : 0;
-	free(lat);
-	free(resp);
-	if (timed && !bad_ops)
-		clsb_judge_timed(t, w, ops, samples, lo, hi, r, timed_why, sizeof timed_why);
-	r->counter_expected = cl__expected_counter(w, bad_ops ? NULL : ops);
-	free(ops);
-	r->counter_actual = t->counter;
-	r->counter_lost = (int64_t)(r->counter_expected - r->counter_actual);
-	r->checksum_ok = bad_sum == 0;
-	if (r->status != CL_STATUS_OK)
-		return;
-	if (impossible)
-		snprintf(r->message, sizeof r->message, "%zu tasks have impossible times (first: task "
-			 "%zu: it cannot start before the run, end before it starts or after the "
-			 "run): its record was overwritten", impossible, first_impossible);
-	else if (done < ntasks)
-		snprintf(r->message, sizeof r->message, "%zu of %zu tasks never finished (the strategy "
-			 "returned without running them)", ntasks - done, ntasks);
-	else if (bad_ops)
-		snprintf(r->message, sizeof r->message, "%zu tasks claim a count of operations their "
-			 "increment steps cannot have (first: task %zu): the record was overwritten",
-			 bad_ops, first_bad_ops);
-	else if (bad_sum)
-		snprintf(r->message, sizeof r->message, "%zu tasks have a wrong compute checksum "
-			 "(first: task %zu)", bad_sum, first_bad);
-	else if (*timed_why)
-		snprintf(r->message, sizeof r->message, "%s", timed_why);
-	else if (short_sleep)
-		snprintf(r->message, sizeof r->message, "%zu tasks finished sooner than their sleeps and server delays "
-			 "allow (first: task %zu)", short_sleep, first_short);
-	else if (r->counter_lost < 0)
-		snprintf(r->message, sizeof r->message, "counter is %llu, more than the %llu updates the "
-			 "tasks made: lost updates can only make it smaller, so something else wrote it",
-			 (unsigned long long)r->counter_actual, (unsigned long long)r->counter_expected);
-	else if (r->counter_lost > 0 && !r->inexact)
-		snprintf(r->message, sizeof r->message, "counter is %llu, expected %llu: %lld updates "
-			 "lost under sync '%s', which promises exactness",
-			 (unsigned long long)r->counter_actual, (unsigned long long)r->counter_expected,
-			 (long long)r->counter_lost, cell->sync->plugin->desc->name);
-	else
-		return;
-	r->status = CL_STATUS_WRONG;
-}
-
-
-/* The header's own fields can hold only these; anything else was written
- * over by the trial, which then cannot be believed about anything. */
-static bool header_sane(const struct cl_trial *t)
-{
-	return (t->finished == 0 || t->finished == 1) && (t->failed == 0 || t->failed == 1) &&
-	       t->rc <= 0 && t->rc > -4096 && memchr(t->message, 0, sizeof t->message);
 }
 
 enum ending { ENDED, TIMED_OUT, STOPPED, OVER_MEMORY, OVER_PROCESSES, OVER_OUTPUT };
@@ -364,70 +224,6 @@ static const char *ending_limit(enum ending e, const struct watch *w, char *buf,
 static int64_t tv_ns(struct timeval tv)
 {
 	return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
-}
-
-/* The status and message of a trial whose processes are gone. */
-static void decide(struct cl_trial *t, const struct watch *w, enum ending end, int status,
-		   const struct cl_run_opts *opts, bool sane, bool forged, struct cl_trial_result *r)
-{
-	char limit[160];
-
-	if (end == STOPPED) {
-		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "interrupted: the run was stopped");
-	} else if (end == TIMED_OUT) {
-		r->status = CL_STATUS_HUNG;
-		snprintf(r->message, sizeof r->message, "no result after %.3f s (the trial timeout): "
-			 "killed with every process it started", (double)opts->timeout_ms / 1000);
-	} else if (end != ENDED) {
-		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "stopped: %s",
-			 ending_limit(end, w, limit, sizeof limit));
-	} else if (w->ended.kind == CLSB_FAILED) {
-		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "the trial could not be contained: %s",
-			 strerror(w->ended.err));
-		return;
-	} else if (w->started.kind && w->ended.kind != CLSB_ENDED) {
-		/* the keeper or the init died without the init's report */
-		r->status = WIFSIGNALED(status) ? CL_STATUS_CRASHED : CL_STATUS_ERROR;
-		r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		snprintf(r->message, sizeof r->message, "the trial's keeper ended (%s %d) before its "
-			 "init reported: killed from outside?", WIFSIGNALED(status) ? "signal" : "code",
-			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		return;
-	}
-	if (r->status != CL_STATUS_OK)
-		return;
-	if (WIFSIGNALED(status)) {
-		r->status = CL_STATUS_CRASHED;
-		r->signal = WTERMSIG(status);
-		snprintf(r->message, sizeof r->message, "killed by signal %d (%s)%s%.*s", r->signal,
-			 strsignal(r->signal), sane && t->failed ? ": " : "", (int)sizeof t->message,
-			 sane && t->failed ? t->message : "");
-	} else if (!sane) {
-		r->status = CL_STATUS_WRONG;
-		snprintf(r->message, sizeof r->message, "the trial's header was overwritten (finished "
-			 "= %d, failed = %d, rc = %d): nothing it says can be believed", t->finished,
-			 (int)t->failed, t->rc);
-	} else if (!t->finished && t->failed) {
-		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "%.*s", (int)sizeof t->message, t->message);
-	} else if (!t->finished) {
-		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "the trial process exited with code %d before "
-			 "the strategy returned (a plugin called exit?)", WEXITSTATUS(status));
-	} else if (t->rc < 0 || t->failed) {
-		r->status = CL_STATUS_ERROR;
-		snprintf(r->message, sizeof r->message, "%.*s", (int)sizeof t->message,
-			 t->failed ? t->message : strerror(-t->rc));
-	} else if (forged) {
-		r->status = CL_STATUS_WRONG;
-		snprintf(r->message, sizeof r->message, "the trial's run interval or CPU time was "
-			 "overwritten (a run cannot start before its fork, end before its start or "
-			 "after its end, or use more CPU than the trial's processes did)");
-	}
-	cl_printable_str(r->message, false);
 }
 
 /* Kill what is left of a trial that did not end by itself. */
@@ -576,7 +372,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		ru = w.ended.ru;
 	}
 
-	bool sane = header_sane(t);
+	bool sane = clsb_header_sane(t);
 	/* CPU over the same interval as the wall time: the strategy's run when
 	 * it returned, else the whole trial process from fork to its end */
 	r->user_ns = sane && t->finished ? t->run_user_ns : tv_ns(ru.ru_utime);
@@ -609,14 +405,25 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		r->user_ns = tv_ns(ru.ru_utime), r->sys_ns = tv_ns(ru.ru_stime);
 	r->cores = r->wall_ns > 0 ? (double)(r->user_ns + r->sys_ns) / (double)r->wall_ns : 0;
 	r->output = output_text(&w.out);
-	decide(t, &w, end, status, opts, sane, forged, r);
-	judge(t, cell, opts, samples, believed ? t->run_start_ns : forked_at, believed ? t->run_end_ns : ended_at, r);
-	if (workload.io_dir[0]) {
-		clsb_files_verify(&workload, r);
-		clsb_files_remove(&workload);
-	}
+	struct clsb_evidence ev = {
+		.end = end == ENDED ? CLSB_END_ITSELF : end == TIMED_OUT ? CLSB_END_TIMEOUT
+			: end == STOPPED ? CLSB_END_STOPPED : CLSB_END_LIMIT,
+		.timeout_ms = opts->timeout_ms,
+		.contain_failed = w.ended.kind == CLSB_FAILED, .contain_err = w.ended.err,
+		.keeper_died = w.started.kind && w.ended.kind != CLSB_ENDED,
+		.status = status, .t = t, .sane = sane, .forged = forged,
+		.lo = believed ? t->run_start_ns : forked_at, .hi = believed ? t->run_end_ns : ended_at,
+		.cell = cell, .workload = &workload, .samples = samples, .keep_tasks = opts->keep_tasks,
+		.has_server = server.requests != NULL,
+		.requests = server.requests ? __atomic_load_n(server.requests, __ATOMIC_ACQUIRE) : 0,
+		.tuned = cl_host_tuning_check(tuned, sizeof tuned) ? tuned : NULL,
+	};
+
+	if (ev.end == CLSB_END_LIMIT)
+		ending_limit(end, &w, ev.limit, sizeof ev.limit);
+	clsb_judge(&ev, r);
+	clsb_files_remove(&workload);
 	if (server.requests) {
-		requests_made(&workload, __atomic_load_n(server.requests, __ATOMIC_ACQUIRE), r);
 		cl_server_release(&server);
 		/* it serves only while the trial's tasks ask: its whole CPU
 		 * over the run's wall is how much of a CPU it took from them */
@@ -626,10 +433,6 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		r->server_busy = r->wall_ns > 0 ? (double)server.cpu_ns / (double)r->wall_ns : 0;
 		r->server_bound = r->server_busy >= CL_SERVER_BOUND &&
 				  r->server_cpu_ns >= CL_SERVER_BOUND_MIN_NS;
-	}
-	if (cl_host_tuning_check(tuned, sizeof tuned) && r->status == CL_STATUS_OK) {
-		r->status = CL_STATUS_WRONG;
-		snprintf(r->message, sizeof r->message, "%s: later trials would have run slower", tuned);
 	}
 	cl__trial_unmap(t, map_size);
 	return 0;
