@@ -240,11 +240,11 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 {
 	const struct cl_sync_ops *sync = cell->sync->plugin->desc->ops.sync;
 	const struct cl_protections *prot = cl_protections();
-	struct cl_trial *t;
+	struct cl_trial *t = NULL;
 	struct watch w = { .out_r = -1, .report_r = -1, .stop_fd = opts->stop_fd > 0 ? opts->stop_fd : -1 };
 	struct clsb_pipes pipes = { -1, -1 };
 	int out[2] = { -1, -1 }, rep[2] = { -1, -1 }, status = 0;
-	size_t map_size;
+	size_t map_size = 0;
 	struct rusage ru = { 0 };
 	enum ending end;
 	int64_t forked_at, ended_at;
@@ -269,13 +269,8 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		}
 		workload.server_port = server.port;
 	}
-	if (clsb_has_files(&workload) && clsb_files_prepare(&workload, r->message, sizeof r->message)) {
-		r->status = CL_STATUS_ERROR;
-		clsb_files_remove(&workload);
-		cl_server_stop(&server);
-		cl_server_release(&server);
-		return -1;
-	}
+	if (clsb_has_files(&workload) && clsb_files_prepare(&workload, r->message, sizeof r->message))
+		goto undo_files;
 	/* what a remote strategy's address spaces load and where they run */
 	snprintf(workload.sync_path, sizeof workload.sync_path, "%s", cell->sync->plugin->path);
 	memcpy(workload.sync_params, cell->sync_params, sizeof workload.sync_params);
@@ -290,18 +285,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	    fcntl(out[0], F_SETFL, O_NONBLOCK) || fcntl(rep[0], F_SETFL, O_NONBLOCK)) {
 		snprintf(r->message, sizeof r->message, "cannot map shared memory for %lld tasks or "
 			 "make its pipes: %s", (long long)cell->workload.tasks, strerror(errno));
-		r->status = CL_STATUS_ERROR;
-		for (int i = 0; i < 2; i++) {
-			if (out[i] >= 0)
-				close(out[i]);
-			if (rep[i] >= 0)
-				close(rep[i]);
-		}
-		cl__trial_unmap(t, map_size);
-		cl_server_stop(&server);
-		cl_server_release(&server);
-		clsb_files_remove(&workload);
-		return -1;
+		goto undo_pipes;
 	}
 	w.out_r = out[0];
 	w.report_r = rep[0];
@@ -323,18 +307,11 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		clsb_child(t, cell, opts, &pipes, &w.cg);
 	close(out[1]);
 	close(rep[1]);
+	out[1] = rep[1] = -1;
 	if (w.child < 0) {
 		snprintf(r->message, sizeof r->message, "cannot fork the trial process: %s",
 			 strerror(errno));
-		r->status = CL_STATUS_ERROR;
-		close(out[0]);
-		close(rep[0]);
-		cl_cgroup_trial_kill_and_remove(&w.cg);
-		cl__trial_unmap(t, map_size);
-		cl_server_stop(&server);
-		cl_server_release(&server);
-		clsb_files_remove(&workload);
-		return -1;
+		goto undo_cgroup;
 	}
 	/* no setpgid here: the child makes a session of its own, which a
 	 * process group leader cannot */
@@ -436,4 +413,22 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	}
 	cl__trial_unmap(t, map_size);
 	return 0;
+
+	/* a trial that could not be started: undone in reverse */
+undo_cgroup:
+	cl_cgroup_trial_kill_and_remove(&w.cg);
+undo_pipes:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (rep[i] >= 0)
+			close(rep[i]);
+	}
+	cl__trial_unmap(t, map_size);
+undo_files:
+	clsb_files_remove(&workload);
+	cl_server_stop(&server);
+	cl_server_release(&server);
+	r->status = CL_STATUS_ERROR;
+	return -1;
 }
