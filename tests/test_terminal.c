@@ -9,6 +9,7 @@
 #include "testlib.h"
 
 #include "compare.h"
+#include "resume.h"
 #include "views.h"
 
 #include <errno.h>
@@ -429,6 +430,7 @@ static void test_progress_piped(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; now serial+none, trial 5/5\n"));
 	CU_ASSERT_PTR_NULL(strchr(out, '\r'));
 	CU_ASSERT_PTR_NULL(strchr(out, '\033'));
+	CU_ASSERT(widest_line(out) <= 80);
 	free(out);
 	unlink(cfg);
 	free(cfg);
@@ -483,6 +485,54 @@ static void test_stop_without_output(void)
 	free(cfg);
 }
 
+/* What a config or results file says cannot break the lines: a name of
+ * 120 characters and a word longer than a line are cut at the edge, a
+ * line break in a description is a space, a label's line break a '?'. */
+static void test_long_and_broken_words(void)
+{
+	struct cl_results r;
+	char err[512], *tab, name[128];
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, RW_RESULTS, err, sizeof err), 0);
+	memset(name, 'x', 120);
+	name[120] = 0;
+	free(r.name);
+	r.name = strdup(name);
+	free(r.description);
+	r.description = strdup("first line\nsecond line, and a word of 100: "
+			       "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+	tab = table_text(&r, (struct cl_table_opts){ .width = 80 });
+	CU_ASSERT(widest_line(tab) <= 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tab, "first line second line"));
+	free(tab);
+	tab = table_text(&r, (struct cl_table_opts){ 0 }); /* piped: the prose too */
+	{
+		char *rows = strstr(tab, "\ncell ");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(rows);
+		*rows = 0;
+		CU_ASSERT(widest_line(tab) <= 80);
+	}
+	free(tab);
+	cl_results_free(&r);
+}
+
+/* The command that resumes a stopped run is pasted into a shell: a path
+ * with a space or a quote is one word of it. */
+static void test_resume_command_quoted(void)
+{
+	struct cl_run_request req = { .json = "/nonexistent/sp ace/it's.json" };
+	char *cmd = clrun_resume_command(&req, "/nonexistent/sp ace/it's.json.journal");
+
+	CU_ASSERT_STRING_EQUAL(cmd, "conclab run --resume '/nonexistent/sp ace/it'\\''s.json.journal' "
+				    "--json '/nonexistent/sp ace/it'\\''s.json'");
+	free(cmd);
+	req.json = "/tmp/plain/r.json";
+	cmd = clrun_resume_command(&req, "/tmp/plain/r.json.journal");
+	CU_ASSERT_PTR_NOT_NULL(strstr(cmd, "conclab run --resume /tmp/plain/r.json.journal"));
+	free(cmd);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -495,6 +545,9 @@ int main(void)
 		{ "run, its progress and warning, plugins, help: within 80 columns", test_program_fits_80 },
 		{ "piped, a long run says where it is every 5 s", test_progress_piped },
 		{ "Ctrl-C of a run without an output file: cannot be resumed, said", test_stop_without_output },
+		{ "long words and line breaks of a config or results file cannot break the lines",
+		  test_long_and_broken_words },
+		{ "the resume command is one shell word per path", test_resume_command_quoted },
 		CU_TEST_INFO_NULL,
 	};
 

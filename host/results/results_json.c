@@ -119,8 +119,11 @@ int cl_results_write_json(const char *path, const struct cl_results *r, char *er
 static char *dup_or_null(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
+	/* only the config and the description are text of several lines: a
+	 * line break in a name or label would split the row that shows it */
+	bool lines = !strcmp(key, "config") || !strcmp(key, "description");
 
-	return cl_printable_str(s ? cl_xstrdup(s) : NULL, true);
+	return cl_printable_str(s ? cl_xstrdup(s) : NULL, lines);
 }
 
 static void printable_json(json_t *j)
@@ -188,13 +191,15 @@ static int link_baselines(struct cl_results *r, const json_t *cells, const char 
 	for (size_t c = r->ncells; c-- > 0;) /* from the last: the first one stays */
 		json_object_set_new_nocheck(first, r->cells[c].label, json_integer((json_int_t)c));
 	for (size_t c = 0; c < r->ncells && !rc; c++) {
-		const char *want = json_string_value(json_object_get(json_array_get(cells, c), "baseline"));
+		/* one line, as the labels were read (dup_or_null) */
+		char *want = dup_or_null(json_array_get(cells, c), "baseline");
 		const json_t *b = want ? json_object_get(first, want) : NULL;
 
 		r->cells[c].baseline = b ? (size_t)json_integer_value(b) : c;
 		if (want && !b)
 			rc = (snprintf(err, errlen, "%s: cell '%s' is measured against '%s', which is not "
 				       "a cell of this file", path, r->cells[c].label, want), -1);
+		free(want);
 	}
 	json_decref(first);
 	return rc;

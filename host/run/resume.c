@@ -229,6 +229,24 @@ int clrun_resume_trusted(const struct cl_run_request *asked, const struct cl_run
 	return 0;
 }
 
+/* s as one word of a POSIX shell: as it is when it holds nothing a shell
+ * reads, else in single quotes (a quote in it as '\'') */
+static void shell_word(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=+-,@%") ==
+			  strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
 char *clrun_resume_command(const struct cl_run_request *req, const char *journal)
 {
 	char *text = NULL;
@@ -240,12 +258,20 @@ char *clrun_resume_command(const struct cl_run_request *req, const char *journal
 	bool outputs_again = (req->json || req->csv) && (!known || output_elsewhere(req, &folder) >= 0);
 
 	fprintf(f, "conclab");
-	for (size_t i = 0; i < req->nplugin_dirs && dirs_again; i++)
-		fprintf(f, " --plugin-path %s", req->plugin_dirs[i]);
-	fprintf(f, " run --resume %s", journal);
-	if (outputs_again)
-		fprintf(f, "%s%s%s%s", req->json ? " --json " : "", req->json ? req->json : "",
-			req->csv ? " --csv " : "", req->csv ? req->csv : "");
+	for (size_t i = 0; i < req->nplugin_dirs && dirs_again; i++) {
+		fprintf(f, " --plugin-path ");
+		shell_word(f, req->plugin_dirs[i]);
+	}
+	fprintf(f, " run --resume ");
+	shell_word(f, journal);
+	if (outputs_again && req->json) {
+		fprintf(f, " --json ");
+		shell_word(f, req->json);
+	}
+	if (outputs_again && req->csv) {
+		fprintf(f, " --csv ");
+		shell_word(f, req->csv);
+	}
 	fclose(f);
 	return text;
 }

@@ -135,8 +135,13 @@ static void show_progress(enum progress mode, size_t done, size_t total, int64_t
 		fprintf(f, "[%s] %zu/%zu%s  %s, trial %zu/%zu", bar, done, total, eta, cell->label,
 			trial + 1, ntrials);
 	fclose(f);
-	if (mode == PROGRESS_TERMINAL && width > 0 && (int)len >= width)
-		memcpy(line + width - 4, "...", 4); /* one column spare: no wrap at the edge */
+	if (mode == PROGRESS_LINES) /* a log's lines keep to 80 columns, as the prose does */
+		width = 80;
+	if (width > 0 && (int)len - (mode == PROGRESS_LINES) >= width) {
+		memcpy(line + width - 4, "...", 3); /* one column spare: no wrap at the edge */
+		line[width - 1] = mode == PROGRESS_LINES ? '\n' : 0;
+		line[width] = 0;
+	}
 	fprintf(stderr, "%s%s", mode == PROGRESS_TERMINAL ? "\r\033[K" : "", line);
 	free(line);
 }

@@ -16,7 +16,7 @@ static void cells_table(FILE *out, const struct cl_results *r)
 	bool timed = cl_view_timed(r), untimed = false;
 
 	for (size_t i = 0; i < r->ncells; i++)
-		untimed |= !r->cells[i].summary.timed;
+		untimed |= r->cells[i].summary.ok && !r->cells[i].summary.timed; /* not run: neither */
 	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>%s (median)</th>"
 		"<th>interval (coverage)</th><th>cv</th>%s<th>cores</th><th>memory (all processes)</th>"
 		"<th>speedup</th><th>counter</th></tr>\n",

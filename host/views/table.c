@@ -85,8 +85,15 @@ static void header(FILE *out, const struct cl_results *r, const struct cl_table_
 	bool timed = cl_view_timed(r), untimed = false;
 
 	for (size_t i = 0; i < r->ncells; i++)
-		untimed |= !r->cells[i].summary.timed;
-	fprintf(out, "%s: %s\n", r->name, r->description ? r->description : r->path ? r->path : "");
+		untimed |= r->cells[i].summary.ok && !r->cells[i].summary.timed; /* not run: neither */
+	char *about = cl_xstrdup(r->description ? r->description : r->path ? r->path : "");
+
+	/* one paragraph: a line break of the config's would start a line the
+	 * wrapping does not indent */
+	for (char *c = about; *c; c++)
+		*c = *c == '\n' || *c == '\t' ? ' ' : *c;
+	fprintf(out, "%s: %s\n", r->name, about);
+	free(about);
 	fprintf(out, "%lld trial%s per cell after %lld warmup; timeout %.3g s; %s%s%sspeedup against %s "
 		"(figures: medians; their intervals: --wide)\n", (long long)r->repeat,
 		r->repeat == 1 ? "" : "s", (long long)r->warmup, r->timeout_s,

@@ -42,6 +42,19 @@ static void wrapped(FILE *out, char *text, int width)
 				w += *w == ' ';
 				n -= 1;
 			}
+			/* a word longer than a whole line (a path, a name of 120
+			 * characters) is cut where the line ends, never inside a
+			 * character of several bytes */
+			while (width > 0 && col + n > width && width - col > 8) {
+				int cut = width - col;
+
+				while (cut > 0 && ((unsigned char)w[cut] & 0xc0) == 0x80)
+					cut--;
+				fprintf(out, "%.*s\n%*s", cut, w, indent + 2, "");
+				w += cut;
+				n -= cut;
+				col = indent + 2;
+			}
 			fprintf(out, "%.*s", n, w);
 			col += n;
 		}
