@@ -262,21 +262,13 @@ int cmd_check(struct cli *cli, char **operands, int noperands)
 	(void)noperands;
 	if (cl_run_load(path, NULL, cli->plugin_dirs, cli->nplugin_dirs, cli->repeat, cli->timeout_ms,
 			&reg, &x, &cells, &n) == 0) {
-		int width = cl_terminal_width(STDOUT_FILENO);
-		char *line = NULL;
-
-		if (asprintf(&line, "%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)", path,
-			     x.name, n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
-			     (long long)x.warmup) > 0)
-			cl_view_wrapped(stdout, line, width ? width : 80);
-		free(line);
+		cl_view_say(stdout, "%s: ok: experiment '%s', %zu cell%s x %lld trial%s (+%lld warmup)\n",
+			    path, x.name, n, n == 1 ? "" : "s", (long long)x.repeat, x.repeat == 1 ? "" : "s",
+			    (long long)x.warmup);
 		for (size_t i = 0; i < n; i++)
 			printf("  %s\n", cells[i].label);
-		if (x.warnings[0] && asprintf(&line, "conclab: warning: %s", x.warnings) > 0) {
-			width = cl_terminal_width(STDERR_FILENO);
-			cl_view_wrapped(stderr, line, width ? width : 80);
-			free(line);
-		}
+		if (x.warnings[0])
+			cl_view_say(stderr, "conclab: warning: %s\n", x.warnings);
 		rc = 0;
 	}
 	free(cells);

@@ -18,7 +18,6 @@
 #include "xalloc.h"
 
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,22 +77,6 @@ static int used_by(const struct cl_loaded_plugin *p, void *experiment)
 		if (x->syncs[i].plugin == p)
 			return 1;
 	return 0;
-}
-
-/* A message to a terminal fitted to its width (80 columns elsewhere). */
-__attribute__((format(printf, 2, 3))) static void say(FILE *out, const char *fmt, ...)
-{
-	char *text = NULL;
-	int width = cl_terminal_width(fileno(out));
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
-	va_end(ap);
-	if (text)
-		cl_view_wrapped(out, text, width ? width : 80);
-	free(text);
 }
 
 enum progress { PROGRESS_NONE, PROGRESS_TERMINAL, PROGRESS_LINES };
@@ -336,7 +319,7 @@ static void say_stopped(const struct cl_run_request *req, const struct cl_result
 		finished += done[c];
 	/* a resume needs the journal, and a journal is kept only beside an
 	 * output file: without one, the table above is all there is */
-	say(stderr, "conclab: stopped by %s after %zu of %zu trials; the trial that was running was "
+	cl_view_say(stderr, "conclab: stopped by %s after %zu of %zu trials; the trial that was running was "
 	    "killed with every process it started%s%s%s\n", r->interrupted, finished, total,
 	    req->json ? "; the finished ones are in " : req->csv ? "; the finished ones are in " : "",
 	    req->json ? req->json : req->csv ? req->csv : "",
@@ -435,13 +418,13 @@ int cl_run(const struct cl_run_request *asked)
 			finished, total);
 	/* said once: the trials are less contained than they could be */
 	if (!cl_protections()->pid_ns || !cl_protections()->mount_ns)
-		say(stderr, "conclab: note: %s\n", cl_protections()->missing);
+		cl_view_say(stderr, "conclab: note: %s\n", cl_protections()->missing);
 	clrun_machine_warnings(warnings, sizeof warnings);
 	/* the config's own (hwloc missing for a placement): said and recorded */
 	snprintf(warnings + strlen(warnings), sizeof warnings - strlen(warnings), "%s%s",
 		 warnings[0] && x.warnings[0] ? " " : "", x.warnings);
 	if (warnings[0])
-		say(stderr, "conclab: warning: %s\n", warnings);
+		cl_view_say(stderr, "conclab: warning: %s\n", warnings);
 	results.environment = clrun_environment(&x, warnings);
 	clrun_catch_stops(1);
 	results.order = req.sequential ? "sequential" : "random";

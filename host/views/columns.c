@@ -345,3 +345,14 @@ int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen)
 	free(copy);
 	return 0;
 }
+
+const char *cl_view_figure_name(const struct cl_results *r)
+{
+	bool timed = false, untimed = false;
+
+	for (size_t i = 0; i < r->ncells; i++) { /* a cell not run is neither */
+		timed |= r->cells[i].summary.ok && r->cells[i].summary.timed;
+		untimed |= r->cells[i].summary.ok && !r->cells[i].summary.timed;
+	}
+	return timed && untimed ? "ops/s or wall" : timed ? "ops/s" : "wall";
+}

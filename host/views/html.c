@@ -13,14 +13,11 @@
 static void cells_table(FILE *out, const struct cl_results *r)
 {
 	char m[64], ival[64], cover[64], cnt[96], speed[64];
-	bool timed = cl_view_timed(r), untimed = false;
-
-	for (size_t i = 0; i < r->ncells; i++)
-		untimed |= r->cells[i].summary.ok && !r->cells[i].summary.timed; /* not run: neither */
+	bool timed = cl_view_timed(r);
 	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>%s (median)</th>"
 		"<th>interval (coverage)</th><th>cv</th>%s<th>cores</th><th>memory (all processes)</th>"
 		"<th>speedup</th><th>counter</th></tr>\n",
-		timed && untimed ? "ops/s or wall" : timed ? "ops/s" : "wall", timed ? "<th>fairness</th>" : "");
+		cl_view_figure_name(r), timed ? "<th>fairness</th>" : "");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];
 		const struct cl_cell_summary *s = &c->summary;

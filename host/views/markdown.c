@@ -42,13 +42,10 @@ void cl_view_markdown(FILE *out, const struct cl_results *r)
 			fprintf(out, ".\n\n");
 		}
 	}
-	bool timed = cl_view_timed(r), untimed = false;
-
-	for (size_t i = 0; i < r->ncells; i++)
-		untimed |= r->cells[i].summary.ok && !r->cells[i].summary.timed; /* not run: neither */
+	bool timed = cl_view_timed(r);
 	/* a timed cell's figure is its ops/s: its wall is its duration */
 	fprintf(out, "| cell | ok | %s (median) | interval (coverage) | cv |%s cores | speedup | counter |\n",
-		timed && untimed ? "ops/s or wall" : timed ? "ops/s" : "wall", timed ? " fairness |" : "");
+		cl_view_figure_name(r), timed ? " fairness |" : "");
 	fprintf(out, "|---|---:|---:|---|---:|%s---:|---|---|\n", timed ? "---:|" : "");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];

@@ -60,16 +60,18 @@ static bool lost_some(const struct cl_cell_summary *s)
 	return s->counter_expected && s->lost_median > 0;
 }
 
-/* The labels the summary names cells by: the table's rows' when it is
- * under the table (shortened to fit a terminal), else the cells' own. Set
- * for the length of one cl_view_summary_for; the views run on one thread. */
-static char                        **said_labels;
-static const struct cl_results_cell *said_cells;
-#define NAME(c) (said_labels ? said_labels[(c) - said_cells] : (c)->label)
+/* The label the summary names a cell by: the table's row's when it is
+ * under the table (shortened to fit a terminal), else the cell's own. */
+static const char *name_of(const struct cl_results *r, char **labels, const struct cl_results_cell *c)
+{
+	return labels ? labels[c - r->cells] : c->label;
+}
+#define NAME(c) name_of(r, labels, (c))
 
 /* The same for cells of a duration step, in operations a second. */
-static void timed_summary(FILE *out, const struct cl_results_cell *base,
-			  const struct cl_results_cell *fast, const struct cl_results_cell *slow)
+static void timed_summary(FILE *out, const struct cl_results *r, char **labels,
+			  const struct cl_results_cell *base, const struct cl_results_cell *fast,
+			  const struct cl_results_cell *slow)
 {
 	if (fast == base)
 		fprintf(out, "  %s (the baseline) did the most operations a second; the fewest, %s, "
@@ -124,7 +126,8 @@ static bool tied(const struct cl_results_cell *c, size_t b, const struct cl_resu
 }
 
 /* The cells the winner cannot be told from, on a line under its own. */
-static void winners(FILE *out, const struct cl_results *r, size_t b, const struct cl_results_cell *fast)
+static void winners(FILE *out, const struct cl_results *r, char **labels, size_t b,
+		    const struct cl_results_cell *fast)
 {
 	size_t ties = 0, said = 0;
 
@@ -144,7 +147,7 @@ static void winners(FILE *out, const struct cl_results *r, size_t b, const struc
 }
 
 /* The cells of group b that were not judged, and why. */
-static void left_out(FILE *out, const struct cl_results *r, size_t b)
+static void left_out(FILE *out, const struct cl_results *r, char **labels, size_t b)
 {
 	size_t said = 0;
 	char why[64];
@@ -165,8 +168,6 @@ void cl_view_summary(FILE *out, const struct cl_results *r)
 
 void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
 {
-	said_labels = labels;
-	said_cells = r->cells;
 	int lossy = 0;
 	char why[64];
 
@@ -193,13 +194,13 @@ void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
 			if (n < group)
 				fprintf(out, "  %s and its group: no winner named (%zu of %zu cells whole, fair "
 					"and exact)\n", NAME(base), n, group);
-			left_out(out, r, b);
+			left_out(out, r, labels, b);
 			continue;
 		}
 		if (base->summary.timed) { /* throughput: more is faster */
-			timed_summary(out, base, fast, slow);
-			winners(out, r, b, fast);
-			left_out(out, r, b);
+			timed_summary(out, r, labels, base, fast, slow);
+			winners(out, r, labels, b, fast);
+			left_out(out, r, labels, b);
 			continue;
 		}
 		if (fast == base)
@@ -214,11 +215,11 @@ void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
 				NAME(fast), 1 / fast->summary.speedup,
 				fast->summary.speedup_hi > 0 ? 1 / fast->summary.speedup_hi : 0,
 				fast->summary.speedup_lo > 0 ? 1 / fast->summary.speedup_lo : 0, NAME(base));
-		winners(out, r, b, fast);
+		winners(out, r, labels, b, fast);
 		if (fast != base && slow != base)
 			fprintf(out, "    the slowest, %s, took %.2fx as long as %s\n", NAME(slow),
 				slow->summary.wall.median / base->summary.wall.median, NAME(base));
-		left_out(out, r, b);
+		left_out(out, r, labels, b);
 	}
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_cell_summary *s = &r->cells[i].summary;
@@ -240,7 +241,6 @@ void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
 		fprintf(out, " of the updates (medians)%s\n",
 			counted && exact == counted ? "; every other sync kept them all" : "");
 	}
-	said_labels = NULL;
 }
 
 /* The coverage of a cell's interval: the probability it holds the median. */
@@ -302,7 +302,7 @@ static size_t who(FILE *out, const struct cl_results *r, const struct cl_notes_o
 			return n;
 		}
 		fprintf(out, "%s%s", said ? (said + 1 == n ? " and " : ", ") : "",
-			o->labels ? o->labels[i] : r->cells[i].label);
+			name_of(r, o->labels, &r->cells[i]));
 		said++;
 	}
 	return n;

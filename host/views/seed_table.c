@@ -63,24 +63,20 @@ static void cell_caveat(const struct cl_results_cell *c, bool name_workload, boo
 			size_t len)
 {
 	const struct cl_cell_summary *s = &c->summary;
+	char issues[96] = "";
 	size_t used = 0;
 
 	buf[0] = 0;
 	if (s->ok < s->measured)
-		used += (size_t)snprintf(buf + used, len - used, ", %zu/%zu ok", s->ok, s->measured);
-	if (s->ok && 2 * s->interfered >= s->ok && used < len)
-		used += (size_t)snprintf(buf + used, len - used, ", interference %zu/%zu", s->interfered, s->ok);
-	if (s->noisy && timing && used < len) /* a count is not a time */
-		used += (size_t)snprintf(buf + used, len - used, ", cv %.0f%%", 100 * cl_view_cv(c));
-	if (!used)
-		return;
-	/* "serial: 2/3 ok, interference 2/2" */
-	char what[160];
-
-	if (snprintf(what, sizeof what, "%s%s%s: %s", name_workload ? c->workload : "",
-		     name_workload ? " " : "", c->strategy, buf + 2) >= (int)sizeof what)
-		what[sizeof what - 1] = 0; /* cut: a name as long as that says enough */
-	if (snprintf(buf, len, "%s", what) >= (int)len)
+		used += (size_t)snprintf(issues + used, sizeof issues - used, ", %zu/%zu ok", s->ok, s->measured);
+	if (s->ok && 2 * s->interfered >= s->ok && used < sizeof issues)
+		used += (size_t)snprintf(issues + used, sizeof issues - used, ", interference %zu/%zu",
+					 s->interfered, s->ok);
+	if (s->noisy && timing && used < sizeof issues) /* a count is not a time */
+		used += (size_t)snprintf(issues + used, sizeof issues - used, ", cv %.0f%%", 100 * cl_view_cv(c));
+	/* "serial: 2/3 ok, interference 2/2" (a name too long is cut) */
+	if (used && snprintf(buf, len, "%s%s%s: %s", name_workload ? c->workload : "", name_workload ? " " : "",
+			     c->strategy, issues + 2) >= (int)len)
 		buf[len - 1] = 0;
 }
 

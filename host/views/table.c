@@ -82,10 +82,7 @@ static void header(FILE *out, const struct cl_results *r, const struct cl_table_
 		   const char *legend, const struct cell_notes *common)
 {
 	const char *warnings = json_string_value(json_object_get(r->environment, "warnings"));
-	bool timed = cl_view_timed(r), untimed = false;
-
-	for (size_t i = 0; i < r->ncells; i++)
-		untimed |= r->cells[i].summary.ok && !r->cells[i].summary.timed; /* not run: neither */
+	bool timed = cl_view_timed(r), mixed = !strcmp(cl_view_figure_name(r), "ops/s or wall");
 	char *about = cl_xstrdup(r->description ? r->description : r->path ? r->path : "");
 
 	/* one paragraph: a line break of the config's would start a line the
@@ -99,7 +96,7 @@ static void header(FILE *out, const struct cl_results *r, const struct cl_table_
 		r->repeat == 1 ? "" : "s", (long long)r->warmup, r->timeout_s,
 		timed ? "ops/s: operations a second in the duration step's window, fair: Jain's index "
 			"of the tasks' counts (1 = even, 1/tasks = one task did all)" : "",
-		timed && untimed ? "; wall: of the other cells" : "", timed ? "; " : "",
+		mixed ? "; wall: of the other cells" : "", timed ? "; " : "",
 		r->baseline ? r->baseline : "the first cell of each workload and sweep value");
 	if (r->order && !strcmp(r->order, "random"))
 		fprintf(out, "trials of every cell interleaved in a random order (--seed %llu repeats it)\n",

@@ -1,7 +1,9 @@
 /* The terminal: its width, and text broken to fit it. */
+#define _GNU_SOURCE
 #include "views.h"
 #include "xalloc.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -66,4 +68,19 @@ static void wrapped(FILE *out, char *text, int width)
 void cl_view_wrapped(FILE *out, const char *text, int width)
 {
 	wrapped(out, cl_xstrdup(text), width);
+}
+
+void cl_view_say(FILE *out, const char *fmt, ...)
+{
+	char *text = NULL;
+	int width = cl_terminal_width(fileno(out));
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (text)
+		cl_view_wrapped(out, text, width ? width : 80);
+	free(text);
 }

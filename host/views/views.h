@@ -41,6 +41,9 @@ void cl_view_labels_free(char **labels, size_t n);
  * the rest of it indented two more than its first line. */
 void cl_view_wrapped(FILE *out, const char *text, int width);
 
+/* A message, fitted to the terminal out is (80 columns when it is not one). */
+__attribute__((format(printf, 2, 3))) void cl_view_say(FILE *out, const char *fmt, ...);
+
 /* The width of the terminal fd is, or 0 when it is piped. */
 int cl_terminal_width(int fd);
 
@@ -161,6 +164,10 @@ char *cl_view_text(cl_view_fn view, const struct cl_results *r);
  * terminal would act on (ESC, BEL, DEL, C1, bidi overrides, bytes that are
  * not UTF-8) as '?', as cl_printable shows it. */
 void cl_view_escaped(FILE *out, const char *s, enum cl_escape how);
+
+/* What the cells' figures are: "ops/s" (every cell that ran is timed),
+ * "wall" (none is), or "ops/s or wall". */
+const char *cl_view_figure_name(const struct cl_results *r);
 
 /* A rate with an SI suffix and three significant digits: 45.8M, 950k, 12.0 */
 void cl_view_rate(double v, char *buf, size_t len);
