@@ -9,6 +9,7 @@
  * nothing is left open or running. Judged from statuses and counts. */
 #define _GNU_SOURCE
 #include "testlib.h"
+#include "http.h"
 #include "server.h"
 
 #include <dirent.h>
@@ -836,22 +837,22 @@ static void test_target_strict_header(void)
 static void test_target_header_split(void)
 {
 	const char *text = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
-	struct cl__http_head h = { 0 };
+	struct clrt_http_head h = { 0 };
 	char why[256] = "";
 	size_t at = 0;
 	long used = 0;
 
 	while (!h.complete && text[at] && used >= 0)
-		at += (size_t)(used = cl__http_take(&h, (const unsigned char *)text + at, 1, 5, why, sizeof why));
+		at += (size_t)(used = clrt_http_take(&h, (const unsigned char *)text + at, 1, 5, why, sizeof why));
 	CU_ASSERT_TRUE(h.complete);
 	CU_ASSERT_STRING_EQUAL(text + at, "hello");
-	CU_ASSERT_TRUE(cl__http_reusable(&h));
-	CU_ASSERT_FALSE(cl__http_until_close(&h));
+	CU_ASSERT_TRUE(clrt_http_reusable(&h));
+	CU_ASSERT_FALSE(clrt_http_until_close(&h));
 	memset(&h, 0, sizeof h);
-	used = cl__http_take(&h, (const unsigned char *)text, strlen(text), 5, why, sizeof why);
+	used = clrt_http_take(&h, (const unsigned char *)text, strlen(text), 5, why, sizeof why);
 	CU_ASSERT_EQUAL(used, (long)(strlen(text) - 5));
 	memset(&h, 0, sizeof h);
-	CU_ASSERT_EQUAL(cl__http_take(&h, (const unsigned char *)"HTTP/1.1 200 OK\r\n\n", 18, 5, why,
+	CU_ASSERT_EQUAL(clrt_http_take(&h, (const unsigned char *)"HTTP/1.1 200 OK\r\n\n", 18, 5, why,
 				      sizeof why), -1);
 	CU_ASSERT_STRING_EQUAL(why, "byte 17 of the response header: a line ends in a bare LF, not CRLF "
 			       "(\"\")");

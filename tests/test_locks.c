@@ -137,12 +137,12 @@ static void test_placement_puts_tasks_where_asked(void)
 		cl_test_run_cell(&e, i, &r);
 		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
 		for (int k = 0; k < 4; k++) {
-			int want = c->workload.place_cpus[0];
+			int want = c->place.cpus[0];
 
 			/* one thread per task: task k is worker k */
-			if (c->workload.place_n > 1 && !c->strategy_params[0])
-				want = c->workload.place_cpus[k % c->workload.place_n];
-			if (c->workload.place_n > 1 && c->strategy_params[0])
+			if (c->place.n > 1 && !c->strategy_params[0])
+				want = c->place.cpus[k % c->place.n];
+			if (c->place.n > 1 && c->strategy_params[0])
 				continue; /* a pool: whichever worker claimed it */
 			if (r.records[k].cpu != want)
 				fprintf(stderr, "\n%s: task %d on CPU %d, asked %d\n", c->label, k,
@@ -167,10 +167,10 @@ static void test_reads_and_writes_counted(void)
 {
 	struct cl_test_exp e;
 
-	CU_ASSERT_EQUAL(cl__writes_of(10, 90), 1);
-	CU_ASSERT_EQUAL(cl__writes_of(7, 50), 3);
-	CU_ASSERT_EQUAL(cl__writes_of(1000, 0), 1000);
-	CU_ASSERT_EQUAL(cl__writes_of(1000, 100), 0);
+	CU_ASSERT_EQUAL(clw_writes_of(10, 90), 1);
+	CU_ASSERT_EQUAL(clw_writes_of(7, 50), 3);
+	CU_ASSERT_EQUAL(clw_writes_of(1000, 0), 1000);
+	CU_ASSERT_EQUAL(clw_writes_of(1000, 100), 0);
 	cl_test_exp_load_ok(&e, "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 1000; "
 			    "read_pct = 75; inside = 2; } ); };\n"
 			    "strategies = ( \"threads\", \"processes\" );\n"

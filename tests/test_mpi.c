@@ -8,6 +8,7 @@
  * replaced by one that fails at once. Built only where Open MPI is. */
 #define _GNU_SOURCE
 #include "testlib.h"
+#include "trial_map.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,14 +373,15 @@ static void test_import_checks_its_bytes(void)
 {
 	static struct cl_sync_ops ops = { .flags = CL_SYNC_REMOTE };
 	struct cl_workload w = { .tasks = 2, .loop = 1 };
+	struct clw_trial_env env = { 0 };
 	size_t size;
-	struct cl_trial *t = cl__trial_map(&w, &ops, &size);
+	struct cl_trial *t = clrt_trial_map(&w, &env, &ops, &size);
 	char junk[64] = "not results";
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT(cl_trial_import(t, junk, sizeof junk, 0, "rank 3 on x") < 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(t->message, "rank 3 on x: its 64 bytes of results are not results"));
-	cl__trial_unmap(t, size);
+	clrt_trial_unmap(t, size);
 }
 
 int main(void)

@@ -2,6 +2,8 @@
  * compute kernel and its closed form, the barrier, claims and failures. */
 #define _GNU_SOURCE
 #include "testlib.h"
+#include "lcg.h"
+#include "trial_map.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -29,10 +31,11 @@ static struct cl_workload mixed(void)
 }
 
 static size_t mapped; /* the size the test unmaps with, as the host keeps it */
+static const struct clw_trial_env no_env; /* no server, files, placement or deadline */
 
 static struct cl_trial *map(const struct cl_workload *w)
 {
-	struct cl_trial *t = cl__trial_map(w, &plain, &mapped);
+	struct cl_trial *t = clrt_trial_map(w, &no_env, &plain, &mapped);
 
 	for (size_t i = 0; t && i < t->ntasks; i++)
 		t->tasks[i].index = (uint32_t)i;
@@ -44,8 +47,8 @@ static void test_lcg_closed_form(void)
 	const uint64_t ns[] = { 0, 1, 2, 3, 64, 1000, 12345, 99991 };
 
 	for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
-		CU_ASSERT_EQUAL(cl__lcg_jump(42 + i, ns[i]), cl__lcg_advance(42 + i, ns[i]));
-	CU_ASSERT_NOT_EQUAL(cl__lcg_advance(1, 10), cl__lcg_advance(2, 10));
+		CU_ASSERT_EQUAL(clw_lcg_jump(42 + i, ns[i]), clw_lcg_advance(42 + i, ns[i]));
+	CU_ASSERT_NOT_EQUAL(clw_lcg_advance(1, 10), clw_lcg_advance(2, 10));
 }
 
 static void test_stepped_and_blocking_agree(void)
@@ -81,15 +84,15 @@ static void test_stepped_and_blocking_agree(void)
 	CU_ASSERT_EQUAL(waits, 4); /* two sleeps, two loops */
 	CU_ASSERT_TRUE(stepped->done);
 	CU_ASSERT_EQUAL(cl_task_step(stepped, &wait), CL_STEP_DONE);
-	CU_ASSERT_EQUAL(blocking->checksum, cl__expected_checksum(&w, 0, blocking->ops));
-	CU_ASSERT_EQUAL(stepped->checksum, cl__expected_checksum(&w, 1, stepped->ops));
+	CU_ASSERT_EQUAL(blocking->checksum, clw_expected_checksum(&w, 0, blocking->ops));
+	CU_ASSERT_EQUAL(stepped->checksum, clw_expected_checksum(&w, 1, stepped->ops));
 	CU_ASSERT_NOT_EQUAL(blocking->checksum, stepped->checksum); /* seeded per task */
 	CU_ASSERT_EQUAL(t->counter, 2 * 2 * 50);
-	CU_ASSERT_EQUAL(cl__expected_counter(&w, NULL), 200);
-	CU_ASSERT(blocking->end_ns - blocking->start_ns >= cl__min_task_ns(&w));
-	CU_ASSERT(stepped->end_ns - stepped->start_ns >= cl__min_task_ns(&w));
-	CU_ASSERT_EQUAL(cl__min_task_ns(&w), 6000000);
-	cl__trial_unmap(t, mapped);
+	CU_ASSERT_EQUAL(clw_expected_counter(&w, NULL), 200);
+	CU_ASSERT(blocking->end_ns - blocking->start_ns >= clw_min_task_ns(&w));
+	CU_ASSERT(stepped->end_ns - stepped->start_ns >= clw_min_task_ns(&w));
+	CU_ASSERT_EQUAL(clw_min_task_ns(&w), 6000000);
+	clrt_trial_unmap(t, mapped);
 }
 
 static void test_claim_each_once(void)
@@ -108,7 +111,7 @@ static void test_claim_each_once(void)
 	CU_ASSERT_PTR_NULL(cl_trial_claim(t));
 	CU_ASSERT_PTR_NULL(cl_trial_task(t, 5));
 	CU_ASSERT_EQUAL(cl_trial_ntasks(t), 5);
-	cl__trial_unmap(t, mapped);
+	clrt_trial_unmap(t, mapped);
 }
 
 static void *barrier_waiter(void *trial)
@@ -136,7 +139,7 @@ static void test_barrier_and_cancel(void)
 	pthread_create(&a, NULL, barrier_waiter, t);
 	pthread_join(a, &ra);
 	CU_ASSERT_EQUAL((intptr_t)ra, sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? -ECANCELED : 0);
-	cl__trial_unmap(t, mapped);
+	clrt_trial_unmap(t, mapped);
 }
 
 static void test_fail_first_wins(void)
@@ -147,7 +150,7 @@ static void test_fail_first_wins(void)
 	CU_ASSERT_EQUAL(cl_trial_fail(t, EAGAIN, "worker %d", 7), -EAGAIN);
 	CU_ASSERT_EQUAL(cl_trial_fail(t, ENOMEM, "second"), -ENOMEM);
 	CU_ASSERT_STRING_EQUAL(t->message, "worker 7: Resource temporarily unavailable");
-	cl__trial_unmap(t, mapped);
+	clrt_trial_unmap(t, mapped);
 }
 
 int main(void)

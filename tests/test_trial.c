@@ -80,7 +80,7 @@ static void test_checksums_equal_across_strategies(void)
 			if (i == 0)
 				first[k] = r.records[k].checksum;
 			CU_ASSERT_EQUAL(r.records[k].checksum, first[k]);
-			CU_ASSERT_EQUAL(r.records[k].checksum, cl__expected_checksum(&e.cells[i].workload, k, r.records[k].ops));
+			CU_ASSERT_EQUAL(r.records[k].checksum, clw_expected_checksum(&e.cells[i].workload, k, r.records[k].ops));
 		}
 		cl_trial_result_free(&r);
 	}

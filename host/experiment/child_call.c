@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "child_call.h"
 #include "contain.h"
-#include "runtime_internal.h"
+#include <conclab/runtime.h>
 
 #include <dirent.h>
 #include <errno.h>

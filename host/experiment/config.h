@@ -5,7 +5,7 @@
 
 #include "loader.h"
 #include "placement.h"
-#include "runtime_internal.h"
+#include "workload.h"
 
 #define CL_MAX_PARAMS    33 /* a plugin's 32 and the placement */
 #define CL_PLACEMENT_PARAM 32 /* strategy_params[]: the placement's code (placement.h) */
@@ -95,6 +95,7 @@ struct cl_cell {
 	int64_t            strategy_params[CL_MAX_PARAMS];
 	int64_t            sync_params[CL_MAX_PARAMS];
 	struct cl_workload workload;
+	struct clw_placement place;                /* its strategy's workers' CPUs */
 	size_t             nknobs;
 	const struct cl_knob *knobs[CL_MAX_KNOBS]; /* the sweeps that apply       */
 	size_t             picks[CL_MAX_KNOBS];    /* which value of each         */

@@ -80,7 +80,7 @@ const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
 #define CL_PLUGIN_SIZE_V1 offsetof(struct cl_plugin, check)
 
 /* The ops tables of ABI 1.0 (CL_STRATEGY_OPS_SIZE_1_0, CL_SYNC_OPS_SIZE_1_0)
- * and how a descriptor is read: plugin_abi.h, shared with the runtime. */
+ * and how a descriptor is read: runtime/abi/plugin_abi.h, shared with the runtime. */
 
 /* The minor ABI version the plugin was built against (0 before 1.1
  * recorded it), and the size of its ops table as it was built. */

@@ -194,7 +194,7 @@ size_t cl_matrix_expand(const struct cl_experiment *x, struct cl_cell **out, cha
 								proto.knobs[k]->labels[picks[k]]);
 				}
 				cl_placement_resolve(c->strategy_params[CL_PLACEMENT_PARAM], x->place_lists,
-						     &c->workload);
+						     &c->place);
 				if (workload_fits(&c->workload, err, errlen, x->path, c->label)) {
 					free(cells);
 					return 0;

@@ -81,21 +81,21 @@ int cl_placement_parse(const char *text, int64_t *code, char *why, size_t len)
 	return 0;
 }
 
-void cl_placement_resolve(int64_t code, char *const *lists, struct cl_workload *w)
+void cl_placement_resolve(int64_t code, char *const *lists, struct clw_placement *place)
 {
 	const struct cl_topology *t = cl_topology();
 	char why[160];
 
-	w->place_n = 0;
+	place->n = 0;
 	if (code == CL_PLACE_COMPACT || code == CL_PLACE_SCATTER) {
 		for (int i = 0; i < t->ncpus && i < CL_MAX_PLACE; i++)
-			w->place_cpus[i] = (uint16_t)(code == CL_PLACE_COMPACT ? t->compact[i] : t->scatter[i]);
-		w->place_n = t->ncpus < CL_MAX_PLACE ? t->ncpus : CL_MAX_PLACE;
+			place->cpus[i] = (uint16_t)(code == CL_PLACE_COMPACT ? t->compact[i] : t->scatter[i]);
+		place->n = t->ncpus < CL_MAX_PLACE ? t->ncpus : CL_MAX_PLACE;
 	} else if (code >= CL_PLACE_LIST && code < CL_PLACE_LIST + CL_MAX_PLACE_LISTS &&
 		   lists[code - CL_PLACE_LIST]) {
-		int n = cpu_list(lists[code - CL_PLACE_LIST], w->place_cpus, why, sizeof why);
+		int n = cpu_list(lists[code - CL_PLACE_LIST], place->cpus, why, sizeof why);
 
-		w->place_n = n > 0 ? n : 0;
+		place->n = n > 0 ? n : 0;
 	}
 }
 

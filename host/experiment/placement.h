@@ -4,7 +4,7 @@
 #ifndef CLH_PLACEMENT_H
 #define CLH_PLACEMENT_H
 
-#include "runtime_internal.h"
+#include "workload.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -24,9 +24,8 @@ enum {
  * must each be one this process may use (its affinity mask and cgroup). */
 int cl_placement_parse(const char *text, int64_t *code, char *why, size_t len);
 
-/* The CPUs of a code, in worker order, into w->place_cpus / place_n
- * (lists: the experiment's texts). */
-void cl_placement_resolve(int64_t code, char *const *lists, struct cl_workload *w);
+/* The CPUs of a code, in worker order (lists: the experiment's texts). */
+void cl_placement_resolve(int64_t code, char *const *lists, struct clw_placement *place);
 
 /* "none", "compact", "scatter" or the list's text. */
 const char *cl_placement_text(int64_t code, char *const *lists);

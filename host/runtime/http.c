@@ -5,7 +5,7 @@
  * guesses measures something other than the user's service. Each line is
  * judged when its LF arrives, so a refusal names the byte it found wrong. */
 #define _GNU_SOURCE
-#include "runtime_internal.h"
+#include "http.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,7 +62,7 @@ static int refuse(char *why, size_t whylen, size_t at, const char *fmt, ...)
 	return -1;
 }
 
-static int status_line(struct cl__http_head *h, size_t len, char *why, size_t whylen)
+static int status_line(struct clrt_http_head *h, size_t len, char *why, size_t whylen)
 {
 	const char *s = h->text;
 	char q[QUOTE_LEN];
@@ -83,7 +83,7 @@ static int status_line(struct cl__http_head *h, size_t len, char *why, size_t wh
 	return 0;
 }
 
-static int content_length(struct cl__http_head *h, size_t at, size_t len, char *why, size_t whylen)
+static int content_length(struct clrt_http_head *h, size_t at, size_t len, char *why, size_t whylen)
 {
 	const char *v = h->text + at;
 	char q[QUOTE_LEN];
@@ -118,7 +118,7 @@ static bool token_is(const char *s, size_t n, const char *token)
 }
 
 /* Connection's options, a comma-separated list (RFC 9110 7.6.1). */
-static void connection_options(struct cl__http_head *h, const char *v, size_t len)
+static void connection_options(struct clrt_http_head *h, const char *v, size_t len)
 {
 	for (size_t start = 0, end; start < len; start = end + 1) {
 		size_t from = start, to;
@@ -136,7 +136,7 @@ static void connection_options(struct cl__http_head *h, const char *v, size_t le
 	}
 }
 
-static int field_line(struct cl__http_head *h, size_t at, size_t len, char *why, size_t whylen)
+static int field_line(struct clrt_http_head *h, size_t at, size_t len, char *why, size_t whylen)
 {
 	const char *s = h->text + at, *colon = memchr(s, ':', len);
 	char q[QUOTE_LEN];
@@ -169,7 +169,7 @@ static int field_line(struct cl__http_head *h, size_t at, size_t len, char *why,
 
 /* The empty line: what the header says about the body, judged whole, since
  * Content-Length and Transfer-Encoding may come in either order. */
-static int header_end(struct cl__http_head *h, uint64_t want, char *why, size_t whylen)
+static int header_end(struct clrt_http_head *h, uint64_t want, char *why, size_t whylen)
 {
 	char q[QUOTE_LEN];
 
@@ -188,7 +188,7 @@ static int header_end(struct cl__http_head *h, uint64_t want, char *why, size_t 
 }
 
 /* The line that the LF just added to the header ends. */
-static int take_line(struct cl__http_head *h, uint64_t want, char *why, size_t whylen)
+static int take_line(struct clrt_http_head *h, uint64_t want, char *why, size_t whylen)
 {
 	size_t at = h->line, lf = h->len - 1, len;
 	char q[QUOTE_LEN];
@@ -210,7 +210,7 @@ static int take_line(struct cl__http_head *h, uint64_t want, char *why, size_t w
 	return len ? field_line(h, at, len, why, whylen) : header_end(h, want, why, whylen);
 }
 
-long cl__http_take(struct cl__http_head *h, const unsigned char *p, size_t n, uint64_t want,
+long clrt_http_take(struct clrt_http_head *h, const unsigned char *p, size_t n, uint64_t want,
 		   char *why, size_t whylen)
 {
 	size_t used = 0;
@@ -227,12 +227,12 @@ long cl__http_take(struct cl__http_head *h, const unsigned char *p, size_t n, ui
 	return (long)used;
 }
 
-bool cl__http_until_close(const struct cl__http_head *h)
+bool clrt_http_until_close(const struct clrt_http_head *h)
 {
 	return !h->length_at;
 }
 
-bool cl__http_reusable(const struct cl__http_head *h)
+bool clrt_http_reusable(const struct clrt_http_head *h)
 {
-	return !h->close && (!h->http10 || h->keep_alive) && !cl__http_until_close(h);
+	return !h->close && (!h->http10 || h->keep_alive) && !clrt_http_until_close(h);
 }

@@ -15,7 +15,8 @@
  * checksum, which the host computes on its own. Written by hand, not with a
  * client library: how the I/O waits is exactly what the lab measures. */
 #define _GNU_SOURCE
-#include "runtime_internal.h"
+#include "runtime_private.h" /* first: it sets what is exported */
+#include "lcg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,7 +50,7 @@ struct io_local {
 	size_t             blocklen;
 	struct sockaddr_in addr;
 	uint32_t           answered; /* responses the task's connection carried */
-	struct cl__http_head head;   /* a target's response header, as it comes */
+	struct clrt_http_head head;   /* a target's response header, as it comes */
 };
 
 struct ctx {
@@ -60,26 +61,6 @@ struct ctx {
 	struct cl_wait            *wait;
 	struct cl_io              *io;
 };
-
-uint64_t cl__io_seed(uint32_t task, unsigned step)
-{
-	uint64_t z = ((uint64_t)task << 20) ^ ((uint64_t)step << 8) ^ 0x5eedu;
-
-	z += 0x9e3779b97f4a7c15ULL; /* splitmix64 */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-uint64_t cl__io_body_sum(uint64_t seed, uint64_t bytes)
-{
-	return bytes ? cl__lcg_jump(seed, (bytes + 7) / 8) : 0;
-}
-
-int cl__io_file_name(char *buf, size_t len, const char *dir, int write, uint32_t task, unsigned step)
-{
-	return snprintf(buf, len, "%s/%c%u-%u", dir, write ? 'w' : 'r', task, step);
-}
 
 static int header_text(const struct cl_step_spec *s, char *buf, size_t len)
 {
@@ -113,9 +94,9 @@ static int failed(const struct ctx *x, int err, const char *fmt, ...)
 		snprintf(where, sizeof where, "%s:%lld", x->t->workload->target_host,
 			 (long long)x->t->workload->target_port);
 	else if (x->s->op == CL_OP_REQUEST)
-		snprintf(where, sizeof where, "127.0.0.1:%lld", (long long)x->t->workload->server_port);
+		snprintf(where, sizeof where, "127.0.0.1:%lld", (long long)x->t->env->server_port);
 	else
-		cl__io_file_name(where, sizeof where, x->t->workload->io_dir, x->s->op == CL_OP_WRITE,
+		clw_io_file_name(where, sizeof where, x->t->env->io_dir, x->s->op == CL_OP_WRITE,
 				 x->task->index, x->task->step);
 	cl_trial_fail(x->t, err, "task %u: step %u (%s, config line %d): %s: %s", x->task->index,
 		      x->task->step + 1, op_names[x->s->op], x->s->line, where, what);
@@ -130,10 +111,8 @@ static int failed(const struct ctx *x, int err, const char *fmt, ...)
  * are taken from *p and *n; a mismatch is left for check_words to name. */
 static void check_lanes(struct cl_task *task, const unsigned char **p, size_t *n)
 {
-	static const uint64_t A2 = CL__LCG_A * CL__LCG_A, A4 = A2 * A2;
-	static const uint64_t C4 = CL__LCG_C * (1 + CL__LCG_A + A2 + A2 * CL__LCG_A);
-	uint64_t l0 = task->io_word, l1 = l0 * CL__LCG_A + CL__LCG_C;
-	uint64_t l2 = l1 * CL__LCG_A + CL__LCG_C, l3 = l2 * CL__LCG_A + CL__LCG_C;
+	uint64_t l0 = task->io_word, l1 = clw_lcg_next(l0);
+	uint64_t l2 = clw_lcg_next(l1), l3 = clw_lcg_next(l2);
 	size_t k = 0;
 
 	for (; k + 32 <= *n; k += 32) {
@@ -145,10 +124,10 @@ static void check_lanes(struct cl_task *task, const unsigned char **p, size_t *n
 		memcpy(&v3, *p + k + 24, 8);
 		if ((v0 ^ l0) | (v1 ^ l1) | (v2 ^ l2) | (v3 ^ l3))
 			break;
-		l0 = l0 * A4 + C4;
-		l1 = l1 * A4 + C4;
-		l2 = l2 * A4 + C4;
-		l3 = l3 * A4 + C4;
+		l0 = clw_lcg_next4(l0);
+		l1 = clw_lcg_next4(l1);
+		l2 = clw_lcg_next4(l2);
+		l3 = clw_lcg_next4(l3);
 	}
 	task->io_word = l0;
 	task->io_pos += k;
@@ -175,7 +154,7 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 			return failed(x, 0, "byte %llu of the %s is wrong", (unsigned long long)task->io_pos,
 				      what);
 		if (at == 7)
-			task->io_word = task->io_word * CL__LCG_A + CL__LCG_C;
+			task->io_word = clw_lcg_next(task->io_word);
 		task->io_pos++;
 		p++, n--;
 	}
@@ -188,12 +167,12 @@ static int check_words(const struct ctx *x, const unsigned char *p, size_t n, co
 static int take_target(const struct ctx *x, const unsigned char *p, size_t n)
 {
 	struct cl_task *task = x->task;
-	struct cl__http_head *h = &x->local->head;
+	struct clrt_http_head *h = &x->local->head;
 	uint64_t want = (uint64_t)x->s->bytes;
 
 	if (task->io_phase == HEADER) {
 		char why[256];
-		long used = cl__http_take(h, p, n, want, why, sizeof why);
+		long used = clrt_http_take(h, p, n, want, why, sizeof why);
 
 		if (used < 0)
 			return failed(x, 0, "%s", why);
@@ -203,7 +182,7 @@ static int take_target(const struct ctx *x, const unsigned char *p, size_t n)
 		task->io_phase = BODY;
 		task->io_pos = 0;
 	}
-	if (n > want - task->io_pos && cl__http_until_close(h))
+	if (n > want - task->io_pos && clrt_http_until_close(h))
 		return failed(x, 0, "%llu bytes or more of a body that ends at the close (it has no "
 			      "Content-Length), the step expects %lld", (unsigned long long)(task->io_pos + n),
 			      (long long)x->s->bytes);
@@ -232,7 +211,7 @@ static int take_response(const struct ctx *x, const unsigned char *p, size_t n)
 		if (++task->io_pos == hlen) {
 			task->io_phase = BODY;
 			task->io_pos = 0;
-			task->io_word = cl__lcg_advance(cl__io_seed(task->index, task->step), 1);
+			task->io_word = clw_lcg_advance(clw_io_seed(task->index, task->step), 1);
 		}
 	}
 	return task->io_phase == BODY ? check_words(x, p, n, "response's body") : 0;
@@ -279,7 +258,7 @@ static int64_t perform(const struct ctx *x, const struct cl_io *op)
 	int mode = x->t->io_mode;
 	int64_t n;
 
-	if (mode == CL__IO_COMPLETION) {
+	if (mode == CLRT_IO_COMPLETION) {
 		if (l->done) {
 			l->done = l->handed = 0;
 			return l->result;
@@ -320,7 +299,7 @@ static int64_t perform(const struct ctx *x, const struct cl_io *op)
 	}
 	if (n < 0)
 		n = -errno;
-	if ((n == -EAGAIN || n == -EINPROGRESS) && mode == CL__IO_READINESS) {
+	if ((n == -EAGAIN || n == -EINPROGRESS) && mode == CLRT_IO_READINESS) {
 		x->wait->until_ns = INT64_MAX;
 		x->wait->fd = op->fd;
 		x->wait->events = op->op == CL_IO_RECV ? CL_WAIT_READ : CL_WAIT_WRITE;
@@ -331,7 +310,7 @@ static int64_t perform(const struct ctx *x, const struct cl_io *op)
 
 static int waiting(const struct ctx *x)
 {
-	return x->t->io_mode == CL__IO_COMPLETION ? 2 : 1;
+	return x->t->io_mode == CLRT_IO_COMPLETION ? 2 : 1;
 }
 
 /* The step's request, and the response's state cleared for its answer. */
@@ -349,7 +328,7 @@ static void compose_request(const struct ctx *x)
 		l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed="
 				     "%llu HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
 				     (long long)s->bytes, (long long)(s->delay_ns / 1000),
-				     (unsigned long long)cl__io_seed(task->index, task->step),
+				     (unsigned long long)clw_io_seed(task->index, task->step),
 				     s->keepalive ? "" : "Connection: close\r\n");
 	if (w->target_host[0])
 		memset(&l->head, 0, sizeof l->head);
@@ -364,17 +343,17 @@ static int new_socket(const struct ctx *x)
 	struct io_local *l = x->local;
 	const struct cl_workload *w = x->t->workload;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC |
-				 (x->t->io_mode == CL__IO_READINESS ? SOCK_NONBLOCK : 0), 0);
+				 (x->t->io_mode == CLRT_IO_READINESS ? SOCK_NONBLOCK : 0), 0);
 
 	if (fd < 0)
 		return failed(x, errno, "socket");
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	task->fd = fd + 1;
-	task->io_blocking = (uint8_t)(x->t->io_mode == CL__IO_BLOCKING);
+	task->io_blocking = (uint8_t)(x->t->io_mode == CLRT_IO_BLOCKING);
 	l->addr = (struct sockaddr_in){ .sin_family = AF_INET,
 					.sin_port = htons((uint16_t)(w->target_host[0] ? w->target_port
-											: w->server_port)),
-					.sin_addr.s_addr = w->target_host[0] ? w->target_ip
+											: x->t->env->server_port)),
+					.sin_addr.s_addr = w->target_host[0] ? x->t->env->target_ip
 									     : htonl(INADDR_LOOPBACK) };
 	l->answered = 0;
 	task->io_phase = CONNECTING;
@@ -400,7 +379,7 @@ static size_t recv_room(const struct ctx *x)
 	uint64_t left;
 
 	if (x->task->io_phase == BODY)
-		left = (uint64_t)s->bytes - x->task->io_pos + (target && cl__http_until_close(&x->local->head));
+		left = (uint64_t)s->bytes - x->task->io_pos + (target && clrt_http_until_close(&x->local->head));
 	else if (target)
 		left = sizeof x->local->head.text; /* a header of unknown length */
 	else
@@ -425,7 +404,7 @@ static bool closed_while_idle(const struct ctx *x, int64_t n)
 static bool response_complete(const struct ctx *x)
 {
 	return x->task->io_phase == BODY && x->task->io_pos == (uint64_t)x->s->bytes &&
-	       !(x->t->workload->target_host[0] && cl__http_until_close(&x->local->head));
+	       !(x->t->workload->target_host[0] && clrt_http_until_close(&x->local->head));
 }
 
 /* The whole response came: the connection kept for the next request when
@@ -436,8 +415,8 @@ static int response_done(const struct ctx *x)
 	int target = x->t->workload->target_host[0] != 0;
 
 	if (!target) /* a target's body is the service's, not ours */
-		task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step), (uint64_t)x->s->bytes);
-	if (x->s->keepalive && (!target || cl__http_reusable(&x->local->head))) {
+		task->checksum += clw_io_body_sum(clw_io_seed(task->index, task->step), (uint64_t)x->s->bytes);
+	if (x->s->keepalive && (!target || clrt_http_reusable(&x->local->head))) {
 		task->io_phase = IDLE;
 		task->io_pos = 0;
 		x->local->answered++;
@@ -454,7 +433,7 @@ static int server_closed(const struct ctx *x)
 	struct cl_task *task = x->task;
 
 	if (task->io_phase == BODY && x->t->workload->target_host[0] &&
-	    cl__http_until_close(&x->local->head)) {
+	    clrt_http_until_close(&x->local->head)) {
 		if (task->io_pos == (uint64_t)x->s->bytes)
 			return response_done(x);
 		return failed(x, 0, "the server closed the connection after %llu bytes of the body (which "
@@ -469,7 +448,7 @@ static int request_step(const struct ctx *x)
 {
 	struct cl_task *task = x->task;
 	struct io_local *l = x->local;
-	int blocking = x->t->io_mode == CL__IO_BLOCKING, fd;
+	int blocking = x->t->io_mode == CLRT_IO_BLOCKING, fd;
 	int64_t n;
 
 	if (task->fd > 0 && task->io_phase == IDLE && task->io_blocking != blocking)
@@ -488,7 +467,7 @@ static int request_step(const struct ctx *x)
 			fd = task->fd - 1;
 			/* fall through */
 		case CONNECTING:
-			if (x->t->io_mode == CL__IO_READINESS && l->handed) { /* woken: how did it go? */
+			if (x->t->io_mode == CLRT_IO_READINESS && l->handed) { /* woken: how did it go? */
 				int err = 0;
 
 				getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &(socklen_t){ sizeof err });
@@ -523,7 +502,7 @@ static int request_step(const struct ctx *x)
 			task->io_pos = 0;
 			/* the server holds its answer: a recv now would only say
 			 * EAGAIN, a system call per request for nothing */
-			if (x->s->delay_ns && x->t->io_mode == CL__IO_READINESS) {
+			if (x->s->delay_ns && x->t->io_mode == CLRT_IO_READINESS) {
 				x->wait->until_ns = INT64_MAX;
 				x->wait->fd = fd;
 				x->wait->events = CL_WAIT_READ;
@@ -554,17 +533,6 @@ static int request_step(const struct ctx *x)
 	}
 }
 
-void cl__io_words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos, size_t len)
-{
-	uint64_t w = cl__lcg_jump(cl__io_seed(task, step), pos / 8 + 1);
-
-	for (size_t i = 0; i < len; i++) {
-		buf[i] = (unsigned char)(w >> (8 * ((pos + i) % 8)));
-		if ((pos + i) % 8 == 7)
-			w = w * CL__LCG_A + CL__LCG_C;
-	}
-}
-
 static int file_step(const struct ctx *x)
 {
 	struct cl_task *task = x->task;
@@ -580,7 +548,7 @@ static int file_step(const struct ctx *x)
 		case IDLE: {
 			char path[256];
 
-			cl__io_file_name(path, sizeof path, x->t->workload->io_dir, writing, task->index, task->step);
+			clw_io_file_name(path, sizeof path, x->t->env->io_dir, writing, task->index, task->step);
 			/* a new file each time (a loop writes it again), never
 			 * through a link: see host/sandbox/files.c */
 			if (writing && unlink(path) && errno != ENOENT)
@@ -601,7 +569,7 @@ static int file_step(const struct ctx *x)
 			}
 			task->io_phase = FILE_RW;
 			task->io_pos = 0;
-			task->io_word = cl__lcg_advance(cl__io_seed(task->index, task->step), 1);
+			task->io_word = clw_lcg_advance(clw_io_seed(task->index, task->step), 1);
 			break;
 		}
 		case FILE_RW: {
@@ -609,7 +577,7 @@ static int file_step(const struct ctx *x)
 			size_t len = left < (uint64_t)s->block ? (size_t)left : (size_t)s->block;
 
 			if (!len && !l->handed) { /* a read's last bytes came in io_done: take its result first */
-				task->checksum += cl__io_body_sum(cl__io_seed(task->index, task->step),
+				task->checksum += clw_io_body_sum(clw_io_seed(task->index, task->step),
 								  (uint64_t)s->bytes);
 				if (writing && s->fsync) {
 					task->io_phase = FILE_SYNC;
@@ -619,7 +587,7 @@ static int file_step(const struct ctx *x)
 				return 0;
 			}
 			if (writing && !l->handed)
-				cl__io_words(l->block, task->index, task->step, task->io_pos, len);
+				clw_io_words(l->block, task->index, task->step, task->io_pos, len);
 			n = perform(x, &(struct cl_io){ .op = writing ? CL_IO_WRITE : CL_IO_READ, .fd = fd,
 							.buf = l->block, .len = len,
 							.offset = (int64_t)task->io_pos });
@@ -650,7 +618,7 @@ static int file_step(const struct ctx *x)
 	}
 }
 
-int cl__io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
+int clrt_io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_spec *s,
 		struct cl_wait *wait, struct cl_io *io)
 {
 	struct io_local *l = (struct io_local *)(uintptr_t)task->io_local;
@@ -662,7 +630,7 @@ int cl__io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_s
 		task->io_local = (uint64_t)(uintptr_t)l;
 		x.local = l;
 	}
-	if (l->handed && !l->done && t->io_mode == CL__IO_COMPLETION)
+	if (l->handed && !l->done && t->io_mode == CLRT_IO_COMPLETION)
 		return cl_trial_fail(t, EPROTO, "task %u stepped again before its operation was done "
 				     "(the strategy must call cl_task_io_done first)", task->index), -1;
 	return s->op == CL_OP_REQUEST ? request_step(&x) : file_step(&x);
@@ -670,7 +638,7 @@ int cl__io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_s
 
 void cl_task_io_done(struct cl_task *task, int64_t result, const void *data)
 {
-	struct cl_trial *t = cl__trial_of(task);
+	struct cl_trial *t = clrt_trial_of(task);
 	struct io_local *l = (struct io_local *)(uintptr_t)task->io_local;
 
 	if (!l || !l->handed || l->done) {
@@ -698,7 +666,7 @@ void cl_task_io_done(struct cl_task *task, int64_t result, const void *data)
 	l->done = 1;
 }
 
-void cl__io_task_done(struct cl_task *task)
+void clrt_io_task_done(struct cl_task *task)
 {
 	struct io_local *l = (struct io_local *)(uintptr_t)task->io_local;
 

@@ -6,8 +6,8 @@
  * both directions are checked here, not trusted: a magic, a version, the
  * exact length, every index in range, no task reported twice. */
 #define _GNU_SOURCE
+#include "runtime_private.h" /* first: it sets what is exported */
 #include "plugin_abi.h"
-#include "runtime_internal.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,13 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT_MAGIC  "CLTRIAL3"
+#define EXPORT_MAGIC  "CLTRIAL4"
 #define RESULTS_MAGIC "CLRESLT3"
 
 struct export_head {
 	char     magic[8];
 	uint32_t workload_size; /* sizeof(struct cl_workload) of the exporter */
-	uint32_t _pad;
+	uint32_t env_size;      /* sizeof(struct clw_trial_env)               */
+};
+
+/* What an export carries and a remote trial keeps: the spec and what the
+ * host set for the trial, one allocation. */
+struct exported {
+	struct cl_workload   w;
+	struct clw_trial_env env;
 };
 
 struct results_head {
@@ -66,13 +73,17 @@ static const char *boot_id(void)
 
 size_t cl_trial_export(const struct cl_trial *trial, void *buf, size_t len)
 {
-	struct export_head head = { .workload_size = sizeof(struct cl_workload) };
-	size_t need = sizeof head + sizeof(struct cl_workload);
+	struct export_head head = {
+		.workload_size = sizeof(struct cl_workload), .env_size = sizeof(struct clw_trial_env),
+	};
+	size_t need = sizeof head + sizeof(struct exported);
 
 	if (buf && len >= need) {
+		struct exported x = { .w = *trial->workload, .env = *trial->env };
+
 		memcpy(head.magic, EXPORT_MAGIC, 8);
 		memcpy(buf, &head, sizeof head);
-		memcpy((char *)buf + sizeof head, trial->workload, sizeof(struct cl_workload));
+		memcpy((char *)buf + sizeof head, &x, sizeof x);
 	}
 	return need;
 }
@@ -110,50 +121,52 @@ static const struct cl_sync_ops *load_sync(const char *path, const char **name, 
 struct cl_trial *cl_remote_open(const void *bytes, size_t len, char *err, size_t errlen)
 {
 	struct export_head head = { .magic = "" };
-	struct cl_workload *w;
+	struct exported *x;
 	const struct cl_sync_ops *ops;
 	const char *name = "";
 	struct cl_trial *t;
 	size_t size;
 	int rc = 0;
 
-	if (len == sizeof head + sizeof *w)
+	if (len == sizeof head + sizeof *x)
 		memcpy(&head, bytes, sizeof head);
-	if (len != sizeof head + sizeof *w || memcmp(head.magic, EXPORT_MAGIC, 8) ||
-	    head.workload_size != sizeof *w) {
+	if (len != sizeof head + sizeof *x || memcmp(head.magic, EXPORT_MAGIC, 8) ||
+	    head.workload_size != sizeof x->w || head.env_size != sizeof x->env) {
 		snprintf(err, errlen, "the trial's %zu bytes are not an export of this conclab's "
 			 "runtime (another version on this host?)", len);
 		return NULL;
 	}
-	if (!(w = malloc(sizeof *w))) {
+	if (!(x = malloc(sizeof *x))) {
 		snprintf(err, errlen, "no memory for the workload");
 		return NULL;
 	}
-	memcpy(w, (const char *)bytes + sizeof head, sizeof *w);
-	w->sync_path[sizeof w->sync_path - 1] = 0;
-	const struct cl_step_spec *timed = cl__duration_step(w);
+	memcpy(x, (const char *)bytes + sizeof head, sizeof *x);
+	x->env.sync_path[sizeof x->env.sync_path - 1] = 0;
+	x->env.hosts[sizeof x->env.hosts - 1] = 0;
+	x->env.hostfile[sizeof x->env.hostfile - 1] = 0;
+	const struct cl_step_spec *timed = clw_duration_step(&x->w);
 
 	if (timed && timed->sample_ns) {
 		snprintf(err, errlen, "sample_ms (config line %d): samples add every task's count at "
 			 "one moment, which address spaces apart cannot do; leave it out", timed->line);
-		free(w);
+		free(x);
 		return NULL;
 	}
-	if (!(ops = load_sync(w->sync_path, &name, err, errlen))) {
-		free(w);
+	if (!(ops = load_sync(x->env.sync_path, &name, err, errlen))) {
+		free(x);
 		return NULL;
 	}
-	if (!(t = cl__trial_map(w, ops, &size))) {
-		snprintf(err, errlen, "cannot map a trial of %lld tasks: %s", (long long)w->tasks,
+	if (!(t = clrt_trial_map(&x->w, &x->env, ops, &size))) {
+		snprintf(err, errlen, "cannot map a trial of %lld tasks: %s", (long long)x->w.tasks,
 			 strerror(errno));
-		free(w);
+		free(x);
 		return NULL;
 	}
 	for (size_t i = 0; i < t->ntasks; i++)
 		t->tasks[i].index = (uint32_t)i;
-	t->io_mode = CL__IO_BLOCKING;
+	t->io_mode = CLRT_IO_BLOCKING;
 	struct cl_sync_setup setup = {
-		.ntasks = (uint32_t)t->ntasks, .pshared = true, .params = w->sync_params, .trial = t,
+		.ntasks = (uint32_t)t->ntasks, .pshared = true, .params = x->env.sync_params, .trial = t,
 	};
 
 	if (ops->init)
@@ -161,8 +174,8 @@ struct cl_trial *cl_remote_open(const void *bytes, size_t len, char *err, size_t
 	if (rc < 0) {
 		snprintf(err, errlen, "sync '%s': init failed%s%s", name, t->failed ? ": " : "",
 			 t->failed ? t->message : "");
-		cl__trial_unmap(t, size);
-		free(w);
+		clrt_trial_unmap(t, size);
+		free(x);
 		return NULL;
 	}
 	t->run_start_ns = cl_now_ns();
@@ -210,11 +223,11 @@ void *cl_remote_results(struct cl_trial *t, int64_t epoch_ns, size_t *len)
 
 void cl_remote_close(struct cl_trial *t)
 {
-	const struct cl_workload *w = t->workload;
+	const struct cl_workload *w = t->workload; /* the start of its struct exported */
 
 	if (t->sync->destroy)
 		t->sync->destroy(t->sync_shared);
-	cl__trial_unmap(t, t->map_size);
+	clrt_trial_unmap(t, t->map_size);
 	free((void *)w);
 }
 
@@ -279,15 +292,15 @@ int cl_trial_import(struct cl_trial *t, const void *results, size_t len, int64_t
 
 const char *cl_trial_hosts(const struct cl_trial *trial)
 {
-	return trial->workload->hosts[0] ? trial->workload->hosts : NULL;
+	return trial->env->hosts[0] ? trial->env->hosts : NULL;
 }
 
 const char *cl_trial_hostfile(const struct cl_trial *trial)
 {
-	return trial->workload->hostfile[0] ? trial->workload->hostfile : NULL;
+	return trial->env->hostfile[0] ? trial->env->hostfile : NULL;
 }
 
 int64_t cl_trial_deadline_ns(const struct cl_trial *trial)
 {
-	return trial->workload->deadline_ns ? trial->workload->deadline_ns : INT64_MAX;
+	return trial->env->deadline_ns ? trial->env->deadline_ns : INT64_MAX;
 }

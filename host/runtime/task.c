@@ -1,7 +1,8 @@
 /* The step interpreter every strategy drives: the same task spec runs to
  * completion in a thread or a process, or step by step in an event loop. */
 #define _GNU_SOURCE
-#include "runtime_internal.h"
+#include "runtime_private.h" /* first: it sets what is exported */
+#include "lcg.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -9,52 +10,12 @@
 #include <time.h>
 
 
-/* Seeds differ per task, step and purpose, so a task that skipped or
- * repeated work shows a wrong checksum; they do not depend on the strategy. */
-static uint64_t seed_for(uint32_t task, unsigned step, unsigned purpose)
-{
-	uint64_t z = ((uint64_t)task << 24) ^ ((uint64_t)step << 4) ^ purpose;
-	z += 0x9e3779b97f4a7c15ULL; /* splitmix64 */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-uint64_t cl__lcg_advance(uint64_t x, uint64_t n)
-{
-	while (n--)
-		x = x * CL__LCG_A + CL__LCG_C;
-	return x;
-}
-
-uint64_t cl__lcg_jump(uint64_t x, uint64_t n)
-{
-	uint64_t mul = 1, add = 0, a = CL__LCG_A, c = CL__LCG_C;
-
-	for (; n; n >>= 1) { /* Brown, "Random number generation with arbitrary strides" */
-		if (n & 1) {
-			mul *= a;
-			add = add * a + c;
-		}
-		c *= a + 1;
-		a *= a;
-	}
-	return x * mul + add;
-}
-
 int64_t cl_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-struct cl_trial *cl__trial_of(struct cl_task *task)
-{
-	char *first = (char *)(task - task->index);
-
-	return (struct cl_trial *)(first - offsetof(struct cl_trial, tasks));
 }
 
 size_t cl_task_index(const struct cl_task *task)
@@ -89,7 +50,7 @@ static void inc_start(struct inc *c, struct cl_trial *t, struct cl_task *task,
 		.add = sync->add, .lock = sync->lock, .unlock = sync->unlock,
 		.read_lock = sync->read_lock, .read_unlock = sync->read_unlock,
 		.inside = (uint64_t)s->inside, .outside = (uint64_t)s->outside,
-		.x_in = seed_for(task->index, step, 1), .x_out = seed_for(task->index, step, 2),
+		.x_in = clw_task_seed(task->index, step, 1), .x_out = clw_task_seed(task->index, step, 2),
 		.write_pct = (unsigned)(100 - s->read_pct),
 	};
 }
@@ -132,28 +93,28 @@ static void run_ops(struct inc *c, uint64_t n)
 		bool write = (c->acc += c->write_pct) >= 100;
 
 		c->acc -= write ? 100 : 0;
-		x_out = cl__lcg_advance(x_out, outside);
+		x_out = clw_lcg_advance(x_out, outside);
 		if (!write) {
 			if (c->read_lock) {
 				c->read_lock(shared, local);
-				x_in = cl__lcg_advance(x_in, inside);
+				x_in = clw_lcg_advance(x_in, inside);
 				(void)*counter;
 				c->read_unlock(shared, local);
 			} else if (lock) {
 				lock(shared, local);
-				x_in = cl__lcg_advance(x_in, inside);
+				x_in = clw_lcg_advance(x_in, inside);
 				(void)*counter;
 				unlock(shared, local);
 			} else {
-				x_in = cl__lcg_advance(x_in, inside);
+				x_in = clw_lcg_advance(x_in, inside);
 				(void)__atomic_load_n((uint64_t *)counter, __ATOMIC_ACQUIRE);
 			}
 		} else if (add && !lock) {
-			x_in = cl__lcg_advance(x_in, inside);
+			x_in = clw_lcg_advance(x_in, inside);
 			add(shared, local, (uint64_t *)counter, 1);
 		} else {
 			lock(shared, local);
-			x_in = cl__lcg_advance(x_in, inside);
+			x_in = clw_lcg_advance(x_in, inside);
 			uint64_t v = *counter;
 			*counter = v + 1;
 			unlock(shared, local);
@@ -179,7 +140,7 @@ static void take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_
 		return;
 	for (size_t i = 0; i < t->ntasks; i++)
 		sum += atomic_load_explicit(&t->slots[i].ops, memory_order_relaxed);
-	t->samples[k] = (struct cl__sample){ .t_ns = since_start, .ops = sum };
+	t->samples[k] = (struct clrt_sample){ .t_ns = since_start, .ops = sum };
 }
 
 /* A duration step: operations until the trial's window closes. The clock is
@@ -193,7 +154,7 @@ static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_st
 		    struct inc *c)
 {
 	int64_t now = cl_now_ns(), none = 0;
-	struct cl__slot *slot = &t->slots[task->index];
+	struct clrt_slot *slot = &t->slots[task->index];
 	uint64_t done = 0, chunk = 1;
 
 	atomic_compare_exchange_strong(&t->window_start, &none, now);
@@ -242,7 +203,7 @@ static uint64_t run_increment(struct cl_trial *t, struct cl_task *task,
  * hands out an I/O operation. */
 static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_io *io)
 {
-	struct cl_trial *t = cl__trial_of(task);
+	struct cl_trial *t = clrt_trial_of(task);
 	const struct cl_workload *w = t->workload;
 
 	if (task->done)
@@ -267,7 +228,7 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 				wait->events = 0;
 				return CL_STEP_WAIT;
 			case CL_OP_COMPUTE:
-				task->checksum += cl__lcg_advance(seed_for(task->index, task->step, 0),
+				task->checksum += clw_lcg_advance(clw_task_seed(task->index, task->step, 0),
 								  (uint64_t)s->iterations);
 				break;
 			case CL_OP_INCREMENT:
@@ -276,7 +237,7 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 			case CL_OP_REQUEST:
 			case CL_OP_READ:
 			case CL_OP_WRITE: {
-				int rc = cl__io_step(t, task, s, wait, io);
+				int rc = clrt_io_step(t, task, s, wait, io);
 
 				if (rc < 0) /* said by cl_trial_fail: the task ends here */
 					goto done;
@@ -293,7 +254,7 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 		task->loop++;
 	}
 done:
-	cl__io_task_done(task);
+	clrt_io_task_done(task);
 	task->cpu = sched_getcpu() + 1;
 	task->end_ns = cl_now_ns();
 	task->done = 1;
@@ -302,9 +263,9 @@ done:
 
 enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
 {
-	struct cl_trial *t = cl__trial_of(task);
+	struct cl_trial *t = clrt_trial_of(task);
 
-	if (t->io_mode == CL__IO_COMPLETION) { /* its I/O would have nowhere to go */
+	if (t->io_mode == CLRT_IO_COMPLETION) { /* its I/O would have nowhere to go */
 		cl_trial_fail(t, EPROTO, "task %u: a strategy that declares CL_STRATEGY_COMPLETIONS "
 			      "steps tasks with cl_task_step_io", task->index);
 		task->end_ns = cl_now_ns();
@@ -331,77 +292,4 @@ void cl_task_run(struct cl_task *task)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 			;
 	}
-}
-
-const struct cl_step_spec *cl__duration_step(const struct cl_workload *w)
-{
-	for (int64_t i = 0; i < w->nsteps; i++)
-		if (w->steps[i].op == CL_OP_INCREMENT && w->steps[i].duration_ns)
-			return &w->steps[i];
-	return NULL;
-}
-
-uint64_t cl__writes_of(uint64_t n, int64_t read_pct)
-{
-	return (uint64_t)((unsigned __int128)n * (uint64_t)(100 - read_pct) / 100);
-}
-
-uint64_t cl__counted_ops(const struct cl_workload *w)
-{
-	uint64_t per_loop = 0;
-
-	for (int64_t i = 0; i < w->nsteps; i++)
-		if (w->steps[i].op == CL_OP_INCREMENT && !w->steps[i].duration_ns)
-			per_loop += (uint64_t)w->steps[i].times;
-	return per_loop * (uint64_t)w->loop;
-}
-
-uint64_t cl__expected_checksum(const struct cl_workload *w, uint32_t index, uint64_t ops)
-{
-	uint64_t per_loop = 0;
-	/* a duration step runs once (loop is 1): what the task did beyond its
-	 * counted steps is that step's */
-	uint64_t timed = ops - cl__counted_ops(w);
-
-	for (unsigned i = 0; i < w->nsteps; i++) {
-		const struct cl_step_spec *s = &w->steps[i];
-		uint64_t n = s->duration_ns ? timed : (uint64_t)s->times;
-
-		if (s->op == CL_OP_COMPUTE)
-			per_loop += cl__lcg_jump(seed_for(index, i, 0), (uint64_t)s->iterations);
-		else if (s->op == CL_OP_INCREMENT)
-			per_loop += cl__lcg_jump(seed_for(index, i, 1), n * (uint64_t)s->inside) +
-				    cl__lcg_jump(seed_for(index, i, 2), n * (uint64_t)s->outside);
-		else if ((s->op == CL_OP_REQUEST && !w->target_host[0]) || s->op == CL_OP_READ ||
-			 s->op == CL_OP_WRITE)
-			per_loop += cl__io_body_sum(cl__io_seed(index, i), (uint64_t)s->bytes);
-	}
-	return per_loop * (uint64_t)w->loop;
-}
-
-uint64_t cl__expected_counter(const struct cl_workload *w, const uint64_t *ops)
-{
-	uint64_t per_task = 0, total, counted = cl__counted_ops(w);
-	const struct cl_step_spec *timed = cl__duration_step(w);
-
-	for (unsigned i = 0; i < w->nsteps; i++)
-		if (w->steps[i].op == CL_OP_INCREMENT && !w->steps[i].duration_ns)
-			per_task += cl__writes_of((uint64_t)w->steps[i].times, w->steps[i].read_pct);
-	total = per_task * (uint64_t)w->loop * (uint64_t)w->tasks;
-	if (timed && ops)
-		for (int64_t i = 0; i < w->tasks; i++)
-			total += cl__writes_of(ops[i] - counted, timed->read_pct);
-	return total;
-}
-
-int64_t cl__min_task_ns(const struct cl_workload *w)
-{
-	int64_t per_loop = 0;
-
-	for (unsigned i = 0; i < w->nsteps; i++)
-		if (w->steps[i].op == CL_OP_SLEEP)
-			per_loop += w->steps[i].sleep_ns;
-		else if (w->steps[i].op == CL_OP_REQUEST)
-			per_loop += w->steps[i].delay_ns;
-	return per_loop * w->loop;
 }

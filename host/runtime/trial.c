@@ -1,7 +1,7 @@
 /* One trial's shared mapping and the services strategies call on it: task
  * lookup, the claim cursor for pools, the start barrier, failure reports. */
 #define _GNU_SOURCE
-#include "runtime_internal.h"
+#include "runtime_private.h" /* first: it sets what is exported */
 
 #include <sys/resource.h>
 #include <time.h>
@@ -23,16 +23,16 @@
 #define HOLD_NS 50000000  /* after it opens, waiting for the others to run */
 #define ALIGN64(n) (((n) + 63) & ~(size_t)63)
 
-struct cl_trial *cl__trial_map(const struct cl_workload *workload,
-			       const struct cl_sync_ops *sync, size_t *map_size)
+struct cl_trial *clrt_trial_map(const struct cl_workload *workload, const struct clw_trial_env *env,
+				const struct cl_sync_ops *sync, size_t *map_size)
 {
 	size_t ntasks = (size_t)workload->tasks;
 	size_t head = ALIGN64(sizeof(struct cl_trial) + ntasks * sizeof(struct cl_task));
 	size_t shared = ALIGN64(sync->shared_size + sync->shared_per_task * ntasks);
 	size_t stride = ALIGN64(sync->local_size);
-	const struct cl_step_spec *timed = cl__duration_step(workload);
-	size_t slots = timed ? ntasks * sizeof(struct cl__slot) : 0;
-	size_t samples = timed && timed->sample_ns ? CL_MAX_SAMPLES * sizeof(struct cl__sample) : 0;
+	const struct cl_step_spec *timed = clw_duration_step(workload);
+	size_t slots = timed ? ntasks * sizeof(struct clrt_slot) : 0;
+	size_t samples = timed && timed->sample_ns ? CL_MAX_SAMPLES * sizeof(struct clrt_sample) : 0;
 	size_t size = head + shared + stride * ntasks + slots + samples;
 	struct cl_trial *t;
 
@@ -42,6 +42,7 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	if (t == MAP_FAILED)
 		return NULL;
 	t->workload = workload;
+	t->env = env;
 	t->sync = sync;
 	t->sync_shared = (char *)t + head;
 	t->sync_locals = stride ? (char *)t + head + shared : NULL;
@@ -49,9 +50,9 @@ struct cl_trial *cl__trial_map(const struct cl_workload *workload,
 	t->ntasks = ntasks;
 	t->map_size = size;
 	if (slots)
-		t->slots = (struct cl__slot *)((char *)t + head + shared + stride * ntasks);
+		t->slots = (struct clrt_slot *)((char *)t + head + shared + stride * ntasks);
 	if (samples) {
-		t->samples = (struct cl__sample *)((char *)t->slots + slots);
+		t->samples = (struct clrt_sample *)((char *)t->slots + slots);
 		t->next_sample = timed->sample_ns;
 	}
 	*map_size = size;
@@ -97,9 +98,9 @@ static void run_cpu_spent(struct cl_trial *t, const struct run_cpu *a, const str
 			tv_ns(b->children.ru_stime) - tv_ns(a->children.ru_stime);
 }
 
-void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
-		   const int64_t *strategy_params, const struct cl_plugin *sync,
-		   const int64_t *sync_params)
+void clrt_trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
+		    const int64_t *strategy_params, const struct cl_plugin *sync,
+		    const int64_t *sync_params)
 {
 	const struct cl_sync_ops *ops = sync->ops.sync;
 	struct cl_sync_setup setup = {
@@ -115,9 +116,9 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	t->sync = ops;
 	uint32_t flags = strategy->ops.strategy->flags;
 
-	t->io_mode = flags & CL_STRATEGY_COMPLETIONS ? CL__IO_COMPLETION
-		     : flags & CL_STRATEGY_FD_WAITS  ? CL__IO_READINESS
-						      : CL__IO_BLOCKING;
+	t->io_mode = flags & CL_STRATEGY_COMPLETIONS ? CLRT_IO_COMPLETION
+		     : flags & CL_STRATEGY_FD_WAITS  ? CLRT_IO_READINESS
+						      : CLRT_IO_BLOCKING;
 	/* a remote sync lives where the strategy runs the tasks (an MPI
 	 * window needs MPI): the trial process never initialises it */
 	bool remote = ops->flags & CL_SYNC_REMOTE;
@@ -144,10 +145,17 @@ void cl__trial_run(struct cl_trial *t, const struct cl_plugin *strategy,
 	t->finished = 1;
 }
 
-void cl__trial_unmap(struct cl_trial *trial, size_t map_size)
+void clrt_trial_unmap(struct cl_trial *trial, size_t map_size)
 {
 	if (trial)
 		munmap(trial, map_size);
+}
+
+struct cl_trial *clrt_trial_of(struct cl_task *task)
+{
+	char *first = (char *)(task - task->index);
+
+	return (struct cl_trial *)(first - offsetof(struct cl_trial, tasks));
 }
 
 size_t cl_trial_ntasks(const struct cl_trial *trial)
@@ -214,7 +222,7 @@ static int pin_to_nth_cpu(unsigned index, cpu_set_t *saved)
 
 int cl_trial_barrier_wait(struct cl_trial *trial)
 {
-	struct cl__barrier *b = &trial->barrier;
+	struct clrt_barrier *b = &trial->barrier;
 	uint32_t state;
 	cpu_set_t saved;
 
@@ -263,13 +271,13 @@ void cl_trial_barrier_cancel(struct cl_trial *trial)
 
 int cl_trial_place(struct cl_trial *trial, unsigned worker)
 {
-	const struct cl_workload *w = trial->workload;
+	const struct clw_placement *place = &trial->env->place;
 	cpu_set_t one;
 	int cpu;
 
-	if (w->place_n <= 0)
+	if (place->n <= 0)
 		return 0;
-	cpu = w->place_cpus[worker % (uint64_t)w->place_n];
+	cpu = place->cpus[worker % (uint64_t)place->n];
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	if (sched_setaffinity(0, sizeof one, &one)) {

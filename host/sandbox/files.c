@@ -36,7 +36,7 @@ bool clsb_has_files(const struct cl_workload *w)
 
 #define FOLDER_PREFIX "conclab-files-"
 
-/* The base name of a file in the trial's folder (cl__io_file_name's last
+/* The base name of a file in the trial's folder (clw_io_file_name's last
  * component). */
 static const char *base_name(const char *path)
 {
@@ -54,7 +54,7 @@ static int write_file(int dir, const char *path, uint32_t task, unsigned step, u
 	for (uint64_t at = 0; fd >= 0 && at < bytes && !rc; at += CHUNK) {
 		size_t len = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
 
-		cl__io_words(buf, task, step, at, len);
+		clw_io_words(buf, task, step, at, len);
 		rc = write(fd, buf, len) == (ssize_t)len ? 0 : -1;
 	}
 	/* on the device, then out of the page cache: the trial reads it cold */
@@ -116,23 +116,24 @@ static void remove_dead_hosts_folders(void)
 		closedir(d);
 }
 
-int clsb_files_prepare(struct cl_workload *w, char *err, size_t errlen)
+int clsb_files_prepare(const struct cl_workload *w, struct clw_trial_env *env, char *err,
+		       size_t errlen)
 {
 	const char *tmp = cl_temp_dir();
 	unsigned char *buf;
 	int dir;
 
 	remove_dead_hosts_folders();
-	if (snprintf(w->io_dir, sizeof w->io_dir, "%s/" FOLDER_PREFIX "%d-XXXXXX", tmp, (int)getpid()) >=
-		    (int)sizeof w->io_dir ||
-	    !mkdtemp(w->io_dir)) {
+	if (snprintf(env->io_dir, sizeof env->io_dir, "%s/" FOLDER_PREFIX "%d-XXXXXX", tmp, (int)getpid()) >=
+		    (int)sizeof env->io_dir ||
+	    !mkdtemp(env->io_dir)) {
 		snprintf(err, errlen, "cannot make a folder for the trial's files in %s: %s", tmp,
 			 strerror(errno ? errno : ENAMETOOLONG));
-		w->io_dir[0] = 0;
+		env->io_dir[0] = 0;
 		return -1;
 	}
-	if ((dir = open(w->io_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return snprintf(err, errlen, "cannot open %s: %s", w->io_dir, strerror(errno)), -1;
+	if ((dir = open(env->io_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return snprintf(err, errlen, "cannot open %s: %s", env->io_dir, strerror(errno)), -1;
 	if (!(buf = malloc(CHUNK))) {
 		close(dir);
 		return snprintf(err, errlen, "no memory to write the trial's files"), -1;
@@ -143,7 +144,7 @@ int clsb_files_prepare(struct cl_workload *w, char *err, size_t errlen)
 
 			if (w->steps[k].op != CL_OP_READ)
 				continue;
-			cl__io_file_name(path, sizeof path, w->io_dir, 0, t, k);
+			clw_io_file_name(path, sizeof path, env->io_dir, 0, t, k);
 			if (write_file(dir, path, t, k, (uint64_t)w->steps[k].bytes, buf)) {
 				snprintf(err, errlen, "cannot write %s for the trial to read: %s", path,
 					 strerror(errno));
@@ -180,7 +181,7 @@ static const char *file_wrong(const char *path, uint32_t task, unsigned step, ui
 	for (uint64_t at = 0; !res && at < bytes; at += CHUNK) {
 		size_t n = bytes - at < CHUNK ? (size_t)(bytes - at) : CHUNK;
 
-		cl__io_words(want, task, step, at, n);
+		clw_io_words(want, task, step, at, n);
 		if (pread(fd, got, n, (off_t)at) != (ssize_t)n || memcmp(want, got, n)) {
 			size_t i = 0;
 
@@ -213,10 +214,11 @@ static bool never_read(const char *path, bool noatime)
 	       (st.st_atim.tv_sec == st.st_mtim.tv_sec && st.st_atim.tv_nsec <= st.st_mtim.tv_nsec);
 }
 
-void clsb_files_verify(const struct cl_workload *w, struct cl_trial_result *r)
+void clsb_files_verify(const struct cl_workload *w, const struct clw_trial_env *env,
+		       struct cl_trial_result *r)
 {
 	struct statvfs fs;
-	bool noatime = statvfs(w->io_dir, &fs) == 0 && (fs.f_flag & ST_NOATIME);
+	bool noatime = statvfs(env->io_dir, &fs) == 0 && (fs.f_flag & ST_NOATIME);
 
 	for (uint32_t t = 0; t < (uint64_t)w->tasks && r->status == CL_STATUS_OK; t++)
 		for (unsigned k = 0; k < (uint64_t)w->nsteps; k++) {
@@ -224,7 +226,7 @@ void clsb_files_verify(const struct cl_workload *w, struct cl_trial_result *r)
 			const struct cl_step_spec *s = &w->steps[k];
 
 			if (s->op == CL_OP_READ && s->bytes) {
-				cl__io_file_name(path, sizeof path, w->io_dir, 0, t, k);
+				clw_io_file_name(path, sizeof path, env->io_dir, 0, t, k);
 				if (never_read(path, noatime)) {
 					r->status = CL_STATUS_WRONG;
 					snprintf(r->message, sizeof r->message, "task %u: step %u (read, config "
@@ -236,7 +238,7 @@ void clsb_files_verify(const struct cl_workload *w, struct cl_trial_result *r)
 			}
 			if (s->op != CL_OP_WRITE)
 				continue;
-			cl__io_file_name(path, sizeof path, w->io_dir, 1, t, k);
+			clw_io_file_name(path, sizeof path, env->io_dir, 1, t, k);
 			if (file_wrong(path, t, k, (uint64_t)s->bytes, why, sizeof why)) {
 				r->status = CL_STATUS_WRONG;
 				snprintf(r->message, sizeof r->message, "task %u: step %u (write, config line "
@@ -246,14 +248,14 @@ void clsb_files_verify(const struct cl_workload *w, struct cl_trial_result *r)
 		}
 }
 
-void clsb_files_remove(struct cl_workload *w)
+void clsb_files_remove(struct clw_trial_env *env)
 {
-	char parent[sizeof w->io_dir];
+	char parent[sizeof env->io_dir];
 	char *slash;
 	int fd;
 
-	snprintf(parent, sizeof parent, "%s", w->io_dir);
-	if (w->io_dir[0] && (slash = strrchr(parent, '/'))) {
+	snprintf(parent, sizeof parent, "%s", env->io_dir);
+	if (env->io_dir[0] && (slash = strrchr(parent, '/'))) {
 		*slash = 0;
 		fd = open(*parent ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
@@ -261,5 +263,5 @@ void clsb_files_remove(struct cl_workload *w)
 			close(fd);
 		}
 	}
-	w->io_dir[0] = 0;
+	env->io_dir[0] = 0;
 }

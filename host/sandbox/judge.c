@@ -51,9 +51,9 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	/* the host's own count, never the header's: a trial can write its header */
 	size_t ntasks = (size_t)w->tasks, done = 0;
 	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
-	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = cl__min_task_ns(w);
-	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops), counted = cl__counted_ops(w);
-	bool timed = cl__duration_step(w) != NULL;
+	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = clw_min_task_ns(w);
+	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops), counted = clw_counted_ops(w);
+	bool timed = clw_duration_step(w) != NULL;
 
 	memset(f, 0, sizeof *f);
 	f->ntasks = ntasks;
@@ -90,7 +90,7 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 			f->first_short = i;
 		if ((timed ? ops[i] < counted : ops[i] != counted) && !f->bad_ops++)
 			f->first_bad_ops = i;
-		else if (k->checksum != cl__expected_checksum(w, (uint32_t)i, ops[i]) && !f->bad_sum++)
+		else if (k->checksum != clw_expected_checksum(w, (uint32_t)i, ops[i]) && !f->bad_sum++)
 			f->first_bad = i;
 	}
 	f->done = done;
@@ -111,7 +111,7 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	free(resp);
 	if (timed && !f->bad_ops)
 		clsb_judge_timed(e->t, w, ops, e->samples, e->lo, e->hi, r, f->timed_why, sizeof f->timed_why);
-	r->counter_expected = cl__expected_counter(w, f->bad_ops ? NULL : ops);
+	r->counter_expected = clw_expected_counter(w, f->bad_ops ? NULL : ops);
 	free(ops);
 	r->counter_actual = t->counter;
 	r->counter_lost = (int64_t)(r->counter_expected - r->counter_actual);
@@ -287,9 +287,9 @@ static bool counter_lost(const struct clsb_evidence *e, const struct findings *f
 static bool files_wrong(const struct clsb_evidence *e, const struct findings *f, struct cl_trial_result *r)
 {
 	(void)f;
-	if (!e->workload->io_dir[0])
+	if (!e->env->io_dir[0])
 		return false;
-	clsb_files_verify(e->workload, r);
+	clsb_files_verify(&e->cell->workload, e->env, r);
 	return r->status != CL_STATUS_OK;
 }
 
@@ -297,7 +297,7 @@ static bool files_wrong(const struct clsb_evidence *e, const struct findings *f,
  * byte, so the count is whole when the trial ends (server.h). */
 static bool requests_missing(const struct clsb_evidence *e, const struct findings *f, struct cl_trial_result *r)
 {
-	const struct cl_workload *w = e->workload;
+	const struct cl_workload *w = &e->cell->workload;
 	uint64_t per_loop = 0, want;
 
 	(void)f;

@@ -6,7 +6,7 @@
 
 #include "config.h"
 #include "record.h"
-#include "runtime_internal.h"
+#include "trial_map.h"
 #include "sandbox.h"
 
 #include <stdbool.h>
@@ -34,8 +34,8 @@ struct clsb_evidence {
 	bool                       forged;         /* its run interval or CPU cannot be */
 	int64_t                    lo, hi;         /* the run's interval, as believed */
 	const struct cl_cell      *cell;
-	const struct cl_workload  *workload;       /* the trial's own copy (files)    */
-	const struct cl__sample   *samples;        /* where the host put them         */
+	const struct clw_trial_env *env;           /* what the host set (files' folder) */
+	const struct clrt_sample   *samples;        /* where the host put them         */
 	bool                       keep_tasks;     /* every task's record into r      */
 	bool                       has_server;
 	uint64_t                   requests;       /* received by its server          */

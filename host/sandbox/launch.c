@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "launch.h"
 #include "server.h"
+#include "trial_map.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,7 @@ _Noreturn static void trial_process(struct cl_trial *t, const struct cl_cell *ce
 		cl_trial_fail(t, 0, "%s", err);
 		_exit(0);
 	}
-	cl__trial_run(t, strategy, cell->strategy_params, sync, cell->sync_params);
+	clrt_trial_run(t, strategy, cell->strategy_params, sync, cell->sync_params);
 	fflush(NULL);
 	_exit(0);
 }

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 #include "memory.h"
-#include "runtime_internal.h"
+#include <conclab/runtime.h>
 
 #include <dirent.h>
 #include <stdio.h>

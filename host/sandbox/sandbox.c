@@ -102,7 +102,8 @@ static bool needs_server(const struct cl_workload *w)
 
 /* The config's target, resolved now (IPv4): the trial fails, naming it,
  * when it does not resolve. */
-static int resolve_target(struct cl_workload *w, char *err, size_t errlen)
+static int resolve_target(const struct cl_workload *w, struct clw_trial_env *env, char *err,
+			  size_t errlen)
 {
 	struct addrinfo want = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *got;
 	int rc = getaddrinfo(w->target_host, NULL, &want, &got);
@@ -110,7 +111,7 @@ static int resolve_target(struct cl_workload *w, char *err, size_t errlen)
 	if (rc)
 		return snprintf(err, errlen, "target %s:%lld: cannot resolve %s: %s", w->target_host,
 				(long long)w->target_port, w->target_host, gai_strerror(rc)), -1;
-	w->target_ip = ((struct sockaddr_in *)got->ai_addr)->sin_addr.s_addr;
+	env->target_ip = ((struct sockaddr_in *)got->ai_addr)->sin_addr.s_addr;
 	freeaddrinfo(got);
 	return 0;
 }
@@ -249,36 +250,37 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	enum ending end;
 	int64_t forked_at, ended_at;
 	char tuned[256];
-	/* the trial's own copy of the workload: the port of its server */
-	struct cl_workload workload = cell->workload;
+	const struct cl_workload *workload = &cell->workload;
+	/* what this trial runs with beside the spec: its server, its files */
+	struct clw_trial_env env = { .place = cell->place };
 	struct cl_server server = { 0 };
 
 	memset(r, 0, sizeof *r);
 	/* Orphans of the trial become our children, for reap_strays to find. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	r->inexact = sync->flags & CL_SYNC_INEXACT;
-	if (needs_server(&workload) && workload.target_host[0]) {
-		if (resolve_target(&workload, r->message, sizeof r->message)) {
+	if (needs_server(workload) && workload->target_host[0]) {
+		if (resolve_target(workload, &env, r->message, sizeof r->message)) {
 			r->status = CL_STATUS_ERROR;
 			return -1;
 		}
-	} else if (needs_server(&workload)) {
+	} else if (needs_server(workload)) {
 		if (cl_server_start(&server, r->message, sizeof r->message)) {
 			r->status = CL_STATUS_ERROR;
 			return -1;
 		}
-		workload.server_port = server.port;
+		env.server_port = server.port;
 	}
-	if (clsb_has_files(&workload) && clsb_files_prepare(&workload, r->message, sizeof r->message))
+	if (clsb_has_files(workload) && clsb_files_prepare(workload, &env, r->message, sizeof r->message))
 		goto undo_files;
 	/* what a remote strategy's address spaces load and where they run */
-	snprintf(workload.sync_path, sizeof workload.sync_path, "%s", cell->sync->plugin->path);
-	memcpy(workload.sync_params, cell->sync_params, sizeof workload.sync_params);
-	snprintf(workload.hosts, sizeof workload.hosts, "%s", cell->strategy->hosts);
-	snprintf(workload.hostfile, sizeof workload.hostfile, "%s", cell->strategy->hostfile);
-	t = cl__trial_map(&workload, sync, &map_size);
+	snprintf(env.sync_path, sizeof env.sync_path, "%s", cell->sync->plugin->path);
+	memcpy(env.sync_params, cell->sync_params, sizeof env.sync_params);
+	snprintf(env.hosts, sizeof env.hosts, "%s", cell->strategy->hosts);
+	snprintf(env.hostfile, sizeof env.hostfile, "%s", cell->strategy->hostfile);
+	t = clrt_trial_map(workload, &env, sync, &map_size);
 	/* where the host put the samples: the trial can write its header */
-	const struct cl__sample *samples = t ? t->samples : NULL;
+	const struct clrt_sample *samples = t ? t->samples : NULL;
 	/* the read ends only are non-blocking: a trial that writes faster than
 	 * the host reads waits, it does not lose its output */
 	if (!t || pipe2(out, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) ||
@@ -301,7 +303,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		w.processes = 0;
 	fflush(NULL); /* or the child would write our buffered output again */
 	forked_at = cl_now_ns();
-	workload.deadline_ns = opts->timeout_ms > 0 ? forked_at + opts->timeout_ms * 1000000 : 0;
+	env.deadline_ns = opts->timeout_ms > 0 ? forked_at + opts->timeout_ms * 1000000 : 0;
 	w.child = fork();
 	if (w.child == 0)
 		clsb_child(t, cell, opts, &pipes, &w.cg);
@@ -390,7 +392,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		.keeper_died = w.started.kind && w.ended.kind != CLSB_ENDED,
 		.status = status, .t = t, .sane = sane, .forged = forged,
 		.lo = believed ? t->run_start_ns : forked_at, .hi = believed ? t->run_end_ns : ended_at,
-		.cell = cell, .workload = &workload, .samples = samples, .keep_tasks = opts->keep_tasks,
+		.cell = cell, .env = &env, .samples = samples, .keep_tasks = opts->keep_tasks,
 		.has_server = server.requests != NULL,
 		.requests = server.requests ? __atomic_load_n(server.requests, __ATOMIC_ACQUIRE) : 0,
 		.tuned = cl_host_tuning_check(tuned, sizeof tuned) ? tuned : NULL,
@@ -399,7 +401,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	if (ev.end == CLSB_END_LIMIT)
 		ending_limit(end, &w, ev.limit, sizeof ev.limit);
 	clsb_judge(&ev, r);
-	clsb_files_remove(&workload);
+	clsb_files_remove(&env);
 	if (server.requests) {
 		cl_server_release(&server);
 		/* it serves only while the trial's tasks ask: its whole CPU
@@ -411,7 +413,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		r->server_bound = r->server_busy >= CL_SERVER_BOUND &&
 				  r->server_cpu_ns >= CL_SERVER_BOUND_MIN_NS;
 	}
-	cl__trial_unmap(t, map_size);
+	clrt_trial_unmap(t, map_size);
 	return 0;
 
 	/* a trial that could not be started: undone in reverse */
@@ -424,9 +426,9 @@ undo_pipes:
 		if (rep[i] >= 0)
 			close(rep[i]);
 	}
-	cl__trial_unmap(t, map_size);
+	clrt_trial_unmap(t, map_size);
 undo_files:
-	clsb_files_remove(&workload);
+	clsb_files_remove(&env);
 	cl_server_stop(&server);
 	cl_server_release(&server);
 	r->status = CL_STATUS_ERROR;

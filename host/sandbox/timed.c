@@ -22,11 +22,11 @@ static int by_time(const void *a, const void *b)
  * outside the window) makes the trial wrong. The samples are read where the
  * host mapped them, never through the trial's header. */
 void clsb_judge_timed(struct cl_trial *t, const struct cl_workload *w, const uint64_t *ops,
-		      const struct cl__sample *samples, int64_t lo, int64_t hi,
+		      const struct clrt_sample *samples, int64_t lo, int64_t hi,
 		      struct cl_trial_result *r, char *why, size_t len)
 {
-	const struct cl_step_spec *timed = cl__duration_step(w);
-	uint64_t counted = cl__counted_ops(w), total = 0, most;
+	const struct cl_step_spec *timed = clw_duration_step(w);
+	uint64_t counted = clw_counted_ops(w), total = 0, most;
 	size_t ntasks = (size_t)w->tasks;
 	int64_t start = t->window_start, end = t->window_end, window = end - start;
 	uint64_t *mine = cl_xmalloc(ntasks * sizeof *mine);

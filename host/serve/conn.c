@@ -14,6 +14,7 @@
  * reset, which destroys the answer still on its way. */
 #define _GNU_SOURCE
 #include "serve_internal.h"
+#include "workload.h"
 
 #include <linux/sockios.h>
 #include <stdio.h>
@@ -22,10 +23,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-/* runtime_internal.h's CL__LCG_*, which this layer does not see: the words a
- * task checks (cl__io_words) */
-#define LCG_A 6364136223846793005ULL
-#define LCG_C 1442695040888963407ULL
 /* what one connection writes before the loop turns to the others */
 #define TURN_BYTES (1024 * 1024)
 
@@ -53,61 +50,6 @@ struct srv_conn {
 	char             req[SRV_REQUEST_MAX];
 };
 
-/* x advanced n steps of the LCG, in O(log n): a body resumes anywhere.
- * The runtime's cl__lcg_jump does the same; this layer does not link the
- * runtime, and the server making the words on its own is what makes the
- * client's check of them a check. */
-static uint64_t lcg_jump(uint64_t x, uint64_t n)
-{
-	uint64_t a = LCG_A, c = LCG_C, mul = 1, add = 0;
-
-	for (; n; n >>= 1) {
-		if (n & 1) {
-			mul *= a;
-			add = add * a + c;
-		}
-		c *= a + 1;
-		a *= a;
-	}
-	return x * mul + add;
-}
-
-/* The body's bytes [at, at + len): word k (from 1) is the LCG's k-th step
- * from the seed, little-endian. Four steps apart in four lanes: each lane
- * waits on its own multiply, not on the one before. */
-static void body_bytes(char *out, uint64_t seed, uint64_t at, size_t len)
-{
-	static const uint64_t A2 = LCG_A * LCG_A, A4 = A2 * A2;
-	static const uint64_t C4 = LCG_C * (1 + LCG_A + A2 + A2 * LCG_A);
-	uint64_t x = lcg_jump(seed, at / 8 + 1);
-
-	if (at % 8) { /* the first word's tail */
-		for (unsigned k = at % 8; len && k < 8; k++, len--)
-			*out++ = (char)(x >> (8 * k));
-		x = x * LCG_A + LCG_C;
-	}
-	/* four scalars, not an array: an array lives in memory, and its 16-byte
-	 * reloads of 8-byte stores stall on store forwarding */
-	uint64_t l0 = x, l1 = l0 * LCG_A + LCG_C, l2 = l1 * LCG_A + LCG_C, l3 = l2 * LCG_A + LCG_C;
-
-	for (; len >= 32; len -= 32, out += 32) {
-		memcpy(out, &l0, 8);
-		memcpy(out + 8, &l1, 8);
-		memcpy(out + 16, &l2, 8);
-		memcpy(out + 24, &l3, 8);
-		l0 = l0 * A4 + C4;
-		l1 = l1 * A4 + C4;
-		l2 = l2 * A4 + C4;
-		l3 = l3 * A4 + C4;
-	}
-	x = l0;
-	for (; len >= 8; len -= 8, out += 8) {
-		memcpy(out, &x, 8);
-		x = x * LCG_A + LCG_C;
-	}
-	memcpy(out, &x, len);
-}
-
 /* The response's bytes from `sent` on, at most `room`, into out. */
 static size_t produce(struct srv_conn *c, char *out, size_t room)
 {
@@ -121,7 +63,7 @@ static size_t produce(struct srv_conn *c, char *out, size_t room)
 	}
 	uint64_t body_at = c->sent + n - (uint64_t)c->hlen;
 
-	body_bytes(out + n, c->seed, body_at, len - n);
+	clw_words((unsigned char *)out + n, c->seed, body_at, len - n);
 	if (srv_fault == SRV_FAULT_WRONG && c->bytes / 2 >= body_at && c->bytes / 2 < body_at + (len - n))
 		out[n + (c->bytes / 2 - body_at)] ^= 0x20;
 	return len;

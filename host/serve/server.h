@@ -1,8 +1,8 @@
 /* conclab's loopback server: what request steps talk to. HTTP/1.1 with
  * keep-alive and pipelining; `GET /?bytes=N&delay_us=D&seed=S` is answered
  * after D microseconds (libuv's timers: rounded up to whole milliseconds)
- * with an N-byte body of 8-byte words of the LCG from S (runtime_internal.h's
- * cl__io_seed and cl__io_body_sum say what the task checks), produced as the
+ * with an N-byte body of 8-byte words of the LCG from S (host/workload/workload.h:
+ * clw_words; clw_io_seed and clw_io_body_sum say what the task checks), produced as the
  * socket takes it. Its memory is bounded whatever the bodies or the clients:
  * about 3 KiB an open connection, and 64 KiB a response the client reads
  * more slowly than it is made, at most 256 of those (16 MiB) a loop, 4 KiB

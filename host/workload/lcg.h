@@ -1,0 +1,37 @@
+/* The LCG of compute steps and of I/O steps' words (Knuth's MMIX constants),
+ * inline for the loops that make or check gigabytes of words a second: the
+ * server's bodies, the runtime's check of what a task received. The
+ * constants are written here and nowhere else. */
+#ifndef CLW_LCG_H
+#define CLW_LCG_H
+
+#include <stdint.h>
+
+#define CLW_LCG_A 6364136223846793005ULL
+#define CLW_LCG_C 1442695040888963407ULL
+
+/* The next word. */
+static inline uint64_t clw_lcg_next(uint64_t x)
+{
+	return x * CLW_LCG_A + CLW_LCG_C;
+}
+
+/* The compute kernel: n steps from x, inline in the task's loop (a call
+ * would be measured under every lock). Each step depends on the last, so it
+ * can be neither vectorised nor folded by the compiler. */
+static inline uint64_t clw_lcg_advance(uint64_t x, uint64_t n)
+{
+	while (n--)
+		x = clw_lcg_next(x);
+	return x;
+}
+
+/* The word four steps on, in one multiply: four lanes each wait on their
+ * own multiply, not on the word before. */
+static inline uint64_t clw_lcg_next4(uint64_t x)
+{
+	return x * (CLW_LCG_A * CLW_LCG_A * CLW_LCG_A * CLW_LCG_A) +
+	       CLW_LCG_C * (1 + CLW_LCG_A + CLW_LCG_A * CLW_LCG_A + CLW_LCG_A * CLW_LCG_A * CLW_LCG_A);
+}
+
+#endif

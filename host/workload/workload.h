@@ -1,0 +1,129 @@
+/* The workload: what every strategy is fed (the spec a config describes),
+ * what the host sets for one trial beside it, and what a correct trial must
+ * show for it (expected values, the words of I/O steps). One module, linked
+ * by libconclab (which runs the spec), the host (which checks what ran) and
+ * the server (which sends the words): the three agree because there is one
+ * definition. Plugins see none of it (include/conclab/runtime.h). */
+#ifndef CLW_WORKLOAD_H
+#define CLW_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CL_MAX_STEPS 64
+#define CL_MAX_PLACE 1024     /* CPUs a placement may list */
+#define CL_MAX_SYNC_PARAMS 32 /* a plugin's declared parameters, at most */
+#define CL_MAX_SAMPLES 4096   /* samples of one duration step */
+
+enum cl_op {
+	CL_OP_SLEEP = 1, /* an I/O-style wait: the task does nothing for sleep_ns */
+	CL_OP_COMPUTE,   /* deterministic integer work with a checksum          */
+	CL_OP_INCREMENT, /* `times` read-modify-writes of the shared counter     */
+	CL_OP_REQUEST,   /* one HTTP/1.1 request to conclab's loopback server   */
+	CL_OP_READ,      /* read a file the host wrote, block by block          */
+	CL_OP_WRITE,     /* write a file block by block, optionally fsync it    */
+};
+
+/* Every number is int64_t so that a sweep can overwrite any of them the same
+ * way (see struct cl_knob in host/experiment/config.h). */
+struct cl_step_spec {
+	int64_t op;         /* enum cl_op                                    */
+	int64_t sleep_ns;   /* sleep                                         */
+	int64_t iterations; /* compute                                       */
+	int64_t times;      /* increment: how many separate increments       */
+	int64_t inside;     /* increment: compute iterations under the lock  */
+	int64_t outside;    /* increment: compute iterations between two     */
+	int64_t bytes;      /* request: the response body's size; read,
+			     * write: the file's                              */
+	int64_t block;      /* read, write: bytes per system call            */
+	int64_t fsync;      /* write: 1 fsync the file before closing it     */
+	int64_t delay_ns;   /* request: the server's wait before it answers  */
+	int64_t keepalive;  /* request: 1 reuse the task's connection, 0 one
+			     * connection per request                        */
+	int64_t duration_ns;/* increment: run until the trial's window of
+			     * this length ends instead of `times` (0: count) */
+	int64_t sample_ns;  /* increment with duration: record the trial's
+			     * total every this often (0: no samples)        */
+	int64_t read_pct;   /* increment: this share of the operations only
+			     * read the counter (read_lock), the rest add 1  */
+	int     line;       /* config line, for messages                     */
+};
+
+/* The spec: the same for every trial of a cell. */
+struct cl_workload {
+	int64_t tasks;
+	int64_t loop; /* the step list runs this many times */
+	int64_t nsteps;
+	struct cl_step_spec steps[CL_MAX_STEPS];
+	/* the config's `target`: request steps go to the user's own service
+	 * instead of conclab's server (host empty: none) */
+	char    target_host[64];
+	char    target_path[128];
+	int64_t target_port;
+};
+
+/* Where a strategy's workers run: worker i on cpus[i % n]; n 0: anywhere. */
+struct clw_placement {
+	int64_t  n;
+	uint16_t cpus[CL_MAX_PLACE];
+};
+
+/* What the host sets for one trial beside the spec. */
+struct clw_trial_env {
+	int64_t  server_port; /* conclab's loopback server for request steps */
+	char     io_dir[192]; /* the trial's folder for read and write steps,
+			       * the host's, removed after it               */
+	uint32_t target_ip;   /* the spec's target, resolved (network order) */
+	struct clw_placement place; /* the cell's params.NAME.placement      */
+	/* for a strategy whose tasks run in other address spaces (remote.c):
+	 * the sync's file and parameters, which those address spaces load
+	 * themselves; the config's hosts and hostfile (empty: none) */
+	char     sync_path[512];
+	int64_t  sync_params[CL_MAX_SYNC_PARAMS];
+	char     hosts[256];
+	char     hostfile[512];
+	int64_t  deadline_ns; /* the trial's end (cl_now_ns); 0: none */
+};
+
+/* --- What a correct trial shows (expected.c) --- */
+
+/* The workload's duration step, or NULL. */
+const struct cl_step_spec *clw_duration_step(const struct cl_workload *w);
+/* Writes among the first n operations of an increment step with read_pct:
+ * reads and writes interleave evenly, as Bresenham's line does. */
+uint64_t clw_writes_of(uint64_t n, int64_t read_pct);
+/* Operations of one task's counted increment steps (not its duration step). */
+uint64_t clw_counted_ops(const struct cl_workload *w);
+/* The seed of task `index`'s step `step` for `purpose` (0 compute, 1 work
+ * under the lock, 2 between): a task that skipped or repeated work shows a
+ * wrong checksum; seeds do not depend on the strategy. */
+uint64_t clw_task_seed(uint32_t index, unsigned step, unsigned purpose);
+/* What task `index` must report as its checksum after the whole workload;
+ * `ops` is the task's own count of operations (it decides what a duration
+ * step did; unused without one). */
+uint64_t clw_expected_checksum(const struct cl_workload *w, uint32_t index, uint64_t ops);
+/* Counter value a correct trial ends with; with a duration step, given each
+ * task's operations (ops[ntasks]; NULL without one). */
+uint64_t clw_expected_counter(const struct cl_workload *w, const uint64_t *ops);
+/* Sum of every sleep and server delay of one task, the least time it can take. */
+int64_t clw_min_task_ns(const struct cl_workload *w);
+
+/* --- The LCG and the words of I/O steps (words.c) --- */
+
+/* n steps of the LCG from x in O(log n), for checking what tasks computed
+ * (the compute kernel itself, clw_lcg_advance, is lcg.h's). */
+uint64_t clw_lcg_jump(uint64_t x, uint64_t n);
+/* The seed of the words of task `task`'s I/O step `step`: a response's
+ * body, a file read or written, 8-byte words of the LCG from it. */
+uint64_t clw_io_seed(uint32_t task, unsigned step);
+/* Bytes [pos, pos + len) of the words from `seed`: word k (from 1) is the
+ * LCG's k-th step, little-endian, the last cut to the size. */
+void clw_words(unsigned char *buf, uint64_t seed, uint64_t pos, size_t len);
+/* The same for task `task`'s step `step`. */
+void clw_io_words(unsigned char *buf, uint32_t task, unsigned step, uint64_t pos, size_t len);
+/* What an I/O step of `bytes` adds to the task's checksum: the last word. */
+uint64_t clw_io_body_sum(uint64_t seed, uint64_t bytes);
+/* A file of read and write steps: DIR/r<task>-<step> or w<task>-<step>. */
+int clw_io_file_name(char *buf, size_t len, const char *dir, int write, uint32_t task, unsigned step);
+
+#endif
