@@ -99,6 +99,50 @@ static void test_foreign_options(void)
 	free(out);
 }
 
+/* The option table and the step table, as a person and bash completion read
+ * them: every option on one line of five fields, each named in the --help
+ * of every verb it says takes it; every step key with its ops and range. */
+static void test_tables_listed(void)
+{
+	char *out, *line, *save = NULL;
+	size_t n = 0;
+
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' help options", BIN), 0);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		char *field[5], *f = line, *verbs, *v, *vsave = NULL;
+		int k = 0;
+
+		for (; k < 5 && f; k++) {
+			field[k] = f;
+			if ((f = strchr(f, '\t')))
+				*f++ = 0;
+		}
+		CU_ASSERT_EQUAL_FATAL(k, 5);
+		CU_ASSERT(!strncmp(field[0], "--", 2));
+		CU_ASSERT(*field[3] != 0); /* some verb takes it */
+		verbs = strdup(field[3]);
+		for (v = strtok_r(verbs, ",", &vsave); v && strcmp(field[0], "--help");
+		     v = strtok_r(NULL, ",", &vsave)) {
+			char *help, want[64];
+
+			snprintf(want, sizeof want, "  %s%s%s", field[0], *field[1] ? " " : "", field[1]);
+			CU_ASSERT_EQUAL(cl_test_sh(&help, "'%s' %s --help", BIN, v), 0);
+			if (!strstr(help, want))
+				fprintf(stderr, "`conclab %s --help` lacks '%s'\n", v, want);
+			CU_ASSERT_PTR_NOT_NULL(strstr(help, want));
+			free(help);
+		}
+		free(verbs);
+	}
+	CU_ASSERT(n >= 30);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' help steps", BIN), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  read_pct    increment; 0 to 100\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  block       read, write; 1 to 16777216, default 65536\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  keepalive   request; true or false, default true\n"));
+	free(out);
+}
+
 static void test_help_and_names(void)
 {
 	const char *io = CL_TEST_SOURCE_DIR "/configs/seed-io.cfg";
@@ -714,6 +758,7 @@ int main(void)
 		{ "bad configs exit 2 with file:line", test_check_bad_config },
 		{ "every verb refuses another verb's options", test_foreign_options },
 		{ "help VERB, did-you-mean, --plugin-path, --vs checked first", test_help_and_names },
+		{ "help options and help steps: the option and step tables", test_tables_listed },
 		{ "check applies the plugins' own limits", test_check_applies_plugin_limits },
 		{ "options whole, values given, outputs checked before any work",
 		  test_options_and_outputs_checked_first },

@@ -27,7 +27,7 @@ static const char usage_main[] =
 	"  report FILE   Markdown, SVG charts, an HTML page, the seed's table\n"
 	"  new KIND NAME write a strategy or sync plugin folder to start from\n"
 	"  serve         run the loopback server that request steps talk to\n"
-	"  help [VERB]   this text, or a verb's\n"
+	"  help [VERB]   this text, or a verb's (steps: a step's keys)\n"
 	"  version       print the version\n"
 	"\n"
 	"Plugins are searched in every --plugin-path DIR, then $CONCLAB_PLUGIN_PATH\n"
@@ -36,55 +36,11 @@ static const char usage_main[] =
 	"says more. Exit codes: 0 ok, 1 a trial failed or was wrong, 2 usage, config or\n"
 	"plugin error.\n";
 
-static const char usage_run[] =
-	"usage: conclab run FILE [--json OUT] [--csv OUT] [--journal FILE] [--repeat N]\n"
-	"                        [--timeout SEC] [--quiet] [--sort] [--vs CELL]\n"
-	"                        [--cv-threshold PCT] [--wide | --columns LIST]\n"
-	"                        [--order random|sequential] [--seed N]\n"
-	"       conclab run --resume JOURNAL [--json OUT] [--csv OUT] [--quiet]\n"
-	"\n"
+/* What each verb does, around the help of its options (options.c's table). */
+static const char about_run[] =
 	"Run every cell of the experiment (strategies x syncs x sweeps), each trial in\n"
-	"its own child process, and print the table of results.\n"
-	"\n"
-	"  --json OUT       also write the results as JSON (docs/results-schema.md)\n"
-	"  --csv OUT        also write one CSV row per trial\n"
-	"  --journal FILE   append each finished trial to FILE (default: OUT.journal\n"
-	"                   of --json, else of --csv; none without either); removed\n"
-	"                   once the results are written\n"
-	"  --resume JOURNAL continue a run that was stopped (SIGINT, SIGTERM, a crash)\n"
-	"                   where it stopped, with the options it was started with;\n"
-	"                   it writes the journal's outputs only when they are beside\n"
-	"                   the journal (else name them again: --json, --csv)\n"
-	"  --repeat N       override the config's repeat\n"
-	"  --timeout SEC    override the config's per-trial timeout\n"
-	"  --quiet          no progress on stderr (on a terminal a line redrawn in\n"
-	"                   place; to a file or a pipe, a line every 5 s)\n"
-	"  --sort           order the table by its figure (median ops/s of a timed\n"
-	"                   cell, wall time of others), best first\n"
-	"  --wide           every column: also the interval and its coverage, CPU,\n"
-	"                   memory, context switches, resp-p50, the speedup's interval\n"
-	"                   and a timed cell's wall (on a terminal the default set is\n"
-	"                   fitted to its width, labels shortened with a legend;\n"
-	"                   piped, it is whole)\n"
-	"  --order ORDER    random (the default): the trials of every cell interleaved in\n"
-	"                   a seeded random order, so a drift of the machine spreads over\n"
-	"                   every cell; sequential: cell by cell\n"
-	"  --seed N         the random order's seed (default: a new one; the results and\n"
-	"                   the journal record it, and --resume keeps it)\n"
-	"  --columns LIST   these columns, comma-separated: ok, wall, interval,\n"
-	"                   coverage (the interval's), cv, cpu, cores, rss (the whole\n"
-	"                   trial's), rss-max (its largest process),\n"
-	"                   pss (the whole trial's, shared pages split),\n"
-	"                   vcsw, ivcsw, resp-p50, resp-p99, speedup,\n"
-	"                   speedup-ci, counter, notes; for a timed step (duration_ms)\n"
-	"                   ops (ops/s), ops-interval, fair (Jain's index), task-ops\n"
-	"  --vs CELL        compare every cell with CELL: an exact label, or a pattern\n"
-	"                   (fnmatch: 'async+*', 'io: *+mutex'), checked before the run:\n"
-	"                   \"A is 3.1x (2.9-3.3) faster than CELL\", with a Mann-Whitney p\n"
-	"  --cv-threshold PCT  mark cells whose coefficient of variation is above PCT\n"
-	"                   (default 5) as noisy\n"
-	"  --plugin-path DIR  search DIR for plugins first (repeatable)\n"
-	"\n"
+	"its own child process, and print the table of results.\n";
+static const char after_run[] =
 	"SIGINT (Ctrl-C) or SIGTERM stops the running trial, kills what it started,\n"
 	"writes the finished trials' results and table, and exits 130 or 143; only a\n"
 	"run with --json, --csv or --journal can be resumed.\n"
@@ -92,30 +48,21 @@ static const char usage_run[] =
 	"Exit code 0: every trial ok; 1: a trial crashed, hung, failed or was wrong;\n"
 	"2: bad usage, config or plugin; 130/143: stopped by SIGINT/SIGTERM.\n";
 
-static const char usage_check[] =
-	"usage: conclab check FILE [--plugin-path DIR]... [--repeat N] [--timeout SEC]\n"
-	"\n"
+static const char about_check[] =
 	"Parse the experiment, load its plugins, check every setting and parameter and\n"
 	"expand the matrix, without running anything (like nginx -t). Prints the cells.\n"
 	"Exit code 0: valid; 2: the first problem, as FILE:LINE: SETTING: why.\n";
 
-static const char usage_plugins[] =
-	"usage: conclab plugins [--plugin-path DIR]...\n"
-	"\n"
+static const char about_plugins[] =
 	"List every plugin found on the search path (name, kind, version, summary),\n"
 	"the folders their files are in, then every .so that is not a usable plugin,\n"
 	"with the reason.\n";
 
-static const char usage_info[] =
-	"usage: conclab info NAME|PATH [--plugin-path DIR]...\n"
-	"\n"
+static const char about_info[] =
 	"Show one plugin's metadata and its declared parameters with their types,\n"
 	"defaults and ranges, like modinfo.\n";
 
-static const char usage_compare[] =
-	"usage: conclab compare OLD.json NEW.json [--alpha A] [--threshold PCT]\n"
-	"                                         [--fail-on-regression] [--force]\n"
-	"\n"
+static const char about_compare[] =
 	"Match the cells of two results files of one experiment by workload (all of its\n"
 	"steps), strategy, sync and parameters; print old and new median wall time, their\n"
 	"ratio, and the Mann-Whitney U test's p-value on the trials. A difference is\n"
@@ -125,46 +72,23 @@ static const char usage_compare[] =
 	"to reach p < A is \"inconclusive\", never \"same\"; a significant change in a\n"
 	"cell whose trials (either side) were mostly under interference, or whose cv is\n"
 	"above the threshold, is \"unreliable\", never \"slower\" or \"faster\". Cells\n"
-	"found in only one file are listed, and so are plugins whose version changed.\n"
-	"\n"
-	"  --force   compare results of different experiments (another name or config)\n"
-	"            anyway; every row then says so\n"
-	"\n"
+	"found in only one file are listed, and so are plugins whose version changed.\n";
+static const char after_compare[] =
 	"Exit code 0, or 1 with --fail-on-regression when a cell got significantly slower\n"
 	"or could not be judged (inconclusive, unreliable);\n"
 	"2 when a file cannot be read, has another schema, or holds another experiment.\n";
 
-static const char usage_report[] =
-	"usage: conclab report RESULTS.json [--markdown] [--svg OUT] [--sweep-svg OUT]\n"
-	"                                   [--html OUT] [--fair-svg OUT]\n"
-	"                                   [--timeline-svg OUT] [--seed-table]\n"
-	"                                   [--table [--wide | --columns LIST]]\n"
-	"\n"
-	"Turn a results file into something to look at:\n"
-	"  --markdown      the cells as a Markdown table on stdout (the default)\n"
-	"  --table         the table `conclab run` printed, and its summary, on stdout\n"
-	"                  (--wide, --columns: as for run)\n"
-	"  --svg OUT       a bar chart of every cell's figure, its median and min-max:\n"
-	"                  ops/s for a timed cell (higher is better), else wall time\n"
-	"                  (lower is better); a panel per group, coloured by sync,\n"
-	"                  a cell with failed trials hatched\n"
-	"  --sweep-svg OUT a line chart of the median against the first swept setting\n"
-	"                  (operations a second for a duration step)\n"
-	"  --fair-svg OUT  duration steps: fairness (Jain's index) against that setting\n"
-	"  --timeline-svg OUT duration steps with sample_ms: throughput over time\n"
-	"  --html OUT      one self-contained page: charts, tables, config and machine\n"
-	"  --seed-table    the seed tutorial's table (threading / multiprocessing /\n"
-	"                  asynchronous) from measurements, on stdout and in the page;\n"
-	"                  needs the results of configs/seed-table.cfg\n";
+static const char about_report[] =
+	"Turn a results file into something to look at; --wide and --columns shape\n"
+	"--table as they shape `conclab run`'s.\n";
 
-static const char usage_help[] =
-	"usage: conclab help [VERB]\n"
-	"\n"
-	"Print the general help, or VERB's (the same as `conclab VERB --help`).\n";
+static const char about_help[] =
+	"Print the general help, or VERB's (the same as `conclab VERB --help`).\n"
+	"`conclab help steps`: every key a workload step may have, with its range;\n"
+	"`conclab help options`: every option, one a line, tab-separated (bash\n"
+	"completion reads it).\n";
 
-static const char usage_new[] =
-	"usage: conclab new strategy|sync NAME\n"
-	"\n"
+static const char about_new[] =
 	"Write a plugin folder NAME/ to start from: NAME.c (a pool of threads, or a\n"
 	"test-and-test-and-set lock), CMakeLists.txt (find_package(conclab) and\n"
 	"conclab_add_plugin) and NAME.cfg (the plugin beside the built-ins). It builds\n"
@@ -175,11 +99,7 @@ static const char usage_new[] =
 	"\n"
 	"NAME: 1 to 64 of a-z, 0-9, '_' and '-'. An existing folder is never written to.\n";
 
-static const char usage_serve[] =
-	"usage: conclab serve [--port N] [--listen ADDR] [--threads N]\n"
-	"                     [--header-timeout S] [--idle-timeout S]\n"
-	"                     [--max-connections N]\n"
-	"\n"
+static const char about_serve[] =
 	"Run the loopback HTTP/1.1 server that request steps talk to, on its own, until\n"
 	"Ctrl-C or SIGTERM (then: no new connections, the responses under way finish,\n"
 	"at most 10 s, a second signal stops it at once; exit 130 or 143):\n"
@@ -190,24 +110,9 @@ static const char usage_serve[] =
 	"stays about 3 KiB a connection and at most 64 KiB a slowly read response.\n"
 	"Point curl, wrk or bench/ peers at it:\n"
 	"\n"
-	"  curl -s 'http://127.0.0.1:8080/?bytes=100&delay_us=50000&seed=1' | wc -c\n"
-	"\n"
-	"  --port N       the port (default 8080; 0: one the kernel picks, printed)\n"
-	"  --listen ADDR  the IPv4 address (default 127.0.0.1)\n"
-	"  --threads N    event loops, each accepting on the socket (default 1)\n"
-	"  --header-timeout S  a request's header must be whole S seconds after its\n"
-	"                 first byte, or the connection is closed (default 10; 0: the\n"
-	"                 idle timeout instead)\n"
-	"  --idle-timeout S    a connection that waits S seconds for a request, or\n"
-	"                 whose client reads nothing of an answer for S seconds, is\n"
-	"                 closed (default 60; 0: never)\n"
-	"  --max-connections N connections open at once; more are answered 503 and\n"
-	"                 closed, with a line on stderr (default: the descriptors\n"
-	"                 this process may open, less 64)\n";
+	"  curl -s 'http://127.0.0.1:8080/?bytes=100&delay_us=50000&seed=1' | wc -c\n";
 
-static const char usage_version[] =
-	"usage: conclab version\n"
-	"\n"
+static const char about_version[] =
 	"Print conclab's version and the plugin ABI version it loads.\n";
 
 static int cmd_help(struct cli *cli, char **operands, int n);
@@ -239,16 +144,18 @@ static const enum cli_key serve_options[] = {
 };
 
 const struct cli_verb cli_verbs[] = {
-	{ "run", usage_run, 0, 1, run_options, cmd_run },
-	{ "check", usage_check, 1, 1, check_options, cmd_check },
-	{ "plugins", usage_plugins, 0, 0, plugin_options, cmd_plugins },
-	{ "info", usage_info, 1, 1, plugin_options, cmd_info },
-	{ "compare", usage_compare, 2, 2, compare_options, cmd_compare },
-	{ "report", usage_report, 1, 1, report_options, cmd_report },
-	{ "new", usage_new, 2, 2, no_options, cmd_new },
-	{ "serve", usage_serve, 0, 0, serve_options, cmd_serve },
-	{ "help", usage_help, 0, 1, no_options, cmd_help },
-	{ "version", usage_version, 0, 0, no_options, cmd_version },
+	{ "run", "FILE", "conclab run --resume JOURNAL [--json OUT] [--csv OUT] [--quiet]", about_run,
+	  after_run, 0, 1, run_options, cmd_run },
+	{ "check", "FILE", NULL, about_check, NULL, 1, 1, check_options, cmd_check },
+	{ "plugins", "", NULL, about_plugins, NULL, 0, 0, plugin_options, cmd_plugins },
+	{ "info", "NAME|PATH", NULL, about_info, NULL, 1, 1, plugin_options, cmd_info },
+	{ "compare", "OLD.json NEW.json", NULL, about_compare, after_compare, 2, 2, compare_options,
+	  cmd_compare },
+	{ "report", "RESULTS.json", NULL, about_report, NULL, 1, 1, report_options, cmd_report },
+	{ "new", "strategy|sync NAME", NULL, about_new, NULL, 2, 2, no_options, cmd_new },
+	{ "serve", "", NULL, about_serve, NULL, 0, 0, serve_options, cmd_serve },
+	{ "help", "[VERB|steps|options]", NULL, about_help, NULL, 0, 1, no_options, cmd_help },
+	{ "version", "", NULL, about_version, NULL, 0, 0, no_options, cmd_version },
 };
 const size_t cli_nverbs = sizeof cli_verbs / sizeof *cli_verbs;
 
@@ -276,9 +183,17 @@ static int cmd_help(struct cli *cli, char **operands, int n)
 		fputs(usage_main, stdout);
 		return 0;
 	}
+	if (!strcmp(operands[0], "options")) {
+		cli_list_options(stdout);
+		return 0;
+	}
+	if (!strcmp(operands[0], "steps")) {
+		cl_print_step_keys(stdout);
+		return 0;
+	}
 	if (!(v = find_verb(operands[0], " help")))
 		return CL_EXIT_USAGE;
-	fputs(v->usage, stdout);
+	cli_usage(stdout, v);
 	return 0;
 }
 
@@ -364,11 +279,12 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 
 	if (n < least || n > verb->max_operands) {
 		if (least == verb->max_operands)
-			fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n%s", verb->name,
-				least, least == 1 ? "" : "s", n, verb->usage);
+			fprintf(stderr, "conclab %s: expected %d argument%s, got %d\n\n", verb->name,
+				least, least == 1 ? "" : "s", n);
 		else
-			fprintf(stderr, "conclab %s: expected %d to %d arguments, got %d\n\n%s", verb->name,
-				least, verb->max_operands, n, verb->usage);
+			fprintf(stderr, "conclab %s: expected %d to %d arguments, got %d\n\n", verb->name,
+				least, verb->max_operands, n);
+		cli_usage(stderr, verb);
 		return CL_EXIT_USAGE;
 	}
 	return verb->run(cli, argv + i + 1, n);

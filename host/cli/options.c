@@ -6,56 +6,160 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const struct option all_options[] = {
-	{ "json", required_argument, 0, K_JSON },
-	{ "csv", required_argument, 0, K_CSV },
-	{ "journal", required_argument, 0, K_JOURNAL },
-	{ "resume", required_argument, 0, K_RESUME },
-	{ "repeat", required_argument, 0, K_REPEAT },
-	{ "timeout", required_argument, 0, K_TIMEOUT },
-	{ "quiet", no_argument, 0, K_QUIET },
-	{ "sort", no_argument, 0, K_SORT },
-	{ "vs", required_argument, 0, K_VS },
-	{ "cv-threshold", required_argument, 0, K_CV_THRESHOLD },
-	{ "plugin-path", required_argument, 0, K_PLUGIN_PATH },
-	{ "help", no_argument, 0, K_HELP },
-	{ "markdown", no_argument, 0, K_MARKDOWN },
-	{ "svg", required_argument, 0, K_SVG },
-	{ "sweep-svg", required_argument, 0, K_SWEEP_SVG },
-	{ "fair-svg", required_argument, 0, K_FAIR_SVG },
-	{ "timeline-svg", required_argument, 0, K_TIMELINE_SVG },
-	{ "html", required_argument, 0, K_HTML },
-	{ "seed-table", no_argument, 0, K_SEED_TABLE },
-	{ "alpha", required_argument, 0, K_ALPHA },
-	{ "threshold", required_argument, 0, K_THRESHOLD },
-	{ "fail-on-regression", no_argument, 0, K_FAIL_ON_REGRESSION },
-	{ "force", no_argument, 0, K_FORCE },
-	{ "wide", no_argument, 0, K_WIDE },
-	{ "table", no_argument, 0, K_TABLE },
-	{ "order", required_argument, 0, K_ORDER },
-	{ "seed", required_argument, 0, K_SEED },
-	{ "columns", required_argument, 0, K_COLUMNS },
-	{ "port", required_argument, 0, K_PORT },
-	{ "listen", required_argument, 0, K_LISTEN },
-	{ "threads", required_argument, 0, K_THREADS },
-	{ "header-timeout", required_argument, 0, K_HEADER_TIMEOUT },
-	{ "idle-timeout", required_argument, 0, K_IDLE_TIMEOUT },
-	{ "max-connections", required_argument, 0, K_MAX_CONNECTIONS },
-	{ 0 },
+enum cli_value {
+	V_FLAG,    /* a bool, set when given                          */
+	V_TEXT,    /* a const char *                                  */
+	V_DIRS,    /* a plugin folder, added to the list (repeatable) */
+	V_CHOICE,  /* a const char *, one of `complete`'s words       */
+	V_INT,     /* an int64_t, a whole number in [min, max]        */
+	V_REAL,    /* a double, scale x a number in (min, max) or
+		    * [min, max] as `bounds` says                     */
+	V_SECONDS, /* an int64_t of milliseconds, given in seconds     */
 };
+
+enum { LO_OPEN = 1, HI_OPEN = 2, ZERO_TOO = 4 }; /* bounds of V_REAL, V_SECONDS */
+
+#define AT(field) offsetof(struct cli, field)
+#define NOT_TRACKED ((size_t)-1)
+
+/* One row per option: everything conclab knows about it. */
+static const struct cli_option {
+	const char    *name;
+	enum cli_key   key;
+	const char    *arg;      /* its value as help names it; NULL: a flag  */
+	enum cli_value value;
+	size_t         at;       /* where it is stored in struct cli          */
+	size_t         given_at; /* a bool set when it is given, or NOT_TRACKED */
+	double         min, max, scale;
+	unsigned       bounds;
+	const char    *want;     /* "--NAME wants WANT" when the value is bad */
+	const char    *complete; /* bash: "file", "dir", the words, or ""     */
+	const char    *help;
+} options[] = {
+	{ "json", K_JSON, "OUT", V_TEXT, AT(json), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "also write the results as JSON (docs/results-schema.md)" },
+	{ "csv", K_CSV, "OUT", V_TEXT, AT(csv), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "also write one CSV row per trial" },
+	{ "journal", K_JOURNAL, "FILE", V_TEXT, AT(journal), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "append each finished trial to FILE (default: OUT.journal of --json, else of --csv; none "
+	  "without either); removed once the results are written" },
+	{ "resume", K_RESUME, "JOURNAL", V_TEXT, AT(resume), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "continue a run that was stopped (SIGINT, SIGTERM, a crash) where it stopped, with the "
+	  "options it was started with; it writes the journal's outputs only when they are beside "
+	  "the journal (else name them again: --json, --csv)" },
+	{ "repeat", K_REPEAT, "N", V_INT, AT(repeat), NOT_TRACKED, 1, 10000, 1, 0, "1..10000", "",
+	  "override the config's repeat" },
+	{ "timeout", K_TIMEOUT, "SEC", V_SECONDS, AT(timeout_ms), NOT_TRACKED, 0.001, 86400, 1000, 0,
+	  "0.001..86400 seconds", "", "override the config's per-trial timeout" },
+	{ "quiet", K_QUIET, NULL, V_FLAG, AT(quiet), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "no progress on stderr (on a terminal a line redrawn in place; to a file or a pipe, a "
+	  "line every 5 s)" },
+	{ "sort", K_SORT, NULL, V_FLAG, AT(sort), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "order the table by its figure (median ops/s of a timed cell, wall time of others), "
+	  "best first" },
+	{ "vs", K_VS, "CELL", V_TEXT, AT(vs), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "compare every cell with CELL: an exact label, or a pattern (fnmatch: 'async+*', "
+	  "'io: *+mutex'), checked before the run: \"A is 3.1x (2.9-3.3) faster than CELL\", with "
+	  "a Mann-Whitney p" },
+	{ "cv-threshold", K_CV_THRESHOLD, "PCT", V_REAL, AT(cv_threshold), NOT_TRACKED, 0, 1000, 0.01,
+	  LO_OPEN | HI_OPEN, "a percentage above 0", "",
+	  "mark cells whose coefficient of variation is above PCT (default 5) as noisy" },
+	{ "plugin-path", K_PLUGIN_PATH, "DIR", V_DIRS, 0, NOT_TRACKED, 0, 0, 0, 0, NULL, "dir",
+	  "search DIR for plugins first (repeatable)" },
+	{ "help", K_HELP, NULL, V_FLAG, 0, NOT_TRACKED, 0, 0, 0, 0, NULL, "", "this text" },
+	{ "markdown", K_MARKDOWN, NULL, V_FLAG, AT(markdown), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "the cells as a Markdown table on stdout (the default)" },
+	{ "svg", K_SVG, "OUT", V_TEXT, AT(svg), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "a bar chart of every cell's figure, its median and min-max: ops/s for a timed cell "
+	  "(higher is better), else wall time (lower is better); a panel per group, coloured by "
+	  "sync, a cell with failed trials hatched" },
+	{ "sweep-svg", K_SWEEP_SVG, "OUT", V_TEXT, AT(sweep_svg), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "a line chart of the median against the first swept setting (operations a second for a "
+	  "duration step)" },
+	{ "fair-svg", K_FAIR_SVG, "OUT", V_TEXT, AT(fair_svg), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "duration steps: fairness (Jain's index) against that setting" },
+	{ "timeline-svg", K_TIMELINE_SVG, "OUT", V_TEXT, AT(timeline_svg), NOT_TRACKED, 0, 0, 0, 0, NULL,
+	  "file", "duration steps with sample_ms: throughput over time" },
+	{ "html", K_HTML, "OUT", V_TEXT, AT(html), NOT_TRACKED, 0, 0, 0, 0, NULL, "file",
+	  "one self-contained page: charts, tables, config and machine" },
+	{ "seed-table", K_SEED_TABLE, NULL, V_FLAG, AT(seed_table), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "the seed tutorial's table (threading / multiprocessing / asynchronous) from "
+	  "measurements, on stdout and in the page; needs the results of configs/seed-table.cfg" },
+	{ "alpha", K_ALPHA, "A", V_REAL, AT(alpha), NOT_TRACKED, 0, 1, 1, LO_OPEN | HI_OPEN,
+	  "a number between 0 and 1", "",
+	  "a difference is significant when the test's p is below A (default 0.05)" },
+	{ "threshold", K_THRESHOLD, "PCT", V_REAL, AT(threshold), NOT_TRACKED, 0, 10000, 0.01, HI_OPEN,
+	  "a percentage", "",
+	  "a significant difference must also be a change of at least PCT percent (default 10)" },
+	{ "fail-on-regression", K_FAIL_ON_REGRESSION, NULL, V_FLAG, AT(fail_on_regression), NOT_TRACKED,
+	  0, 0, 0, 0, NULL, "", "exit 1 when a cell got significantly slower or could not be judged "
+	  "(inconclusive, unreliable)" },
+	{ "force", K_FORCE, NULL, V_FLAG, AT(force), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "compare results of different experiments (another name or config) anyway; every row "
+	  "then says so" },
+	{ "wide", K_WIDE, NULL, V_FLAG, AT(wide), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "every column: also the interval and its coverage, CPU, memory, context switches, "
+	  "resp-p50, the speedup's interval and a timed cell's wall (on a terminal the default set "
+	  "is fitted to its width, labels shortened with a legend; piped, it is whole)" },
+	{ "table", K_TABLE, NULL, V_FLAG, AT(table), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "the table `conclab run` printed, and its summary, on stdout" },
+	{ "order", K_ORDER, "ORDER", V_CHOICE, AT(order), NOT_TRACKED, 0, 0, 0, 0,
+	  "random or sequential", "random sequential",
+	  "random (the default): the trials of every cell interleaved in a seeded random order, so "
+	  "a drift of the machine spreads over every cell; sequential: cell by cell" },
+	{ "seed", K_SEED, "N", V_INT, AT(seed), AT(seed_given), 0, 9007199254740991.0, 1, 0,
+	  "a whole number below 2^53", "",
+	  "the random order's seed (default: a new one; the results and the journal record it, "
+	  "and --resume keeps it)" },
+	{ "columns", K_COLUMNS, "LIST", V_TEXT, AT(columns), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "these columns, comma-separated: ok, wall, interval, coverage (the interval's), cv, cpu, "
+	  "cores, rss (the whole trial's), rss-max (its largest process), pss (the whole trial's, "
+	  "shared pages split), vcsw, ivcsw, resp-p50, resp-p99, speedup, speedup-ci, counter, "
+	  "notes; for a timed step (duration_ms) ops (ops/s), ops-interval, fair (Jain's index), "
+	  "task-ops" },
+	{ "port", K_PORT, "N", V_INT, AT(port), AT(port_given), 0, 65535, 1, 0,
+	  "0..65535 (0: one the kernel picks)", "",
+	  "the port (default 8080; 0: one the kernel picks, printed)" },
+	{ "listen", K_LISTEN, "ADDR", V_TEXT, AT(listen), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "the IPv4 address (default 127.0.0.1)" },
+	{ "threads", K_THREADS, "N", V_INT, AT(threads), NOT_TRACKED, 1, 256, 1, 0, "1..256", "",
+	  "event loops, each accepting on the socket (default 1)" },
+	{ "header-timeout", K_HEADER_TIMEOUT, "S", V_SECONDS, AT(header_timeout_ms),
+	  AT(header_timeout_given), 0.001, 86400, 1000, ZERO_TOO, "0 (none) or 0.001..86400 seconds",
+	  "", "a request's header must be whole S seconds after its first byte, or the connection "
+	  "is closed (default 10; 0: the idle timeout instead)" },
+	{ "idle-timeout", K_IDLE_TIMEOUT, "S", V_SECONDS, AT(idle_timeout_ms), AT(idle_timeout_given),
+	  0.001, 86400, 1000, ZERO_TOO, "0 (none) or 0.001..86400 seconds", "",
+	  "a connection that waits S seconds for a request, or whose client reads nothing of an "
+	  "answer for S seconds, is closed (default 60; 0: never)" },
+	{ "max-connections", K_MAX_CONNECTIONS, "N", V_INT, AT(max_connections), NOT_TRACKED, 1,
+	  100000000, 1, 0, "1..100000000", "",
+	  "connections open at once; more are answered 503 and closed, with a line on stderr "
+	  "(default: the descriptors this process may open, less 64)" },
+};
+
+#define NOPTIONS (sizeof options / sizeof *options)
+
+static const struct cli_option *option_of(int key)
+{
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if ((int)options[i].key == key)
+			return &options[i];
+	return NULL;
+}
 
 static const char *option_name(int key)
 {
-	for (const struct option *o = all_options; o->name; o++)
-		if (o->val == key)
-			return o->name;
-	return "?";
+	const struct cli_option *o = option_of(key);
+
+	return o ? o->name : "?";
 }
 
 static bool takes(const struct cli_verb *verb, int key)
@@ -85,11 +189,11 @@ static void refuse_foreign(const struct cli_verb *verb, int key)
 	fprintf(stderr, ", not of `conclab %s` (see `conclab %s --help`)\n", verb->name, verb->name);
 }
 
-static const struct option *find_option(const char *name, size_t len)
+static const struct cli_option *find_option(const char *name, size_t len)
 {
-	for (const struct option *o = all_options; o->name; o++)
-		if (strlen(o->name) == len && !strncmp(o->name, name, len))
-			return o;
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len))
+			return &options[i];
 	return NULL;
 }
 
@@ -120,8 +224,8 @@ static void refuse_unknown(const struct cli_verb *verb, const char *arg)
 	if (!*hint) { /* none of this verb's is close: another verb's, misspelt? */
 		size_t m = 0;
 
-		for (const struct option *o = all_options; o->name && m < 39; o++)
-			snprintf(names[m], sizeof names[0], "--%s", o->name), list[m] = names[m], m++;
+		for (size_t i = 0; i < NOPTIONS && m < 39; i++)
+			snprintf(names[m], sizeof names[0], "--%s", options[i].name), list[m] = names[m], m++;
 		cl_suggest(want, list, m, 1, hint, sizeof hint);
 		if (*hint) {
 			fprintf(stderr, "conclab %s: unknown option '%s'%s (an option of another verb: "
@@ -144,7 +248,7 @@ static int check_words(const struct cli_verb *verb, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		const char *w = argv[i], *eq;
-		const struct option *o;
+		const struct cli_option *o;
 
 		if (!strcmp(w, "--"))
 			break;
@@ -163,12 +267,12 @@ static int check_words(const struct cli_verb *verb, int argc, char **argv)
 		o = find_option(w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
 		if (!o)
 			return refuse_unknown(verb, w), -1;
-		if (!takes(verb, o->val))
-			return refuse_foreign(verb, o->val), -1;
-		if (o->has_arg == no_argument && eq)
+		if (!takes(verb, o->key))
+			return refuse_foreign(verb, o->key), -1;
+		if (!o->arg && eq)
 			return fprintf(stderr, "conclab %s: --%s takes no value\n", verb->name, o->name), -1;
-		if (o->has_arg == no_argument) {
-			help |= o->val == K_HELP;
+		if (!o->arg) {
+			help |= o->key == K_HELP;
 			continue;
 		}
 		const char *value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
@@ -194,110 +298,71 @@ void cli_add_plugin_dir(struct cli *cli, const char *dir)
 	cli->plugin_dirs[cli->nplugin_dirs++] = (char *)dir;
 }
 
-static int bad_value(const struct cli_verb *verb, int key, const char *want, const char *got)
+static int bad_value(const struct cli_verb *verb, const struct cli_option *o, const char *got)
 {
-	fprintf(stderr, "conclab %s: --%s wants %s, got '%s'\n", verb->name, option_name(key), want, got);
+	fprintf(stderr, "conclab %s: --%s wants %s, got '%s'\n", verb->name, o->name, o->want, got);
 	return -1;
 }
 
-/* Set the option's field; 0, or -1 after saying why the value is bad. */
-static int apply(const struct cli_verb *verb, struct cli *cli, int key, const char *arg)
+static bool in_bounds(const struct cli_option *o, double d)
 {
-	char *end;
+	if ((o->bounds & ZERO_TOO) && d == 0)
+		return true;
+	return ((o->bounds & LO_OPEN) ? d > o->min : d >= o->min) &&
+	       ((o->bounds & HI_OPEN) ? d < o->max : d <= o->max);
+}
+
+/* Store the option's value where its row says; 0, or -1 after saying why
+ * the value is bad. */
+static int apply(const struct cli_verb *verb, struct cli *cli, const struct cli_option *o,
+		 const char *arg)
+{
+	char *field = (char *)cli + o->at, *end;
 	double d;
 
-	switch (key) {
-	case K_JSON: cli->json = arg; break;
-	case K_CSV: cli->csv = arg; break;
-	case K_JOURNAL: cli->journal = arg; break;
-	case K_RESUME: cli->resume = arg; break;
-	case K_QUIET: cli->quiet = true; break;
-	case K_SORT: cli->sort = true; break;
-	case K_VS: cli->vs = arg; break;
-	case K_MARKDOWN: cli->markdown = true; break;
-	case K_SVG: cli->svg = arg; break;
-	case K_SWEEP_SVG: cli->sweep_svg = arg; break;
-	case K_FAIR_SVG: cli->fair_svg = arg; break;
-	case K_TIMELINE_SVG: cli->timeline_svg = arg; break;
-	case K_HTML: cli->html = arg; break;
-	case K_SEED_TABLE: cli->seed_table = true; break;
-	case K_FAIL_ON_REGRESSION: cli->fail_on_regression = true; break;
-	case K_FORCE: cli->force = true; break;
-	case K_WIDE: cli->wide = true; break;
-	case K_TABLE: cli->table = true; break;
-	case K_ORDER:
-		if (strcmp(arg, "random") && strcmp(arg, "sequential"))
-			return bad_value(verb, key, "random or sequential", arg);
-		cli->order = arg;
-		cli->sequential = !strcmp(arg, "sequential");
+	switch (o->value) {
+	case V_FLAG:
+		*(bool *)field = true;
 		break;
-	case K_SEED: {
-		unsigned long long v = strtoull(arg, &end, 10);
+	case V_TEXT:
+		*(const char **)field = arg;
+		break;
+	case V_DIRS:
+		cli_add_plugin_dir(cli, arg);
+		break;
+	case V_CHOICE: {
+		size_t len = strlen(arg);
+		const char *w = strstr(o->complete, arg);
 
-		if (*end || end == arg || arg[0] == '-' || v >= 1ull << 53)
-			return bad_value(verb, key, "a whole number below 2^53", arg);
-		cli->seed = v;
-		cli->seed_given = true;
+		/* one of the words, whole */
+		if (!len || !w || (w > o->complete && w[-1] != ' ') || (w[len] && w[len] != ' '))
+			return bad_value(verb, o, arg);
+		*(const char **)field = arg;
 		break;
 	}
-	case K_COLUMNS: cli->columns = arg; break;
-	case K_PLUGIN_PATH: cli_add_plugin_dir(cli, arg); break;
-	case K_PORT:
-		cli->port = (int)strtol(arg, &end, 10);
-		cli->port_given = true;
-		if (*end || end == arg || cli->port < 0 || cli->port > 65535)
-			return bad_value(verb, key, "0..65535 (0: one the kernel picks)", arg);
+	case V_INT: {
+		long long v;
+
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (*end || end == arg || errno || (arg[0] == '-' && o->min >= 0) || v < o->min || v > o->max)
+			return bad_value(verb, o, arg);
+		*(int64_t *)field = v;
 		break;
-	case K_THREADS:
-		cli->threads = (int)strtol(arg, &end, 10);
-		if (*end || end == arg || cli->threads < 1 || cli->threads > 256)
-			return bad_value(verb, key, "1..256", arg);
-		break;
-	case K_LISTEN:
-		cli->listen = arg;
-		break;
-	case K_HEADER_TIMEOUT:
-	case K_IDLE_TIMEOUT:
+	}
+	case V_REAL:
+	case V_SECONDS:
 		d = strtod(arg, &end);
-		if (*end || end == arg || !(d == 0 || (d >= 0.001 && d <= 86400)))
-			return bad_value(verb, key, "0 (none) or 0.001..86400 seconds", arg);
-		if (key == K_HEADER_TIMEOUT)
-			cli->header_timeout_ms = (unsigned)(d * 1000), cli->header_timeout_given = true;
+		if (*end || end == arg || !in_bounds(o, d))
+			return bad_value(verb, o, arg);
+		if (o->value == V_REAL)
+			*(double *)field = d * o->scale;
 		else
-			cli->idle_timeout_ms = (unsigned)(d * 1000), cli->idle_timeout_given = true;
-		break;
-	case K_MAX_CONNECTIONS:
-		cli->max_connections = strtol(arg, &end, 10);
-		if (*end || end == arg || cli->max_connections < 1 || cli->max_connections > 100000000)
-			return bad_value(verb, key, "1..100000000", arg);
-		break;
-	case K_REPEAT:
-		cli->repeat = strtoll(arg, &end, 10);
-		if (*end || end == arg || cli->repeat < 1 || cli->repeat > 10000)
-			return bad_value(verb, key, "1..10000", arg);
-		break;
-	case K_TIMEOUT:
-		d = strtod(arg, &end);
-		if (*end || end == arg || !(d >= 0.001 && d <= 86400))
-			return bad_value(verb, key, "0.001..86400 seconds", arg);
-		cli->timeout_ms = (int64_t)(d * 1000);
-		break;
-	case K_CV_THRESHOLD:
-		cli->cv_threshold = strtod(arg, &end) / 100;
-		if (*end || end == arg || !(cli->cv_threshold > 0 && cli->cv_threshold < 10))
-			return bad_value(verb, key, "a percentage above 0", arg);
-		break;
-	case K_ALPHA:
-		cli->alpha = strtod(arg, &end);
-		if (*end || end == arg || !(cli->alpha > 0 && cli->alpha < 1))
-			return bad_value(verb, key, "a number between 0 and 1", arg);
-		break;
-	case K_THRESHOLD:
-		cli->threshold = strtod(arg, &end) / 100;
-		if (*end || end == arg || !(cli->threshold >= 0 && cli->threshold < 100))
-			return bad_value(verb, key, "a percentage", arg);
+			*(int64_t *)field = (int64_t)(d * o->scale);
 		break;
 	}
+	if (o->given_at != NOT_TRACKED)
+		*((bool *)((char *)cli + o->given_at)) = true;
 	return 0;
 }
 
@@ -309,22 +374,115 @@ static int short_key(int ch)
 
 int cli_parse(const struct cli_verb *verb, struct cli *cli, int argc, char **argv)
 {
+	static struct option longs[NOPTIONS + 1];
 	int ch, help = check_words(verb, argc, argv);
 
 	if (help < 0)
 		return -1;
 	if (help) {
-		fputs(verb->usage, stdout);
+		cli_usage(stdout, verb);
 		return -2;
 	}
+	for (size_t i = 0; i < NOPTIONS; i++)
+		longs[i] = (struct option){ options[i].name, options[i].arg ? required_argument : no_argument,
+					    NULL, (int)options[i].key };
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":hq", all_options, NULL)) != -1)
-		if (apply(verb, cli, short_key(ch), optarg))
+	while ((ch = getopt_long(argc, argv, ":hq", longs, NULL)) != -1) {
+		const struct cli_option *o = option_of(short_key(ch));
+
+		if (o && o->key != K_HELP && apply(verb, cli, o, optarg))
 			return -1;
+	}
 	/* getopt_long moved the operands to the end, in order */
 	int n = argc - optind;
 
 	memmove(argv + 1, argv + optind, (size_t)n * sizeof *argv);
 	return n;
+}
+
+#define HELP_WIDTH 80
+#define HELP_COLUMN 19 /* where an option's help starts */
+
+#define KEEP '\x1f' /* a space no line breaks at: "[--json OUT]" stays whole */
+
+/* Words of text from column `at` (the cursor's), broken before HELP_WIDTH,
+ * each further line indented to `indent`. */
+static void wrap(FILE *out, const char *text, int at, int indent)
+{
+	while (*text) {
+		size_t len = strcspn(text, " ");
+
+		if (at > indent && at + 1 + (int)len > HELP_WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			at = indent;
+		} else if (at > indent) {
+			fputc(' ', out);
+			at++;
+		}
+		for (size_t i = 0; i < len; i++)
+			fputc(text[i] == KEEP ? ' ' : text[i], out);
+		at += (int)len;
+		text += len;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
+void cli_usage(FILE *out, const struct cli_verb *verb)
+{
+	char synopsis[1024], head[64];
+	size_t used = 0;
+
+	snprintf(head, sizeof head, "usage: conclab %s%s%s", verb->name, *verb->operands ? " " : "",
+		 verb->operands);
+	for (const enum cli_key *k = verb->options; *k; k++) {
+		const struct cli_option *o = option_of((int)*k);
+
+		used += (size_t)snprintf(synopsis + used, sizeof synopsis - used, "%s[--%s%s%s]%s",
+					 used ? " " : "", o->name, o->arg ? "\x1f" : "", o->arg ? o->arg : "",
+					 o->value == V_DIRS ? "..." : "");
+		if (used >= sizeof synopsis)
+			break;
+	}
+	fputs(head, out);
+	if (used)
+		fputc(' ', out), wrap(out, synopsis, (int)strlen(head) + 1, (int)strlen(head) + 1);
+	else
+		fputc('\n', out);
+	if (verb->also)
+		fprintf(out, "       %s\n", verb->also);
+	fprintf(out, "\n");
+	fputs(verb->about, out);
+	if (*verb->options)
+		fputc('\n', out);
+	for (const enum cli_key *k = verb->options; *k; k++) {
+		const struct cli_option *o = option_of((int)*k);
+		int at = fprintf(out, "  --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+
+		if (at + 2 > HELP_COLUMN)
+			fputc(' ', out), at++; /* and wrap's own space */
+		else
+			at += fprintf(out, "%*s", HELP_COLUMN - at, "");
+		wrap(out, o->help, at, HELP_COLUMN);
+	}
+	if (verb->after) {
+		fputc('\n', out);
+		fputs(verb->after, out);
+	}
+}
+
+void cli_list_options(FILE *out)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct cli_option *o = &options[i];
+		size_t said = 0;
+
+		fprintf(out, "--%s\t%s\t%s\t", o->name, o->arg ? o->arg : "",
+			*o->complete ? o->complete : "none");
+		for (size_t v = 0; v < cli_nverbs; v++)
+			if (takes(&cli_verbs[v], o->key))
+				fprintf(out, "%s%s", said++ ? "," : "", cli_verbs[v].name);
+		fprintf(out, "\t%s\n", o->help);
+	}
 }

@@ -1,12 +1,16 @@
-/* The command line's options: one list of every option conclab knows, and
- * for each verb the ones it takes. An option given to a verb that does not
- * take it is refused before any work, naming the verb it belongs to. */
+/* The command line's options: one table of every option conclab knows (its
+ * name, where it is stored, its value's kind and range, its help, how bash
+ * completes it), and for each verb the ones it takes. Parsing, each verb's
+ * --help, `conclab help options` and bash completion are all made from the
+ * table. An option given to a verb that does not take it is refused before
+ * any work, naming the verb it belongs to. */
 #ifndef CLH_CLI_OPTIONS_H
 #define CLH_CLI_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum cli_key {
 	K_JSON = 256, K_CSV, K_JOURNAL, K_RESUME, K_REPEAT, K_TIMEOUT, K_QUIET, K_SORT, K_VS,
@@ -23,20 +27,23 @@ struct cli {
 	bool    table, markdown, seed_table, fail_on_regression, quiet, sort, force, wide;
 	double  alpha, threshold, cv_threshold;
 	int64_t repeat, timeout_ms;
-	bool    sequential, seed_given;
-	uint64_t seed;
-	const char *order;
-	int     port, threads; /* serve */
+	bool    seed_given;
+	int64_t seed;
+	const char *order;    /* "random" or "sequential"; NULL: not given */
+	int64_t port, threads; /* serve */
 	bool    port_given;
 	const char *listen;
-	unsigned header_timeout_ms, idle_timeout_ms; /* serve; given: the bools */
+	int64_t  header_timeout_ms, idle_timeout_ms; /* serve; given: the bools */
 	bool     header_timeout_given, idle_timeout_given;
-	long     max_connections;
+	int64_t  max_connections;
 };
 
 struct cli_verb {
 	const char *name;
-	const char *usage;
+	const char *operands; /* as the usage line names them: "FILE"        */
+	const char *also;     /* another usage line, or NULL                 */
+	const char *about;    /* what it does, before its options            */
+	const char *after;    /* after its options (exit codes...), or NULL  */
 	int         min_operands, max_operands;
 	const enum cli_key *options; /* the options it takes, ending with 0 */
 	int (*run)(struct cli *cli, char **operands, int noperands);
@@ -54,5 +61,14 @@ void cli_add_plugin_dir(struct cli *cli, const char *dir);
  * after printing why (an unknown option, one of another verb, a bad value:
  * usage error), or -2 after printing the verb's --help. */
 int cli_parse(const struct cli_verb *verb, struct cli *cli, int argc, char **argv);
+
+/* The verb's help: its usage line (its options from the table), what it
+ * does, each option's help, the rest. Fits 80 columns. */
+void cli_usage(FILE *out, const struct cli_verb *verb);
+
+/* Every option, one line each, tab-separated: --NAME, its value ("" for a
+ * flag), how bash completes the value (file, dir, the words it takes, or
+ * none), the verbs that take it (comma-separated), its help. */
+void cli_list_options(FILE *out);
 
 #endif

@@ -289,7 +289,7 @@ int cmd_run(struct cli *cli, char **operands, int n)
 		.journal = cli->journal, .plugin_dirs = cli->plugin_dirs,
 		.nplugin_dirs = cli->nplugin_dirs, .repeat = cli->repeat, .timeout_ms = cli->timeout_ms,
 		.quiet = cli->quiet, .sort = cli->sort, .wide = cli->wide, .columns = cli->columns,
-		.cv_threshold = cli->cv_threshold, .vs = cli->vs, .sequential = cli->sequential,
+		.cv_threshold = cli->cv_threshold, .vs = cli->vs, .sequential = cli->order && !strcmp(cli->order, "sequential"),
 		.seed = cli->seed, .seed_given = cli->seed_given,
 	};
 
@@ -513,7 +513,7 @@ int cmd_serve(struct cli *cli, char **operands, int n)
 	};
 
 	printf("conclab serve: listening on http://%s:%d/ with %d event loop%s (Ctrl-C stops it)\n",
-	       host, ntohs(at.sin_port), cli->threads ? cli->threads : 1, cli->threads > 1 ? "s" : "");
+	       host, ntohs(at.sin_port), cli->threads ? (int)cli->threads : 1, cli->threads > 1 ? "s" : "");
 	fflush(stdout);
-	return cl_server_run(fd, cli->threads ? cli->threads : 1, &limits);
+	return cl_server_run(fd, cli->threads ? (int)cli->threads : 1, &limits);
 }

@@ -7,6 +7,10 @@
 #include "placement.h"
 #include "workload.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
 #define CL_MAX_PARAMS    33 /* a plugin's 32 and the placement */
 #define CL_PLACEMENT_PARAM 32 /* strategy_params[]: the placement's code (placement.h) */
 #define CL_MAX_PLUGINS   32
@@ -101,6 +105,36 @@ struct cl_cell {
 	size_t             picks[CL_MAX_KNOBS];    /* which value of each         */
 	char               label[256];             /* "io: threads+mutex tasks=4" */
 };
+
+/* A key of a workload step: one row per key (config_steps.c), from which
+ * steps are read and checked, recorded in results and listed by `conclab
+ * help steps`. */
+enum cl_step_record {
+	CL_RECORD_NEVER,   /* not in a results file's spec                   */
+	CL_RECORD_ALWAYS,  /* always (0 where its op has no such thing)       */
+	CL_RECORD_TIMED,   /* where the step has a duration                   */
+	CL_RECORD_NONZERO, /* where it is not 0                               */
+};
+
+struct cl_step_key {
+	const char *name;    /* as the config writes it                        */
+	size_t      offset;  /* the int64_t of struct cl_step_spec it sets      */
+	int64_t     min, max;/* as written                                     */
+	int64_t     scale;   /* written -> stored: ms -> ns is 1000000          */
+	int64_t     def;     /* stored where its op takes it and it is not given */
+	bool        is_bool; /* true / false in the config                      */
+	unsigned    ops;     /* the ops it applies to: bit CL_OP_*              */
+	const char *field;   /* its name in a results file's spec; NULL: none   */
+	enum cl_step_record record;
+	const char *help;
+};
+
+/* Every step key, ending with name == NULL. */
+extern const struct cl_step_key cl_step_keys[];
+
+/* The keys for a person (`conclab help steps`): each one's ops, range,
+ * default and help. */
+void cl_print_step_keys(FILE *out);
 
 /* Parse and check `path`, resolving plugins through `reg`. 0 on success;
  * -1 with one message "FILE:LINE: SETTING: why" in err. Free with

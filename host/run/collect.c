@@ -62,24 +62,19 @@ static json_t *params_json(const struct cl_experiment *x, const struct cl_cell *
  * tell 20M iterations from 40M. */
 static json_t *spec_json(const struct cl_workload *w)
 {
-	static const char *const ops[] = { "?", "sleep", "compute", "increment", "request", "read",
-					   "write" };
 	json_t *steps = json_array();
 
 	for (int64_t i = 0; i < w->nsteps; i++) {
 		const struct cl_step_spec *st = &w->steps[i];
+		json_t *step = json_pack("{ss}", "op", clw_op_name(st->op));
 
-		json_t *step = json_pack("{ss sI sI sI sI sI}",
-			"op", ops[st->op >= 1 && st->op <= 6 ? st->op : 0], "sleep_ns", (json_int_t)st->sleep_ns,
-			"iterations", (json_int_t)st->iterations, "times", (json_int_t)st->times,
-			"inside", (json_int_t)st->inside, "outside", (json_int_t)st->outside);
+		for (const struct cl_step_key *k = cl_step_keys; k->name; k++) {
+			int64_t v = *(const int64_t *)((const char *)st + k->offset);
 
-		if (st->duration_ns) {
-			json_object_set_new(step, "duration_ns", json_integer(st->duration_ns));
-			json_object_set_new(step, "sample_ns", json_integer(st->sample_ns));
+			if (k->record == CL_RECORD_ALWAYS || (k->record == CL_RECORD_TIMED && st->duration_ns) ||
+			    (k->record == CL_RECORD_NONZERO && v))
+				json_object_set_new(step, k->field, json_integer(v));
 		}
-		if (st->read_pct)
-			json_object_set_new(step, "read_pct", json_integer(st->read_pct));
 		json_array_append_new(steps, step);
 	}
 	return json_pack("{sI sI so}", "tasks", (json_int_t)w->tasks, "loop", (json_int_t)w->loop,

@@ -77,9 +77,6 @@ static void drop(struct cl_task *task)
 	task->io_pos = 0;
 }
 
-static const char *const op_names[] = { [CL_OP_REQUEST] = "request", [CL_OP_READ] = "read",
-					[CL_OP_WRITE] = "write" };
-
 __attribute__((format(printf, 3, 4)))
 static int failed(const struct ctx *x, int err, const char *fmt, ...)
 {
@@ -99,7 +96,7 @@ static int failed(const struct ctx *x, int err, const char *fmt, ...)
 		clw_io_file_name(where, sizeof where, x->t->env->io_dir, x->s->op == CL_OP_WRITE,
 				 x->task->index, x->task->step);
 	cl_trial_fail(x->t, err, "task %u: step %u (%s, config line %d): %s: %s", x->task->index,
-		      x->task->step + 1, op_names[x->s->op], x->s->line, where, what);
+		      x->task->step + 1, clw_op_name(x->s->op), x->s->line, where, what);
 	return -1;
 }
 

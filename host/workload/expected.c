@@ -3,6 +3,14 @@
  * runtime's tasks compute the same seeds as they run. */
 #include "workload.h"
 
+const char *clw_op_name(int64_t op)
+{
+	static const char *const names[] = { "?", "sleep", "compute", "increment", "request", "read",
+					     "write" };
+
+	return names[op >= CL_OP_SLEEP && op <= CL_OP_WRITE ? op : 0];
+}
+
 uint64_t clw_task_seed(uint32_t index, unsigned step, unsigned purpose)
 {
 	uint64_t z = ((uint64_t)index << 24) ^ ((uint64_t)step << 4) ^ purpose;

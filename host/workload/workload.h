@@ -85,6 +85,10 @@ struct clw_trial_env {
 	int64_t  deadline_ns; /* the trial's end (cl_now_ns); 0: none */
 };
 
+/* "sleep", "compute"...: an op's name in configs, results and messages
+ * ("?" for none). */
+const char *clw_op_name(int64_t op);
+
 /* --- What a correct trial shows (expected.c) --- */
 
 /* The workload's duration step, or NULL. */

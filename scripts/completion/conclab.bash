@@ -1,6 +1,9 @@
-# bash completion for conclab: verbs, each verb's options (read from
-# `conclab VERB --help`, so they never drift from the program), config files
-# and the shipped configs by name, plugin names for `info`, kinds for `new`.
+# bash completion for conclab. Everything it offers comes from the program:
+# the verbs from `conclab help`, each verb's options and how each option's
+# value completes from `conclab help options` (the option table itself), so
+# it never drifts from the program; then config files and the shipped
+# configs by name, plugin names for `info`, kinds for `new`, steps and
+# options for `help`.
 # Installed as PREFIX/share/bash-completion/completions/conclab.
 
 _conclab_shipped_configs()
@@ -11,9 +14,14 @@ _conclab_shipped_configs()
 	[ -d "$dir" ] && (cd "$dir" && for f in *.cfg; do echo "${f%.cfg}"; done)
 }
 
+_conclab_verbs()
+{
+	"$1" help 2>/dev/null | awk '/^verbs:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }'
+}
+
 _conclab()
 {
-	local cur prev words cword verb i
+	local cur prev words cword verb i options value
 	_init_completion || return
 	local prog=${words[0]}
 
@@ -30,19 +38,26 @@ _conclab()
 		elif [ "$prev" = --plugin-path ]; then
 			_filedir -d
 		else
-			COMPREPLY=($(compgen -W 'run check plugins info compare report new serve help version' -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_conclab_verbs "$prog")" -- "$cur"))
 		fi
 		return
 	fi
-	case $prev in
-	--plugin-path) _filedir -d; return ;;
-	--json | --csv | --journal | --resume | --markdown | --svg | --sweep-svg | --fair-svg | --timeline-svg | --html | --seed-table | --table)
-		_filedir; return ;;
-	--order) COMPREPLY=($(compgen -W 'random sequential' -- "$cur")); return ;;
-	--columns | --repeat | --timeout | --seed | --vs | --cv-threshold | --alpha | --threshold) return ;;
-	esac
+	# --NAME <TAB> VALUE <TAB> how it completes <TAB> verbs <TAB> help
+	options=$("$prog" help options 2>/dev/null)
+	if [[ $prev == --* ]]; then
+		value=$(awk -F'\t' -v o="$prev" '$1 == o && $2 != "" { print $3 }' <<<"$options")
+		case $value in
+		'') ;;
+		file) _filedir; return ;;
+		dir) _filedir -d; return ;;
+		none) return ;;
+		*) COMPREPLY=($(compgen -W "$value" -- "$cur")); return ;;
+		esac
+	fi
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$("$prog" "$verb" --help 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(awk -F'\t' -v v="$verb" \
+			'{ n = split($4, vs, ","); for (i = 1; i <= n; i++) if (vs[i] == v) print $1 }' \
+			<<<"$options")" -- "$cur"))
 		return
 	fi
 	case $verb in
@@ -54,7 +69,7 @@ _conclab()
 	new)
 		[ "$prev" = new ] && COMPREPLY=($(compgen -W 'strategy sync' -- "$cur")) ;;
 	help)
-		COMPREPLY=($(compgen -W 'run check plugins info compare report new serve help version' -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$(_conclab_verbs "$prog") steps options" -- "$cur")) ;;
 	compare | report)
 		_filedir json ;;
 	esac
