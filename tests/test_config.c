@@ -204,6 +204,77 @@ static void test_results_temp_not_followed(void)
 	free(dir);
 }
 
+/* ABI 1.4's parameters of text: what the plugin is handed (its trial fails
+ * on purpose, saying so), what is refused with the setting's line, what
+ * its check is shown, what the results record, what `info` says. */
+static void test_text_parameters(void)
+{
+	char *data = cl_test_write_file(".dat", "x\n"), *real = realpath(data, NULL);
+	const char *base = strrchr(data, '/') + 1;
+	char text[1024], want[1200];
+	struct cl_trial_result r;
+	const char *head = "workload = { tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+			   "strategies = ( \"" CL_TEST_FIXTURE_DIR "/textparams.so\" ); syncs = ( \"none\" );\n";
+
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { note = \"hi\"; data = \"%s\"; }; };\n",
+		 head, base);
+	cl_test_run_first(text, &r);
+	snprintf(want, sizeof want, "note 'hi', data '%s'", real);
+	CU_ASSERT_EQUAL(r.status, CL_STATUS_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, want));
+	cl_trial_result_free(&r);
+	cl_test_run_first(head, &r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.message, "note '', data ''"));
+	cl_trial_result_free(&r);
+
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { note = \"seventeen chars!!\"; }; };\n", head);
+	cl_test_exp_refused(text, ".cfg:3: params.fixture-text.note: at most 16 characters, got 17");
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { note = [\"a\", \"b\"]; }; };\n", head);
+	cl_test_exp_refused(text, ".cfg:3: params.fixture-text.note: a text parameter is one string, never swept");
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { note = 5; }; };\n", head);
+	cl_test_exp_refused(text, ".cfg:3: params.fixture-text.note: must be a string in quotes, got an integer");
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { data = \"no-such-file\"; }; };\n", head);
+	cl_test_exp_refused(text, "params.fixture-text.data: cannot read the data ");
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { data = \"/tmp\"; }; };\n", head);
+	cl_test_exp_refused(text, ".cfg:3: params.fixture-text.data: the data /tmp is not a file");
+
+	/* the plugin's own check sees the text */
+	struct cl_test_exp e;
+	char err[512];
+
+	snprintf(text, sizeof text, "%sparams = { fixture-text = { note = \"refuse\"; }; };\n", head);
+	cl_test_exp_load_ok(&e, text);
+	CU_ASSERT_EQUAL(cl_cells_check(&e.x, e.cells, e.ncells, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "refuses cell 'fixture-text+none': told to refuse by its note"));
+	cl_test_exp_free(&e);
+
+	/* the results record the texts as strings; info names the types */
+	char *cfg, *json = cl_test_write_file(".json", ""), *out;
+
+	snprintf(text, sizeof text, "%srepeat = 1;\nparams = { fixture-text = { note = \"hi\"; }; };\n", head);
+	cfg = cl_test_write_file(".cfg", text);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' run '%s' --json '%s' --quiet", CL_TEST_CONCLAB, cfg, json), 1);
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "cat '%s'", json), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"fixture-text.note\": \"hi\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"fixture-text.data\": \"\""));
+	free(out);
+	CU_ASSERT_EQUAL(cl_test_sh(&out, "'%s' info '%s'", CL_TEST_CONCLAB,
+				   CL_TEST_FIXTURE_DIR "/textparams.so"), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "note"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "text"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "up to 16 characters"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "path"));
+	free(out);
+	unlink(cfg);
+	unlink(json);
+	unlink(data);
+	free(cfg);
+	free(json);
+	free(data);
+	free(real);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -213,6 +284,7 @@ int main(void)
 		{ "missing file", test_missing_file },
 		{ "huge files and devices are refused", test_huge_file },
 		{ "results: a link at a temporary name is not followed", test_results_temp_not_followed },
+		{ "parameters of text and path (ABI 1.4)", test_text_parameters },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -190,6 +190,29 @@ static void test_reads_and_writes_counted(void)
 	cl_test_exp_free(&e);
 }
 
+/* A sync built against the frozen 1.3 headers runs in this host, its
+ * parameter read, its counter exact, threads and processes alike. */
+static void test_abi13_sync_runs(void)
+{
+	struct cl_test_exp e;
+
+	cl_test_exp_load_ok(&e, "workload = { tasks = 2; steps = ( { op = \"increment\"; times = 1000; } ); };\n"
+			    "strategies = ( \"threads\", \"processes\" );\n"
+			    "syncs = ( \"" CL_TEST_FIXTURE_DIR "/abi13.so\" );\n"
+			    "params = { fixture-abi13 = { spins = 3; }; };\n");
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 2);
+	CU_ASSERT_EQUAL(e.cells[0].sync_params[0], 3);
+	for (size_t i = 0; i < e.ncells; i++) {
+		struct cl_trial_result r;
+
+		cl_test_run_cell(&e, i, &r);
+		CU_ASSERT_EQUAL(r.status, CL_STATUS_OK);
+		CU_ASSERT_EQUAL(r.counter_actual, 2000);
+		cl_trial_result_free(&r);
+	}
+	cl_test_exp_free(&e);
+}
+
 static void test_cas_loop_and_faa_exact(void)
 {
 	struct cl_test_exp e;
@@ -399,6 +422,7 @@ int main(void)
 		{ "fairness: min, max, cv and Jain's index by hand", test_fairness_against_hand_computed },
 		{ "placement: each task on the CPU asked (sched_getcpu)", test_placement_puts_tasks_where_asked },
 		{ "read_pct: reads and writes counted; an ABI 1.1 sync serves reads", test_reads_and_writes_counted },
+		{ "a sync of ABI 1.3 runs in this host", test_abi13_sync_runs },
 		{ "cas loop, fetch-and-add, slots: exact counts", test_cas_loop_and_faa_exact },
 		{ "bad settings: file, line and setting named", test_bad_settings_named },
 		{ "forged counts, windows, samples: wrong", test_forged_duration_figures_are_wrong },

@@ -218,7 +218,9 @@ int cmd_info(struct cli *cli, char **operands, int n)
 		printf("state:       %zu bytes shared, %zu bytes per task\n", d->ops.sync->shared_size,
 		       d->ops.sync->local_size);
 	bool places = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_PLACES;
-	bool remote = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_REMOTE;
+	/* a 1.4 remote strategy declares its hosts itself */
+	bool remote = d->kind == CL_PLUGIN_STRATEGY && d->ops.strategy->flags & CL_STRATEGY_REMOTE &&
+		      cl_plugin_abi_minor(d) < 4;
 
 	/* each parameter a line, what it does under it: a row with its help
 	 * beside it is 150 columns */
@@ -238,11 +240,16 @@ int cmd_info(struct cli *cli, char **operands, int n)
 
 		if (pd->type == CL_PARAM_BOOL) {
 			snprintf(def, sizeof def, "%s", pd->def ? "true" : "false");
+		} else if (pd->type == CL_PARAM_TEXT || pd->type == CL_PARAM_PATH) {
+			snprintf(def, sizeof def, "none");
+			snprintf(range, sizeof range, "up to %lld characters%s", (long long)pd->max,
+				 pd->type == CL_PARAM_PATH ? ", a readable file" : "");
 		} else {
 			snprintf(def, sizeof def, "%lld", (long long)pd->def);
 			snprintf(range, sizeof range, "range [%lld, %lld]", (long long)pd->min, (long long)pd->max);
 		}
-		param_line(pd->name, pd->type == CL_PARAM_BOOL ? "bool" : "int", def, range,
+		param_line(pd->name, pd->type == CL_PARAM_BOOL ? "bool" : pd->type == CL_PARAM_TEXT ? "text"
+				     : pd->type == CL_PARAM_PATH ? "path" : "int", def, range,
 			   pd->help ? pd->help : "", width);
 	}
 	cl_registry_free(&reg);

@@ -331,6 +331,11 @@ void cl_experiment_free(struct cl_experiment *x)
 	}
 	for (size_t i = 0; i < x->nplace_lists; i++)
 		free(x->place_lists[i]);
+	for (size_t i = 0; i < CL_MAX_PLUGINS; i++)
+		for (size_t k = 0; k < CL_MAX_PARAMS; k++) {
+			free(x->strategies[i].texts[k]);
+			free(x->syncs[i].texts[k]);
+		}
 	free(x->path);
 	free(x->name);
 	free(x->description);

@@ -23,10 +23,12 @@ _Static_assert(CL_MAX_SYNC_PARAMS <= CL_MAX_PARAMS, "a trial carries every sync 
 
 struct cl_plugin_use {
 	const struct cl_loaded_plugin *plugin;
-	int64_t params[CL_MAX_PARAMS]; /* values in declaration order */
+	int64_t params[CL_MAX_PARAMS]; /* values in declaration order: a
+					* text parameter's is its text's address */
+	char   *texts[CL_MAX_PARAMS];  /* text parameters given (owned); NULL: "" */
 	int     line;                  /* where the config names it   */
-	/* a remote strategy's params.NAME.hosts and .hostfile (the hostfile's
-	 * path resolved from the config's folder); empty: none */
+	/* a 1.3 remote strategy's params.NAME.hosts and .hostfile (the
+	 * hostfile's path resolved from the config's folder); empty: none */
 	char    hosts[256];
 	char    hostfile[512];
 };

@@ -16,10 +16,85 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static bool is_text(enum cl_param_type type)
+{
+	return type == CL_PARAM_TEXT || type == CL_PARAM_PATH;
+}
+
 static void set_defaults(struct cl_plugin_use *u)
 {
 	for (size_t i = 0; i < u->plugin->nparams; i++)
-		u->params[i] = u->plugin->desc->params[i].def;
+		u->params[i] = is_text(u->plugin->desc->params[i].type) ? (int64_t)(intptr_t)""
+									 : u->plugin->desc->params[i].def;
+}
+
+/* The declared parameter `name` of u's plugin, or -1. */
+static ssize_t declared(const struct cl_plugin_use *u, const char *name)
+{
+	for (size_t k = 0; k < u->plugin->nparams; k++)
+		if (!strcmp(u->plugin->desc->params[k].name, name))
+			return (ssize_t)k;
+	return -1;
+}
+
+/* Keep `text` as the value of text parameter k. */
+static void set_text(struct cl_plugin_use *u, size_t k, const char *text)
+{
+	free(u->texts[k]);
+	u->texts[k] = cl_xstrdup(text);
+	u->params[k] = (int64_t)(intptr_t)u->texts[k];
+}
+
+/* A config's path: from the config's own folder when it is relative. */
+static void beside_config(const struct cfg_ctx *c, const char *text, char *path, size_t len)
+{
+	const char *slash = strrchr(c->path, '/');
+
+	if (text[0] != '/' && slash)
+		snprintf(path, len, "%.*s/%s", (int)(slash - c->path), c->path, text);
+	else
+		snprintf(path, len, "%s", text);
+}
+
+/* A parameter of text (CL_PARAM_TEXT, CL_PARAM_PATH): one string, never
+ * swept; a path a readable regular file, kept as its absolute path. */
+static int read_text(struct cfg_ctx *c, const config_setting_t *s, struct cl_plugin_use *u, size_t k,
+		     const char *what)
+{
+	const struct cl_param_decl *d = &u->plugin->desc->params[k];
+	const char *text = config_setting_get_string(s);
+	char path[4096];
+	struct stat st;
+
+	if (config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST)
+		return cfg_fail(c, s, what, "a %s parameter is one string, never swept",
+				d->type == CL_PARAM_PATH ? "path" : "text");
+	if (!text)
+		return cfg_fail(c, s, what, "must be a string in quotes, got %s",
+				cfg_type_name(config_setting_type(s)));
+	if ((int64_t)strlen(text) > d->max)
+		return cfg_fail(c, s, what, "at most %lld characters, got %zu", (long long)d->max, strlen(text));
+	if (d->type == CL_PARAM_TEXT) {
+		set_text(u, k, text);
+		return 0;
+	}
+	if (!*text)
+		return cfg_fail(c, s, what, "must name a file");
+	beside_config(c, text, path, sizeof path);
+	if (access(path, R_OK) || stat(path, &st))
+		return cfg_fail(c, s, what, "cannot read the %s %s: %s", d->name, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return cfg_fail(c, s, what, "the %s %s is not a file", d->name, path);
+	char *real = realpath(path, NULL);
+
+	if (!real || (int64_t)strlen(real) > d->max) {
+		free(real);
+		return cfg_fail(c, s, what, "cannot resolve the %s %s (or its path is over %lld characters)",
+				d->name, path, (long long)d->max);
+	}
+	set_text(u, k, real);
+	free(real);
+	return 0;
 }
 
 int cfg_read_plugins(struct cfg_ctx *c, const config_setting_t *root, const char *key,
@@ -183,11 +258,17 @@ static int hostfile_dash_line(const char *path)
 /* params.NAME.hosts and params.NAME.hostfile: where a remote strategy
  * (CL_STRATEGY_REMOTE) may run its tasks, in mpirun's terms. Strings, never
  * swept; a hostfile is looked for beside the config when its path is
- * relative, and must be readable now. */
+ * relative, and must be readable now. The host checks them itself, whether
+ * the strategy declares them (1.4: they become its parameters) or not
+ * (1.3: cl_trial_hosts): what they say reaches mpirun and its remote agent,
+ * run by conclab, perhaps as root. */
 static int read_hosts(struct cfg_ctx *c, const config_setting_t *s, struct cl_plugin_use *u,
 		      const char *name, const char *what)
 {
 	const char *text = config_setting_get_string(s);
+	ssize_t hosts_at = declared(u, "hosts"), file_at = declared(u, "hostfile");
+	bool other_given = !strcmp(name, "hosts") ? u->hostfile[0] || (file_at >= 0 && u->texts[file_at])
+						  : u->hosts[0] || (hosts_at >= 0 && u->texts[hosts_at]);
 	char path[512];
 
 	if (!(u->plugin->desc->ops.strategy->flags & CL_STRATEGY_REMOTE))
@@ -202,15 +283,13 @@ static int read_hosts(struct cfg_ctx *c, const config_setting_t *s, struct cl_pl
 			return cfg_fail(c, s, what, "must be host[:slots] separated by commas, no spaces "
 				    "(a host name of letters, digits, '.', '-', '_'; slots a number from 1), "
 				    "under %zu characters: \"node1:4,node2:4\"", sizeof u->hosts);
-		snprintf(u->hosts, sizeof u->hosts, "%s", text);
-		return u->hostfile[0] ? cfg_fail(c, s, what, "give hosts or hostfile, not both") : 0;
+		if (hosts_at >= 0)
+			set_text(u, (size_t)hosts_at, text);
+		else
+			snprintf(u->hosts, sizeof u->hosts, "%s", text);
+		return other_given ? cfg_fail(c, s, what, "give hosts or hostfile, not both") : 0;
 	}
-	const char *slash = strrchr(c->path, '/');
-
-	if (text[0] != '/' && slash)
-		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - c->path), c->path, text);
-	else
-		snprintf(path, sizeof path, "%s", text);
+	beside_config(c, text, path, sizeof path);
 	struct stat st;
 
 	if (access(path, R_OK) || stat(path, &st))
@@ -231,9 +310,12 @@ static int read_hosts(struct cfg_ctx *c, const config_setting_t *s, struct cl_pl
 		return cfg_fail(c, s, what, "the hostfile %s, line %d: a host name starting with '-', which "
 			    "mpirun's remote agent (ssh) would take as an option", path, dash);
 	}
-	snprintf(u->hostfile, sizeof u->hostfile, "%s", real);
+	if (file_at >= 0)
+		set_text(u, (size_t)file_at, real);
+	else
+		snprintf(u->hostfile, sizeof u->hostfile, "%s", real);
 	free(real);
-	return u->hosts[0] ? cfg_fail(c, s, what, "give hosts or hostfile, not both") : 0;
+	return other_given ? cfg_fail(c, s, what, "give hosts or hostfile, not both") : 0;
 }
 
 int cfg_read_params(struct cfg_ctx *c, const config_setting_t *root)
@@ -276,6 +358,11 @@ int cfg_read_params(struct cfg_ctx *c, const config_setting_t *root)
 			}
 			while (k < u->plugin->nparams && strcmp(d[k].name, name))
 				k++;
+			if (k < u->plugin->nparams && is_text(d[k].type)) {
+				if (read_text(c, s, u, k, what))
+					return -1;
+				continue;
+			}
 			if (k == u->plugin->nparams) {
 				char list[512] = "";
 

@@ -40,16 +40,33 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static int validate_params(const struct cl_param_decl *p, char *err, size_t errlen)
+#define MAX_TEXT 4096 /* bytes of a text parameter, at most */
+
+static bool is_text(enum cl_param_type type)
 {
+	return type == CL_PARAM_TEXT || type == CL_PARAM_PATH;
+}
+
+static int validate_params(const struct cl_plugin *d, char *err, size_t errlen)
+{
+	const struct cl_param_decl *p = d->params;
+	bool remote_sync = d->kind == CL_PLUGIN_SYNC && d->ops.sync && (d->ops.sync->flags & CL_SYNC_REMOTE);
+
 	for (size_t i = 0; p && p[i].name; i++) {
 		if (i >= MAX_PARAMS)
 			return snprintf(err, errlen, "declares more than %d parameters", MAX_PARAMS), -1;
 		if (!valid_name(p[i].name))
 			return snprintf(err, errlen, "parameter %zu has an invalid name", i), -1;
-		if (p[i].type != CL_PARAM_INT && p[i].type != CL_PARAM_BOOL)
+		if (p[i].type != CL_PARAM_INT && p[i].type != CL_PARAM_BOOL &&
+		    !(is_text(p[i].type) && cl_plugin_abi_minor(d) >= 4))
 			return snprintf(err, errlen, "parameter '%s' has unknown type %d", p[i].name,
 					(int)p[i].type), -1;
+		if (is_text(p[i].type) && (p[i].def || p[i].min || p[i].max < 1 || p[i].max > MAX_TEXT))
+			return snprintf(err, errlen, "text parameter '%s' must have def and min 0 and max "
+					"(its most bytes) 1 to %d", p[i].name, MAX_TEXT), -1;
+		if (is_text(p[i].type) && remote_sync)
+			return snprintf(err, errlen, "text parameter '%s' in a CL_SYNC_REMOTE sync: its "
+					"parameters travel to other address spaces as numbers", p[i].name), -1;
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(p[k].name, p[i].name))
 				return snprintf(err, errlen, "declares parameter '%s' twice (a config's "
@@ -116,7 +133,7 @@ int cl_plugin_validate(const struct cl_plugin *d, size_t symbol_size, char *err,
 		return snprintf(err, errlen, "missing or invalid name (want 1-64 of [a-z0-9_-])"), -1;
 	if (!d->version || !d->summary)
 		return snprintf(err, errlen, "plugin '%s' has no version or summary", d->name), -1;
-	if (validate_params(d->params, err, errlen))
+	if (validate_params(d, err, errlen))
 		return -1;
 	if (d->kind == CL_PLUGIN_STRATEGY) {
 		if (!d->ops.strategy || !d->ops.strategy->run)

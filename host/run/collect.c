@@ -43,9 +43,12 @@ static json_t *params_json(const struct cl_experiment *x, const struct cl_cell *
 			char key[160];
 
 			snprintf(key, sizeof key, "%s.%s", pl->desc->name, pl->desc->params[i].name);
-			json_object_set_new(p, key, pl->desc->params[i].type == CL_PARAM_BOOL
-							   ? json_boolean(values[u][i])
-							   : json_integer(values[u][i]));
+			enum cl_param_type type = pl->desc->params[i].type;
+
+			json_object_set_new(p, key, type == CL_PARAM_BOOL ? json_boolean(values[u][i])
+						    : type == CL_PARAM_TEXT || type == CL_PARAM_PATH
+							? json_string(cl_param_text(values[u], i))
+							: json_integer(values[u][i]));
 		}
 	}
 	if (cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_PLACES) {

@@ -26,6 +26,10 @@
  *     the loader suite builds a plugin against each and runs it.
  *   - One marker, here and in runtime.h: a declaration whose comment opens
  *     with "(1.N)" is part of the ABI from minor N on; one without is 1.0's.
+ *   - What the host passes a plugin (cl_sync_setup, cl_check_args) is read
+ *     by the plugin only up to the minor it was built against, which the
+ *     host never exceeds; so no struct needs a size of its own.
+ *     cl_check_args' `size` is 1.0's, kept because it is there.
  *
  * ABI history
  *   1.0  descriptor, int/bool parameters, strategy and sync ops; `check`
@@ -52,6 +56,10 @@
  *        back, and cl_trial_hosts, cl_trial_hostfile, cl_trial_deadline_ns;
  *        CL_SYNC_REMOTE (the counter lives in the sync: an MPI window) and
  *        the sync op `counter` that reads it back.
+ *   1.4  parameters of text: CL_PARAM_TEXT (a string) and CL_PARAM_PATH (a
+ *        file, resolved by the host), read with cl_param_text; a remote
+ *        strategy's hosts and hostfile are its own parameters of these
+ *        types (cl_trial_hosts and cl_trial_hostfile serve 1.3 ones).
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -68,7 +76,7 @@ extern "C" {
 #endif
 
 #define CL_ABI_MAJOR 1u
-#define CL_ABI_MINOR 3u
+#define CL_ABI_MINOR 4u
 /* The major version, under its name of ABI 1.0 (a plugin's `abi` field). */
 #define CL_ABI_VERSION CL_ABI_MAJOR
 
@@ -83,6 +91,15 @@ enum cl_plugin_kind {
 enum cl_param_type {
 	CL_PARAM_INT  = 1, /* 64-bit signed integer, checked against [min, max] */
 	CL_PARAM_BOOL = 2, /* true / false in configs; 1 / 0 in the value array */
+	/* (1.4) A string in quotes of at most `max` bytes (1 to 4096; `def` and
+	 * `min` 0: the default is ""), never swept. Read it with
+	 * cl_param_text; it lives as long as the trial or the check. Not for a
+	 * CL_SYNC_REMOTE sync (its parameters travel to other hosts as numbers). */
+	CL_PARAM_TEXT = 3,
+	/* (1.4) A file's path, as CL_PARAM_TEXT: the host resolves a relative
+	 * path from the config's folder, requires a regular file it can read,
+	 * and hands the plugin its absolute path ("" when not given). */
+	CL_PARAM_PATH = 4,
 };
 
 /* One parameter a plugin accepts, like a kernel module_param. The host reads
@@ -107,6 +124,13 @@ struct cl_param_decl {
 	int64_t            max;  /* largest accepted value (ignored for bool)  */
 	const char        *help; /* one line shown by `conclab info`          */
 };
+
+/* (1.4) The text of parameter i (CL_PARAM_TEXT or CL_PARAM_PATH): the value
+ * array holds a pointer to it. Never NULL; "" when the config gave none. */
+static inline const char *cl_param_text(const int64_t *params, size_t i)
+{
+	return (const char *)(intptr_t)params[i];
+}
 
 /* Fails the build unless `decls` has exactly `count` parameters and its
  * terminating entry: an enum of names and the array cannot drift apart. */

@@ -179,9 +179,12 @@ void cl_remote_close(struct cl_trial *remote);
 int cl_trial_import(struct cl_trial *trial, const void *results, size_t len, int64_t epoch_ns,
 		    const char *source);
 
-/* Where the config says the trial's tasks may run, for a remote strategy:
- * params.NAME.hosts, a host list in mpirun's --host form ("a:2,b:2"), and
- * params.NAME.hostfile, the path of a hostfile; NULL when not set. */
+/* Where the config says the trial's tasks may run, for a remote strategy
+ * built against 1.3: params.NAME.hosts, a host list in mpirun's --host form
+ * ("a:2,b:2"), and params.NAME.hostfile, the path of a hostfile; NULL when
+ * not set. A strategy built against 1.4 or later declares such settings as
+ * parameters of its own (CL_PARAM_TEXT, CL_PARAM_PATH) and reads them with
+ * cl_param_text; these then return NULL. */
 const char *cl_trial_hosts(const struct cl_trial *trial);
 const char *cl_trial_hostfile(const struct cl_trial *trial);
 

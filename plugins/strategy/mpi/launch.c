@@ -18,7 +18,7 @@ _Noreturn static void exec_mpirun(const struct mpi_launch *l, const char *tmpdir
 				  int err, int report)
 {
 	const char *mpirun = getenv("CONCLAB_MPIRUN");
-	const char *hosts = cl_trial_hosts(l->trial), *hostfile = cl_trial_hostfile(l->trial);
+	const char *hosts = l->hosts, *hostfile = l->hostfile;
 	char np[16];
 	const char *argv[24];
 	int n = 0;
@@ -148,7 +148,7 @@ static int hung(const struct mpi_launch *l, const struct mpi_progress *p)
 	double s = (double)(cl_trial_deadline_ns(l->trial) - cl_now_ns()) / 1e9;
 
 	if (!p->started) {
-		const char *hosts = cl_trial_hosts(l->trial), *file = cl_trial_hostfile(l->trial);
+		const char *hosts = l->hosts, *file = l->hostfile;
 
 		if (!hosts && !file)
 			return cl_trial_fail(l->trial, 0, "mpi: the %zu ranks had not all started %.1f s "
@@ -340,7 +340,7 @@ int mpi_launch(const struct mpi_launch *l)
 	} else if (!rc) {
 		char why[1024];
 
-		mpi_explain(&p, status, cl_trial_hosts(l->trial), cl_trial_hostfile(l->trial), why, sizeof why);
+		mpi_explain(&p, status, l->hosts, l->hostfile, why, sizeof why);
 		rc = cl_trial_fail(l->trial, 0, "mpi: %s", why);
 	}
 	remove_tree(tmpdir);

@@ -19,6 +19,8 @@ struct mpi_launch {
 	char             program[PATH_MAX]; /* conclab-mpi-rank */
 	char            *spec;              /* the exported trial */
 	size_t           spec_len;
+	const char      *hosts, *hostfile;  /* params: mpirun's --host and
+					     * --hostfile; NULL: none     */
 };
 
 /* Run the trial's tasks on l->ranks ranks; 0, or -errno after

@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { PARAM_RANKS, PARAM_POOL, PARAM_MAX, PARAM_COUNT };
+enum { PARAM_RANKS, PARAM_POOL, PARAM_MAX, PARAM_HOSTS, PARAM_HOSTFILE, PARAM_COUNT };
 
 static const struct cl_param_decl mpi_params[] = {
 	[PARAM_RANKS] = { "ranks", CL_PARAM_INT, 0, 0, MPI_MAX_RANKS,
@@ -32,6 +32,11 @@ static const struct cl_param_decl mpi_params[] = {
 			 "ranks claim tasks one by one (a pool over ranks); false = task i on rank i % ranks" },
 	[PARAM_MAX] = { "max_ranks", CL_PARAM_INT, 256, 1, MPI_MAX_RANKS,
 			"refuse to start more ranks than this in one trial" },
+	/* conclab checks both as it hands them to mpirun (docs/mpi.md) */
+	[PARAM_HOSTS] = { "hosts", CL_PARAM_TEXT, 0, 0, 255,
+			  "where the ranks run, as mpirun --host: \"node1:4,node2:4\"" },
+	[PARAM_HOSTFILE] = { "hostfile", CL_PARAM_PATH, 0, 0, 511,
+			     "a hostfile, as mpirun --hostfile (beside the config when relative)" },
 	[PARAM_COUNT] = { 0 },
 };
 CL_PARAMS_CHECK(mpi_params, PARAM_COUNT);
@@ -58,7 +63,9 @@ static int rank_program(char *out, size_t len)
 static int mpi_run(struct cl_trial *t, const int64_t *params)
 {
 	size_t ranks = ranks_of(cl_trial_ntasks(t), params[PARAM_RANKS]);
-	struct mpi_launch l = { .trial = t, .ranks = ranks, .pool = params[PARAM_POOL] != 0 };
+	const char *hosts = cl_param_text(params, PARAM_HOSTS), *file = cl_param_text(params, PARAM_HOSTFILE);
+	struct mpi_launch l = { .trial = t, .ranks = ranks, .pool = params[PARAM_POOL] != 0,
+				.hosts = *hosts ? hosts : NULL, .hostfile = *file ? file : NULL };
 	size_t len = cl_trial_export(t, NULL, 0);
 	int rc;
 
@@ -97,7 +104,7 @@ static const struct cl_strategy_ops mpi_ops = {
 
 CL_PLUGIN(.kind = CL_PLUGIN_STRATEGY,
 	  .name = "mpi",
-	  .version = "1.0",
+	  .version = "1.1",
 	  .summary = "MPI ranks started by mpirun (Open MPI), here or on other hosts",
 	  .description = "Message passing, the model for more than one machine: each rank is a "
 			 "process of its own, maybe on another host, sharing nothing but what it sends "
