@@ -443,18 +443,6 @@ static void test_compare_bad_files(void)
 	free(nocells);
 }
 
-static char *render_to_string(void (*render)(FILE *, const struct cl_results *),
-			      const struct cl_results *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	render(f, r);
-	fclose(f);
-	return buf;
-}
-
 static const struct cl_results_cell *cell_named(const struct cl_results *r, const char *label)
 {
 	for (size_t i = 0; i < r->ncells; i++)
@@ -575,10 +563,10 @@ static void test_markdown_and_svg(void)
 	char *dir = cl_test_temp_dir();
 
 	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, SEED_RESULTS, err, sizeof err), 0);
-	md = render_to_string(cl_view_markdown, &r);
+	md = cl_view_text(cl_view_markdown, &r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| io: threads+none |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| race: processes+mutex |"));
-	svg = render_to_string(cl_view_bars_svg, &r);
+	svg = cl_view_text(cl_view_bars_svg, &r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "wall time (s)"));
 	CU_ASSERT_EQUAL(cl_view_has_sweep(&r), 0);
