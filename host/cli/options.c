@@ -139,6 +139,11 @@ static const struct cli_option {
 	  0.001, 86400, 1000, ZERO_TOO, "0 (none) or 0.001..86400 seconds", "",
 	  "a connection that waits S seconds for a request, or whose client reads nothing of an "
 	  "answer for S seconds, is closed (default 60; 0: never)" },
+	{ "quick", K_QUICK, NULL, V_FLAG, AT(quick), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "seconds, not a minute: fewer operations, tasks and repeats (CI runs this on every "
+	  "shipped plugin)" },
+	{ "long", K_LONG, NULL, V_FLAG, AT(long_run), NOT_TRACKED, 0, 0, 0, 0, NULL, "",
+	  "ten times the operations and a longer window: for a lock you mean to ship" },
 	{ "max-connections", K_MAX_CONNECTIONS, "N", V_INT, AT(max_connections), NOT_TRACKED, 1,
 	  100000000, 1, 0, "1..100000000", "",
 	  "connections open at once; more are answered 503 and closed, with a line on stderr "
@@ -173,7 +178,7 @@ static bool takes(const struct cli_verb *verb, int key)
 }
 
 /* "--html is an option of `conclab report`" */
-static void refuse_foreign(const struct cli_verb *verb, int key)
+void cli_refuse_foreign(const struct cli_verb *verb, int key)
 {
 	size_t said = 0, owners = 0;
 
@@ -254,7 +259,7 @@ static int check_words(const struct cli_verb *verb, int argc, char **argv)
 			break;
 		if (!strcmp(w, "-h") || !strcmp(w, "-q")) {
 			if (w[1] == 'q' && !takes(verb, K_QUIET))
-				return refuse_foreign(verb, K_QUIET), -1;
+				return cli_refuse_foreign(verb, K_QUIET), -1;
 			help |= w[1] == 'h';
 			continue;
 		}
@@ -268,7 +273,7 @@ static int check_words(const struct cli_verb *verb, int argc, char **argv)
 		if (!o)
 			return refuse_unknown(verb, w), -1;
 		if (!takes(verb, o->key))
-			return refuse_foreign(verb, o->key), -1;
+			return cli_refuse_foreign(verb, o->key), -1;
 		if (!o->arg && eq)
 			return fprintf(stderr, "conclab %s: --%s takes no value\n", verb->name, o->name), -1;
 		if (!o->arg) {

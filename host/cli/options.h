@@ -17,6 +17,7 @@ enum cli_key {
 	K_CV_THRESHOLD, K_PLUGIN_PATH, K_HELP, K_MARKDOWN, K_SVG, K_SWEEP_SVG, K_FAIR_SVG, K_TIMELINE_SVG, K_HTML,
 	K_SEED_TABLE, K_ALPHA, K_THRESHOLD, K_FAIL_ON_REGRESSION, K_FORCE, K_WIDE, K_COLUMNS, K_TABLE, K_ORDER, K_SEED,
 	K_PORT, K_LISTEN, K_THREADS, K_HEADER_TIMEOUT, K_IDLE_TIMEOUT, K_MAX_CONNECTIONS,
+	K_QUICK, K_LONG,
 };
 
 /* What the options said; each verb reads its own. */
@@ -25,6 +26,7 @@ struct cli {
 	size_t  nplugin_dirs;
 	const char *json, *csv, *vs, *svg, *sweep_svg, *fair_svg, *timeline_svg, *html, *resume, *journal, *columns;
 	bool    table, markdown, seed_table, fail_on_regression, quiet, sort, force, wide;
+	bool    quick, long_run; /* verify */
 	double  alpha, threshold, cv_threshold;
 	int64_t repeat, timeout_ms;
 	bool    seed_given;
@@ -61,6 +63,10 @@ void cli_add_plugin_dir(struct cli *cli, const char *dir);
  * after printing why (an unknown option, one of another verb, a bad value:
  * usage error), or -2 after printing the verb's --help. */
 int cli_parse(const struct cli_verb *verb, struct cli *cli, int argc, char **argv);
+
+/* "--html is an option of `conclab report`, not of `conclab run`", on
+ * stderr: every verb that takes the option named. */
+void cli_refuse_foreign(const struct cli_verb *verb, int key);
 
 /* The verb's help: its usage line (its options from the table), what it
  * does, each option's help, the rest. Fits 80 columns. */

@@ -137,27 +137,39 @@ static const char cmakelists[] =
 	"find_package(conclab @VERSION@ REQUIRED@HINTS@)\n"
 	"conclab_add_plugin(@NAME@ @NAME@.c)\n";
 
+/* Six trials a cell: enough for `conclab compare` to call a difference
+ * (with three, no difference can reach p < 0.05, and every row of a
+ * comparison is "inconclusive"); against the exact built-in closest to the
+ * plugin, never the racy `none`; tasks swept, as a lock or a pool is
+ * judged by how it scales. */
 static const char strategy_cfg[] =
-	"# @NAME@ beside the built-in strategies: 8 tasks of a 100 ms wait and some\n"
-	"# CPU work each. Run: conclab run @NAME@/@NAME@.cfg --plugin-path @NAME@/build\n"
+	"# @NAME@ beside threads, the built-in pool: tasks of a 20 ms wait and some\n"
+	"# CPU work each, at 4, 16 and 64 tasks; every speedup against threads.\n"
+	"# Run: conclab run @NAME@/@NAME@.cfg --plugin-path @NAME@/build --json a.json\n"
+	"# then again after a change (--json b.json) and: conclab compare a.json b.json\n"
 	"name = \"@NAME@\";\n"
-	"description = \"the strategy @NAME@ against serial and threads\";\n"
-	"repeat = 3;\n"
+	"description = \"the strategy @NAME@ against threads\";\n"
+	"repeat = 6;\n"
+	"baseline = \"threads\";\n"
 	"workload = {\n"
-	"  tasks = 8;\n"
-	"  steps = ( { op = \"sleep\"; ms = 100; }, { op = \"compute\"; iterations = 100000; } );\n"
+	"  tasks = [4, 16, 64];\n"
+	"  steps = ( { op = \"sleep\"; ms = 20; }, { op = \"compute\"; iterations = 100000; } );\n"
 	"};\n"
-	"strategies = ( \"serial\", \"threads\", \"@NAME@\" );\n"
+	"strategies = ( \"threads\", \"@NAME@\" );\n"
 	"syncs = ( \"none\" );\n";
 
 static const char sync_cfg[] =
-	"# @NAME@ beside the built-in locks: 2 tasks of 1,000,000 increments of one\n"
-	"# shared counter, by threads and by processes; `none` shows the race.\n"
-	"# Run: conclab run @NAME@/@NAME@.cfg --plugin-path @NAME@/build\n"
+	"# @NAME@ beside the built-in locks: 1, 2 and 4 tasks of 200,000 increments\n"
+	"# of one shared counter, by threads and by processes; every speedup against\n"
+	"# mutex; `none` shows the race.\n"
+	"# Run: conclab run @NAME@/@NAME@.cfg --plugin-path @NAME@/build --json a.json\n"
+	"# then again after a change (--json b.json) and: conclab compare a.json b.json\n"
+	"# Check it first: conclab verify @NAME@ --plugin-path @NAME@/build\n"
 	"name = \"@NAME@\";\n"
 	"description = \"the lock @NAME@ against none, mutex and spin\";\n"
-	"repeat = 3;\n"
-	"workload = { tasks = 2; steps = ( { op = \"increment\"; times = 1000000; } ); };\n"
+	"repeat = 6;\n"
+	"baseline = \"mutex\";\n"
+	"workload = { tasks = [1, 2, 4]; steps = ( { op = \"increment\"; times = 200000; } ); };\n"
 	"strategies = ( \"threads\", \"processes\" );\n"
 	"syncs = ( \"none\", \"mutex\", \"spin\", \"@NAME@\" );\n";
 
@@ -255,7 +267,7 @@ int cl_scaffold(const char *kind, const char *name)
 		if (*c == '-')
 			*c = '_';
 	snprintf(version, sizeof version, "%s", cl_build_version);
-	if (prefix) /* find this conclab's SDK first, wherever it is installed */
+	if (prefix) /* find this conclab's SDK first, installed or its build tree */
 		snprintf(hints, sizeof hints, " HINTS \"%s\"", prefix);
 	snprintf(cfgname, sizeof cfgname, "%s.cfg", name);
 
@@ -281,10 +293,8 @@ int cl_scaffold(const char *kind, const char *name)
 	printf("conclab new: wrote %s/ (%s.c, CMakeLists.txt, %s.cfg), a %s plugin\n"
 	       "next:\n"
 	       "  cmake -S %s -B %s/build && cmake --build %s/build\n"
+	       "  conclab verify %s --plugin-path %s/build\n"
 	       "  conclab run %s/%s.cfg --plugin-path %s/build\n",
-	       name, name, name, kind, name, name, name, name, name, name);
-	if (!prefix)
-		printf("(this conclab runs from its build tree, which has no SDK: install it first, "
-		       "cmake --install build --prefix P, and build with -DCMAKE_PREFIX_PATH=P)\n");
+	       name, name, name, kind, name, name, name, name, name, name, name, name);
 	return 0;
 }

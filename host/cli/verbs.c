@@ -8,6 +8,7 @@
 #include "run.h"
 #include "atomic_file.h"
 #include "suggest.h"
+#include "verify.h"
 #include "views.h"
 
 #include <arpa/inet.h>
@@ -149,35 +150,69 @@ static void param_line(const char *name, const char *type, const char *def, cons
 	}
 }
 
-int cmd_info(struct cli *cli, char **operands, int n)
+/* A plugin of either kind, by name or path, in a scanned registry; NULL
+ * after saying why on stderr (with the closest names of both kinds). */
+static const struct cl_loaded_plugin *find_plugin(struct cl_registry *reg, const char *verb,
+						  const char *name)
 {
-	const char *name = operands[0];
-	struct cl_registry reg;
 	const struct cl_loaded_plugin *p;
 	char err[2048];
 
-	(void)n;
-	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
-	cl_registry_scan(&reg);
-	p = cl_registry_resolve(&reg, name, CL_PLUGIN_STRATEGY, err, sizeof err);
-	if (!p && (strchr(name, '/') || cl_registry_find(&reg, name, CL_PLUGIN_SYNC)))
-		p = cl_registry_resolve(&reg, name, CL_PLUGIN_SYNC, err, sizeof err);
+	p = cl_registry_resolve(reg, name, CL_PLUGIN_STRATEGY, err, sizeof err);
+	if (!p && (strchr(name, '/') || cl_registry_find(reg, name, CL_PLUGIN_SYNC)))
+		p = cl_registry_resolve(reg, name, CL_PLUGIN_SYNC, err, sizeof err);
 	else if (!p) { /* of either kind, with the closest names of both */
-		const char **names = calloc(reg.nplugins + 1, sizeof *names);
+		const char **names = calloc(reg->nplugins + 1, sizeof *names);
 		char hint[256], lower[128];
 
 		snprintf(lower, sizeof lower, "%s", name);
 		for (char *c = lower; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
-		for (size_t i = 0; names && i < reg.nplugins; i++)
-			names[i] = reg.plugins[i]->desc->name;
-		cl_suggest(lower, names, names ? reg.nplugins : 0, 2, hint, sizeof hint);
+		for (size_t i = 0; names && i < reg->nplugins; i++)
+			names[i] = reg->plugins[i]->desc->name;
+		cl_suggest(lower, names, names ? reg->nplugins : 0, 2, hint, sizeof hint);
 		snprintf(err, sizeof err, "no plugin is named '%s'%s (`conclab plugins` lists them)", name,
 			 hint);
 		free(names);
 	}
-	if (!p) {
-		fprintf(stderr, "conclab: info: %s\n", err);
+	if (!p)
+		fprintf(stderr, "conclab: %s: %s\n", verb, err);
+	return p;
+}
+
+int cmd_verify(struct cli *cli, char **operands, int n)
+{
+	struct cl_registry reg;
+	const struct cl_loaded_plugin *p;
+	int rc;
+
+	(void)n;
+	if (cli->quick && cli->long_run) {
+		fprintf(stderr, "conclab verify: --quick or --long, not both\n");
+		return CL_EXIT_USAGE;
+	}
+	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(&reg);
+	if (!(p = find_plugin(&reg, "verify", operands[0]))) {
+		cl_registry_free(&reg);
+		return CL_EXIT_USAGE;
+	}
+	rc = cl_verify(&reg, p, cli->quick ? CL_VERIFY_QUICK : cli->long_run ? CL_VERIFY_LONG
+									: CL_VERIFY_DEFAULT, stdout);
+	cl_registry_free(&reg);
+	return rc ? CL_EXIT_TRIAL : CL_EXIT_OK;
+}
+
+int cmd_info(struct cli *cli, char **operands, int n)
+{
+	const char *name = operands[0];
+	struct cl_registry reg;
+	const struct cl_loaded_plugin *p;
+
+	(void)n;
+	cl_registry_init(&reg, cli->plugin_dirs, cli->nplugin_dirs);
+	cl_registry_scan(&reg);
+	if (!(p = find_plugin(&reg, "info", name))) {
 		cl_registry_free(&reg);
 		return CL_EXIT_USAGE;
 	}
@@ -206,9 +241,12 @@ int cmd_info(struct cli *cli, char **operands, int n)
 			 f & CL_STRATEGY_PLACES ? "places (params.NAME.placement) " : "",
 			 f & CL_STRATEGY_REMOTE ? "remote (tasks in other address spaces; remote syncs only)" : "");
 	} else {
-		snprintf(flags, sizeof flags, "%s%s%s", d->ops.sync->flags & CL_SYNC_INEXACT ? "inexact (lost "
-			 "updates are its finding) " : "", d->ops.sync->flags & CL_SYNC_THREADS_ONLY ? "threads-only " : "",
-			 d->ops.sync->flags & CL_SYNC_REMOTE ? "remote (its own counter; remote strategies only)" : "");
+		uint32_t f = d->ops.sync->flags;
+
+		snprintf(flags, sizeof flags, "%s%s%s%s%s", f ? "" : "-",
+			 f & CL_SYNC_INEXACT ? "inexact (lost updates are its finding) " : "",
+			 f & CL_SYNC_THREADS_ONLY ? "threads-only " : "", f & CL_SYNC_FIFO ? "fifo " : "",
+			 f & CL_SYNC_REMOTE ? "remote (its own counter; remote strategies only)" : "");
 	}
 	for (size_t n = strlen(flags); n && flags[n - 1] == ' ';)
 		flags[--n] = 0;

@@ -13,5 +13,6 @@ int cmd_compare(struct cli *cli, char **operands, int n);
 int cmd_report(struct cli *cli, char **operands, int n);
 int cmd_new(struct cli *cli, char **operands, int n);
 int cmd_serve(struct cli *cli, char **operands, int n);
+int cmd_verify(struct cli *cli, char **operands, int n);
 
 #endif

@@ -98,8 +98,8 @@ const char *cl_sdk_prefix(void)
 {
 	static char buf[PATH_MAX + 64];
 
-	if (cl_running_from_build_tree())
-		return NULL;
+	if (cl_running_from_build_tree()) /* its own conclabConfig.cmake, exported there */
+		return CL_BUILD_BIN_DIR;
 	return beside_exe("..", buf, sizeof buf);
 }
 

@@ -25,8 +25,9 @@ char *cl_find_config(const char *name);
 /* Where a trial's files folder is made: $TMPDIR, else /tmp. */
 const char *cl_temp_dir(void);
 
-/* The prefix this conclab is installed in (EXE/..), whose lib/cmake and
- * lib/pkgconfig hold its SDK; NULL when it runs from its build tree. */
+/* Where find_package finds this conclab's SDK: the prefix it is installed
+ * in (EXE/..: lib/cmake, lib/pkgconfig), or its build tree, which exports
+ * the same package. */
 const char *cl_sdk_prefix(void);
 
 #endif

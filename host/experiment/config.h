@@ -126,7 +126,7 @@ struct cl_step_key {
 	int64_t     def;     /* stored where its op takes it and it is not given */
 	bool        is_bool; /* true / false in the config                      */
 	unsigned    ops;     /* the ops it applies to: bit CL_OP_*              */
-	const char *field;   /* its name in a results file's spec; NULL: none   */
+	const char *field;   /* its name in a results file's spec (NULL: `name`) */
 	enum cl_step_record record;
 	const char *help;
 };

@@ -21,25 +21,26 @@
 /* The rows of cl_step_keys, for the rules that name a key. */
 enum step_key {
 	KEY_MS, KEY_US, KEY_ITERATIONS, KEY_TIMES, KEY_INSIDE, KEY_OUTSIDE, KEY_BYTES, KEY_DELAY_MS,
-	KEY_KEEPALIVE, KEY_BLOCK, KEY_FSYNC, KEY_DURATION_MS, KEY_SAMPLE_MS, KEY_READ_PCT,
+	KEY_KEEPALIVE, KEY_BLOCK, KEY_FSYNC, KEY_DURATION_MS, KEY_SAMPLE_MS, KEY_READ_PCT, KEY_WITNESS,
 };
 
 /* In the order keys are listed in messages, read, checked against the op
  * and recorded in results. */
 const struct cl_step_key cl_step_keys[] = {
-	/* name, stored at, min, max, scale, default, bool, ops; in results; help */
+	/* name, stored at, min, max, scale, default, bool, ops;
+	 * the name results record it by (NULL: its own), when; help */
 	[KEY_MS] = { "ms", AT(sleep_ns), 0, 3600000, 1000000, 0, false, OP(SLEEP),
 		"sleep_ns", CL_RECORD_ALWAYS, "how long the task waits, in milliseconds" },
 	[KEY_US] = { "us", AT(sleep_ns), 0, 3600000000LL, 1000, 0, false, OP(SLEEP),
 		NULL, CL_RECORD_NEVER, "the same in microseconds (give ms or us)" },
 	[KEY_ITERATIONS] = { "iterations", AT(iterations), 0, 1000000000000LL, 1, 0, false, OP(COMPUTE),
-		"iterations", CL_RECORD_ALWAYS, "steps of the 64-bit LCG, each depending on the last" },
+		NULL, CL_RECORD_ALWAYS, "steps of the 64-bit LCG, each depending on the last" },
 	[KEY_TIMES] = { "times", AT(times), 0, 10000000000LL, 1, 0, false, OP(INCREMENT),
-		"times", CL_RECORD_ALWAYS, "separate updates of the shared counter, each under the sync" },
+		NULL, CL_RECORD_ALWAYS, "separate updates of the shared counter, each under the sync" },
 	[KEY_INSIDE] = { "inside", AT(inside), 0, 1000000000, 1, 0, false, OP(INCREMENT),
-		"inside", CL_RECORD_ALWAYS, "compute iterations under the lock, each update" },
+		NULL, CL_RECORD_ALWAYS, "compute iterations under the lock, each update" },
 	[KEY_OUTSIDE] = { "outside", AT(outside), 0, 1000000000, 1, 0, false, OP(INCREMENT),
-		"outside", CL_RECORD_ALWAYS, "compute iterations between two updates" },
+		NULL, CL_RECORD_ALWAYS, "compute iterations between two updates" },
 	[KEY_BYTES] = { "bytes", AT(bytes), 0, 1 << 30, 1, 0, false, OP(REQUEST) | OP(READ) | OP(WRITE),
 		NULL, CL_RECORD_NEVER, "the response body's size (request), the file's (read, write)" },
 	[KEY_DELAY_MS] = { "delay_ms", AT(delay_ns), 0, 3600000, 1000000, 0, false, OP(REQUEST),
@@ -55,8 +56,10 @@ const struct cl_step_key cl_step_keys[] = {
 	[KEY_SAMPLE_MS] = { "sample_ms", AT(sample_ns), 1, 3600000, 1000000, 0, false, OP(INCREMENT),
 		"sample_ns", CL_RECORD_TIMED, "with duration_ms: record every task's total this often" },
 	[KEY_READ_PCT] = { "read_pct", AT(read_pct), 0, 100, 1, 0, false, OP(INCREMENT),
-		"read_pct", CL_RECORD_NONZERO, "this share of the operations only read the counter (read_lock)" },
-	[KEY_READ_PCT + 1] = { 0 },
+		NULL, CL_RECORD_NONZERO, "this share of the operations only read the counter (read_lock)" },
+	[KEY_WITNESS] = { "witness", AT(witness), 0, 1, 1, 0, true, OP(INCREMENT),
+		NULL, CL_RECORD_NONZERO, "each holder checks the critical section's two words agree" },
+	[KEY_WITNESS + 1] = { 0 },
 };
 
 /* The step's setting of a key, or NULL. */

@@ -19,6 +19,7 @@ struct cl_loaded_plugin {
 	char   *path;      /* the file it came from (its real path) */
 	size_t  nparams;   /* entries in desc->params             */
 	bool    has_check; /* the plugin has a check of its own   */
+	bool    has_lock, has_read_lock; /* a sync's lock, read_lock ops */
 	/* what desc points to */
 	struct cl_plugin        copy;
 	struct cl_strategy_ops  strategy_ops;

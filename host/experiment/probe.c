@@ -107,6 +107,10 @@ static size_t send_descriptor(const struct cl_plugin *d, char *reply, size_t len
 		put_i64(&w, (int64_t)d->ops.sync->shared_size);
 		put_i64(&w, (int64_t)d->ops.sync->local_size);
 		put_i64(&w, (int64_t)d->ops.sync->shared_per_task);
+		struct cl_sync_ops ops; /* as the host will read them */
+
+		cl_abi_sync_ops(d, &ops);
+		put_i64(&w, (ops.lock ? 1 : 0) | (ops.read_lock ? 2 : 0));
 	}
 	return w.bad ? (size_t)snprintf(reply, len, "Edescriptor too large to send") + 1 : w.at;
 }
@@ -150,6 +154,10 @@ static int receive_descriptor(char *buf, size_t len, struct cl_loaded_plugin *p)
 		p->sync_ops.shared_size = (size_t)get_i64(&w);
 		p->sync_ops.local_size = (size_t)get_i64(&w);
 		p->sync_ops.shared_per_task = (size_t)get_i64(&w);
+		int64_t has = get_i64(&w);
+
+		p->has_lock = has & 1;
+		p->has_read_lock = has & 2;
 		d->ops.sync = &p->sync_ops;
 	}
 	for (size_t i = 0; i < p->nparams; i++)

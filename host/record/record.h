@@ -82,6 +82,10 @@ struct cl_trial_result {
 	double   ops_per_s;       /* ops / window                                */
 	uint64_t ops_min, ops_max;/* the fewest and most of one task             */
 	double   ops_cv, jain;    /* fairness: cl_fairness_of over the tasks     */
+	int64_t  first_wait_max_ns; /* the longest a task waited for its first
+				   * operation in the step (verify's progress)  */
+	int64_t  late_first;      /* tasks that asked in the window's first half
+				   * and first got through after it closed      */
 	size_t   nsamples;
 	struct cl_sample *samples; /* in time order (owned), NULL if none        */
 	size_t   ntask_ops;       /* each task's operations in the step (owned): */

@@ -76,7 +76,7 @@ static json_t *spec_json(const struct cl_workload *w)
 
 			if (k->record == CL_RECORD_ALWAYS || (k->record == CL_RECORD_TIMED && st->duration_ns) ||
 			    (k->record == CL_RECORD_NONZERO && v))
-				json_object_set_new(step, k->field, json_integer(v));
+				json_object_set_new(step, k->field ? k->field : k->name, json_integer(v));
 		}
 		json_array_append_new(steps, step);
 	}

@@ -36,6 +36,8 @@ struct inc {
 	uint64_t inside, outside; /* compute iterations under the lock, between */
 	uint64_t x_in, x_out;     /* their LCGs: the step's checksum           */
 	unsigned write_pct, acc;  /* reads interleave with writes evenly       */
+	volatile uint64_t *witness; /* the section's second word; NULL: none  */
+	_Atomic uint64_t *torn;
 };
 
 static void inc_start(struct inc *c, struct cl_trial *t, struct cl_task *task,
@@ -52,7 +54,45 @@ static void inc_start(struct inc *c, struct cl_trial *t, struct cl_task *task,
 		.inside = (uint64_t)s->inside, .outside = (uint64_t)s->outside,
 		.x_in = clw_task_seed(task->index, step, 1), .x_out = clw_task_seed(task->index, step, 2),
 		.write_pct = (unsigned)(100 - s->read_pct),
+		/* a remote sync's counter is not this mapping's */
+		.witness = s->witness && sync->lock && !(sync->flags & CL_SYNC_REMOTE) ? &t->witness : NULL,
+		.torn = &t->torn,
 	};
+}
+
+/* The witnessed operations (conclab verify): every holder reads both words
+ * of the critical section first, does its work inside, then writes both.
+ * Two holders at once, or a holder to which the last one's writes have not
+ * all arrived, find the words apart: each such operation is counted, and
+ * the host judges the trial wrong. A separate loop: the measured ones keep
+ * no second word. */
+static void run_witnessed(struct inc *c, uint64_t n)
+{
+	volatile uint64_t *counter = c->counter, *witness = c->witness;
+
+	for (uint64_t i = 0; i < n; i++) {
+		bool write = (c->acc += c->write_pct) >= 100;
+
+		c->acc -= write ? 100 : 0;
+		c->x_out = clw_lcg_advance(c->x_out, c->outside);
+		if (!write && c->read_lock)
+			c->read_lock(c->shared, c->local);
+		else
+			c->lock(c->shared, c->local);
+		uint64_t v = *counter, w = *witness;
+
+		if (v != w)
+			atomic_fetch_add_explicit(c->torn, 1, memory_order_relaxed);
+		c->x_in = clw_lcg_advance(c->x_in, c->inside);
+		if (write) {
+			*counter = v + 1;
+			*witness = v + 1;
+		}
+		if (!write && c->read_lock)
+			c->read_unlock(c->shared, c->local);
+		else
+			c->unlock(c->shared, c->local);
+	}
 }
 
 /* n operations, each a separate read-modify-write inside lock/unlock (or a
@@ -75,6 +115,10 @@ static void run_ops(struct inc *c, uint64_t n)
 	const uint64_t inside = c->inside, outside = c->outside;
 	uint64_t x_in = c->x_in, x_out = c->x_out;
 
+	if (c->witness) {
+		run_witnessed(c, n);
+		return;
+	}
 	if (c->write_pct == 100 && !inside && !outside) {
 		if (add) {
 			if (n)
@@ -163,7 +207,11 @@ static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_st
 	while (now < deadline) {
 		int64_t before = now;
 
+		if (!done) /* the first chunk is one operation: its lock asked for now */
+			slot->first_try_ns = cl_now_ns();
 		run_ops(c, chunk);
+		if (!done)
+			slot->first_got_ns = cl_now_ns();
 		done += chunk;
 		atomic_store_explicit(&slot->ops, done, memory_order_relaxed);
 		now = cl_now_ns();
@@ -261,7 +309,26 @@ done:
 	return CL_STEP_DONE;
 }
 
-enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
+/* One worker in a task at a time: the interpreter's state is the task's,
+ * and two workers stepping it at once would each run some of its steps (a
+ * task run twice over, which its checksum cannot always tell). The second
+ * fails the trial and is told the task is done. */
+static bool enter(struct cl_task *task)
+{
+	if (!__atomic_exchange_n(&task->busy, 1, __ATOMIC_ACQUIRE))
+		return true;
+	cl_trial_fail(clrt_trial_of(task), EBUSY, "task %u was stepped by two workers at once: a "
+		      "strategy must hand each task to one worker at a time", task->index);
+	return false;
+}
+
+static void leave(struct cl_task *task)
+{
+	__atomic_store_n(&task->busy, 0, __ATOMIC_RELEASE);
+}
+
+/* cl_task_step without the guard: the caller holds the task. */
+static enum cl_step step_blocking(struct cl_task *task, struct cl_wait *wait)
 {
 	struct cl_trial *t = clrt_trial_of(task);
 
@@ -275,16 +342,35 @@ enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
 	return step(task, wait, NULL);
 }
 
+enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
+{
+	enum cl_step st;
+
+	if (!enter(task))
+		return CL_STEP_DONE;
+	st = step_blocking(task, wait);
+	leave(task);
+	return st;
+}
+
 enum cl_step cl_task_step_io(struct cl_task *task, struct cl_wait *wait, struct cl_io *io)
 {
-	return step(task, wait, io);
+	enum cl_step st;
+
+	if (!enter(task))
+		return CL_STEP_DONE;
+	st = step(task, wait, io);
+	leave(task);
+	return st;
 }
 
 void cl_task_run(struct cl_task *task)
 {
 	struct cl_wait wait;
 
-	while (cl_task_step(task, &wait) == CL_STEP_WAIT) {
+	if (!enter(task))
+		return;
+	while (step_blocking(task, &wait) == CL_STEP_WAIT) {
 		struct timespec until = {
 			.tv_sec = wait.until_ns / 1000000000,
 			.tv_nsec = wait.until_ns % 1000000000,
@@ -292,4 +378,5 @@ void cl_task_run(struct cl_task *task)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 			;
 	}
+	leave(task);
 }

@@ -35,7 +35,8 @@ struct cl_task {
 	int32_t  fd;       /* the descriptor + 1; 0: none             */
 	uint8_t  io_phase;
 	uint8_t  io_blocking; /* the socket is in blocking mode       */
-	uint16_t _pad2;
+	uint8_t  busy;     /* a worker is in it (task.c): one at a time */
+	uint8_t  _pad2;
 	uint64_t io_pos;   /* bytes of the phase done                 */
 	uint64_t io_word;  /* the body's next expected 8 bytes        */
 	uint64_t io_local; /* struct io_local * (io.c), of the process
@@ -63,10 +64,14 @@ struct cl_trial {
 	size_t                    ntasks;
 	size_t                    map_size;
 
-	alignas(64) volatile uint64_t counter;    /* alone on its cache line */
+	alignas(64) volatile uint64_t counter;    /* alone on its cache line, */
+	volatile uint64_t witness;  /* but for the second word of a witnessed
+				     * critical section (cl_step_spec.witness) */
 	alignas(64) _Atomic uint64_t claim_cursor;
 	alignas(64) struct clrt_barrier barrier;
 	alignas(64) _Atomic int failed;           /* cl_trial_fail was called */
+	_Atomic uint64_t torn;  /* witnessed operations that found the
+				 * critical section's two words apart       */
 	int     io_mode;   /* CLRT_IO_*: how the strategy takes I/O    */
 	int     finished;                          /* the strategy returned    */
 	int     rc;                                /* what it returned         */
@@ -95,6 +100,10 @@ struct cl_trial {
 
 struct clrt_slot {
 	alignas(64) _Atomic uint64_t ops;
+	/* its first operation: asked for (before the lock) and done (after
+	 * the unlock), cl_now_ns; 0 until then. How long a waiter waited for
+	 * its first turn (conclab verify's progress). */
+	int64_t first_try_ns, first_got_ns;
 };
 
 struct clrt_sample {

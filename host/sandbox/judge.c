@@ -110,7 +110,8 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	free(lat);
 	free(resp);
 	if (timed && !f->bad_ops)
-		clsb_judge_timed(e->t, w, ops, e->samples, e->lo, e->hi, r, f->timed_why, sizeof f->timed_why);
+		clsb_judge_timed(e->t, w, ops, e->slots, e->samples, e->lo, e->hi, r, f->timed_why,
+				 sizeof f->timed_why);
 	r->counter_expected = clw_expected_counter(w, f->bad_ops ? NULL : ops);
 	free(ops);
 	r->counter_actual = t->counter;
@@ -283,6 +284,22 @@ static bool counter_lost(const struct clsb_evidence *e, const struct findings *f
 		   e->cell->sync->plugin->desc->name);
 }
 
+/* A witnessed workload (conclab verify): the holders' own count of the
+ * times they found the critical section's two words apart. An honest
+ * sync's fault, not a forger's: a plugin that writes the header can hide
+ * it as it can hide lost updates, which is what `forged` is for. */
+static bool section_torn(const struct clsb_evidence *e, const struct findings *f, struct cl_trial_result *r)
+{
+	uint64_t torn = atomic_load_explicit(&e->t->torn, memory_order_relaxed);
+
+	(void)f;
+	return torn && !r->inexact &&
+	       SAY(CL_STATUS_WRONG, "%llu operations found the critical section's two words apart under "
+		   "sync '%s': two tasks held it at once, or a holder did not see all of the last one's "
+		   "writes (its lock and unlock do not order memory)", (unsigned long long)torn,
+		   e->cell->sync->plugin->desc->name);
+}
+
 /* what the trial did outside its records */
 static bool files_wrong(const struct clsb_evidence *e, const struct findings *f, struct cl_trial_result *r)
 {
@@ -324,7 +341,7 @@ static const rule_fn rules[] = {
 	stopped, timed_out, over_limit, not_contained, keeper_died,
 	crashed, header_overwritten, failed_early, exited_early, plugin_failed, forged,
 	impossible_times, unfinished, impossible_counts, wrong_checksums, duration_wrong, too_soon,
-	counter_above, counter_lost,
+	counter_above, counter_lost, section_torn,
 	files_wrong, requests_missing, host_tuned,
 };
 

@@ -36,6 +36,7 @@ struct clsb_evidence {
 	const struct cl_cell      *cell;
 	const struct clw_trial_env *env;           /* what the host set (files' folder) */
 	const struct clrt_sample   *samples;        /* where the host put them         */
+	const struct clrt_slot     *slots;          /* the same                        */
 	bool                       keep_tasks;     /* every task's record into r      */
 	bool                       has_server;
 	uint64_t                   requests;       /* received by its server          */

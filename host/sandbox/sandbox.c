@@ -281,6 +281,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 	t = clrt_trial_map(workload, &env, sync, &map_size);
 	/* where the host put the samples: the trial can write its header */
 	const struct clrt_sample *samples = t ? t->samples : NULL;
+	const struct clrt_slot *slots = t ? t->slots : NULL;
 	/* the read ends only are non-blocking: a trial that writes faster than
 	 * the host reads waits, it does not lose its output */
 	if (!t || pipe2(out, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) ||
@@ -392,7 +393,7 @@ int cl_trial_execute(const struct cl_cell *cell, const struct cl_run_opts *opts,
 		.keeper_died = w.started.kind && w.ended.kind != CLSB_ENDED,
 		.status = status, .t = t, .sane = sane, .forged = forged,
 		.lo = believed ? t->run_start_ns : forked_at, .hi = believed ? t->run_end_ns : ended_at,
-		.cell = cell, .env = &env, .samples = samples, .keep_tasks = opts->keep_tasks,
+		.cell = cell, .env = &env, .samples = samples, .slots = slots, .keep_tasks = opts->keep_tasks,
 		.has_server = server.requests != NULL,
 		.requests = server.requests ? __atomic_load_n(server.requests, __ATOMIC_ACQUIRE) : 0,
 		.tuned = cl_host_tuning_check(tuned, sizeof tuned) ? tuned : NULL,

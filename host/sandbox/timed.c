@@ -21,8 +21,26 @@ static int by_time(const void *a, const void *b)
  * or shorter than asked, more operations than the CPUs could do, a sample
  * outside the window) makes the trial wrong. The samples are read where the
  * host mapped them, never through the trial's header. */
+/* Each task's wait for its first operation, from the slots where the host
+ * mapped them: reported, never judged here (a task off its CPU the whole
+ * window waited without asking); verify judges a lock that promises order
+ * by the tasks that asked early and got through only after the window. */
+static void first_waits(const struct clrt_slot *slots, size_t ntasks, int64_t start, int64_t end,
+			struct cl_trial_result *r)
+{
+	for (size_t i = 0; slots && end > start && i < ntasks; i++) {
+		int64_t asked = slots[i].first_try_ns, got = slots[i].first_got_ns;
+
+		if (!asked || got < asked)
+			continue;
+		if (got - asked > r->first_wait_max_ns)
+			r->first_wait_max_ns = got - asked;
+		r->late_first += asked < start + (end - start) / 2 && got > end;
+	}
+}
+
 void clsb_judge_timed(struct cl_trial *t, const struct cl_workload *w, const uint64_t *ops,
-		      const struct clrt_sample *samples, int64_t lo, int64_t hi,
+		      const struct clrt_slot *slots, const struct clrt_sample *samples, int64_t lo, int64_t hi,
 		      struct cl_trial_result *r, char *why, size_t len)
 {
 	const struct cl_step_spec *timed = clw_duration_step(w);
@@ -51,6 +69,7 @@ void clsb_judge_timed(struct cl_trial *t, const struct cl_workload *w, const uin
 	r->ops_max = f.max;
 	r->ops_cv = f.cv;
 	r->jain = f.jain;
+	first_waits(slots, ntasks, start, start + timed->duration_ns, r);
 	/* no CPU does four operations a nanosecond (a plain store to a task's
 	 * own line, the cheapest, takes about half of one), over the window on
 	 * every CPU nor over the CPU time the kernel counted for the trial */

@@ -12,7 +12,7 @@
  * `samples`, where the host mapped them (NULL: none). What cannot be says
  * why in `why` (the trial is then wrong); "" otherwise. */
 void clsb_judge_timed(struct cl_trial *t, const struct cl_workload *w, const uint64_t *ops,
-		      const struct clrt_sample *samples, int64_t lo, int64_t hi,
+		      const struct clrt_slot *slots, const struct clrt_sample *samples, int64_t lo, int64_t hi,
 		      struct cl_trial_result *r, char *why, size_t len);
 
 #endif

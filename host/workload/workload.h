@@ -46,6 +46,12 @@ struct cl_step_spec {
 			     * total every this often (0: no samples)        */
 	int64_t read_pct;   /* increment: this share of the operations only
 			     * read the counter (read_lock), the rest add 1  */
+	int64_t witness;    /* increment: 1 each holder of the lock checks
+			     * that the critical section's two words agree,
+			     * then writes both around its work inside: a
+			     * second holder at once, or a holder that does
+			     * not see the last one's writes, finds them
+			     * apart (conclab verify)                        */
 	int     line;       /* config line, for messages                     */
 };
 

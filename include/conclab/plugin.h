@@ -59,7 +59,8 @@
  *   1.4  parameters of text: CL_PARAM_TEXT (a string) and CL_PARAM_PATH (a
  *        file, resolved by the host), read with cl_param_text; a remote
  *        strategy's hosts and hostfile are its own parameters of these
- *        types (cl_trial_hosts and cl_trial_hostfile serve 1.3 ones).
+ *        types (cl_trial_hosts and cl_trial_hostfile serve 1.3 ones);
+ *        CL_SYNC_FIFO, a lock that serves waiters in order.
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -191,6 +192,10 @@ struct cl_strategy_ops {
  * Its init, destroy, add and counter run only in those address spaces,
  * never in the trial process; the host pairs it only with such strategies. */
 #define CL_SYNC_REMOTE       (1u << 2)
+/* (1.4) The lock serves waiters in the order they came (a ticket or a
+ * queue): `conclab verify` then judges its fairness, which it only reports
+ * for others. */
+#define CL_SYNC_FIFO         (1u << 3)
 
 /* What the host tells a sync plugin's init. The host fills every field
  * of its own minor version; a plugin reads only those of the minor it was
@@ -210,7 +215,21 @@ struct cl_sync_setup {
  * processes. `shared` is one block of shared_size + ntasks * shared_per_task
  * bytes; `local` is the calling task's
  * own block of local_size bytes (NULL when local_size is 0), e.g. an MCS
- * queue node. Every op is called by the task's own thread or process. */
+ * queue node. Every op is called by the task's own thread or process.
+ *
+ * The contract (docs/writing-a-plugin.md; `conclab verify` checks it):
+ *   - lock is an acquire and unlock a release: every write a holder made in
+ *     the critical section is visible to the next holder when its lock
+ *     returns, in every thread and process; read_lock / read_unlock the same
+ *     for readers, and no writer is inside with a reader;
+ *   - one task at a time between lock and unlock, across processes when
+ *     setup->pshared (state outside `shared` and `local` is per process);
+ *   - `local` is zeroed before the trial, 64-byte aligned, the same block on
+ *     every call by its task, untouched by the runtime;
+ *   - parameters reach init only (keep what lock needs in `shared`);
+ *   - lock and unlock cannot fail: a broken state is said with cl_trial_fail
+ *     (on the trial init was given) and the op still returns as a lock's;
+ *   - no task calls lock holding the lock, or unlock without it. */
 struct cl_sync_ops {
 	uint32_t flags;       /* CL_SYNC_* */
 	size_t   shared_size; /* bytes of state shared by every task        */

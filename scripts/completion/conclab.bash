@@ -14,6 +14,16 @@ _conclab_shipped_configs()
 	[ -d "$dir" ] && (cd "$dir" && for f in *.cfg; do echo "${f%.cfg}"; done)
 }
 
+# The plugins `conclab plugins` lists (its rows start at the left edge; a
+# wrapped summary and the folders after the blank line do not), searching
+# the --plugin-path folders the command line names, as the command will.
+_conclab_plugins()
+{
+	local prog=$1
+	shift
+	"$prog" "$@" plugins 2>/dev/null | awk 'NR == 1 { next } /^$/ { exit } /^[^ ]/ { print $1 }'
+}
+
 _conclab_verbs()
 {
 	"$1" help 2>/dev/null | awk '/^verbs:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }'
@@ -22,8 +32,30 @@ _conclab_verbs()
 _conclab()
 {
 	local cur prev words cword verb i options value
-	_init_completion || return
+	local -a paths=()
+	# without the bash-completion package: the words as bash gives them,
+	# and files from compgen
+	if declare -F _init_completion >/dev/null; then
+		_init_completion || return
+	else
+		words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+		cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+		declare -F _filedir >/dev/null || _filedir() {
+			if [ "${1:-}" = -d ]; then
+				COMPREPLY+=($(compgen -d -- "$cur"))
+			else
+				COMPREPLY+=($(compgen -f -- "$cur"))
+			fi
+		}
+	fi
 	local prog=${words[0]}
+
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--plugin-path) paths+=(--plugin-path "${words[i + 1]}") ;;
+		--plugin-path=*) paths+=("${words[i]}") ;;
+		esac
+	done
 
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -64,8 +96,8 @@ _conclab()
 	run | check)
 		COMPREPLY=($(compgen -W "$(_conclab_shipped_configs "$prog")" -- "$cur"))
 		_filedir cfg ;;
-	info)
-		COMPREPLY=($(compgen -W "$("$prog" plugins 2>/dev/null | awk 'NR > 1 && NF { print $1 }')" -- "$cur")) ;;
+	info | verify)
+		COMPREPLY=($(compgen -W "$(_conclab_plugins "$prog" "${paths[@]}")" -- "$cur")) ;;
 	new)
 		[ "$prev" = new ] && COMPREPLY=($(compgen -W 'strategy sync' -- "$cur")) ;;
 	help)

@@ -30,6 +30,7 @@ static void anderson_unlock(void *shared, void *local)
 }
 
 static const struct cl_sync_ops anderson_ops = {
+	.flags = CL_SYNC_FIFO,
 	.shared_size = sizeof(ck_spinlock_anderson_t),
 	.shared_per_task = sizeof(ck_spinlock_anderson_thread_t),
 	.local_size = sizeof(struct anderson_local),

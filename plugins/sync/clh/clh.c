@@ -40,6 +40,7 @@ static void clh_unlock(void *shared, void *local)
 }
 
 static const struct cl_sync_ops clh_ops = {
+	.flags = CL_SYNC_FIFO,
 	.shared_size = sizeof(struct clh_shared),
 	.local_size = sizeof(struct clh_local),
 	.init = clh_init,

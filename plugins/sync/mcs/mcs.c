@@ -22,6 +22,7 @@ static void mcs_unlock(void *shared, void *local)
 }
 
 static const struct cl_sync_ops mcs_ops = {
+	.flags = CL_SYNC_FIFO,
 	.shared_size = sizeof(ck_spinlock_mcs_t),
 	.local_size = sizeof(struct ck_spinlock_mcs),
 	.init = mcs_init,

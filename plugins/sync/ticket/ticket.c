@@ -47,6 +47,7 @@ static void ticket_unlock(void *shared, void *local)
 }
 
 static const struct cl_sync_ops ticket_ops = {
+	.flags = CL_SYNC_FIFO,
 	.shared_size = sizeof(struct ticket_lock),
 	.init = ticket_init,
 	.lock = ticket_lock,
