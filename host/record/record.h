@@ -86,6 +86,8 @@ struct cl_trial_result {
 				   * operation in the step (verify's progress)  */
 	int64_t  late_first;      /* tasks that asked in the window's first half
 				   * and first got through after it closed      */
+	uint64_t witnessed, overtaken; /* witnessed writes, and those served out
+				   * of the order they asked in (verify's FIFO) */
 	size_t   nsamples;
 	struct cl_sample *samples; /* in time order (owned), NULL if none        */
 	size_t   ntask_ops;       /* each task's operations in the step (owned): */

@@ -38,6 +38,7 @@ struct inc {
 	unsigned write_pct, acc;  /* reads interleave with writes evenly       */
 	volatile uint64_t *witness; /* the section's second word; NULL: none  */
 	_Atomic uint64_t *torn;
+	struct cl_trial  *t;      /* its arrivals, served and overtaken      */
 };
 
 static void inc_start(struct inc *c, struct cl_trial *t, struct cl_task *task,
@@ -56,7 +57,7 @@ static void inc_start(struct inc *c, struct cl_trial *t, struct cl_task *task,
 		.write_pct = (unsigned)(100 - s->read_pct),
 		/* a remote sync's counter is not this mapping's */
 		.witness = s->witness && sync->lock && !(sync->flags & CL_SYNC_REMOTE) ? &t->witness : NULL,
-		.torn = &t->torn,
+		.torn = &t->torn, .t = t,
 	};
 }
 
@@ -75,10 +76,18 @@ static void run_witnessed(struct inc *c, uint64_t n)
 
 		c->acc -= write ? 100 : 0;
 		c->x_out = clw_lcg_advance(c->x_out, c->outside);
-		if (!write && c->read_lock)
+		uint64_t ticket = 0;
+
+		if (!write && c->read_lock) {
 			c->read_lock(c->shared, c->local);
-		else
+		} else {
+			ticket = atomic_fetch_add_explicit(&c->t->arrivals, 1, memory_order_relaxed);
 			c->lock(c->shared, c->local);
+			if (ticket < c->t->highest_served)
+				atomic_fetch_add_explicit(&c->t->overtaken, 1, memory_order_relaxed);
+			else
+				c->t->highest_served = ticket;
+		}
 		uint64_t v = *counter, w = *witness;
 
 		if (v != w)

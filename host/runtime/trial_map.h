@@ -72,6 +72,12 @@ struct cl_trial {
 	alignas(64) _Atomic int failed;           /* cl_trial_fail was called */
 	_Atomic uint64_t torn;  /* witnessed operations that found the
 				 * critical section's two words apart       */
+	/* Witnessed writes in the order they asked (a ticket taken just before
+	 * lock): a turn whose ticket is below the highest already served was
+	 * overtaken by a task that asked after it (verify's FIFO). */
+	_Atomic uint64_t arrivals;
+	volatile uint64_t highest_served; /* under the lock */
+	_Atomic uint64_t overtaken;
 	int     io_mode;   /* CLRT_IO_*: how the strategy takes I/O    */
 	int     finished;                          /* the strategy returned    */
 	int     rc;                                /* what it returned         */

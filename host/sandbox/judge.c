@@ -57,6 +57,9 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 
 	memset(f, 0, sizeof *f);
 	f->ntasks = ntasks;
+	/* a figure for verify, never a verdict: a FIFO lock serves in order */
+	r->witnessed = atomic_load_explicit(&t->arrivals, memory_order_relaxed);
+	r->overtaken = atomic_load_explicit(&t->overtaken, memory_order_relaxed);
 	if (e->keep_tasks)
 		r->records = cl_xcalloc(ntasks, sizeof *r->records);
 	for (size_t i = 0; i < ntasks; i++) {

@@ -64,6 +64,13 @@ out:
 
 /* "  pass  property    words...", the words wrapped to 80 columns under
  * themselves: a terminal's width, and a log's. */
+double vlimit(const struct vctx *v, bool remote)
+{
+	static const double limit_s[] = { 10, 60, 120 };
+
+	return limit_s[v->level] + (remote ? 30 : 0);
+}
+
 static void say(struct vctx *v, const char *mark, const char *property, const char *fmt, va_list ap)
 {
 	char text[1024];
@@ -85,52 +92,33 @@ static void say(struct vctx *v, const char *mark, const char *property, const ch
 	fflush(v->out);
 }
 
-void vpass(struct vctx *v, const char *property, const char *fmt, ...)
+void vverdict(struct vctx *v, enum vmark mark, const char *property, const char *config,
+	      const char *fmt, ...)
 {
+	static const char *const marks[] = { [VPASS] = "pass", [VFAIL] = "FAIL", [VSKIP] = "skip",
+					     [VNOTE] = "note" };
 	va_list ap;
 
 	va_start(ap, fmt);
-	say(v, "pass", property, fmt, ap);
+	say(v, marks[mark], property, fmt, ap);
 	va_end(ap);
-	v->passed++;
+	v->passed += mark == VPASS;
+	v->failed += mark == VFAIL;
+	v->skipped += mark == VSKIP;
+	v->noted += mark == VNOTE;
+	if (mark == VFAIL && config)
+		vshow_config(v, "to see it again, save this as FILE and `conclab run FILE`", config);
 }
 
-void vfail(struct vctx *v, const char *property, const char *config, const char *fmt, ...)
+void vshow_config(struct vctx *v, const char *header, const char *config)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	say(v, "FAIL", property, fmt, ap);
-	va_end(ap);
-	v->failed++;
-	if (!config)
-		return;
-	fprintf(v->out, "        to see it again, save this as FILE and `conclab run FILE`:\n");
+	fprintf(v->out, "        %s:\n", header);
 	for (const char *line = config; *line;) {
 		size_t len = strcspn(line, "\n");
 
 		fprintf(v->out, "          %.*s\n", (int)len, line);
 		line += len + (line[len] == '\n');
 	}
-}
-
-void vskip(struct vctx *v, const char *property, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say(v, "skip", property, fmt, ap);
-	va_end(ap);
-	v->skipped++;
-}
-
-void vnote(struct vctx *v, const char *property, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say(v, "note", property, fmt, ap);
-	va_end(ap);
 }
 
 const char *vself(const struct vctx *v)
@@ -154,14 +142,14 @@ int cl_verify(struct cl_registry *reg, const struct cl_loaded_plugin *p, enum cl
 	if (v.ncpus < 1)
 		v.ncpus = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fprintf(out, "conclab verify: %s '%s' (%s), %d CPU%s, %s\n", cl_plugin_kind_name(p->desc->kind),
-		p->desc->name, p->path, v.ncpus, v.ncpus == 1 ? "" : "s", level_names[level]);
+	fprintf(out, "conclab verify: %s '%s', %d CPU%s, %s\n  file: %s\n", cl_plugin_kind_name(p->desc->kind),
+		p->desc->name, v.ncpus, v.ncpus == 1 ? "" : "s", level_names[level], p->path);
 	if (p->desc->kind == CL_PLUGIN_SYNC)
 		verify_sync(&v);
 	else
 		verify_strategy(&v);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fprintf(out, "%s: %d passed, %d failed, %d skipped (%.1f s)\n", p->desc->name, v.passed, v.failed,
-		v.skipped, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	fprintf(out, "%s: %d passed, %d failed, %d skipped, %d noted (%.1f s)\n", p->desc->name, v.passed,
+		v.failed, v.skipped, v.noted, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return v.failed ? 1 : 0;
 }

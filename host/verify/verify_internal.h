@@ -16,8 +16,13 @@ struct vctx {
 	enum cl_verify_level level;
 	FILE *out;
 	int   ncpus;
-	int   passed, failed, skipped;
+	int   passed, failed, skipped, noted;
 };
+
+/* A trial's limit in seconds, by level, beyond what it is meant to take: a
+ * plugin that hangs costs this much a trial (a remote one's ranks take
+ * seconds to start). */
+double vlimit(const struct vctx *v, bool remote);
 
 /* A config of one cell: `strategy` and `sync` (names or paths), the
  * workload's `tasks` and its steps (the text inside "steps = ( ... )"),
@@ -33,14 +38,18 @@ int vrun(struct vctx *v, const char *config, struct cl_trial_result *r, char *er
 
 /* The verdict lines: a property held, failed (with the config that shows
  * it, to run again), was not for this plugin, or is only reported. */
-__attribute__((format(printf, 3, 4)))
-void vpass(struct vctx *v, const char *property, const char *fmt, ...);
-__attribute__((format(printf, 4, 5)))
-void vfail(struct vctx *v, const char *property, const char *config, const char *fmt, ...);
-__attribute__((format(printf, 3, 4)))
-void vskip(struct vctx *v, const char *property, const char *fmt, ...);
-__attribute__((format(printf, 3, 4)))
-void vnote(struct vctx *v, const char *property, const char *fmt, ...);
+enum vmark { VPASS, VFAIL, VSKIP, VNOTE };
+
+/* A config, under a line saying what running it shows. */
+void vshow_config(struct vctx *v, const char *header, const char *config);
+
+__attribute__((format(printf, 5, 6)))
+void vverdict(struct vctx *v, enum vmark mark, const char *property, const char *config,
+	      const char *fmt, ...);
+#define vpass(v, property, ...) vverdict(v, VPASS, property, NULL, __VA_ARGS__)
+#define vfail(v, property, config, ...) vverdict(v, VFAIL, property, config, __VA_ARGS__)
+#define vskip(v, property, ...) vverdict(v, VSKIP, property, NULL, __VA_ARGS__)
+#define vnote(v, property, ...) vverdict(v, VNOTE, property, NULL, __VA_ARGS__)
 
 /* The name a config gives the plugin under test: its path (a plugin found
  * by name is still that file). */
