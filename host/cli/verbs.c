@@ -278,7 +278,7 @@ int cmd_info(struct cli *cli, char **operands, int n)
 
 		if (pd->type == CL_PARAM_BOOL) {
 			snprintf(def, sizeof def, "%s", pd->def ? "true" : "false");
-		} else if (pd->type == CL_PARAM_TEXT || pd->type == CL_PARAM_PATH) {
+		} else if (cl_param_is_text(pd->type)) {
 			snprintf(def, sizeof def, "none");
 			snprintf(range, sizeof range, "up to %lld characters%s", (long long)pd->max,
 				 pd->type == CL_PARAM_PATH ? ", a readable file" : "");

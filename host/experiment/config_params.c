@@ -16,15 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool is_text(enum cl_param_type type)
-{
-	return type == CL_PARAM_TEXT || type == CL_PARAM_PATH;
-}
-
 static void set_defaults(struct cl_plugin_use *u)
 {
 	for (size_t i = 0; i < u->plugin->nparams; i++)
-		u->params[i] = is_text(u->plugin->desc->params[i].type) ? (int64_t)(intptr_t)""
+		u->params[i] = cl_param_is_text(u->plugin->desc->params[i].type) ? (int64_t)(intptr_t)""
 									 : u->plugin->desc->params[i].def;
 }
 
@@ -56,6 +51,30 @@ static void beside_config(const struct cfg_ctx *c, const char *text, char *path,
 		snprintf(path, len, "%s", text);
 }
 
+/* `text` as a file the host can read: beside the config when relative, a
+ * regular file, its absolute path at most `max` characters. Malloc'ed; NULL
+ * after cfg_fail naming it as `noun`. */
+static char *readable_file(struct cfg_ctx *c, const config_setting_t *s, const char *what,
+			   const char *noun, const char *text, long long max)
+{
+	char path[4096];
+	struct stat st;
+
+	beside_config(c, text, path, sizeof path);
+	if (access(path, R_OK) || stat(path, &st))
+		return cfg_fail(c, s, what, "cannot read the %s %s: %s", noun, path, strerror(errno)), NULL;
+	if (!S_ISREG(st.st_mode))
+		return cfg_fail(c, s, what, "the %s %s is not a file", noun, path), NULL;
+	char *real = realpath(path, NULL);
+
+	if (!real || (long long)strlen(real) > max) {
+		free(real);
+		return cfg_fail(c, s, what, "cannot resolve the %s %s (or its path is over %lld characters)",
+				noun, path, max), NULL;
+	}
+	return real;
+}
+
 /* A parameter of text (CL_PARAM_TEXT, CL_PARAM_PATH): one string, never
  * swept; a path a readable regular file, kept as its absolute path. */
 static int read_text(struct cfg_ctx *c, const config_setting_t *s, struct cl_plugin_use *u, size_t k,
@@ -63,8 +82,6 @@ static int read_text(struct cfg_ctx *c, const config_setting_t *s, struct cl_plu
 {
 	const struct cl_param_decl *d = &u->plugin->desc->params[k];
 	const char *text = config_setting_get_string(s);
-	char path[4096];
-	struct stat st;
 
 	if (config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST)
 		return cfg_fail(c, s, what, "a %s parameter is one string, never swept",
@@ -80,18 +97,10 @@ static int read_text(struct cfg_ctx *c, const config_setting_t *s, struct cl_plu
 	}
 	if (!*text)
 		return cfg_fail(c, s, what, "must name a file");
-	beside_config(c, text, path, sizeof path);
-	if (access(path, R_OK) || stat(path, &st))
-		return cfg_fail(c, s, what, "cannot read the %s %s: %s", d->name, path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return cfg_fail(c, s, what, "the %s %s is not a file", d->name, path);
-	char *real = realpath(path, NULL);
+	char *real = readable_file(c, s, what, d->name, text, d->max);
 
-	if (!real || (int64_t)strlen(real) > d->max) {
-		free(real);
-		return cfg_fail(c, s, what, "cannot resolve the %s %s (or its path is over %lld characters)",
-				d->name, path, (long long)d->max);
-	}
+	if (!real)
+		return -1;
 	set_text(u, k, real);
 	free(real);
 	return 0;
@@ -289,26 +298,17 @@ static int read_hosts(struct cfg_ctx *c, const config_setting_t *s, struct cl_pl
 			snprintf(u->hosts, sizeof u->hosts, "%s", text);
 		return other_given ? cfg_fail(c, s, what, "give hosts or hostfile, not both") : 0;
 	}
-	beside_config(c, text, path, sizeof path);
-	struct stat st;
+	char *real = readable_file(c, s, what, "hostfile", text, (long long)sizeof u->hostfile - 1);
 
-	if (access(path, R_OK) || stat(path, &st))
-		return cfg_fail(c, s, what, "cannot read the hostfile %s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return cfg_fail(c, s, what, "the hostfile %s is not a file", path);
-	char *real = realpath(path, NULL);
-
-	if (!real || strlen(real) >= sizeof u->hostfile) {
-		free(real);
-		return cfg_fail(c, s, what, "cannot resolve the hostfile %s (or its path is over %zu "
-			    "characters)", path, sizeof u->hostfile - 1);
-	}
+	if (!real)
+		return -1;
 	int dash = hostfile_dash_line(real);
 
 	if (dash) {
 		free(real);
+		beside_config(c, text, path, sizeof path);
 		return cfg_fail(c, s, what, "the hostfile %s, line %d: a host name starting with '-', which "
-			    "mpirun's remote agent (ssh) would take as an option", path, dash);
+				"mpirun's remote agent (ssh) would take as an option", path, dash);
 	}
 	if (file_at >= 0)
 		set_text(u, (size_t)file_at, real);
@@ -358,7 +358,7 @@ int cfg_read_params(struct cfg_ctx *c, const config_setting_t *root)
 			}
 			while (k < u->plugin->nparams && strcmp(d[k].name, name))
 				k++;
-			if (k < u->plugin->nparams && is_text(d[k].type)) {
+			if (k < u->plugin->nparams && cl_param_is_text(d[k].type)) {
 				if (read_text(c, s, u, k, what))
 					return -1;
 				continue;

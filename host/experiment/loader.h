@@ -99,6 +99,13 @@ cl_check_fn cl_plugin_check_fn(const struct cl_plugin *desc);
  * NULL or 0); NULL with the reason in err. */
 const struct cl_plugin *cl_plugin_real(const struct cl_loaded_plugin *p, char *err, size_t errlen);
 
+/* A parameter whose value is a text's address (ABI 1.4): CL_PARAM_TEXT or
+ * CL_PARAM_PATH. */
+static inline bool cl_param_is_text(enum cl_param_type type)
+{
+	return type == CL_PARAM_TEXT || type == CL_PARAM_PATH;
+}
+
 /* Check a descriptor as the loader does; 0, or -1 with the reason in err. */
 int cl_plugin_validate(const struct cl_plugin *desc, size_t symbol_size, char *err, size_t errlen);
 

@@ -42,11 +42,6 @@ static int valid_name(const char *s)
 
 #define MAX_TEXT 4096 /* bytes of a text parameter, at most */
 
-static bool is_text(enum cl_param_type type)
-{
-	return type == CL_PARAM_TEXT || type == CL_PARAM_PATH;
-}
-
 static int validate_params(const struct cl_plugin *d, char *err, size_t errlen)
 {
 	const struct cl_param_decl *p = d->params;
@@ -58,13 +53,13 @@ static int validate_params(const struct cl_plugin *d, char *err, size_t errlen)
 		if (!valid_name(p[i].name))
 			return snprintf(err, errlen, "parameter %zu has an invalid name", i), -1;
 		if (p[i].type != CL_PARAM_INT && p[i].type != CL_PARAM_BOOL &&
-		    !(is_text(p[i].type) && cl_plugin_abi_minor(d) >= 4))
+		    !(cl_param_is_text(p[i].type) && cl_plugin_abi_minor(d) >= 4))
 			return snprintf(err, errlen, "parameter '%s' has unknown type %d", p[i].name,
 					(int)p[i].type), -1;
-		if (is_text(p[i].type) && (p[i].def || p[i].min || p[i].max < 1 || p[i].max > MAX_TEXT))
+		if (cl_param_is_text(p[i].type) && (p[i].def || p[i].min || p[i].max < 1 || p[i].max > MAX_TEXT))
 			return snprintf(err, errlen, "text parameter '%s' must have def and min 0 and max "
 					"(its most bytes) 1 to %d", p[i].name, MAX_TEXT), -1;
-		if (is_text(p[i].type) && remote_sync)
+		if (cl_param_is_text(p[i].type) && remote_sync)
 			return snprintf(err, errlen, "text parameter '%s' in a CL_SYNC_REMOTE sync: its "
 					"parameters travel to other address spaces as numbers", p[i].name), -1;
 		for (size_t k = 0; k < i; k++)

@@ -46,7 +46,7 @@ static json_t *params_json(const struct cl_experiment *x, const struct cl_cell *
 			enum cl_param_type type = pl->desc->params[i].type;
 
 			json_object_set_new(p, key, type == CL_PARAM_BOOL ? json_boolean(values[u][i])
-						    : type == CL_PARAM_TEXT || type == CL_PARAM_PATH
+						    : cl_param_is_text(type)
 							? json_string(cl_param_text(values[u], i))
 							: json_integer(values[u][i]));
 		}
