@@ -224,6 +224,10 @@ int cmd_info(struct cli *cli, char **operands, int n)
 	/* the ABI it was built for, MAJOR.MINOR: what tells a host it can load it */
 	printf("name:        %s\nkind:        %s\nversion:     %s\nabi:         %u.%u\nfile:        %s\n",
 	       d->name, cl_plugin_kind_name(d->kind), d->version, d->abi, cl_plugin_abi_minor(d), p->path);
+	if (p->runtime) {
+		printf("runtime:     ");
+		hanging(p->runtime, 13, width);
+	}
 	printf("summary:     ");
 	hanging(d->summary, 13, width);
 	if (d->description) {

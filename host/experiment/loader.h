@@ -20,6 +20,7 @@ struct cl_loaded_plugin {
 	size_t  nparams;   /* entries in desc->params             */
 	bool    has_check; /* the plugin has a check of its own   */
 	bool    has_lock, has_read_lock; /* a sync's lock, read_lock ops */
+	char   *runtime;   /* (1.5) what it runs tasks in; NULL: C, here */
 	/* what desc points to */
 	struct cl_plugin        copy;
 	struct cl_strategy_ops  strategy_ops;
@@ -78,6 +79,7 @@ const char *cl_plugin_kind_name(enum cl_plugin_kind kind);
 
 /* The descriptor's size in the first release of ABI 1, before `check` was
  * appended: the least a plugin of this ABI may have. */
+#define CL_RUNTIME_MAX 255 /* bytes of a plugin's runtime line */
 #define CL_PLUGIN_SIZE_V1 offsetof(struct cl_plugin, check)
 
 /* The ops tables of ABI 1.0 (CL_STRATEGY_OPS_SIZE_1_0, CL_SYNC_OPS_SIZE_1_0)

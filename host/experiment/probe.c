@@ -75,10 +75,25 @@ static char *get_str(struct wire *w)
 	return cl_printable_str(s, true);
 }
 
+/* What the plugin says it runs tasks in (1.5), cut to one line; NULL when
+ * it says nothing. */
+static const char *plugin_runtime(const struct cl_plugin *d, char *buf, size_t len)
+{
+	const char *(*fn)(void) = CL_ABI_COVERS(d, runtime) && cl_abi_minor(d) >= 5 ? d->runtime : NULL;
+	const char *text = fn ? fn() : NULL;
+
+	if (!text)
+		return NULL;
+	snprintf(buf, len, "%s", text);
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
 static size_t send_descriptor(const struct cl_plugin *d, char *reply, size_t len)
 {
 	struct wire w = { reply, len, 0, false };
 	size_t n = 0;
+	char runtime[CL_RUNTIME_MAX + 1];
 
 	put(&w, "D", 1);
 	put_i64(&w, d->size);
@@ -89,6 +104,7 @@ static size_t send_descriptor(const struct cl_plugin *d, char *reply, size_t len
 	put_str(&w, d->summary);
 	put_str(&w, d->description);
 	put_i64(&w, cl_plugin_check_fn(d) != NULL);
+	put_str(&w, plugin_runtime(d, runtime, sizeof runtime));
 	while (d->params && d->params[n].name)
 		n++;
 	put_i64(&w, (int64_t)n);
@@ -132,6 +148,7 @@ static int receive_descriptor(char *buf, size_t len, struct cl_loaded_plugin *p)
 	d->summary = get_str(&w);
 	d->description = get_str(&w);
 	p->has_check = get_i64(&w) != 0;
+	p->runtime = get_str(&w);
 	n = get_i64(&w);
 	if (w.bad || n < 0 || n > MAX_PARAMS)
 		return -1;
@@ -172,6 +189,7 @@ void cll_free_copy(struct cl_loaded_plugin *p)
 	free((char *)p->copy.version);
 	free((char *)p->copy.summary);
 	free((char *)p->copy.description);
+	free(p->runtime);
 	for (size_t i = 0; p->params && i < p->nparams; i++) {
 		free((char *)p->params[i].name);
 		free((char *)p->params[i].help);

@@ -176,9 +176,13 @@ static json_t *plugins_json(const struct cl_experiment *x)
 		for (size_t i = 0; i < counts[l]; i++) {
 			const struct cl_loaded_plugin *p = lists[l][i].plugin;
 
-			json_array_append_new(all, json_pack("{ss ss ss sI ss}", "name", p->desc->name,
+			json_t *one = json_pack("{ss ss ss sI ss}", "name", p->desc->name,
 				"kind", cl_plugin_kind_name(p->desc->kind), "version", p->desc->version,
-				"abi", (json_int_t)p->desc->abi, "path", p->path));
+				"abi", (json_int_t)p->desc->abi, "path", p->path);
+
+			if (p->runtime) /* another language's interpreter: its version and build */
+				json_object_set_new(one, "runtime", json_string(p->runtime));
+			json_array_append_new(all, one);
 		}
 	return all;
 }

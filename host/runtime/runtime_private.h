@@ -6,6 +6,8 @@
 #include "http.h"
 #include "trial_map.h"
 
+#include <stdbool.h>
+
 /* How a trial's strategy takes tasks' I/O: the runtime blocks in it
  * (threads, processes, and any strategy built before I/O steps), hands out
  * descriptor waits (CL_STRATEGY_FD_WAITS), or hands out the operations
@@ -25,4 +27,11 @@ int clrt_io_step(struct cl_trial *t, struct cl_task *task, const struct cl_step_
 /* Close and free what the task holds (a keep-alive connection, a file)
  * once it is done. */
 void clrt_io_task_done(struct cl_task *task);
+
+/* One worker in a task at a time (task.c): true when the caller may step
+ * it; false after failing the trial (a second worker). */
+bool clrt_task_enter(struct cl_task *task);
+void clrt_task_leave(struct cl_task *task);
+/* A duration step's sample, if one is due `since_start` into the window. */
+void clrt_take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_t since_start);
 #endif

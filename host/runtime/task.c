@@ -178,7 +178,7 @@ static void run_ops(struct inc *c, uint64_t n)
 }
 
 /* A sample is due: the task that claims it records every task's count. */
-static void take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_t since_start)
+void clrt_take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_t since_start)
 {
 	int64_t due = atomic_load_explicit(&t->next_sample, memory_order_relaxed);
 	uint64_t sum = 0;
@@ -229,7 +229,7 @@ static void run_for(struct cl_trial *t, struct cl_task *task, const struct cl_st
 		else if (now - before > 200000) /* to about 100 us at the rate just seen */
 			chunk = chunk * 100000 / (uint64_t)(now - before) + 1;
 		if (s->sample_ns && now < deadline) /* samples of the window, not of its overrun */
-			take_sample(t, s, now - start);
+			clrt_take_sample(t, s, now - start);
 	}
 	task->ops += done;
 	/* a task that came after the window closed (a pool's, one thread's
@@ -322,7 +322,7 @@ done:
  * and two workers stepping it at once would each run some of its steps (a
  * task run twice over, which its checksum cannot always tell). The second
  * fails the trial and is told the task is done. */
-static bool enter(struct cl_task *task)
+bool clrt_task_enter(struct cl_task *task)
 {
 	if (!__atomic_exchange_n(&task->busy, 1, __ATOMIC_ACQUIRE))
 		return true;
@@ -331,7 +331,7 @@ static bool enter(struct cl_task *task)
 	return false;
 }
 
-static void leave(struct cl_task *task)
+void clrt_task_leave(struct cl_task *task)
 {
 	__atomic_store_n(&task->busy, 0, __ATOMIC_RELEASE);
 }
@@ -355,10 +355,10 @@ enum cl_step cl_task_step(struct cl_task *task, struct cl_wait *wait)
 {
 	enum cl_step st;
 
-	if (!enter(task))
+	if (!clrt_task_enter(task))
 		return CL_STEP_DONE;
 	st = step_blocking(task, wait);
-	leave(task);
+	clrt_task_leave(task);
 	return st;
 }
 
@@ -366,10 +366,10 @@ enum cl_step cl_task_step_io(struct cl_task *task, struct cl_wait *wait, struct 
 {
 	enum cl_step st;
 
-	if (!enter(task))
+	if (!clrt_task_enter(task))
 		return CL_STEP_DONE;
 	st = step(task, wait, io);
-	leave(task);
+	clrt_task_leave(task);
 	return st;
 }
 
@@ -377,7 +377,7 @@ void cl_task_run(struct cl_task *task)
 {
 	struct cl_wait wait;
 
-	if (!enter(task))
+	if (!clrt_task_enter(task))
 		return;
 	while (step_blocking(task, &wait) == CL_STEP_WAIT) {
 		struct timespec until = {
@@ -387,5 +387,5 @@ void cl_task_run(struct cl_task *task)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 			;
 	}
-	leave(task);
+	clrt_task_leave(task);
 }

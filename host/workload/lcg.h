@@ -1,14 +1,17 @@
 /* The LCG of compute steps and of I/O steps' words (Knuth's MMIX constants),
  * inline for the loops that make or check gigabytes of words a second: the
  * server's bodies, the runtime's check of what a task received. The
- * constants are written here and nowhere else. */
+ * constants are the plugin ABI's (conclab/runtime.h, since 1.5: a runtime
+ * of another language runs the same kernel), written there and nowhere
+ * else. */
 #ifndef CLW_LCG_H
 #define CLW_LCG_H
 
+#include <conclab/runtime.h>
 #include <stdint.h>
 
-#define CLW_LCG_A 6364136223846793005ULL
-#define CLW_LCG_C 1442695040888963407ULL
+#define CLW_LCG_A CL_LCG_A
+#define CLW_LCG_C CL_LCG_C
 
 /* The next word. */
 static inline uint64_t clw_lcg_next(uint64_t x)

@@ -61,6 +61,14 @@
  *        strategy's hosts and hostfile are its own parameters of these
  *        types (cl_trial_hosts and cl_trial_hostfile serve 1.3 ones);
  *        CL_SYNC_FIFO, a lock that serves waiters in order.
+ *   1.5  steps run by another language's runtime (runtime.h): the step
+ *        list as data (cl_trial_nsteps, cl_trial_loops, cl_trial_step_info,
+ *        cl_task_seed, CL_LCG_A/C), a task's record handed back
+ *        (cl_task_begin, cl_task_finish), its increments (cl_task_sync,
+ *        cl_task_window) and I/O (cl_task_io, cl_task_io_check,
+ *        cl_task_io_words); the sync op `trylock`, so an interpreter waits
+ *        for a lock only with its own lock released; the descriptor's
+ *        `runtime`, what a plugin runs its tasks in, for the results.
  *   (A plugin whose descriptor has no `abi_minor` is 1.0.)
  */
 #ifndef CONCLAB_PLUGIN_H
@@ -77,7 +85,7 @@ extern "C" {
 #endif
 
 #define CL_ABI_MAJOR 1u
-#define CL_ABI_MINOR 4u
+#define CL_ABI_MINOR 5u
 /* The major version, under its name of ABI 1.0 (a plugin's `abi` field). */
 #define CL_ABI_VERSION CL_ABI_MAJOR
 
@@ -270,6 +278,13 @@ struct cl_sync_ops {
 	 * the runtime in each remote address space after every task of every
 	 * one of them has finished (the strategy waits for that). */
 	uint64_t (*counter)(void *shared);
+	/* (1.5) Optional: take the lock only if nobody holds it, without
+	 * waiting; true when taken (then unlock it as any lock). May fail
+	 * spuriously, never succeed wrongly. A runtime with a lock of its own
+	 * (CPython's GIL) tries this first and waits in `lock` only with its
+	 * lock released, as threading.Lock does; without it, it releases its
+	 * lock for every operation. */
+	bool (*trylock)(void *shared, void *local);
 };
 
 /* ---- the descriptor ---------------------------------------------------- */
@@ -309,6 +324,13 @@ struct cl_plugin {
 	uint32_t abi_minor;
 	uint32_t strategy_ops_size;
 	uint32_t sync_ops_size;
+	/* (1.5) Optional: what the plugin runs tasks in, when it is not this
+	 * C runtime ("CPython 3.11.2 (main, ...) [GCC 12.2.0]; GIL enabled"):
+	 * one line, at most 255 bytes, recorded in the results' environment
+	 * with the plugin and shown by `conclab info`. Called in the probe's
+	 * child process, so it may load what it names but must return within
+	 * a second. */
+	const char *(*runtime)(void);
 };
 
 /* Declare the plugin's descriptor; the arguments are designated initializers:

@@ -193,6 +193,142 @@ const char *cl_trial_hostfile(const struct cl_trial *trial);
  * stops them before it and says which did not finish. */
 int64_t cl_trial_deadline_ns(const struct cl_trial *trial);
 
+
+/* ---- (1.5) steps run by another language's runtime --------------------- */
+
+/* For a strategy that runs each task's steps as code of another language
+ * (the py-* strategies run them as Python; a Go, Node or Java runtime would
+ * do the same): instead of stepping a task with cl_task_step, it reads the
+ * step list as data, runs every step itself, and hands the task's record
+ * back with cl_task_finish. The host judges that record exactly as a C
+ * task's: the checksum of every compute, increment and I/O step, the
+ * counter, the operations, the bytes, the times.
+ *
+ *   cl_task_begin(task);                    // start time; the task is yours
+ *   for loop in 0..cl_trial_loops(): for i in 0..cl_trial_nsteps():
+ *       cl_trial_step_info(trial, i, &info, sizeof info) and run it:
+ *         CL_STEP_KIND_SLEEP:     wait info.ns
+ *         CL_STEP_KIND_COMPUTE:   x = cl_task_seed(task, i, CL_SEED_COMPUTE),
+ *                                 info.count times x = x * CL_LCG_A + CL_LCG_C
+ *                                 (mod 2^64); checksum += x
+ *         CL_STEP_KIND_INCREMENT: info.count operations on the trial's
+ *                                 counter (cl_task_sync); checksum += the
+ *                                 two LCGs of its work inside and outside
+ *         CL_STEP_KIND_REQUEST, _READ, _WRITE: cl_task_io; every byte checked
+ *                                 or made by cl_task_io_check / _io_words
+ *   cl_task_finish(task, checksum, operations);
+ *
+ * The word "step" below is the step's index in the list, 0 first. */
+
+/* The compute kernel's LCG (Knuth's MMIX constants): every compute step and
+ * every byte of an I/O step is made of it. */
+#define CL_LCG_A 6364136223846793005ULL
+#define CL_LCG_C 1442695040888963407ULL
+
+enum cl_step_kind {
+	CL_STEP_KIND_SLEEP = 1,
+	CL_STEP_KIND_COMPUTE,
+	CL_STEP_KIND_INCREMENT,
+	CL_STEP_KIND_REQUEST,
+	CL_STEP_KIND_READ,
+	CL_STEP_KIND_WRITE,
+};
+
+#define CL_STEP_FSYNC     (1u << 0) /* write: fsync the file before closing it  */
+#define CL_STEP_KEEPALIVE (1u << 1) /* request: reuse the task's connection     */
+#define CL_STEP_WITNESS   (1u << 2) /* increment: a witnessed critical section,
+				     * which only the runtime's own loop runs
+				     * (conclab verify): refuse it            */
+
+/* One step of the list. The host fills the fields of its own minor that
+ * `size` covers; one not covered stays as it was. */
+struct cl_step_info {
+	uint32_t kind;        /* enum cl_step_kind                                 */
+	uint32_t flags;       /* CL_STEP_*                                         */
+	uint32_t line;        /* the config line that wrote it, for messages       */
+	uint32_t read_pct;    /* increment: this share of operations only read     */
+	int64_t  ns;          /* sleep: how long; request: the server's delay;
+			       * increment: a window of this length instead of
+			       * `count` operations (0: count)                     */
+	uint64_t count;       /* compute: iterations; increment: operations        */
+	uint64_t inside;      /* increment: LCG iterations under the lock, each op */
+	uint64_t outside;     /* increment: LCG iterations before it, each op      */
+	uint64_t bytes;       /* request: the body's size; read, write: the file's */
+	uint64_t block;       /* read, write: bytes per call                       */
+};
+
+size_t   cl_trial_nsteps(const struct cl_trial *trial);
+/* How many times the step list runs. */
+uint64_t cl_trial_loops(const struct cl_trial *trial);
+/* Step i, 0 <= i < cl_trial_nsteps(), into *info (call with sizeof *info).
+ * 0, or -EINVAL for an i out of range. */
+int cl_trial_step_info(const struct cl_trial *trial, size_t i, struct cl_step_info *info, size_t size);
+
+/* Where an LCG starts for a task's step: its compute, and an increment's
+ * work inside the lock and outside it. */
+enum cl_seed_purpose { CL_SEED_COMPUTE = 0, CL_SEED_INSIDE = 1, CL_SEED_OUTSIDE = 2 };
+uint64_t cl_task_seed(const struct cl_task *task, size_t step, enum cl_seed_purpose purpose);
+
+/* The task is the caller's until cl_task_finish: its start time is taken
+ * now. A task already begun or stepped fails the trial (one worker a task). */
+void cl_task_begin(struct cl_task *task);
+/* Its record: the sum of what its steps added to the checksum and the
+ * operations of its increment steps. It is done; its end time is now. */
+void cl_task_finish(struct cl_task *task, uint64_t checksum, uint64_t operations);
+
+/* What an increment step's operations use: the cell's sync, its state and
+ * the task's own block, and the trial's counter. One write operation is
+ *   ops->lock(shared, local); v = *counter; *counter = v + 1; ops->unlock(...)
+ * or, for a sync without lock, ops->add(shared, local, counter, 1); a read
+ * takes read_lock/read_unlock where the sync has them (else lock/unlock, or
+ * an atomic load for a sync with add only). After every increment step,
+ * ops->flush(shared, local, counter) where the sync has one. A runtime that
+ * must not wait holding its own lock (an interpreter's) tries `trylock`
+ * first where the sync has one, and calls lock with that lock released.
+ * The counter pointer is NULL for a CL_SYNC_REMOTE sync. */
+struct cl_task_sync {
+	const struct cl_sync_ops *ops;
+	void                     *shared;
+	void                     *local;
+	volatile uint64_t        *counter;
+};
+/* 0, or -EINVAL (size too small). */
+int cl_task_sync(struct cl_task *task, struct cl_task_sync *sync, size_t size);
+
+/* An increment step with info.ns (a window): call with the step's
+ * operations so far, 0 the first time (which opens the trial's window, if
+ * no task did), and then every few dozen microseconds of operations. true
+ * while the window is open; once false, the step is over (its operations
+ * count in cl_task_finish's). */
+bool cl_task_window(struct cl_task *task, uint64_t operations);
+
+/* An I/O step's particulars. request: connect to host:port, send
+ * "GET <path> HTTP/1.1" with "Host: <host_header>" (and "Connection:
+ * close" without CL_STEP_KEEPALIVE), read the body of `bytes` bytes. read:
+ * the file `path` the host wrote, `bytes` long, in calls of `block` bytes;
+ * write: create `path` (O_CREAT|O_TRUNC, mode 0600) and write it so. */
+struct cl_io_step {
+	char     host[64];        /* request: a dotted IPv4 address      */
+	int      port;
+	char     path[512];       /* request: the request target; read,
+				   * write: the file                      */
+	char     host_header[192];
+};
+/* 0, or -EINVAL (not an I/O step, or size too small). */
+int cl_task_io(struct cl_task *task, size_t step, struct cl_io_step *io, size_t size);
+
+/* The bytes at [pos, pos + len) of the step's body or file, checked: 0
+ * when they are what the server or the host wrote; -EBADMSG after
+ * cl_trial_fail naming the task, the step and the byte. When they end the
+ * body or file (pos + len == bytes), *sum (if not NULL) is what the step
+ * adds to the task's checksum, else 0. A request to the config's own
+ * `target` is not checked (its body is the service's): 0, *sum 0. */
+int cl_task_io_check(struct cl_task *task, size_t step, uint64_t pos, const void *data, size_t len,
+		     uint64_t *sum);
+/* The bytes a write step writes at [pos, pos + len), and *sum as above. */
+void cl_task_io_words(struct cl_task *task, size_t step, uint64_t pos, void *buf, size_t len,
+		      uint64_t *sum);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,12 +63,20 @@ static void mutex_add(void *shared, void *local, uint64_t *counter, uint64_t n)
 	}
 }
 
+/* For a runtime that must not wait holding a lock of its own (the GIL). */
+static bool mutex_trylock(void *shared, void *local)
+{
+	(void)local;
+	return pthread_mutex_trylock(shared) == 0;
+}
+
 static const struct cl_sync_ops mutex_ops = {
 	.shared_size = sizeof(pthread_mutex_t),
 	.init = mutex_init,
 	.destroy = mutex_destroy,
 	.lock = mutex_lock,
 	.unlock = mutex_unlock,
+	.trylock = mutex_trylock,
 	.add = mutex_add,
 };
 

@@ -41,12 +41,19 @@ static void rwlock_read_lock(void *shared, void *local)
 	pthread_rwlock_rdlock(shared);
 }
 
+static bool rwlock_trylock(void *shared, void *local)
+{
+	(void)local;
+	return pthread_rwlock_trywrlock(shared) == 0;
+}
+
 static const struct cl_sync_ops rwlock_ops = {
 	.shared_size = sizeof(pthread_rwlock_t),
 	.init = rwlock_init,
 	.destroy = rwlock_destroy,
 	.lock = rwlock_lock,
 	.unlock = rwlock_unlock,
+	.trylock = rwlock_trylock,
 	.read_lock = rwlock_read_lock,
 	.read_unlock = rwlock_unlock,
 };

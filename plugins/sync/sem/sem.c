@@ -28,12 +28,19 @@ static void sem_plugin_unlock(void *shared, void *local)
 	sem_post(shared);
 }
 
+static bool sem_plugin_trylock(void *shared, void *local)
+{
+	(void)local;
+	return sem_trywait(shared) == 0;
+}
+
 static const struct cl_sync_ops sem_ops = {
 	.shared_size = sizeof(sem_t),
 	.init = sem_plugin_init,
 	.destroy = sem_plugin_destroy,
 	.lock = sem_plugin_lock,
 	.unlock = sem_plugin_unlock,
+	.trylock = sem_plugin_trylock,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,

@@ -42,12 +42,19 @@ static void spin_add(void *shared, void *local, uint64_t *counter, uint64_t n)
 	}
 }
 
+static bool spin_trylock(void *shared, void *local)
+{
+	(void)local;
+	return pthread_spin_trylock(shared) == 0;
+}
+
 static const struct cl_sync_ops spin_ops = {
 	.shared_size = sizeof(pthread_spinlock_t),
 	.init = spin_init,
 	.destroy = spin_destroy,
 	.lock = spin_lock,
 	.unlock = spin_unlock,
+	.trylock = spin_trylock,
 	.add = spin_add,
 };
 

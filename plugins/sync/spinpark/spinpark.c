@@ -75,11 +75,20 @@ static void spinpark_unlock(void *shared, void *local)
 		syscall(SYS_futex, &l->state, l->wake_op, 1, NULL, NULL, 0);
 }
 
+static bool spinpark_trylock(void *shared, void *local)
+{
+	uint32_t free_ = 0;
+
+	(void)local;
+	return atomic_compare_exchange_strong(&((struct spinpark *)shared)->state, &free_, 1);
+}
+
 static const struct cl_sync_ops spinpark_ops = {
 	.shared_size = sizeof(struct spinpark),
 	.init = spinpark_init,
 	.lock = spinpark_lock,
 	.unlock = spinpark_unlock,
+	.trylock = spinpark_trylock,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,

@@ -46,11 +46,18 @@ static void tas_unlock(void *shared, void *local)
 	ck_spinlock_fas_unlock(&((struct tas_lock *)shared)->lock);
 }
 
+static bool tas_trylock(void *shared, void *local)
+{
+	(void)local;
+	return ck_spinlock_fas_trylock(&((struct tas_lock *)shared)->lock);
+}
+
 static const struct cl_sync_ops tas_ops = {
 	.shared_size = sizeof(struct tas_lock),
 	.init = tas_init,
 	.lock = tas_lock,
 	.unlock = tas_unlock,
+	.trylock = tas_trylock,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,

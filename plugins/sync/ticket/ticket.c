@@ -46,12 +46,25 @@ static void ticket_unlock(void *shared, void *local)
 	ck_spinlock_ticket_unlock(&((struct ticket_lock *)shared)->lock);
 }
 
+#ifdef CK_F_SPINLOCK_TICKET_TRYLOCK
+/* Takes a ticket only when it would be served at once: FIFO is kept. */
+static bool ticket_trylock(void *shared, void *local)
+{
+	(void)local;
+	return ck_spinlock_ticket_trylock(&((struct ticket_lock *)shared)->lock);
+}
+#define TICKET_TRYLOCK ticket_trylock
+#else
+#define TICKET_TRYLOCK NULL
+#endif
+
 static const struct cl_sync_ops ticket_ops = {
 	.flags = CL_SYNC_FIFO,
 	.shared_size = sizeof(struct ticket_lock),
 	.init = ticket_init,
 	.lock = ticket_lock,
 	.unlock = ticket_unlock,
+	.trylock = TICKET_TRYLOCK,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,

@@ -47,11 +47,18 @@ static void ttas_unlock(void *shared, void *local)
 	ck_spinlock_cas_unlock(&((struct ttas_lock *)shared)->lock);
 }
 
+static bool ttas_trylock(void *shared, void *local)
+{
+	(void)local;
+	return ck_spinlock_cas_trylock(&((struct ttas_lock *)shared)->lock);
+}
+
 static const struct cl_sync_ops ttas_ops = {
 	.shared_size = sizeof(struct ttas_lock),
 	.init = ttas_init,
 	.lock = ttas_lock,
 	.unlock = ttas_unlock,
+	.trylock = ttas_trylock,
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_SYNC,
