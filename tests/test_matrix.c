@@ -113,6 +113,31 @@ static void test_workloads_and_baselines(void)
 	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[7].baseline].label, "serial+none tasks=2");
 	cl_test_exp_free(&e);
 
+	/* a workload's own baseline replaces the config's for its cells; one
+	 * that matches none of them is refused at its line */
+	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
+		"workloads = (\n"
+		"  { name = \"c\"; tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); strategies = ( \"threads\", \"serial\" ); },\n"
+		"  { name = \"alt\"; tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } );\n"
+		"    strategies = ( \"threads\", \"processes\" ); baseline = \"processes\"; }\n"
+		");\n"
+		"strategies = ( \"threads\", \"serial\", \"processes\" ); syncs = ( \"none\" );\n"
+		"baseline = \"serial\";\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(e.ncells, 4);
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[0].baseline].label, "c: serial+none");
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[2].baseline].label, "alt: processes+none");
+	CU_ASSERT_STRING_EQUAL(e.cells[e.cells[3].baseline].label, "alt: processes+none");
+	cl_test_exp_free(&e);
+	CU_ASSERT_EQUAL(cl_test_exp_load(&e,
+		"workloads = (\n"
+		"  { name = \"c\"; tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } ); },\n"
+		"  { name = \"alt\"; tasks = 2; steps = ( { op = \"sleep\"; ms = 1; } );\n"
+		"    baseline = \"uv\"; }\n"
+		");\n"
+		"strategies = ( \"threads\", \"serial\" ); syncs = ( \"none\" );\n"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.err, ":4: baseline: \"uv\" matches no cell of workload alt"));
+	cl_test_exp_free(&e);
+
 	/* without `baseline`: the first cell's family, at the same swept values */
 	CU_ASSERT_EQUAL_FATAL(cl_test_exp_load(&e,
 		"workload = { tasks = [1, 2]; steps = ( { op = \"compute\"; iterations = 1; } ); };\n"

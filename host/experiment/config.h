@@ -55,6 +55,8 @@ struct cl_workload_def {
 	uint32_t           strategies; /* bit i: crossed with strategies[i] */
 	uint32_t           syncs;      /* bit i: crossed with syncs[i]      */
 	int                line;
+	char               baseline[128]; /* its own `baseline`; "": the config's */
+	int                baseline_line;
 };
 
 /* What one trial may use, all its processes together; 0: no limit. A trial

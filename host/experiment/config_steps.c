@@ -275,7 +275,7 @@ static int read_one_workload(struct cfg_ctx *c, const config_setting_t *w, const
 {
 	static const char *const keys[] = { "tasks", "loop", "steps", NULL };
 	static const char *const named_keys[] = { "name", "tasks", "loop", "steps", "strategies",
-						  "syncs", NULL };
+						  "syncs", "baseline", NULL };
 	struct cl_workload *wl = &c->def->w;
 	const config_setting_t *steps;
 	char what[96];
@@ -301,6 +301,22 @@ static int read_one_workload(struct cfg_ctx *c, const config_setting_t *w, const
 			return cfg_fail(c, config_setting_get_member(w, "name"), prefix,
 				    "a name of at most %zu characters", sizeof c->def->name - 1);
 		snprintf(c->def->name, sizeof c->def->name, "%s", name);
+		/* its own, where its strategies are not the others' (py-serial
+		 * for the Python cells of seed-table.cfg) */
+		const config_setting_t *base = config_setting_get_member(w, "baseline");
+
+		if (base) {
+			const char *str = config_setting_get_string(base);
+
+			snprintf(what, sizeof what, "%s.baseline", prefix);
+			if (!str || !*str)
+				return cfg_fail(c, base, what, "must name a cell, e.g. baseline = \"serial\";");
+			if (!cfg_printable_name(str) || strlen(str) >= sizeof c->def->baseline)
+				return cfg_fail(c, base, what, "at most %zu printable characters",
+						sizeof c->def->baseline - 1);
+			snprintf(c->def->baseline, sizeof c->def->baseline, "%s", str);
+			c->def->baseline_line = config_setting_source_line(base);
+		}
 	}
 	snprintf(what, sizeof what, "%s.strategies", prefix);
 	if (read_subset(c, w, "strategies", what, c->x->strategies, c->x->nstrategies, &c->def->strategies))

@@ -71,16 +71,18 @@ static int pick_baselines(const struct cl_experiment *x, struct cl_cell *cells, 
 
 	for (size_t first = 0, end; first < n; first = end) {
 		size_t ncand = 0;
+		const struct cl_workload_def *def = cells[first].def;
+		const char *want = def->baseline[0] ? def->baseline : x->baseline;
+		int line = def->baseline[0] ? def->baseline_line : x->baseline_line;
 
-		for (end = first; end < n && cells[end].def == cells[first].def; end++)
-			if (x->baseline ? is_baseline(&cells[end], x->baseline)
-					: cells[end].strategy == cells[first].strategy &&
-						  cells[end].sync == cells[first].sync)
+		for (end = first; end < n && cells[end].def == def; end++)
+			if (want ? is_baseline(&cells[end], want)
+				 : cells[end].strategy == cells[first].strategy &&
+					   cells[end].sync == cells[first].sync)
 				cand[ncand++] = end;
 		if (!ncand) { /* only with `baseline`: the first cell is always its own */
 			snprintf(err, errlen, "%s:%d: baseline: \"%s\" matches no cell%s%s", x->path,
-				 x->baseline_line, x->baseline, cells[first].def->name[0] ? " of workload " : "",
-				 cells[first].def->name);
+				 line, want, def->name[0] ? " of workload " : "", def->name);
 			free(cand);
 			return -1;
 		}
