@@ -234,8 +234,8 @@ static void test_results_name_the_interpreter(void)
 	CU_ASSERT_EQUAL(cl_test_sh(&out, "%s run %s --quiet --json %s/r.json >/dev/null && "
 				   "cat %s/r.json", CL_TEST_CONCLAB, cfg, dir, dir), 0);
 	snprintf(want, sizeof want, "\"runtime\": \"CPython %s", CL_TEST_PYTHON_VERSION);
-	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, want));
-	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "; GIL enabled\""));
+	CU_ASSERT_TRUE(out && strstr(out, want));
+	CU_ASSERT_TRUE(out && strstr(out, "; GIL enabled\""));
 	free(out);
 	cl_test_sh(NULL, "rm -rf %s", dir);
 	unlink(cfg);
