@@ -516,6 +516,66 @@ static void test_seed_table_mpi_column(void)
 	cl_results_free(&r);
 }
 
+/* Results with Python cells (configs/seed-table.cfg, measured here): each
+ * model's Python column beside its C one, its speed-ups against py-serial's
+ * median on the same Python workload, and the GIL's footnote naming the
+ * interpreter the results record. */
+static void test_seed_table_python_columns(void)
+{
+	char err[512], *buf = NULL, want[256];
+	size_t len = 0;
+	struct cl_results r;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(cl_results_load(&r, CL_TEST_SOURCE_DIR "/tests/fixtures/results/seed-table-py.json",
+					      err, sizeof err), 0);
+	f = open_memstream(&buf, &len);
+	CU_ASSERT_EQUAL(cl_view_seed_table(f, &r, false, err, sizeof err), 0);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| Feature | Threading (threads) | Threading (py-threads) | "
+					   "Multiprocessing (processes) | Multiprocessing (py-processes) | "
+					   "Asynchronous (async) | Asynchronous (py-asyncio) |\n"));
+	const char *models[] = { "py-threads", "py-processes", "py-asyncio" };
+	const struct cl_results_cell *io_base = cell_named(&r, "py-io: py-serial+none");
+	const struct cl_results_cell *cpu_base = cell_named(&r, "py-cpu: py-serial+none");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(io_base);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cpu_base);
+	char *io_row = strstr(buf, "| Speed-up, I/O-bound (vs serial) |");
+	char *cpu_row = strstr(buf, "| Speed-up, CPU-bound (vs serial) |");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(io_row);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cpu_row);
+	for (int m = 0; m < 3; m++) {
+		char label[64];
+
+		snprintf(label, sizeof label, "py-io: %s+none", models[m]);
+		const struct cl_results_cell *io = cell_named(&r, label);
+
+		snprintf(label, sizeof label, "py-cpu: %s+none", models[m]);
+		const struct cl_results_cell *cpu = cell_named(&r, label);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(io);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cpu);
+		snprintf(want, sizeof want, "| %.2fx", io_base->summary.wall.median / io->summary.wall.median);
+		CU_ASSERT_PTR_NOT_NULL(strstr(io_row, want));
+		snprintf(want, sizeof want, "| %.2fx", cpu_base->summary.wall.median / cpu->summary.wall.median);
+		CU_ASSERT_PTR_NOT_NULL(strstr(cpu_row, want));
+	}
+	/* the GIL: py-threads on one core, said with the interpreter's version */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| 1.0 core on CPU-bound work (single-core) [4]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[4] py-threads ran the CPU-bound steps, an LCG loop in Python, "
+					   "on 1.0 core: Python threads take turns holding the GIL, so only "
+					   "one runs Python code at a time (CPython 3.11."));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "[1] The tutorial says threading is \"Single-core (due to GIL)\". "
+					   "That is CPython's Global Interpreter Lock: C threads have none"));
+	/* counters: py-threads lost none here, py-processes did */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| exact 2000000 [5] |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "py-processes, one GIL each, lost updates."));
+	free(buf);
+	cl_results_free(&r);
+}
+
 static void test_seed_table(void)
 {
 	char err[512], *buf = NULL;
@@ -761,6 +821,8 @@ int main(void)
 		  test_compare_refuses_what_it_cannot_judge },
 		{ "the seed table from a fixed results file", test_seed_table },
 		{ "the seed table with an mpi column, from a fixed results file", test_seed_table_mpi_column },
+		{ "the seed table in C and Python side by side, from a fixed results file",
+		  test_seed_table_python_columns },
 		{ "markdown, bars SVG and HTML are well-formed", test_markdown_and_svg },
 		{ "a sweep becomes a line chart", test_sweep_chart },
 		{ "markup and control characters in every string: shown as text in HTML, SVG, Markdown",
