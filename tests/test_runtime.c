@@ -89,9 +89,9 @@ static void test_stepped_and_blocking_agree(void)
 	CU_ASSERT_NOT_EQUAL(blocking->checksum, stepped->checksum); /* seeded per task */
 	CU_ASSERT_EQUAL(t->counter, 2 * 2 * 50);
 	CU_ASSERT_EQUAL(clw_expected_counter(&w, NULL), 200);
-	CU_ASSERT(blocking->end_ns - blocking->start_ns >= clw_min_task_ns(&w));
-	CU_ASSERT(stepped->end_ns - stepped->start_ns >= clw_min_task_ns(&w));
-	CU_ASSERT_EQUAL(clw_min_task_ns(&w), 6000000);
+	CU_ASSERT(blocking->end_ns - blocking->start_ns >= clw_task_min_ns(&w, 0));
+	CU_ASSERT(stepped->end_ns - stepped->start_ns >= clw_task_min_ns(&w, 0));
+	CU_ASSERT_EQUAL(clw_task_min_ns(&w, 0), 6000000);
 	clrt_trial_unmap(t, mapped);
 }
 

@@ -58,6 +58,13 @@ int cfg_workload_setting(struct cfg_ctx *c, const config_setting_t *g, const cha
 int cfg_workload_number(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 			const char *what, int64_t min, int64_t max, int64_t scale, int64_t *field);
 
+/* A step setting written as a distribution (config_draws.c): appended to
+ * the workload's draws, *field set to its typical value. */
+int cfg_read_dist(struct cfg_ctx *c, const config_setting_t *g, const struct cl_step_key *k,
+		  const char *what, int step, int64_t *field);
+/* The workload's `arrival`, if it has one. */
+int cfg_read_arrival(struct cfg_ctx *c, const config_setting_t *w, const char *prefix);
+
 /* `workload` or `workloads`, every step checked. */
 int cfg_read_workloads(struct cfg_ctx *c, const config_setting_t *root);
 /* `strategies` or `syncs`: the plugins, found in the registry. */

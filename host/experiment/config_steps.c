@@ -115,18 +115,27 @@ static const struct step_op *find_op(const char *name)
 	return NULL;
 }
 
-static int read_step(struct cfg_ctx *c, const config_setting_t *s, const char *prefix, int i)
+/* The keys a distribution may stand for: numbers of a step's work. */
+static bool drawable(const struct cl_step_key *k)
+{
+	return k - cl_step_keys <= KEY_DELAY_MS && k - cl_step_keys != KEY_KEEPALIVE;
+}
+
+/* Step `at` of the list being read (its place in `prefix`.steps), stored as
+ * the workload's step `id`. */
+static int read_step(struct cfg_ctx *c, const config_setting_t *s, const char *prefix, int at, int id)
 {
 	static const char *names[sizeof cl_step_keys / sizeof *cl_step_keys + 1] = { "op" };
-	struct cl_step_spec *st = &c->def->w.steps[i];
+	struct cl_step_spec *st = &c->def->w.steps[id];
 	const struct step_op *op;
 	char what[64], sub[96];
 	const char *name;
 
 	for (size_t k = 0; cl_step_keys[k].name; k++)
 		names[k + 1] = cl_step_keys[k].name;
-	snprintf(what, sizeof what, "%s.steps[%d]", prefix, i);
+	snprintf(what, sizeof what, "%s.steps[%d]", prefix, at);
 	st->line = config_setting_source_line(s);
+	st->id = id;
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return cfg_fail(c, s, what, "each step must be a group like { op = \"sleep\"; ms = 10; }");
 	if (cfg_only_members(c, s, what, names))
@@ -155,6 +164,12 @@ static int read_step(struct cfg_ctx *c, const config_setting_t *s, const char *p
 			continue;
 		}
 		snprintf(sub, sizeof sub, "%s.%s", what, k->name);
+		if (drawable(k) && config_setting_type(config_setting_get_member(s, k->name)) ==
+					   CONFIG_TYPE_GROUP) {
+			if (cfg_read_dist(c, config_setting_get_member(s, k->name), k, sub, id, field))
+				return -1;
+			continue;
+		}
 		if (cfg_workload_setting(c, s, k->name, sub, k->min, k->max, k->scale, k->is_bool, field))
 			return -1;
 	}
@@ -271,11 +286,112 @@ static int check_duration(struct cfg_ctx *c, const config_setting_t *w, const ch
 	return 0;
 }
 
+/* A list of steps, `what` in messages, stored from the workload's step
+ * `first` on (`prefix` names the list's place for each step's messages). */
+static int read_steps(struct cfg_ctx *c, const config_setting_t *steps, const char *what,
+		      const char *prefix, int first)
+{
+	struct cl_workload *wl = &c->def->w;
+	int n;
+
+	if (config_setting_type(steps) != CONFIG_TYPE_LIST)
+		return cfg_fail(c, steps, what, "must be a list ( { ... }, { ... } ), got %s",
+			    cfg_type_name(config_setting_type(steps)));
+	n = config_setting_length(steps);
+	if (n == 0 || first + n > CL_MAX_STEPS)
+		return cfg_fail(c, steps, what, "needs between 1 and %d steps%s, got %d", CL_MAX_STEPS - first,
+			    first ? " (the classes before it hold the rest of the workload's)" : "", n);
+	wl->nsteps = first + n;
+	for (int i = 0; i < n; i++)
+		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), prefix, i, first + i))
+			return -1;
+	return 0;
+}
+
+/* classes = ( { name = "..."; weight = N; steps = ( ... ); }, ... ): each
+ * class's steps follow the last class's in the workload's list. */
+static int read_classes(struct cfg_ctx *c, const config_setting_t *list, const char *prefix)
+{
+	static const char *const keys[] = { "name", "weight", "steps", NULL };
+	struct cl_workload *wl = &c->def->w;
+	char what[96], sub[128];
+	int n;
+
+	snprintf(what, sizeof what, "%s.classes", prefix);
+	if (config_setting_type(list) != CONFIG_TYPE_LIST || (n = config_setting_length(list)) < 1 ||
+	    n > CLW_MAX_CLASSES)
+		return cfg_fail(c, list, what, "must be a list of 1 to %d groups { name = \"...\"; weight = "
+			    "N; steps = ( ... ); }", CLW_MAX_CLASSES);
+	wl->nsteps = 0;
+	for (int k = 0; k < n; k++) {
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)k), *weight;
+		struct clw_class *cl = &wl->classes[k];
+		const char *name;
+
+		snprintf(what, sizeof what, "%s.classes[%d]", prefix, k);
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return cfg_fail(c, g, what, "must be a group { name = ...; weight = ...; steps = ...; }");
+		if (cfg_only_members(c, g, what, keys))
+			return -1;
+		if (!config_setting_lookup_string(g, "name", &name) || !*name || !cfg_printable_name(name) ||
+		    strlen(name) >= sizeof cl->name)
+			return cfg_fail(c, g, what, "needs a name of 1 to %zu printable characters",
+				    sizeof cl->name - 1);
+		for (int j = 0; j < k; j++)
+			if (!strcmp(wl->classes[j].name, name))
+				return cfg_fail(c, config_setting_get_member(g, "name"), what,
+					    "two classes are named \"%s\"", name);
+		snprintf(cl->name, sizeof cl->name, "%s", name);
+		weight = config_setting_get_member(g, "weight");
+		if (!weight || !cfg_is_int(weight) || config_setting_get_int64(weight) < 1 ||
+		    config_setting_get_int64(weight) > 1000000)
+			return cfg_fail(c, weight ? weight : g, what, "needs weight, a whole number from 1 to "
+				    "1000000: its share of the tasks is its weight over the sum");
+		cl->weight = config_setting_get_int64(weight);
+		cl->first = wl->nsteps;
+		snprintf(sub, sizeof sub, "%s.steps", what);
+		if (!config_setting_get_member(g, "steps"))
+			return cfg_fail(c, g, sub, "missing: the class's steps ( { op = ...; }, ... )");
+		if (read_steps(c, config_setting_get_member(g, "steps"), sub, what, (int)cl->first))
+			return -1;
+		cl->nsteps = wl->nsteps - cl->first;
+	}
+	wl->nclasses = n;
+	return 0;
+}
+
+/* What draws, classes and arrivals cannot be combined with: a duration
+ * step (one window for every task's same steps). Arrivals must fit the
+ * trial. */
+static int check_draws(struct cfg_ctx *c, const config_setting_t *w, const char *prefix)
+{
+	const struct cl_workload *wl = &c->def->w;
+	const struct cl_step_spec *timed = clw_duration_step(wl);
+	char what[96];
+
+	snprintf(what, sizeof what, "%s", prefix);
+	if (timed && (wl->ndraws || wl->nclasses || wl->arrival_process))
+		return cfg_fail(c, w, what, "a duration step (line %d) runs one window for every task's same "
+			    "steps: it cannot have %s", timed->line,
+			    wl->ndraws ? "drawn settings" : wl->nclasses ? "classes" : "arrivals");
+	/* the last task arrives (tasks - 1) / rate after the start, at the
+	 * first values of any sweep */
+	if (wl->arrival_process && wl->tasks > 1 &&
+	    (double)(wl->tasks - 1) / (double)wl->arrival_rate * 1000 >= (double)c->x->timeout_ms) {
+		snprintf(what, sizeof what, "%s.arrival.rate", prefix);
+		return cfg_fail(c, w, what, "%lld tasks at %lld a second arrive over %.1f s, not within the "
+			    "trial's timeout (%.3f s): every trial would hang", (long long)wl->tasks,
+			    (long long)wl->arrival_rate, (double)(wl->tasks - 1) / (double)wl->arrival_rate,
+			    (double)c->x->timeout_ms / 1000);
+	}
+	return 0;
+}
+
 static int read_one_workload(struct cfg_ctx *c, const config_setting_t *w, const char *prefix, int named)
 {
-	static const char *const keys[] = { "tasks", "loop", "steps", NULL };
-	static const char *const named_keys[] = { "name", "tasks", "loop", "steps", "strategies",
-						  "syncs", "baseline", NULL };
+	static const char *const keys[] = { "tasks", "loop", "steps", "classes", "seed", "arrival", NULL };
+	static const char *const named_keys[] = { "name", "tasks", "loop", "steps", "classes", "seed",
+						  "arrival", "strategies", "syncs", "baseline", NULL };
 	struct cl_workload *wl = &c->def->w;
 	const config_setting_t *steps;
 	char what[96];
@@ -333,20 +449,34 @@ static int read_one_workload(struct cfg_ctx *c, const config_setting_t *w, const
 	    (snprintf(what, sizeof what, "%s.loop", prefix),
 	     cfg_workload_number(c, w, "loop", named ? what : "loop", 1, 1000000000, 1, &wl->loop)))
 		return -1;
-	snprintf(what, sizeof what, "%s.steps", prefix);
 	steps = config_setting_get_member(w, "steps");
-	if (!steps)
-		return cfg_fail(c, w, what, "missing: a list of steps ( { op = ...; }, ... )");
-	if (config_setting_type(steps) != CONFIG_TYPE_LIST)
-		return cfg_fail(c, steps, what, "must be a list ( { ... }, { ... } ), got %s",
-			    cfg_type_name(config_setting_type(steps)));
-	wl->nsteps = config_setting_length(steps);
-	if (wl->nsteps == 0 || wl->nsteps > CL_MAX_STEPS)
-		return cfg_fail(c, steps, what, "needs between 1 and %d steps, got %lld",
-			    CL_MAX_STEPS, (long long)wl->nsteps);
-	for (int i = 0; i < wl->nsteps; i++)
-		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), prefix, i))
+	if (config_setting_get_member(w, "classes")) {
+		if (steps)
+			return cfg_fail(c, steps, prefix, "give steps (every task runs them) or classes (each "
+				    "task runs one class's), not both");
+		if (read_classes(c, config_setting_get_member(w, "classes"), prefix))
 			return -1;
+	} else {
+		snprintf(what, sizeof what, "%s.steps", prefix);
+		if (!steps)
+			return cfg_fail(c, w, what, "missing: a list of steps ( { op = ...; }, ... )");
+		if (read_steps(c, steps, what, prefix, 0))
+			return -1;
+	}
+	{
+		const config_setting_t *seed = config_setting_get_member(w, "seed");
+
+		/* the same draws in every cell and trial unless a config says
+		 * otherwise: the comparison is of models, not of luck */
+		wl->seed = 1;
+		snprintf(what, sizeof what, "%s.seed", prefix);
+		if (seed && (!cfg_is_int(seed) || config_setting_get_int64(seed) < 0))
+			return cfg_fail(c, seed, what, "a whole number, 0 or more");
+		if (seed)
+			wl->seed = (uint64_t)config_setting_get_int64(seed);
+	}
+	if (cfg_read_arrival(c, w, prefix) || check_draws(c, w, prefix))
+		return -1;
 	return check_duration(c, w, prefix);
 }
 

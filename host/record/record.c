@@ -69,6 +69,21 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 		json_object_set_new(j, "server", json_pack("{sI sI sf sb}", "cpu_ns", (json_int_t)t->server_cpu_ns,
 							    "max_rss_kb", (json_int_t)t->server_rss_kb,
 							    "busy", t->server_busy, "bound", t->server_bound));
+	if (t->open_loop)
+		json_object_set_new(j, "arrival", json_pack("{sf sf sb s{sI sI sI}}",
+			"offered_per_s", t->offered_per_s, "achieved_per_s", t->achieved_per_s,
+			"overloaded", t->overloaded, "lateness_ns", "p50", (json_int_t)t->late_p50_ns,
+			"p99", (json_int_t)t->late_p99_ns, "max", (json_int_t)t->late_max_ns));
+	if (t->nclasses) {
+		json_t *classes = json_array();
+
+		for (size_t i = 0; i < t->nclasses; i++)
+			json_array_append_new(classes, json_pack("{ss sI sI s{sI sI}}", "name", t->classes[i].name,
+				"tasks", (json_int_t)t->classes[i].tasks, "done", (json_int_t)t->classes[i].done,
+				"response_ns", "p50", (json_int_t)t->classes[i].resp_p50_ns,
+				"p99", (json_int_t)t->classes[i].resp_p99_ns));
+		json_object_set_new(j, "classes", classes);
+	}
 	if (t->timed) {
 		json_t *samples = json_array(), *tasks = json_array();
 
@@ -144,6 +159,54 @@ static int duration_from_json(const json_t *d, struct cl_trial_result *t, char *
 static int64_t int_at(const json_t *o, const char *key)
 {
 	return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+static bool ns_ok(int64_t v)
+{
+	return v >= 0 && v < MAX_FIGURE;
+}
+
+/* The "arrival" object of an open-loop trial and its "classes"; absent:
+ * neither. Whatever a results file says is checked for range. */
+static int arrival_from_json(const json_t *a, const json_t *classes, struct cl_trial_result *t,
+			     char *err, size_t errlen)
+{
+	const json_t *late = json_object_get(a, "lateness_ns"), *c;
+	size_t i;
+
+	if (a) {
+		t->open_loop = true;
+		t->offered_per_s = json_number_value(json_object_get(a, "offered_per_s"));
+		t->achieved_per_s = json_number_value(json_object_get(a, "achieved_per_s"));
+		t->overloaded = json_is_true(json_object_get(a, "overloaded"));
+		t->late_p50_ns = int_at(late, "p50");
+		t->late_p99_ns = int_at(late, "p99");
+		t->late_max_ns = int_at(late, "max");
+		/* a task starts at or after its time: lateness is never negative */
+		if (!json_is_object(a) || !(t->offered_per_s >= 0 && t->offered_per_s < 1e12) ||
+		    !(t->achieved_per_s >= 0 && t->achieved_per_s < 1e12) || !ns_ok(t->late_p50_ns) ||
+		    !ns_ok(t->late_p99_ns) || !ns_ok(t->late_max_ns))
+			return snprintf(err, errlen, "arrival is not one (offered_per_s, achieved_per_s and "
+					"lateness_ns in range)"), -1;
+	}
+	if (classes && (!json_is_array(classes) || json_array_size(classes) > 16))
+		return snprintf(err, errlen, "classes must be an array of at most 16"), -1;
+	json_array_foreach(classes, i, c) {
+		struct cl_class_figures *f = &t->classes[i];
+		const char *name = json_string_value(json_object_get(c, "name"));
+		const json_t *resp = json_object_get(c, "response_ns");
+
+		snprintf(f->name, sizeof f->name, "%s", name ? name : "?");
+		cl_printable_str(f->name, false);
+		f->tasks = int_at(c, "tasks");
+		f->done = int_at(c, "done");
+		f->resp_p50_ns = int_at(resp, "p50");
+		f->resp_p99_ns = int_at(resp, "p99");
+		if (!ns_ok(f->tasks) || !ns_ok(f->done) || !ns_ok(f->resp_p50_ns) || !ns_ok(f->resp_p99_ns))
+			return snprintf(err, errlen, "classes[%zu] is out of range", i), -1;
+		t->nclasses = i + 1;
+	}
+	return 0;
 }
 
 
@@ -253,7 +316,9 @@ int cl_trial_from_json(const json_t *j, struct cl_trial_result *t, char *err, si
 		t->server_busy = json_number_value(json_object_get(server, "busy"));
 		t->server_bound = json_is_true(json_object_get(server, "bound"));
 	}
-	if (duration_from_json(json_object_get(j, "duration"), t, err, errlen)) {
+	if (arrival_from_json(json_object_get(j, "arrival"), json_object_get(j, "classes"), t, err,
+			      errlen) ||
+	    duration_from_json(json_object_get(j, "duration"), t, err, errlen)) {
 		cl_trial_result_free(t);
 		return -1;
 	}

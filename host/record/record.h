@@ -92,6 +92,22 @@ struct cl_trial_result {
 	struct cl_sample *samples; /* in time order (owned), NULL if none        */
 	size_t   ntask_ops;       /* each task's operations in the step (owned): */
 	uint64_t *task_ops;       /* up to CL_TASK_OPS_MAX tasks, else none      */
+	/* A workload with open-loop arrivals (docs/results-schema.md,
+	 * "arrival"): response_ns is then from each task's scheduled time */
+	bool     open_loop;
+	double   offered_per_s;   /* the schedule's rate                          */
+	double   achieved_per_s;  /* tasks done between the first and the last
+				   * arrival, over that span                      */
+	bool     overloaded;      /* it could not keep up: achieved below 90% of
+				   * offered and the backlog grew to the end     */
+	int64_t  late_p50_ns, late_p99_ns, late_max_ns; /* start behind schedule */
+	/* Task classes: each class's tasks and their response times */
+	size_t   nclasses;
+	struct cl_class_figures {
+		char    name[32];
+		int64_t tasks, done;
+		int64_t resp_p50_ns, resp_p99_ns;
+	} classes[16];
 };
 
 /* The server busy this much of one CPU over a trial marks it: the

@@ -58,6 +58,8 @@ static double resp_p50_of(const struct cl_trial_result *t) { return (double)t->r
 static double resp_p99_of(const struct cl_trial_result *t) { return (double)t->resp_p99_ns; }
 static double lost_of(const struct cl_trial_result *t) { return (double)t->counter_lost; }
 static double jain_of(const struct cl_trial_result *t) { return t->jain; }
+static double achieved_of(const struct cl_trial_result *t) { return t->achieved_per_s; }
+static double late_p99_of(const struct cl_trial_result *t) { return (double)t->late_p99_ns; }
 static double ops_cv_of(const struct cl_trial_result *t) { return t->ops_cv; }
 static double ops_min_of(const struct cl_trial_result *t) { return (double)t->ops_min; }
 static double ops_max_of(const struct cl_trial_result *t) { return (double)t->ops_max; }
@@ -110,11 +112,48 @@ static void summarize_counter(struct cl_results_cell *c, double *scratch)
 			s->counter_expected = c->trials[i].counter_expected;
 }
 
+/* Arrivals and classes of an open-loop or classed cell's counted trials. */
+static void summarize_open_loop(struct cl_results_cell *c, double *scratch)
+{
+	struct cl_cell_summary *s = &c->summary;
+
+	for (size_t i = 0; i < c->ntrials; i++) {
+		const struct cl_trial_result *t = &c->trials[i];
+
+		if (!cl_trial_counts(t))
+			continue;
+		s->open_loop |= t->open_loop;
+		s->offered_per_s = t->open_loop ? t->offered_per_s : s->offered_per_s;
+		s->overloaded += t->overloaded;
+		s->nclasses = t->nclasses > s->nclasses ? t->nclasses : s->nclasses;
+	}
+	if (s->open_loop) {
+		s->achieved_per_s = median_of(c, achieved_of, scratch);
+		s->late_p99_ns = median_of(c, late_p99_of, scratch);
+	}
+	for (size_t k = 0; k < s->nclasses; k++) {
+		size_t n50 = 0, n99 = 0;
+		double *p99 = scratch + c->ntrials + 1;
+
+		for (size_t i = 0; i < c->ntrials; i++) {
+			const struct cl_trial_result *t = &c->trials[i];
+
+			if (!cl_trial_counts(t) || k >= t->nclasses || !t->classes[k].done)
+				continue;
+			snprintf(s->classes[k].name, sizeof s->classes[k].name, "%s", t->classes[k].name);
+			scratch[n50++] = (double)t->classes[k].resp_p50_ns;
+			p99[n99++] = (double)t->classes[k].resp_p99_ns;
+		}
+		s->classes[k].resp_p50_ns = cl_median(scratch, n50);
+		s->classes[k].resp_p99_ns = cl_median(p99, n99);
+	}
+}
+
 static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 {
 	struct cl_cell_summary *s = &c->summary;
 	double *walls = cl_xmalloc((c->ntrials + 1) * sizeof *walls);
-	double *scratch = cl_xmalloc((c->ntrials + 1) * sizeof *scratch);
+	double *scratch = cl_xmalloc(2 * (c->ntrials + 1) * sizeof *scratch);
 	size_t n = 0;
 
 	memset(s, 0, sizeof *s);
@@ -140,6 +179,7 @@ static void summarize_cell(struct cl_results_cell *c, double cv_threshold)
 	s->resp_p99_ns = median_of(c, resp_p99_of, scratch);
 	s->lost_median = llround(median_of(c, lost_of, scratch));
 	summarize_timed(c, scratch);
+	summarize_open_loop(c, scratch);
 	/* a timed cell's wall is its duration: its noise is in the throughput */
 	s->noisy = n >= 2 && (s->timed ? s->ops_per_s.cv : s->wall.cv) > cv_threshold;
 	summarize_counter(c, scratch);

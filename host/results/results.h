@@ -49,6 +49,19 @@ struct cl_cell_summary {
 	struct cl_stats ops_per_s; /* the counted trials' ops/s               */
 	double  jain, ops_cv;     /* medians of the trials' fairness          */
 	double  ops_min, ops_max; /* medians of the fewest / most of one task */
+	/* An open-loop cell (its workload has arrivals): response times are
+	 * from each task's scheduled arrival */
+	bool    open_loop;
+	double  offered_per_s;    /* the schedule's rate                       */
+	double  achieved_per_s;   /* median of the trials' achieved rates      */
+	double  late_p99_ns;      /* median of the trials' p99 lateness         */
+	size_t  overloaded;       /* counted trials that could not keep up: any
+				   * marks the cell, never averaged away        */
+	size_t  nclasses;         /* task classes, each class's response times */
+	struct {
+		char   name[32];
+		double resp_p50_ns, resp_p99_ns; /* medians over the counted trials */
+	} classes[16];
 };
 
 struct cl_results_cell {

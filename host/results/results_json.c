@@ -37,6 +37,18 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 		json_object_set_new(j, "counter", json_pack("{sI sI}", "expected_median",
 							     (json_int_t)s->counter_expected, "exact",
 							     (json_int_t)s->counter_exact));
+	if (s->open_loop)
+		json_object_set_new(j, "arrival", json_pack("{sf sf sf sI}", "offered_per_s", s->offered_per_s,
+			"achieved_per_s", s->achieved_per_s, "lateness_p99_ns", s->late_p99_ns,
+			"overloaded", (json_int_t)s->overloaded));
+	if (s->nclasses) {
+		json_t *classes = json_array();
+
+		for (size_t k = 0; k < s->nclasses; k++)
+			json_array_append_new(classes, json_pack("{ss s{sf sf}}", "name", s->classes[k].name,
+				"response_ns", "p50", s->classes[k].resp_p50_ns, "p99", s->classes[k].resp_p99_ns));
+		json_object_set_new(j, "classes", classes);
+	}
 	if (s->timed)
 		json_object_set_new(j, "duration", json_pack("{s{sf sf sf s{sf sf sf}} s{sf sf sf sf}}",
 			"ops_per_s", "median", o->median, "mean", o->mean, "cv", o->cv, "ci", "lo", o->ci_lo,

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 _Static_assert((int)CL_STEP_KIND_SLEEP == (int)CL_OP_SLEEP &&
 	       (int)CL_STEP_KIND_COMPUTE == (int)CL_OP_COMPUTE &&
@@ -22,9 +23,11 @@ _Static_assert((int)CL_STEP_KIND_SLEEP == (int)CL_OP_SLEEP &&
 /* Bytes of words made at once to compare with what a task read. */
 #define CHECK_CHUNK 4096
 
-size_t cl_trial_nsteps(const struct cl_trial *trial)
+size_t cl_task_nsteps(const struct cl_task *task)
 {
-	return (size_t)trial->workload->nsteps;
+	const struct cl_trial *t = clrt_trial_of((struct cl_task *)task);
+
+	return (size_t)clw_task_nsteps(t->workload, task->index);
 }
 
 uint64_t cl_trial_loops(const struct cl_trial *trial)
@@ -32,15 +35,26 @@ uint64_t cl_trial_loops(const struct cl_trial *trial)
 	return (uint64_t)trial->workload->loop;
 }
 
-int cl_trial_step_info(const struct cl_trial *trial, size_t i, struct cl_step_info *info, size_t size)
+/* The task's step at place i as it runs it (its class's, drawn); NULL
+ * when there is no such step. */
+static const struct cl_step_spec *task_step(const struct cl_task *task, size_t i, struct cl_step_spec *s)
 {
-	const struct cl_workload *w = trial->workload;
+	const struct cl_trial *t = clrt_trial_of((struct cl_task *)task);
+
+	if (i >= (size_t)clw_task_nsteps(t->workload, task->index))
+		return NULL;
+	clw_task_step(t->workload, task->index, (int64_t)i, s);
+	return s;
+}
+
+int cl_task_step_info(const struct cl_task *task, size_t i, struct cl_step_info *info, size_t size)
+{
 	struct cl_step_info out = { 0 };
+	struct cl_step_spec spec;
+	const struct cl_step_spec *s = task_step(task, i, &spec);
 
-	if (i >= (size_t)w->nsteps || !info)
+	if (!s || !info)
 		return -EINVAL;
-	const struct cl_step_spec *s = &w->steps[i];
-
 	/* the kinds are enum cl_op's numbers: the ABI's names for them */
 	out.kind = (uint32_t)s->op;
 	out.flags = (s->fsync ? CL_STEP_FSYNC : 0) | (s->keepalive ? CL_STEP_KEEPALIVE : 0) |
@@ -69,13 +83,23 @@ int cl_trial_step_info(const struct cl_trial *trial, size_t i, struct cl_step_in
 		out.block = (uint64_t)s->block;
 		break;
 	}
+	out.id = (uint32_t)s->id;
 	memcpy(info, &out, size < sizeof out ? size : sizeof out);
 	return 0;
 }
 
+int64_t cl_task_due_ns(const struct cl_task *task)
+{
+	const struct cl_trial *t = clrt_trial_of((struct cl_task *)task);
+
+	return t->due ? t->run_start_ns + t->due[task->index] : 0;
+}
+
 uint64_t cl_task_seed(const struct cl_task *task, size_t step, enum cl_seed_purpose purpose)
 {
-	return clw_task_seed(task->index, (unsigned)step, (unsigned)purpose);
+	struct cl_step_spec s;
+
+	return task_step(task, step, &s) ? clw_task_seed(task->index, (unsigned)s.id, (unsigned)purpose) : 0;
 }
 
 void cl_task_begin(struct cl_task *task)
@@ -88,6 +112,14 @@ void cl_task_begin(struct cl_task *task)
 		cl_trial_fail(t, EBUSY, "task %u was begun twice: a strategy runs each task once",
 			      task->index);
 		return;
+	}
+	/* a task is never begun before it is due: the schedule is the host's */
+	int64_t due = cl_task_due_ns(task);
+
+	while (due && cl_now_ns() < due) {
+		struct timespec until = { .tv_sec = due / 1000000000, .tv_nsec = due % 1000000000 };
+
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
 	}
 	task->start_ns = cl_now_ns();
 }
@@ -159,14 +191,11 @@ bool cl_task_window(struct cl_task *task, uint64_t operations)
 	return false;
 }
 
-static const struct cl_step_spec *io_step(struct cl_trial *t, size_t step)
+/* The task's I/O step at place `step`, drawn, into *s; NULL when it is not one. */
+static const struct cl_step_spec *io_step(struct cl_task *task, size_t step, struct cl_step_spec *s)
 {
-	const struct cl_workload *w = t->workload;
-
-	if (step >= (size_t)w->nsteps)
+	if (!task_step(task, step, s))
 		return NULL;
-	const struct cl_step_spec *s = &w->steps[step];
-
 	return s->op == CL_OP_REQUEST || s->op == CL_OP_READ || s->op == CL_OP_WRITE ? s : NULL;
 }
 
@@ -174,14 +203,15 @@ int cl_task_io(struct cl_task *task, size_t step, struct cl_io_step *io, size_t 
 {
 	struct cl_trial *t = clrt_trial_of(task);
 	const struct cl_workload *w = t->workload;
-	const struct cl_step_spec *s = io_step(t, step);
+	struct cl_step_spec spec;
+	const struct cl_step_spec *s = io_step(task, step, &spec);
 	struct cl_io_step out = { .port = 0 };
 
 	if (!s || !io || size < sizeof out)
 		return -EINVAL;
 	if (s->op != CL_OP_REQUEST) {
 		clw_io_file_name(out.path, sizeof out.path, t->env->io_dir, s->op == CL_OP_WRITE,
-				 task->index, (unsigned)step);
+				 task->index, (unsigned)s->id);
 	} else if (w->target_host[0]) {
 		inet_ntop(AF_INET, &t->env->target_ip, out.host, sizeof out.host);
 		out.port = (int)w->target_port;
@@ -192,7 +222,7 @@ int cl_task_io(struct cl_task *task, size_t step, struct cl_io_step *io, size_t 
 		out.port = (int)t->env->server_port;
 		snprintf(out.path, sizeof out.path, "/?bytes=%lld&delay_us=%lld&seed=%llu",
 			 (long long)s->bytes, (long long)(s->delay_ns / 1000),
-			 (unsigned long long)clw_io_seed(task->index, (unsigned)step));
+			 (unsigned long long)clw_io_seed(task->index, (unsigned)s->id));
 		snprintf(out.host_header, sizeof out.host_header, "127.0.0.1");
 	}
 	memcpy(io, &out, sizeof out);
@@ -200,19 +230,19 @@ int cl_task_io(struct cl_task *task, size_t step, struct cl_io_step *io, size_t 
 }
 
 /* What the step adds to the checksum once [pos, pos + len) reached its end. */
-static uint64_t step_sum(struct cl_task *task, const struct cl_step_spec *s, size_t step,
-			 uint64_t pos, size_t len)
+static uint64_t step_sum(struct cl_task *task, const struct cl_step_spec *s, uint64_t pos, size_t len)
 {
 	if (pos + len != (uint64_t)s->bytes)
 		return 0;
-	return clw_io_body_sum(clw_io_seed(task->index, (unsigned)step), (uint64_t)s->bytes);
+	return clw_io_body_sum(clw_io_seed(task->index, (unsigned)s->id), (uint64_t)s->bytes);
 }
 
 int cl_task_io_check(struct cl_task *task, size_t step, uint64_t pos, const void *data, size_t len,
 		     uint64_t *sum)
 {
 	struct cl_trial *t = clrt_trial_of(task);
-	const struct cl_step_spec *s = io_step(t, step);
+	struct cl_step_spec spec;
+	const struct cl_step_spec *s = io_step(task, step, &spec);
 	const unsigned char *got = data;
 	unsigned char want[CHECK_CHUNK];
 
@@ -226,34 +256,40 @@ int cl_task_io_check(struct cl_task *task, size_t step, uint64_t pos, const void
 	if (s->op == CL_OP_REQUEST && t->workload->target_host[0])
 		return 0; /* the service's own bytes */
 	if (pos > (uint64_t)s->bytes || len > (uint64_t)s->bytes - pos)
-		return cl_trial_fail(t, EBADMSG, "task %u: step %zu (%s, config line %d): %zu bytes at "
-				     "%llu, past the %lld of the %s", task->index, step + 1,
+		return cl_trial_fail(t, EBADMSG, "task %u: step %d (%s, config line %d): %zu bytes at "
+				     "%llu, past the %lld of the %s", task->index, s->id + 1,
 				     clw_op_name(s->op), s->line, len, (unsigned long long)pos,
 				     (long long)s->bytes, what);
 	for (size_t at = 0; at < len; at += sizeof want) {
 		size_t n = len - at < sizeof want ? len - at : sizeof want;
 
-		clw_io_words(want, task->index, (unsigned)step, pos + at, n);
+		clw_io_words(want, task->index, (unsigned)s->id, pos + at, n);
 		if (memcmp(want, got + at, n))
 			for (size_t k = 0; k < n; k++)
 				if (want[k] != got[at + k])
-					return cl_trial_fail(t, EBADMSG, "task %u: step %zu (%s, config line "
+					return cl_trial_fail(t, EBADMSG, "task %u: step %d (%s, config line "
 							     "%d): byte %llu of the %s is wrong", task->index,
-							     step + 1, clw_op_name(s->op), s->line,
+							     s->id + 1, clw_op_name(s->op), s->line,
 							     (unsigned long long)(pos + at + k), what);
 	}
 	if (sum)
-		*sum = step_sum(task, s, step, pos, len);
+		*sum = step_sum(task, s, pos, len);
 	return 0;
 }
 
 void cl_task_io_words(struct cl_task *task, size_t step, uint64_t pos, void *buf, size_t len,
 		      uint64_t *sum)
 {
-	struct cl_trial *t = clrt_trial_of(task);
-	const struct cl_step_spec *s = io_step(t, step);
+	struct cl_step_spec spec;
+	const struct cl_step_spec *s = io_step(task, step, &spec);
 
-	clw_io_words(buf, task->index, (unsigned)step, pos, len);
 	if (sum)
-		*sum = s ? step_sum(task, s, step, pos, len) : 0;
+		*sum = 0;
+	if (!s) {
+		memset(buf, 0, len);
+		return;
+	}
+	clw_io_words(buf, task->index, (unsigned)s->id, pos, len);
+	if (sum)
+		*sum = step_sum(task, s, pos, len);
 }

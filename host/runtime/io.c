@@ -94,9 +94,9 @@ static int failed(const struct ctx *x, int err, const char *fmt, ...)
 		snprintf(where, sizeof where, "127.0.0.1:%lld", (long long)x->t->env->server_port);
 	else
 		clw_io_file_name(where, sizeof where, x->t->env->io_dir, x->s->op == CL_OP_WRITE,
-				 x->task->index, x->task->step);
+				 x->task->index, (unsigned)x->s->id);
 	cl_trial_fail(x->t, err, "task %u: step %u (%s, config line %d): %s: %s", x->task->index,
-		      x->task->step + 1, clw_op_name(x->s->op), x->s->line, where, what);
+		      x->s->id + 1, clw_op_name(x->s->op), x->s->line, where, what);
 	return -1;
 }
 
@@ -208,7 +208,7 @@ static int take_response(const struct ctx *x, const unsigned char *p, size_t n)
 		if (++task->io_pos == hlen) {
 			task->io_phase = BODY;
 			task->io_pos = 0;
-			task->io_word = clw_lcg_advance(clw_io_seed(task->index, task->step), 1);
+			task->io_word = clw_lcg_advance(clw_io_seed(task->index, (unsigned)x->s->id), 1);
 		}
 	}
 	return task->io_phase == BODY ? check_words(x, p, n, "response's body") : 0;
@@ -325,7 +325,7 @@ static void compose_request(const struct ctx *x)
 		l->reqlen = snprintf(l->req, sizeof l->req, "GET /?bytes=%lld&delay_us=%lld&seed="
 				     "%llu HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
 				     (long long)s->bytes, (long long)(s->delay_ns / 1000),
-				     (unsigned long long)clw_io_seed(task->index, task->step),
+				     (unsigned long long)clw_io_seed(task->index, (unsigned)x->s->id),
 				     s->keepalive ? "" : "Connection: close\r\n");
 	if (w->target_host[0])
 		memset(&l->head, 0, sizeof l->head);
@@ -412,7 +412,7 @@ static int response_done(const struct ctx *x)
 	int target = x->t->workload->target_host[0] != 0;
 
 	if (!target) /* a target's body is the service's, not ours */
-		task->checksum += clw_io_body_sum(clw_io_seed(task->index, task->step), (uint64_t)x->s->bytes);
+		task->checksum += clw_io_body_sum(clw_io_seed(task->index, (unsigned)x->s->id), (uint64_t)x->s->bytes);
 	if (x->s->keepalive && (!target || clrt_http_reusable(&x->local->head))) {
 		task->io_phase = IDLE;
 		task->io_pos = 0;
@@ -545,7 +545,7 @@ static int file_step(const struct ctx *x)
 		case IDLE: {
 			char path[256];
 
-			clw_io_file_name(path, sizeof path, x->t->env->io_dir, writing, task->index, task->step);
+			clw_io_file_name(path, sizeof path, x->t->env->io_dir, writing, task->index, (unsigned)x->s->id);
 			/* a new file each time (a loop writes it again), never
 			 * through a link: see host/sandbox/files.c */
 			if (writing && unlink(path) && errno != ENOENT)
@@ -566,7 +566,7 @@ static int file_step(const struct ctx *x)
 			}
 			task->io_phase = FILE_RW;
 			task->io_pos = 0;
-			task->io_word = clw_lcg_advance(clw_io_seed(task->index, task->step), 1);
+			task->io_word = clw_lcg_advance(clw_io_seed(task->index, (unsigned)x->s->id), 1);
 			break;
 		}
 		case FILE_RW: {
@@ -574,7 +574,7 @@ static int file_step(const struct ctx *x)
 			size_t len = left < (uint64_t)s->block ? (size_t)left : (size_t)s->block;
 
 			if (!len && !l->handed) { /* a read's last bytes came in io_done: take its result first */
-				task->checksum += clw_io_body_sum(clw_io_seed(task->index, task->step),
+				task->checksum += clw_io_body_sum(clw_io_seed(task->index, (unsigned)x->s->id),
 								  (uint64_t)s->bytes);
 				if (writing && s->fsync) {
 					task->io_phase = FILE_SYNC;
@@ -584,7 +584,7 @@ static int file_step(const struct ctx *x)
 				return 0;
 			}
 			if (writing && !l->handed)
-				clw_io_words(l->block, task->index, task->step, task->io_pos, len);
+				clw_io_words(l->block, task->index, (unsigned)x->s->id, task->io_pos, len);
 			n = perform(x, &(struct cl_io){ .op = writing ? CL_IO_WRITE : CL_IO_READ, .fd = fd,
 							.buf = l->block, .len = len,
 							.offset = (int64_t)task->io_pos });
@@ -652,9 +652,12 @@ void cl_task_io_done(struct cl_task *task, int64_t result, const void *data)
 			      l->op == CL_IO_CONNECT || l->op == CL_IO_FSYNC ? (size_t)0 : l->oplen, l->op);
 		result = -EPROTO;
 	}
+	struct cl_step_spec s; /* the step as this task runs it: drawn */
+
+	clw_task_step(t->workload, task->index, task->step, &s);
 	if (result > 0 && (task->io_phase == HEADER || task->io_phase == BODY ||
-			   (task->io_phase == FILE_RW && t->workload->steps[task->step].op == CL_OP_READ))) {
-		struct ctx x = { t, task, &t->workload->steps[task->step], l, NULL, NULL };
+			   (task->io_phase == FILE_RW && s.op == CL_OP_READ))) {
+		struct ctx x = { t, task, &s, l, NULL, NULL };
 
 		if (take(&x, data, (size_t)result))
 			result = -EBADMSG;

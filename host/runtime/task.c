@@ -263,13 +263,29 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 	struct cl_trial *t = clrt_trial_of(task);
 	const struct cl_workload *w = t->workload;
 
+	const int64_t nsteps = clw_task_nsteps(w, task->index);
+	struct cl_step_spec drawn;
+
 	if (task->done)
 		return CL_STEP_DONE;
-	if (!task->start_ns)
+	if (!task->start_ns) {
+		/* open-loop arrivals: a task not yet due is a timed wait like any
+		 * other, so every strategy keeps the schedule unchanged */
+		int64_t due = t->due ? t->run_start_ns + t->due[task->index] : 0;
+
+		if (due && cl_now_ns() < due) {
+			wait->until_ns = due;
+			wait->fd = -1;
+			wait->events = 0;
+			return CL_STEP_WAIT;
+		}
 		task->start_ns = cl_now_ns();
+	}
 	while (task->loop < (uint64_t)w->loop) {
-		while (task->step < w->nsteps) {
-			const struct cl_step_spec *s = &w->steps[task->step];
+		while (task->step < nsteps) {
+			const struct cl_step_spec *s = &drawn;
+
+			clw_task_step(w, task->index, task->step, &drawn);
 
 			switch (s->op) {
 			case CL_OP_SLEEP:
@@ -285,11 +301,11 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 				wait->events = 0;
 				return CL_STEP_WAIT;
 			case CL_OP_COMPUTE:
-				task->checksum += clw_lcg_advance(clw_task_seed(task->index, task->step, 0),
+				task->checksum += clw_lcg_advance(clw_task_seed(task->index, (unsigned)s->id, 0),
 								  (uint64_t)s->iterations);
 				break;
 			case CL_OP_INCREMENT:
-				task->checksum += run_increment(t, task, s, task->step);
+				task->checksum += run_increment(t, task, s, (unsigned)s->id);
 				break;
 			case CL_OP_REQUEST:
 			case CL_OP_READ:

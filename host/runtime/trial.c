@@ -33,7 +33,8 @@ struct cl_trial *clrt_trial_map(const struct cl_workload *workload, const struct
 	const struct cl_step_spec *timed = clw_duration_step(workload);
 	size_t slots = timed ? ntasks * sizeof(struct clrt_slot) : 0;
 	size_t samples = timed && timed->sample_ns ? CL_MAX_SAMPLES * sizeof(struct clrt_sample) : 0;
-	size_t size = head + shared + stride * ntasks + slots + samples;
+	size_t due = workload->arrival_process ? ALIGN64(ntasks * sizeof(int64_t)) : 0;
+	size_t size = head + shared + stride * ntasks + slots + samples + due;
 	struct cl_trial *t;
 
 	/* MAP_SHARED before the trial forks: the host reads every record back
@@ -54,6 +55,10 @@ struct cl_trial *clrt_trial_map(const struct cl_workload *workload, const struct
 	if (samples) {
 		t->samples = (struct clrt_sample *)((char *)t->slots + slots);
 		t->next_sample = timed->sample_ns;
+	}
+	if (due) {
+		t->due = (int64_t *)((char *)t + size - due);
+		clw_arrival_offsets(workload, t->due);
 	}
 	*map_size = size;
 	return t;

@@ -100,6 +100,10 @@ struct cl_trial {
 	_Atomic uint32_t nsamples;
 	struct clrt_slot   *slots;
 	struct clrt_sample *samples;   /* CL_MAX_SAMPLES of them           */
+	/* Open-loop arrivals: when each task is due, ns after run_start_ns
+	 * (clw_arrival_offsets); NULL without. The runtime's schedule: the
+	 * host judges by its own copy. */
+	int64_t            *due;
 
 	alignas(64) struct cl_task tasks[];
 };

@@ -149,13 +149,15 @@ int clsb_files_prepare(const struct cl_workload *w, struct clw_trial_env *env, c
 		return snprintf(err, errlen, "no memory to write the trial's files"), -1;
 	}
 	for (uint32_t t = 0; t < (uint64_t)w->tasks; t++)
-		for (unsigned k = 0; k < (uint64_t)w->nsteps; k++) {
+		for (int64_t pos = 0; pos < clw_task_nsteps(w, t); pos++) {
 			char path[256];
+			struct cl_step_spec s; /* as task t runs it: its class's, drawn */
 
-			if (w->steps[k].op != CL_OP_READ)
+			clw_task_step(w, t, pos, &s);
+			if (s.op != CL_OP_READ)
 				continue;
-			clw_io_file_name(path, sizeof path, env->io_dir, 0, t, k);
-			if (write_file(dir, path, t, k, (uint64_t)w->steps[k].bytes, buf)) {
+			clw_io_file_name(path, sizeof path, env->io_dir, 0, t, (unsigned)s.id);
+			if (write_file(dir, path, t, (unsigned)s.id, (uint64_t)s.bytes, buf)) {
 				snprintf(err, errlen, "cannot write %s for the trial to read: %s", path,
 					 strerror(errno));
 				free(buf);
@@ -231,9 +233,14 @@ void clsb_files_verify(const struct cl_workload *w, const struct clw_trial_env *
 	bool noatime = statvfs(env->io_dir, &fs) == 0 && (fs.f_flag & ST_NOATIME);
 
 	for (uint32_t t = 0; t < (uint64_t)w->tasks && r->status == CL_STATUS_OK; t++)
-		for (unsigned k = 0; k < (uint64_t)w->nsteps; k++) {
+		for (int64_t pos = 0; pos < clw_task_nsteps(w, t); pos++) {
 			char path[256], why[128];
-			const struct cl_step_spec *s = &w->steps[k];
+			struct cl_step_spec drawn;
+			const struct cl_step_spec *s = &drawn;
+			unsigned k;
+
+			clw_task_step(w, t, pos, &drawn);
+			k = (unsigned)s->id;
 
 			if (s->op == CL_OP_READ && s->bytes) {
 				clw_io_file_name(path, sizeof path, env->io_dir, 0, t, k);

@@ -42,6 +42,65 @@ static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 	       (!k->done || (k->end_ns >= k->start_ns && k->end_ns <= hi));
 }
 
+/* Open-loop arrivals: how well the schedule was kept, from the host's own
+ * schedule (due: ns after lo) and the done tasks' ends. The achieved rate
+ * counts the tasks done between the first and the last arrival; the
+ * backlog (arrived, not done) at the last arrival against the one at the
+ * middle arrival says whether it grew to the end. */
+static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, int64_t *late,
+			     size_t nlate, struct cl_trial_result *r)
+{
+	const struct cl_workload *w = &e->cell->workload;
+	size_t n = (size_t)w->tasks, mid = n / 2, by_last = 0, by_mid = 0;
+	int64_t last_due = e->lo + due[n - 1], mid_due = e->lo + due[mid];
+	double span_s = (double)(due[n - 1] - due[0]) / 1e9;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cl_task *k = &e->t->tasks[i];
+
+		if (!k->done || !task_possible(k, e->lo, e->hi))
+			continue;
+		by_last += k->end_ns <= last_due;
+		by_mid += k->end_ns <= mid_due;
+	}
+	cl_sort_i64(late, nlate);
+	r->open_loop = true;
+	r->offered_per_s = (double)w->arrival_rate;
+	r->achieved_per_s = span_s > 0 ? (double)by_last / span_s : 0;
+	r->late_p50_ns = cl_percentile_i64(late, nlate, 50);
+	r->late_p99_ns = cl_percentile_i64(late, nlate, 99);
+	r->late_max_ns = nlate ? late[nlate - 1] : 0;
+	r->overloaded = span_s > 0 && r->achieved_per_s < 0.9 * r->offered_per_s &&
+			n - by_last > mid + 1 - by_mid;
+}
+
+/* Each class's tasks and response times (resp: ns, -1 for a task not done). */
+static void measure_classes(const struct cl_workload *w, const int64_t *resp, struct cl_trial_result *r)
+{
+	size_t n = (size_t)w->tasks;
+	int64_t *mine = cl_xmalloc(n * sizeof *mine);
+
+	r->nclasses = (size_t)w->nclasses;
+	for (size_t c = 0; c < r->nclasses; c++) {
+		struct cl_class_figures *f = &r->classes[c];
+		size_t got = 0;
+
+		snprintf(f->name, sizeof f->name, "%s", w->classes[c].name);
+		for (size_t i = 0; i < n; i++) {
+			if (clw_task_class(w, (uint32_t)i) != c)
+				continue;
+			f->tasks++;
+			if (resp[i] >= 0)
+				mine[got++] = resp[i];
+		}
+		cl_sort_i64(mine, got);
+		f->done = (int64_t)got;
+		f->resp_p50_ns = cl_percentile_i64(mine, got, 50);
+		f->resp_p99_ns = cl_percentile_i64(mine, got, 99);
+	}
+	free(mine);
+}
+
 /* Latencies, responses, skew, the counter and the duration step's figures
  * into r, from the records as read once; the faults into *f. */
 static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, struct findings *f)
@@ -51,9 +110,22 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	/* the host's own count, never the header's: a trial can write its header */
 	size_t ntasks = (size_t)w->tasks, done = 0;
 	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
-	int64_t first = INT64_MAX, last = INT64_MIN, min_ns = clw_min_task_ns(w);
-	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops), counted = clw_counted_ops(w);
+	int64_t first = INT64_MAX, last = INT64_MIN;
+	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops);
 	bool timed = clw_duration_step(w) != NULL;
+	/* draws and classes give each task steps of its own; without them one
+	 * task's least time and count are every task's */
+	bool same = !w->ndraws && !w->nclasses;
+	int64_t min_one = clw_task_min_ns(w, 0);
+	uint64_t counted_one = clw_task_counted_ops(w, 0);
+	/* the host's own schedule, never the mapping's copy */
+	int64_t *due = w->arrival_process ? cl_xmalloc(ntasks * sizeof *due) : NULL;
+	int64_t *late = due ? cl_xmalloc(ntasks * sizeof *late) : NULL;
+	int64_t *task_resp = w->nclasses ? cl_xmalloc(ntasks * sizeof *task_resp) : NULL;
+	size_t nlate = 0;
+
+	if (due)
+		clw_arrival_offsets(w, due);
 
 	memset(f, 0, sizeof *f);
 	f->ntasks = ntasks;
@@ -64,7 +136,14 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 		r->records = cl_xcalloc(ntasks, sizeof *r->records);
 	for (size_t i = 0; i < ntasks; i++) {
 		const struct cl_task *k = &t->tasks[i];
-		bool possible = task_possible(k, e->lo, e->hi);
+		int64_t due_at = e->lo + (due ? due[i] : 0);
+		/* a task never starts before it is due: the runtime holds it */
+		bool possible = task_possible(k, e->lo, e->hi) && (!k->start_ns || k->start_ns >= due_at);
+		int64_t min_ns = same ? min_one : clw_task_min_ns(w, (uint32_t)i);
+		uint64_t counted = same ? counted_one : clw_task_counted_ops(w, (uint32_t)i);
+
+		if (task_resp)
+			task_resp[i] = -1;
 
 		ops[i] = k->ops; /* once: the host judges what it read */
 		if (r->records) {
@@ -85,9 +164,15 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 		last = k->start_ns > last ? k->start_ns : last;
 		if (!k->done)
 			continue;
-		/* every task is ready when the run starts: its response time
-		 * counts the wait for a worker, its service time does not */
-		resp[done] = k->end_ns - e->lo;
+		/* a task is ready when the run starts, or at its scheduled
+		 * arrival: its response time counts from then, the wait for a
+		 * worker included (no coordinated omission), its service time
+		 * from its first step */
+		resp[done] = k->end_ns - due_at;
+		if (task_resp)
+			task_resp[i] = resp[done];
+		if (late)
+			late[nlate++] = k->start_ns - due_at;
 		lat[done++] = k->end_ns - k->start_ns;
 		if (k->end_ns - k->start_ns < min_ns && !f->short_sleep++)
 			f->first_short = i;
@@ -110,8 +195,15 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	r->resp_p99_ns = cl_percentile_i64(resp, done, 99);
 	r->resp_max_ns = done ? resp[done - 1] : 0;
 	r->start_skew_ns = last >= first ? last - first : 0;
+	if (due && ntasks > 1)
+		measure_arrivals(e, due, late, nlate, r);
+	if (task_resp)
+		measure_classes(w, task_resp, r);
 	free(lat);
 	free(resp);
+	free(due);
+	free(late);
+	free(task_resp);
 	if (timed && !f->bad_ops)
 		clsb_judge_timed(e->t, w, ops, e->slots, e->samples, e->lo, e->hi, r, f->timed_why,
 				 sizeof f->timed_why);
@@ -318,14 +410,21 @@ static bool files_wrong(const struct clsb_evidence *e, const struct findings *f,
 static bool requests_missing(const struct clsb_evidence *e, const struct findings *f, struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &e->cell->workload;
-	uint64_t per_loop = 0, want;
+	uint64_t want = 0, per_class[CLW_MAX_CLASSES + 1] = { 0 };
 
 	(void)f;
 	if (!e->has_server)
 		return false;
-	for (int64_t i = 0; i < w->nsteps; i++)
-		per_loop += w->steps[i].op == CL_OP_REQUEST;
-	want = per_loop * (uint64_t)w->loop * (uint64_t)w->tasks;
+	/* each task its class's requests (a class's count, once) */
+	for (int64_t k = 0; k < (w->nclasses ? w->nclasses : 1); k++) {
+		int64_t first = w->nclasses ? w->classes[k].first : 0;
+		int64_t n = w->nclasses ? w->classes[k].nsteps : w->nsteps;
+
+		for (int64_t i = first; i < first + n; i++)
+			per_class[k] += w->steps[i].op == CL_OP_REQUEST;
+	}
+	for (int64_t t = 0; t < w->tasks; t++)
+		want += per_class[clw_task_class(w, (uint32_t)t)] * (uint64_t)w->loop;
 	return e->requests < want &&
 	       SAY(CL_STATUS_WRONG, "the server received %llu of the %llu requests the tasks claim: the rest "
 		   "were never made", (unsigned long long)e->requests, (unsigned long long)want);

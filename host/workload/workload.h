@@ -53,7 +53,42 @@ struct cl_step_spec {
 			     * not see the last one's writes, finds them
 			     * apart (conclab verify)                        */
 	int     line;       /* config line, for messages                     */
+	int     id;         /* its place in the workload's list, 0 first: what
+			     * seeds and file names are made of, and the
+			     * "step N" of messages (N = id + 1)             */
 };
+
+/* A step setting drawn from a distribution per task (draw.c), written in a
+ * config where its number goes: ms = { dist = "exponential"; mean = 5; }. */
+enum clw_dist_kind {
+	CLW_DIST_UNIFORM = 1, /* a: min, b: max, integers both ends included */
+	CLW_DIST_EXPONENTIAL, /* a: mean                                       */
+	CLW_DIST_LOGNORMAL,   /* a: median, b: sigma (of the log)              */
+	CLW_DIST_PARETO,      /* a: min (the scale), b: alpha (the shape)      */
+};
+
+#define CLW_MAX_DRAWS 32
+#define CLW_MAX_CLASSES 16
+
+struct clw_draw {
+	int32_t step;    /* the step's id                                      */
+	int32_t offset;  /* the setting: its place in struct cl_step_spec     */
+	int32_t kind;    /* enum clw_dist_kind                                 */
+	int32_t line;    /* config line                                        */
+	double  a, b;    /* the parameters, in the setting's stored unit (ns, bytes) */
+	int64_t lo, hi;  /* the setting's range, to which a value is clamped  */
+	int64_t scale;   /* the stored unit per config unit (1000000 for ms)   */
+	char    key[16]; /* the config key ("ms", "bytes")                     */
+};
+
+/* A task class: a share of the tasks that run steps of their own. */
+struct clw_class {
+	char    name[32];
+	int64_t weight;
+	int64_t first, nsteps; /* its steps: ids first .. first + nsteps - 1 */
+};
+
+enum clw_arrival { CLW_ARRIVAL_NONE = 0, CLW_ARRIVAL_POISSON, CLW_ARRIVAL_UNIFORM };
 
 /* The spec: the same for every trial of a cell. */
 struct cl_workload {
@@ -66,6 +101,19 @@ struct cl_workload {
 	char    target_host[64];
 	char    target_path[128];
 	int64_t target_port;
+	/* what is drawn per task (draw.c): the seed of every draw, each
+	 * drawn setting, the task classes (0: one list, every task runs all
+	 * steps), and open-loop arrivals: task i is due at its scheduled time
+	 * after the run's start, `arrival_rate` tasks a second on average */
+	uint64_t seed;
+	int64_t  ndraws;
+	struct clw_draw draws[CLW_MAX_DRAWS];
+	int64_t  nclasses;
+	struct clw_class classes[CLW_MAX_CLASSES];
+	int64_t  arrival_process; /* enum clw_arrival */
+	int64_t  arrival_rate;    /* tasks a second */
+	int64_t  arrival_p99_ns;  /* the bound a knee is judged by; 0: none */
+	int      arrival_line;
 };
 
 /* Where a strategy's workers run: worker i on cpus[i % n]; n 0: anywhere. */
@@ -102,7 +150,9 @@ const struct cl_step_spec *clw_duration_step(const struct cl_workload *w);
 /* Writes among the first n operations of an increment step with read_pct:
  * reads and writes interleave evenly, as Bresenham's line does. */
 uint64_t clw_writes_of(uint64_t n, int64_t read_pct);
-/* Operations of one task's counted increment steps (not its duration step). */
+/* Operations of task 0's counted increment steps (not its duration step):
+ * every task's, in a workload with a duration step (which has no draws and
+ * no classes). */
 uint64_t clw_counted_ops(const struct cl_workload *w);
 /* The seed of task `index`'s step `step` for `purpose` (0 compute, 1 work
  * under the lock, 2 between): a task that skipped or repeated work shows a
@@ -115,8 +165,30 @@ uint64_t clw_expected_checksum(const struct cl_workload *w, uint32_t index, uint
 /* Counter value a correct trial ends with; with a duration step, given each
  * task's operations (ops[ntasks]; NULL without one). */
 uint64_t clw_expected_counter(const struct cl_workload *w, const uint64_t *ops);
-/* Sum of every sleep and server delay of one task, the least time it can take. */
-int64_t clw_min_task_ns(const struct cl_workload *w);
+
+/* --- What is drawn per task (draw.c) --- */
+
+/* "uniform", "exponential"...; NULL for another number. */
+const char *clw_dist_name(int32_t kind);
+/* One draw of d for a task and step, before rounding and clamping: a real
+ * number of the distribution (the tests check these). */
+double clw_dist_real(const struct clw_draw *d, uint64_t seed, uint32_t task);
+/* The same rounded to an integer and clamped to the setting's range. */
+int64_t clw_dist_value(const struct clw_draw *d, uint64_t seed, uint32_t task);
+/* The class of task `task` (0 without classes). */
+unsigned clw_task_class(const struct cl_workload *w, uint32_t task);
+/* How many steps task `task` runs a loop. */
+int64_t clw_task_nsteps(const struct cl_workload *w, uint32_t task);
+/* Its step at place `pos` (0 <= pos < clw_task_nsteps) as it runs it: the
+ * class's step with every drawn setting drawn for this task. */
+void clw_task_step(const struct cl_workload *w, uint32_t task, int64_t pos, struct cl_step_spec *out);
+/* When each task is due, ns after the run's start (ntasks of them), for a
+ * workload with arrivals; nondecreasing, the first 0. */
+void clw_arrival_offsets(const struct cl_workload *w, int64_t *offsets);
+/* Operations of one task's counted increment steps. */
+uint64_t clw_task_counted_ops(const struct cl_workload *w, uint32_t task);
+/* The least time task `task` can take: its sleeps and server delays. */
+int64_t clw_task_min_ns(const struct cl_workload *w, uint32_t task);
 
 /* --- The LCG and the words of I/O steps (words.c) --- */
 

@@ -61,9 +61,10 @@
  *        strategy's hosts and hostfile are its own parameters of these
  *        types (cl_trial_hosts and cl_trial_hostfile serve 1.3 ones);
  *        CL_SYNC_FIFO, a lock that serves waiters in order.
- *   1.5  steps run by another language's runtime (runtime.h): the step
- *        list as data (cl_trial_nsteps, cl_trial_loops, cl_trial_step_info,
- *        cl_task_seed, CL_LCG_A/C), a task's record handed back
+ *   1.5  steps run by another language's runtime (runtime.h): each task's
+ *        step list as data (cl_task_nsteps, cl_trial_loops,
+ *        cl_task_step_info, cl_task_seed, CL_LCG_A/C, cl_task_due_ns), a
+ *        task's record handed back
  *        (cl_task_begin, cl_task_finish), its increments (cl_task_sync,
  *        cl_task_window) and I/O (cl_task_io, cl_task_io_check,
  *        cl_task_io_words); the sync op `trylock`, so an interpreter waits

@@ -204,9 +204,10 @@ int64_t cl_trial_deadline_ns(const struct cl_trial *trial);
  * task's: the checksum of every compute, increment and I/O step, the
  * counter, the operations, the bytes, the times.
  *
+ *   wait until cl_task_due_ns(task)         // an open-loop arrival's time
  *   cl_task_begin(task);                    // start time; the task is yours
- *   for loop in 0..cl_trial_loops(): for i in 0..cl_trial_nsteps():
- *       cl_trial_step_info(trial, i, &info, sizeof info) and run it:
+ *   for loop in 0..cl_trial_loops(): for i in 0..cl_task_nsteps(task):
+ *       cl_task_step_info(task, i, &info, sizeof info) and run it:
  *         CL_STEP_KIND_SLEEP:     wait info.ns
  *         CL_STEP_KIND_COMPUTE:   x = cl_task_seed(task, i, CL_SEED_COMPUTE),
  *                                 info.count times x = x * CL_LCG_A + CL_LCG_C
@@ -218,7 +219,10 @@ int64_t cl_trial_deadline_ns(const struct cl_trial *trial);
  *                                 or made by cl_task_io_check / _io_words
  *   cl_task_finish(task, checksum, operations);
  *
- * The word "step" below is the step's index in the list, 0 first. */
+ * The word "step" below is the step's place in the task's own list, 0
+ * first: tasks of different classes run different lists, and a setting
+ * drawn from a distribution differs from task to task, so the list is the
+ * task's, not the trial's. */
 
 /* The compute kernel's LCG (Knuth's MMIX constants): every compute step and
  * every byte of an I/O step is made of it. */
@@ -255,14 +259,23 @@ struct cl_step_info {
 	uint64_t outside;     /* increment: LCG iterations before it, each op      */
 	uint64_t bytes;       /* request: the body's size; read, write: the file's */
 	uint64_t block;       /* read, write: bytes per call                       */
+	uint32_t id;          /* its place in the config's whole list ("step id+1"
+			       * of messages)                                      */
 };
 
-size_t   cl_trial_nsteps(const struct cl_trial *trial);
+/* How many steps the task runs each loop. */
+size_t   cl_task_nsteps(const struct cl_task *task);
 /* How many times the step list runs. */
 uint64_t cl_trial_loops(const struct cl_trial *trial);
-/* Step i, 0 <= i < cl_trial_nsteps(), into *info (call with sizeof *info).
- * 0, or -EINVAL for an i out of range. */
-int cl_trial_step_info(const struct cl_trial *trial, size_t i, struct cl_step_info *info, size_t size);
+/* The task's step i, 0 <= i < cl_task_nsteps(), as this task runs it (its
+ * drawn values), into *info (call with sizeof *info). 0, or -EINVAL for an
+ * i out of range. */
+int cl_task_step_info(const struct cl_task *task, size_t i, struct cl_step_info *info, size_t size);
+/* When the task is due (CLOCK_MONOTONIC ns, as cl_now_ns): a workload with
+ * open-loop arrivals schedules each task; 0 when it is due at once.
+ * cl_task_begin waits until then, blocking: a runtime with waits of its
+ * own (an event loop) waits for it first. */
+int64_t  cl_task_due_ns(const struct cl_task *task);
 
 /* Where an LCG starts for a task's step: its compute, and an increment's
  * work inside the lock and outside it. */

@@ -321,7 +321,43 @@ static PyObject *task_words(PyObject *o, PyObject *args)
 	return Py_BuildValue("(NK)", bytes, (unsigned long long)sum);
 }
 
+/* The task's own steps, as tuples: (kind, flags, line, read_pct, ns, count,
+ * inside, outside, bytes, block, id); its class's, its drawn values. */
+static PyObject *task_steps(PyObject *o, PyObject *unused)
+{
+	struct cl_task *task = ((TaskObject *)o)->task;
+	size_t n = cl_task_nsteps(task);
+	PyObject *list = PyList_New((Py_ssize_t)n);
+
+	(void)unused;
+	for (size_t i = 0; list && i < n; i++) {
+		struct cl_step_info s;
+
+		cl_task_step_info(task, i, &s, sizeof s);
+		PyObject *one = Py_BuildValue("(IIIILKKKKKI)", s.kind, s.flags, s.line, s.read_pct,
+					      (long long)s.ns, (unsigned long long)s.count,
+					      (unsigned long long)s.inside, (unsigned long long)s.outside,
+					      (unsigned long long)s.bytes, (unsigned long long)s.block, s.id);
+
+		if (!one) {
+			Py_DECREF(list);
+			return NULL;
+		}
+		PyList_SET_ITEM(list, (Py_ssize_t)i, one);
+	}
+	return list;
+}
+
+/* When the task is due (time.monotonic_ns's clock), 0: at once. */
+static PyObject *task_due(PyObject *o, PyObject *unused)
+{
+	(void)unused;
+	return PyLong_FromLongLong(cl_task_due_ns(((TaskObject *)o)->task));
+}
+
 static PyMethodDef task_methods[] = {
+	{ "steps", task_steps, METH_NOARGS, "the task's steps, as it runs them" },
+	{ "due", task_due, METH_NOARGS, "when the task is due, monotonic ns; 0: now" },
 	{ "begin", task_begin, METH_NOARGS, "the task is this worker's; its start time is now" },
 	{ "finish", task_finish, METH_VARARGS, "finish(checksum, operations): its record" },
 	{ "seed", task_seed, METH_VARARGS, "seed(step, purpose): where an LCG starts" },
@@ -392,31 +428,6 @@ static PyObject *mod_loops(PyObject *m, PyObject *u)
 	return PyLong_FromUnsignedLongLong(cl_trial_loops(trial));
 }
 
-/* [(kind, flags, line, read_pct, ns, count, inside, outside, bytes, block)] */
-static PyObject *mod_steps(PyObject *m, PyObject *u)
-{
-	size_t n = cl_trial_nsteps(trial);
-	PyObject *list = PyList_New((Py_ssize_t)n);
-
-	(void)m, (void)u;
-	for (size_t i = 0; list && i < n; i++) {
-		struct cl_step_info s;
-
-		cl_trial_step_info(trial, i, &s, sizeof s);
-		PyObject *one = Py_BuildValue("(IIIILKKKKK)", s.kind, s.flags, s.line, s.read_pct,
-					      (long long)s.ns, (unsigned long long)s.count,
-					      (unsigned long long)s.inside, (unsigned long long)s.outside,
-					      (unsigned long long)s.bytes, (unsigned long long)s.block);
-
-		if (!one) {
-			Py_DECREF(list);
-			return NULL;
-		}
-		PyList_SET_ITEM(list, (Py_ssize_t)i, one);
-	}
-	return list;
-}
-
 static PyObject *mod_claim(PyObject *m, PyObject *u)
 {
 	struct cl_task *t = cl_trial_claim(trial);
@@ -470,7 +481,6 @@ static PyObject *mod_fail(PyObject *m, PyObject *arg)
 static PyMethodDef mod_methods[] = {
 	{ "ntasks", mod_ntasks, METH_NOARGS, "tasks in the trial" },
 	{ "loops", mod_loops, METH_NOARGS, "times the step list runs" },
-	{ "steps", mod_steps, METH_NOARGS, "the step list as tuples" },
 	{ "claim", mod_claim, METH_NOARGS, "the next unclaimed task's index, or None" },
 	{ "barrier_arm", mod_barrier_arm, METH_O, "arm the start barrier for n workers" },
 	{ "barrier_wait", mod_barrier_wait, METH_NOARGS, "wait there; false: run nothing" },

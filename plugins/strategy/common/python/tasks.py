@@ -17,7 +17,6 @@ SLEEP, COMPUTE, INCREMENT, REQUEST, READ, WRITE = 1, 2, 3, 4, 5, 6
 NAMES = {SLEEP: "sleep", COMPUTE: "compute", INCREMENT: "increment",
          REQUEST: "request", READ: "read", WRITE: "write"}
 MASK = (1 << 64) - 1
-STEPS = cl.steps()
 LOOPS = cl.loops()
 hook = None  # the `hook` file's before_step(task, step), if any
 
@@ -231,12 +230,18 @@ async def run_task(i, io):
     """Task i, every loop of every step; any exception ends the task as an
     error naming the step and the exception's last line."""
     task = cl.Task(i)
+    steps = task.steps()  # its class's, with its drawn values
+    due = task.due()  # an open-loop arrival: wait for it as the model waits
+    if due:
+        now = time.monotonic_ns()
+        if now < due:
+            await io.sleep((due - now) / 1e9)
     task.begin()
     checksum = ops = 0
     k = 0
     try:
         for _ in range(LOOPS):
-            for k, st in enumerate(STEPS):
+            for k, st in enumerate(steps):
                 if hook:
                     hook(i, k)
                 kind = st[0]
@@ -257,14 +262,14 @@ async def run_task(i, io):
     except BaseException as e:  # SystemExit and KeyboardInterrupt too: the task's end
         import traceback
         last = traceback.format_exception_only(type(e), e)[-1].strip()
-        st = STEPS[k]
+        st = steps[k]
         where = ""  # as the C runtime says it: the address, or the file
         if st[0] == REQUEST:
             where = "%s:%d: " % task.io(k)[:2]
         elif st[0] in (READ, WRITE):
             where = task.io(k)[2] + ": "
         cl.fail("task %d: step %d (%s, config line %d): %s%s" % (
-            i, k + 1, NAMES[st[0]], st[2], where, last))
+            i, st[10] + 1, NAMES[st[0]], st[2], where, last))
         return
     finally:
         io.close()
