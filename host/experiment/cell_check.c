@@ -132,6 +132,20 @@ static int files_fit(const struct cl_experiment *x, const struct cl_cell *cells,
 			most->label, need_text, parent, have_text), -1;
 }
 
+/* A remote strategy's address spaces have clocks of their own, which the
+ * trial's schedule of arrivals does not reach. */
+static int arrivals_reach(const struct cl_experiment *x, const struct cl_cell *cell, char *err,
+			  size_t errlen)
+{
+	if (!cell->workload.arrival_process ||
+	    !(cell->strategy->plugin->desc->ops.strategy->flags & CL_STRATEGY_REMOTE))
+		return 0;
+	return snprintf(err, errlen, "%s:%d: cell '%s': arrivals schedule tasks on this host's clock, "
+			"and strategy '%s' runs them in address spaces of its own: run it closed-loop "
+			"(no arrival)", x->path, cell->workload.arrival_line, cell->label,
+			cell->strategy->plugin->desc->name), -1;
+}
+
 int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, size_t ncells,
 		   char *err, size_t errlen)
 {
@@ -141,7 +155,7 @@ int cl_cells_check(const struct cl_experiment *x, const struct cl_cell *cells, s
 	int detail;
 
 	for (size_t i = 0; i < ncells; i++)
-		if (descriptors_fit(x, &cells[i], err, errlen))
+		if (descriptors_fit(x, &cells[i], err, errlen) || arrivals_reach(x, &cells[i], err, errlen))
 			return -1;
 	if (files_fit(x, cells, ncells, err, errlen))
 		return -1;

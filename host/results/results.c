@@ -199,6 +199,8 @@ void cl_results_summarize(struct cl_results *r)
 
 		if (s->timed != bs->timed) /* throughput against time: no ratio */
 			continue;
+		if (s->open_loop || bs->open_loop) /* a schedule's wall time: no ratio either */
+			continue;
 		if (s->timed) {
 			b = &s->ops_per_s; /* more operations a second is faster */
 			w = &bs->ops_per_s;

@@ -3,6 +3,7 @@
  * C structures become the model every view reads. */
 #include "build_info.h"
 #include "collect.h"
+#include "stats.h"
 #include "topology.h"
 #include "contain.h"
 #include "xalloc.h"
@@ -61,6 +62,73 @@ static json_t *params_json(const struct cl_experiment *x, const struct cl_cell *
 	return p;
 }
 
+/* What a workload draws, beside its steps: the seed, the classes (each
+ * with its first step and the share of tasks it drew), the arrivals, and
+ * each drawn setting's distribution next to a summary of the values drawn
+ * for the tasks that run its step (mean, p50, p99, in the key's unit), so a
+ * reader sees what was actually asked. */
+static void draws_json(const struct cl_workload *w, json_t *spec)
+{
+	size_t n = (size_t)w->tasks;
+
+	if (!w->ndraws && !w->nclasses && !w->arrival_process)
+		return;
+	json_object_set_new(spec, "seed", json_integer((json_int_t)w->seed));
+	if (w->nclasses) {
+		json_t *classes = json_array();
+		size_t *count = cl_xcalloc((size_t)w->nclasses, sizeof *count);
+
+		for (size_t t = 0; t < n; t++)
+			count[clw_task_class(w, (uint32_t)t)]++;
+		for (int64_t k = 0; k < w->nclasses; k++)
+			json_array_append_new(classes, json_pack("{ss sI sI sI sI}", "name", w->classes[k].name,
+				"weight", (json_int_t)w->classes[k].weight, "first_step", (json_int_t)w->classes[k].first,
+				"steps", (json_int_t)w->classes[k].nsteps, "tasks", (json_int_t)count[k]));
+		json_object_set_new(spec, "classes", classes);
+		free(count);
+	}
+	if (w->arrival_process)
+		json_object_set_new(spec, "arrival", json_pack("{ss sI sI}", "process",
+			w->arrival_process == CLW_ARRIVAL_POISSON ? "poisson" : "uniform",
+			"rate", (json_int_t)w->arrival_rate, "p99_ns", (json_int_t)w->arrival_p99_ns));
+	if (!w->ndraws)
+		return;
+	json_t *draws = json_array();
+	int64_t *v = cl_xmalloc((n ? n : 1) * sizeof *v);
+
+	for (int64_t k = 0; k < w->ndraws; k++) {
+		const struct clw_draw *d = &w->draws[k];
+		size_t got = 0;
+		double sum = 0, unit = (double)d->scale;
+
+		for (size_t t = 0; t < n; t++) {
+			unsigned c = clw_task_class(w, (uint32_t)t);
+
+			if (w->nclasses && (d->step < w->classes[c].first ||
+					    d->step >= w->classes[c].first + w->classes[c].nsteps))
+				continue;
+			v[got] = clw_dist_value(d, w->seed, (uint32_t)t);
+			sum += (double)v[got++];
+		}
+		cl_sort_i64(v, got);
+		json_t *one = json_pack("{sI ss ss sf sf}", "step", (json_int_t)d->step, "key", d->key, "dist",
+					clw_dist_name(d->kind), d->kind == CLW_DIST_UNIFORM ? "min"
+					: d->kind == CLW_DIST_EXPONENTIAL ? "mean"
+					: d->kind == CLW_DIST_LOGNORMAL ? "median" : "min",
+					d->a / (double)d->scale, d->kind == CLW_DIST_UNIFORM ? "max"
+					: d->kind == CLW_DIST_LOGNORMAL ? "sigma" : d->kind == CLW_DIST_PARETO
+					? "alpha" : "unused", d->kind == CLW_DIST_UNIFORM ? d->b / (double)d->scale : d->b);
+
+		json_object_del(one, "unused");
+		json_object_set_new(one, "drawn", json_pack("{sI sf sf sf}", "tasks", (json_int_t)got, "mean",
+			got ? sum / (double)got / unit : 0, "p50", (double)cl_percentile_i64(v, got, 50) / unit,
+			"p99", (double)cl_percentile_i64(v, got, 99) / unit));
+		json_array_append_new(draws, one);
+	}
+	json_object_set_new(spec, "draws", draws);
+	free(v);
+}
+
 /* The whole workload of a cell, as it ran (sweeps applied), so compare can
  * tell 20M iterations from 40M. */
 static json_t *spec_json(const struct cl_workload *w)
@@ -80,8 +148,11 @@ static json_t *spec_json(const struct cl_workload *w)
 		}
 		json_array_append_new(steps, step);
 	}
-	return json_pack("{sI sI so}", "tasks", (json_int_t)w->tasks, "loop", (json_int_t)w->loop,
-			 "steps", steps);
+	json_t *spec = json_pack("{sI sI so}", "tasks", (json_int_t)w->tasks, "loop", (json_int_t)w->loop,
+				 "steps", steps);
+
+	draws_json(w, spec);
+	return spec;
 }
 
 static json_t *sweep_json(const struct cl_cell *cell)

@@ -253,11 +253,21 @@ void cl_view_html(FILE *out, const struct cl_results *r, bool seed_table)
 		if (cl_view_sweep_fair_svg(out, r) == 0)
 			fprintf(out, "\n");
 	}
-	fprintf(out, "<h2>%s</h2>\n", timed ? "Operations a second, per cell" : "Wall time");
-	cl_view_bars_svg(out, r);
-	fprintf(out, "\n");
-	if (!timed && sweep && cl_view_sweep_svg(out, r) == 0)
+	/* open loop: the wall time is the schedule's; latency against offered
+	 * load is the figure, each knee in the summary above */
+	if (cl_view_open_loop(r)) {
+		fprintf(out, "<h2>Latency against offered load</h2>\n");
+		if (!sweep || cl_view_sweep_svg(out, r) != 0)
+			fprintf(out, "<p>Sweep arrival.rate to draw p99 response time against offered "
+				"load.</p>\n");
 		fprintf(out, "\n");
+	} else {
+		fprintf(out, "<h2>%s</h2>\n", timed ? "Operations a second, per cell" : "Wall time");
+		cl_view_bars_svg(out, r);
+		fprintf(out, "\n");
+		if (!timed && sweep && cl_view_sweep_svg(out, r) == 0)
+			fprintf(out, "\n");
+	}
 	if (timed && cl_view_timeline_svg(out, r) == 0)
 		fprintf(out, "\n");
 	counter_section(out, r);

@@ -188,7 +188,9 @@ void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
 			if (!slow || cl_cell_figure(c) > cl_cell_figure(slow))
 				slow = c;
 		}
-		if (group < 2)
+		/* an open-loop cell's wall time is its schedule's: its figure is
+		 * latency against offered load (cl_view_knees, below) */
+		if (group < 2 || base->summary.open_loop)
 			continue;
 		if (n < 2 || !base->summary.ok) { /* nothing to rank: say why, if anything was left out */
 			if (n < group)
@@ -221,6 +223,7 @@ void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels)
 				slow->summary.wall.median / base->summary.wall.median, NAME(base));
 		left_out(out, r, labels, b);
 	}
+	cl_view_knees(out, r);
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_cell_summary *s = &r->cells[i].summary;
 
@@ -348,6 +351,15 @@ void cl_view_notes_for(FILE *out, const struct cl_results *r, const struct cl_no
 			fprintf(out, " conclab's loopback server kept %.0f%% or more of a CPU busy over "
 				"the trial (`server.busy` in the results): it shares the CPUs with the "
 				"strategy, and the figure may be the server's.\n", 100 * CL_SERVER_BOUND);
+			break;
+		}
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].summary.open_loop) {
+			fprintf(out, "\nopen loop: tasks arrive on a schedule (arrival.rate a second), whether or "
+				"not the last are done; resp p99 is from each task's scheduled arrival, so a "
+				"model that falls behind shows its queue there (no coordinated omission), and a "
+				"cell whose backlog grew to the end is marked overloaded, never averaged. Its "
+				"wall time is the schedule's, so it has no speedup.\n");
 			break;
 		}
 	for (size_t i = 0; i < r->ncells; i++)

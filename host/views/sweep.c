@@ -94,6 +94,10 @@ static const struct metric wall_metric = { "median wall time", "median wall time
 					   CHART_TIME, false };
 static const struct metric ops_metric = { "operations a second", "median ops/s (higher is better)", ops_of,
 					  CHART_RATE, false };
+static double resp_p99_of(const struct cl_results_cell *c) { return c->summary.resp_p99_ns; }
+static const struct metric resp_metric = { "p99 response time (from each task's scheduled arrival)",
+					   "median p99 response time (lower is better)", resp_p99_of,
+					   CHART_TIME, false };
 static const struct metric fair_metric = { "fairness (Jain's index of the tasks' counts)",
 					   "median Jain's index (1: every task did as many)", jain_of, CHART_PLAIN,
 					   true };
@@ -212,7 +216,9 @@ bool cl_view_timed(const struct cl_results *r)
 
 int cl_view_sweep_svg(FILE *out, const struct cl_results *r)
 {
-	return sweep_svg(out, r, cl_view_timed(r) ? &ops_metric : &wall_metric);
+	/* open loop: latency against offered load, the knees in the summary */
+	return sweep_svg(out, r, cl_view_timed(r) ? &ops_metric : cl_view_open_loop(r) ? &resp_metric
+										   : &wall_metric);
 }
 
 int cl_view_sweep_fair_svg(FILE *out, const struct cl_results *r)

@@ -67,6 +67,12 @@ void cl_view_summary(FILE *out, const struct cl_results *r);
  * NULL: their own). */
 void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels);
 
+/* Open-loop results (arrivals): each strategy+sync's knee, the highest
+ * offered rate whose p99 response stays under the workload's bound
+ * (load.c); nothing for closed-batch results. */
+void cl_view_knees(FILE *out, const struct cl_results *r);
+bool cl_view_open_loop(const struct cl_results *r);
+
 /* Parse a --columns list ("wall,cores,counter") into a mask. 0, or -1
  * with the reason (and the closest column) in err. */
 int cl_table_columns(const char *list, uint32_t *mask, char *err, size_t errlen);
