@@ -156,3 +156,27 @@ void cl_view_knees(FILE *out, const struct cl_results *r)
 	chart_names_free(&families);
 	free(cells);
 }
+
+void cl_view_classes(FILE *out, const struct cl_results *r)
+{
+	size_t said = 0;
+
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct cl_cell_summary *s = &r->cells[i].summary;
+
+		if (!s->nclasses || !s->ok)
+			continue;
+		if (!said++)
+			fprintf(out, "\nclasses: each class's response time, p50 / p99 (medians of the "
+				"trials)%s:\n", cl_view_open_loop(r) ? ", from each task's scheduled arrival" : "");
+		fprintf(out, "  %s:", r->cells[i].label);
+		for (size_t k = 0; k < s->nclasses; k++) {
+			char p50[32], p99[32];
+
+			ns_text(s->classes[k].resp_p50_ns, p50, sizeof p50);
+			ns_text(s->classes[k].resp_p99_ns, p99, sizeof p99);
+			fprintf(out, "%s %s %s / %s", k ? ";" : "", s->classes[k].name, p50, p99);
+		}
+		fprintf(out, "\n");
+	}
+}

@@ -362,6 +362,7 @@ void cl_view_notes_for(FILE *out, const struct cl_results *r, const struct cl_no
 				"wall time is the schedule's, so it has no speedup.\n");
 			break;
 		}
+	cl_view_classes(out, r);
 	for (size_t i = 0; i < r->ncells; i++)
 		if (race_shown(&r->cells[i].summary)) {
 			fprintf(out, "\nrace: ");

@@ -72,6 +72,8 @@ void cl_view_summary_for(FILE *out, const struct cl_results *r, char **labels);
  * (load.c); nothing for closed-batch results. */
 void cl_view_knees(FILE *out, const struct cl_results *r);
 bool cl_view_open_loop(const struct cl_results *r);
+/* Task classes: each cell's response time per class (a block of notes). */
+void cl_view_classes(FILE *out, const struct cl_results *r);
 
 /* Parse a --columns list ("wall,cores,counter") into a mask. 0, or -1
  * with the reason (and the closest column) in err. */
