@@ -84,7 +84,10 @@ int main(int argc, char **argv)
 		for (; next < n && r[next].due <= t; next++) { /* every request now due */
 			struct epoll_event e = { .events = EPOLLOUT, .data.u32 = (uint32_t)next };
 
-			r[next].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			if ((r[next].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0) {
+				perror("openloop_client: socket (more requests in flight than descriptors?)");
+				return 1;
+			}
 			setsockopt(r[next].fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 			if (connect(r[next].fd, (struct sockaddr *)&to, sizeof to) && errno != EINPROGRESS) {
 				perror("connect");
@@ -92,8 +95,11 @@ int main(int argc, char **argv)
 			}
 			epoll_ctl(ep, EPOLL_CTL_ADD, r[next].fd, &e);
 		}
-		int wait_ms = next < n ? (int)((r[next].due - now_ns() + 999999) / 1000000) : -1;
-		int k = epoll_wait(ep, ev, 256, wait_ms < 0 && next < n ? 0 : wait_ms);
+		/* until the next request is due, to the nanosecond (epoll_wait's
+		 * milliseconds would start requests up to one late) */
+		int64_t wait = next < n ? r[next].due - now_ns() : -1;
+		struct timespec until = { wait > 0 ? wait / 1000000000 : 0, wait > 0 ? wait % 1000000000 : 0 };
+		int k = epoll_pwait2(ep, ev, 256, next < n ? &until : NULL, NULL);
 
 		for (int j = 0; j < k; j++) {
 			struct req *q = &r[ev[j].data.u32];
