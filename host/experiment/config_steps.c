@@ -185,7 +185,10 @@ void cl_print_step_keys(FILE *out)
 {
 	fputs("A workload's steps: ( { op = \"OP\"; KEY = VALUE; ... }, ... ), OP one of sleep,\n"
 	      "compute, increment, request, read, write. A number may be an array [ ... ]: the\n"
-	      "matrix sweeps it. The keys:\n\n", out);
+	      "matrix sweeps it. ms, us, iterations, times, inside, outside, bytes and delay_ms\n"
+	      "may be a distribution drawn per task: { dist = \"uniform\"; min = 1; max = 9; },\n"
+	      "{ dist = \"exponential\"; mean = 5; }, { dist = \"lognormal\"; median = 50;\n"
+	      "sigma = 1.0; }, { dist = \"pareto\"; min = 2048; alpha = 1.5; }. The keys:\n\n", out);
 	for (const struct cl_step_key *k = cl_step_keys; k->name; k++) {
 		size_t said = 0;
 
