@@ -7,6 +7,7 @@
  * timing: the draws are functions of the seed. */
 #define _GNU_SOURCE
 #include "testlib.h"
+#include "stats.h"
 #include "workload.h"
 
 #include <math.h>
@@ -16,6 +17,13 @@
 #define N 100000
 /* the KS statistic's critical value at 0.01 for large n: 1.628 / sqrt(n) */
 #define KS_CRITICAL (1.628 / sqrt((double)N))
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 static int cmp(const void *a, const void *b)
 {
@@ -185,6 +193,48 @@ static void test_arrivals(void)
 	free(gap);
 }
 
+/* Two million task times (lognormal, a long tail): the histogram's
+ * percentiles within 1/256 of the exact nearest-rank figures computed here
+ * from the sorted values; below the threshold, the exact figures. */
+static void test_tally(void)
+{
+	size_t n = 2 * CL_TALLY_EXACT_MAX;
+	struct clw_draw d = { .kind = CLW_DIST_LOGNORMAL, .a = 2e6, .b = 1.5, .lo = 0, .hi = INT64_MAX };
+	int64_t *v = malloc(n * sizeof *v);
+	struct cl_tally big, small;
+	static const double ps[] = { 1, 50, 90, 99, 99.9, 100 };
+
+	cl_tally_init(&big, n);
+	cl_tally_init(&small, 1000);
+	CU_ASSERT_TRUE(big.hist);
+	CU_ASSERT_FALSE(small.hist);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = clw_dist_value(&d, 3, (uint32_t)i);
+		cl_tally_add(&big, v[i]);
+		if (i < 1000)
+			cl_tally_add(&small, v[i]);
+	}
+	qsort(v, 1000, sizeof *v, cmp_i64);
+	for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+		size_t rank = (size_t)ceil(ps[k] * 1000 / 100 - 1e-6);
+
+		CU_ASSERT_EQUAL(cl_tally_percentile(&small, ps[k]), v[rank - 1]);
+	}
+	qsort(v, n, sizeof *v, cmp_i64);
+	for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+		size_t rank = (size_t)ceil(ps[k] * (double)n / 100 - 1e-6);
+		double exact = (double)v[rank - 1], got = (double)cl_tally_percentile(&big, ps[k]);
+
+		if (fabs(got - exact) > exact / 256 + 0.5)
+			fprintf(stderr, "\np%g: %g, exact %g\n", ps[k], got, exact);
+		CU_ASSERT(fabs(got - exact) <= exact / 256 + 0.5);
+	}
+	CU_ASSERT_EQUAL(big.max, v[n - 1]);
+	cl_tally_free(&big);
+	cl_tally_free(&small);
+	free(v);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -193,6 +243,7 @@ int main(void)
 		{ "drawn values rounded and clamped to the setting's range", test_values_clamped },
 		{ "classes: shares within a binomial bound, reproducible from the seed", test_classes },
 		{ "arrivals: Poisson gaps exponential of the rate's mean; uniform ones equal", test_arrivals },
+		{ "percentiles: exact, or a histogram within 1/256 past a million", test_tally },
 		CU_TEST_INFO_NULL,
 	};
 

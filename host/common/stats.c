@@ -208,3 +208,76 @@ void cl_fairness_of(const uint64_t *x, size_t n, struct cl_fairness *out)
 	out->cv = var > 0 ? (double)(sqrtl(var) / mean) : 0;
 	out->jain = (double)(sum * sum / (n * sq));
 }
+
+/* The bin of v >= 0: v itself below 128; above, 128 bins for each power of
+ * two, by the 7 bits below its highest. */
+static size_t tally_bin(int64_t v)
+{
+	if (v < 128)
+		return (size_t)v;
+	int e = 63 - __builtin_clzll((unsigned long long)v);
+
+	return 128 + (size_t)(e - 7) * 128 + (size_t)((v >> (e - 7)) & 127);
+}
+
+/* The middle of bin b's values. */
+static int64_t tally_value(size_t b)
+{
+	if (b < 128)
+		return (int64_t)b;
+	int e = (int)((b - 128) / 128) + 7;
+	int64_t lo = (int64_t)(128 + (b - 128) % 128) << (e - 7);
+
+	return lo + ((int64_t)1 << (e - 7)) / 2;
+}
+
+void cl_tally_init(struct cl_tally *t, size_t expected)
+{
+	memset(t, 0, sizeof *t);
+	t->hist = expected > CL_TALLY_EXACT_MAX;
+	if (t->hist)
+		t->bins = cl_xcalloc(CL_TALLY_BINS, sizeof *t->bins);
+	else
+		t->v = cl_xmalloc((expected ? expected : 1) * sizeof *t->v), t->cap = expected ? expected : 1;
+}
+
+void cl_tally_add(struct cl_tally *t, int64_t v)
+{
+	v = v < 0 ? 0 : v;
+	t->max = t->n && t->max > v ? t->max : v;
+	if (t->hist) {
+		t->bins[tally_bin(v)]++;
+	} else {
+		if (t->n == t->cap)
+			t->v = cl_xrealloc(t->v, (t->cap *= 2) * sizeof *t->v);
+		t->v[t->n] = v;
+		t->sorted = false;
+	}
+	t->n++;
+}
+
+int64_t cl_tally_percentile(struct cl_tally *t, double p)
+{
+	if (!t->n)
+		return 0;
+	if (!t->hist) {
+		if (!t->sorted)
+			cl_sort_i64(t->v, t->n);
+		t->sorted = true;
+		return cl_percentile_i64(t->v, t->n, p);
+	}
+	size_t rank = (size_t)(p / 100.0 * (double)t->n + 0.999999), seen = 0;
+
+	rank = rank ? (rank > t->n ? t->n : rank) : 1;
+	for (size_t b = 0; b < CL_TALLY_BINS; b++)
+		if ((seen += t->bins[b]) >= rank)
+			return tally_value(b) < t->max ? tally_value(b) : t->max;
+	return t->max;
+}
+
+void cl_tally_free(struct cl_tally *t)
+{
+	free(t->v);
+	free(t->bins);
+	memset(t, 0, sizeof *t);
+}

@@ -27,6 +27,32 @@ void cl_sort_i64(int64_t *v, size_t n);
 /* Nearest-rank percentile p (0-100] of sorted v[0..n); 0 when n is 0. */
 int64_t cl_percentile_i64(const int64_t *sorted, size_t n, double p);
 
+/* Percentiles of many values (a trial's tasks' times): exact (nearest rank
+ * of the sorted values) up to CL_TALLY_EXACT_MAX values, else from an
+ * HDR-style histogram of log-linear buckets: values below 128 exact, above
+ * it 128 buckets a power of two, each at most 1/128 of its values wide, a
+ * percentile read as its bucket's middle: within 1/256 (0.4%) of the exact
+ * figure, in 59 KiB whatever the count. The maximum is always exact. */
+#define CL_TALLY_EXACT_MAX 1000000
+#define CL_TALLY_BINS      (128 + 57 * 128)
+
+struct cl_tally {
+	bool      hist;   /* counted in bins, not kept */
+	int64_t  *v;      /* the values (exact)         */
+	uint64_t *bins;   /* their counts (histogram)   */
+	size_t    n, cap;
+	int64_t   max;
+	bool      sorted;
+};
+
+/* For at most `expected` values. */
+void    cl_tally_init(struct cl_tally *t, size_t expected);
+/* A value; a negative one counts as 0. */
+void    cl_tally_add(struct cl_tally *t, int64_t v);
+/* Nearest-rank percentile p (0-100]; 0 when empty. */
+int64_t cl_tally_percentile(struct cl_tally *t, double p);
+void    cl_tally_free(struct cl_tally *t);
+
 /* Summarise x[0..n); x is not modified. n may be 0 (all zero). */
 void cl_stats_of(const double *x, size_t n, struct cl_stats *out);
 

@@ -47,8 +47,8 @@ static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
  * counts the tasks done between the first and the last arrival; the
  * backlog (arrived, not done) at the last arrival against the one at the
  * middle arrival says whether it grew to the end. */
-static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, int64_t *late,
-			     size_t nlate, struct cl_trial_result *r)
+static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, struct cl_tally *late,
+			     struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &e->cell->workload;
 	size_t n = (size_t)w->tasks, mid = n / 2, by_last = 0, by_mid = 0;
@@ -63,13 +63,12 @@ static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, 
 		by_last += k->end_ns <= last_due;
 		by_mid += k->end_ns <= mid_due;
 	}
-	cl_sort_i64(late, nlate);
 	r->open_loop = true;
 	r->offered_per_s = (double)w->arrival_rate;
 	r->achieved_per_s = span_s > 0 ? (double)by_last / span_s : 0;
-	r->late_p50_ns = cl_percentile_i64(late, nlate, 50);
-	r->late_p99_ns = cl_percentile_i64(late, nlate, 99);
-	r->late_max_ns = nlate ? late[nlate - 1] : 0;
+	r->late_p50_ns = cl_tally_percentile(late, 50);
+	r->late_p99_ns = cl_tally_percentile(late, 99);
+	r->late_max_ns = late->max;
 	r->overloaded = span_s > 0 && r->achieved_per_s < 0.9 * r->offered_per_s &&
 			n - by_last > mid + 1 - by_mid;
 }
@@ -109,7 +108,9 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	const struct cl_trial *t = e->t;
 	/* the host's own count, never the header's: a trial can write its header */
 	size_t ntasks = (size_t)w->tasks, done = 0;
-	int64_t *lat = cl_xmalloc(ntasks * sizeof *lat), *resp = cl_xmalloc(ntasks * sizeof *resp);
+	/* every task's times: exact up to a million tasks, else an HDR-style
+	 * histogram (stats.h) */
+	struct cl_tally lat, resp, late;
 	int64_t first = INT64_MAX, last = INT64_MIN;
 	uint64_t *ops = cl_xmalloc(ntasks * sizeof *ops);
 	bool timed = clw_duration_step(w) != NULL;
@@ -120,10 +121,11 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	uint64_t counted_one = clw_task_counted_ops(w, 0);
 	/* the host's own schedule, never the mapping's copy */
 	int64_t *due = w->arrival_process ? cl_xmalloc(ntasks * sizeof *due) : NULL;
-	int64_t *late = due ? cl_xmalloc(ntasks * sizeof *late) : NULL;
 	int64_t *task_resp = w->nclasses ? cl_xmalloc(ntasks * sizeof *task_resp) : NULL;
-	size_t nlate = 0;
 
+	cl_tally_init(&lat, ntasks);
+	cl_tally_init(&resp, ntasks);
+	cl_tally_init(&late, due ? ntasks : 0);
 	if (due)
 		clw_arrival_offsets(w, due);
 
@@ -168,12 +170,13 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 		 * arrival: its response time counts from then, the wait for a
 		 * worker included (no coordinated omission), its service time
 		 * from its first step */
-		resp[done] = k->end_ns - due_at;
+		cl_tally_add(&resp, k->end_ns - due_at);
 		if (task_resp)
-			task_resp[i] = resp[done];
-		if (late)
-			late[nlate++] = k->start_ns - due_at;
-		lat[done++] = k->end_ns - k->start_ns;
+			task_resp[i] = k->end_ns - due_at;
+		if (due)
+			cl_tally_add(&late, k->start_ns - due_at);
+		cl_tally_add(&lat, k->end_ns - k->start_ns);
+		done++;
 		if (k->end_ns - k->start_ns < min_ns && !f->short_sleep++)
 			f->first_short = i;
 		if ((timed ? ops[i] < counted : ops[i] != counted) && !f->bad_ops++)
@@ -182,27 +185,25 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 			f->first_bad = i;
 	}
 	f->done = done;
-	cl_sort_i64(lat, done);
-	cl_sort_i64(resp, done);
 	r->tasks = (int64_t)ntasks;
 	r->tasks_done = (int64_t)done;
-	r->lat_p50_ns = cl_percentile_i64(lat, done, 50);
-	r->lat_p90_ns = cl_percentile_i64(lat, done, 90);
-	r->lat_p99_ns = cl_percentile_i64(lat, done, 99);
-	r->lat_max_ns = done ? lat[done - 1] : 0;
-	r->resp_p50_ns = cl_percentile_i64(resp, done, 50);
-	r->resp_p90_ns = cl_percentile_i64(resp, done, 90);
-	r->resp_p99_ns = cl_percentile_i64(resp, done, 99);
-	r->resp_max_ns = done ? resp[done - 1] : 0;
+	r->lat_p50_ns = cl_tally_percentile(&lat, 50);
+	r->lat_p90_ns = cl_tally_percentile(&lat, 90);
+	r->lat_p99_ns = cl_tally_percentile(&lat, 99);
+	r->lat_max_ns = lat.max;
+	r->resp_p50_ns = cl_tally_percentile(&resp, 50);
+	r->resp_p90_ns = cl_tally_percentile(&resp, 90);
+	r->resp_p99_ns = cl_tally_percentile(&resp, 99);
+	r->resp_max_ns = resp.max;
 	r->start_skew_ns = last >= first ? last - first : 0;
 	if (due && ntasks > 1)
-		measure_arrivals(e, due, late, nlate, r);
+		measure_arrivals(e, due, &late, r);
 	if (task_resp)
 		measure_classes(w, task_resp, r);
-	free(lat);
-	free(resp);
+	cl_tally_free(&lat);
+	cl_tally_free(&resp);
+	cl_tally_free(&late);
 	free(due);
-	free(late);
 	free(task_resp);
 	if (timed && !f->bad_ops)
 		clsb_judge_timed(e->t, w, ops, e->slots, e->samples, e->lo, e->hi, r, f->timed_why,
