@@ -21,7 +21,7 @@ struct clv_column {
 extern const struct clv_column clv_columns[NCOLUMNS];
 
 /* A cell's notes, each a part of the notes column ("noisy (cv 7.1%)"). */
-#define MAX_NOTES 5
+#define MAX_NOTES 6 /* race, overloaded, noisy, outliers, interference, server-bound */
 struct cell_notes {
 	char part[MAX_NOTES][96];
 	int  n;
