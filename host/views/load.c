@@ -115,44 +115,44 @@ static void knee_line(FILE *out, const char *family, const struct cl_results_cel
 		: first_miss->summary.overloaded ? "it fell behind (overloaded)" : p99);
 }
 
+/* The cell's line of the chart, its workload's panel first ("io: threads+none"):
+ * every swept setting but the rate (malloc'ed). */
+static char *family_name(const struct cl_results *r, const struct cl_results_cell *c)
+{
+	char *panel = chart_panel_of(r, c, RATE_KEY), *family = chart_family_of(r, c, RATE_KEY), *name;
+
+	if (asprintf(&name, "%s%s%s", panel, *panel ? ": " : "", family) < 0)
+		cl_oom(NULL);
+	free(panel);
+	free(family);
+	return name;
+}
+
 void cl_view_knees(FILE *out, const struct cl_results *r)
 {
 	struct chart_names families = { 0 };
 	const struct cl_results_cell **cells = cl_xcalloc(r->ncells + 1, sizeof *cells);
-	size_t said = 0;
+	char **names = cl_xcalloc(r->ncells + 1, sizeof *names);
 
 	for (size_t i = 0; i < r->ncells; i++) {
-		char *panel = chart_panel_of(r, &r->cells[i], RATE_KEY);
-		char *family = chart_family_of(r, &r->cells[i], RATE_KEY), *name;
-
-		if (asprintf(&name, "%s%s%s", panel, *panel ? ": " : "", family) < 0)
-			cl_oom(NULL);
+		names[i] = family_name(r, &r->cells[i]);
 		if (r->cells[i].summary.open_loop)
-			chart_name(&families, name, true);
-		free(panel);
-		free(family);
-		free(name);
+			chart_name(&families, names[i], true);
 	}
 	for (size_t f = 0; f < families.n; f++) {
 		size_t n = 0;
 
-		for (size_t i = 0; i < r->ncells; i++) {
-			char *panel = chart_panel_of(r, &r->cells[i], RATE_KEY);
-			char *family = chart_family_of(r, &r->cells[i], RATE_KEY), *name;
-
-			if (asprintf(&name, "%s%s%s", panel, *panel ? ": " : "", family) < 0)
-				cl_oom(NULL);
-			if (r->cells[i].summary.open_loop && !strcmp(name, families.v[f]))
+		for (size_t i = 0; i < r->ncells; i++)
+			if (r->cells[i].summary.open_loop && !strcmp(names[i], families.v[f]))
 				cells[n++] = &r->cells[i];
-			free(panel);
-			free(family);
-			free(name);
-		}
-		if (!said++)
+		if (!f)
 			fprintf(out, "  latency against offered load (response from each task's scheduled "
 				"arrival):\n");
 		knee_line(out, families.v[f], cells, n);
 	}
+	for (size_t i = 0; i < r->ncells; i++)
+		free(names[i]);
+	free(names);
 	chart_names_free(&families);
 	free(cells);
 }
