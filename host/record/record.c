@@ -70,8 +70,9 @@ json_t *cl_trial_to_json(const struct cl_trial_result *t)
 							    "max_rss_kb", (json_int_t)t->server_rss_kb,
 							    "busy", t->server_busy, "bound", t->server_bound));
 	if (t->open_loop)
-		json_object_set_new(j, "arrival", json_pack("{sf sf sb s{sI sI sI}}",
-			"offered_per_s", t->offered_per_s, "achieved_per_s", t->achieved_per_s,
+		json_object_set_new(j, "arrival", json_pack("{sf sf sf sb s{sI sI sI}}",
+			"offered_per_s", t->offered_per_s, "scheduled_per_s", t->scheduled_per_s,
+			"achieved_per_s", t->achieved_per_s,
 			"overloaded", t->overloaded, "lateness_ns", "p50", (json_int_t)t->late_p50_ns,
 			"p99", (json_int_t)t->late_p99_ns, "max", (json_int_t)t->late_max_ns));
 	if (t->nclasses) {
@@ -178,16 +179,18 @@ static int arrival_from_json(const json_t *a, const json_t *classes, struct cl_t
 		t->open_loop = true;
 		t->offered_per_s = json_number_value(json_object_get(a, "offered_per_s"));
 		t->achieved_per_s = json_number_value(json_object_get(a, "achieved_per_s"));
+		t->scheduled_per_s = json_number_value(json_object_get(a, "scheduled_per_s"));
 		t->overloaded = json_is_true(json_object_get(a, "overloaded"));
 		t->late_p50_ns = int_at(late, "p50");
 		t->late_p99_ns = int_at(late, "p99");
 		t->late_max_ns = int_at(late, "max");
 		/* a task starts at or after its time: lateness is never negative */
 		if (!json_is_object(a) || !(t->offered_per_s >= 0 && t->offered_per_s < 1e12) ||
-		    !(t->achieved_per_s >= 0 && t->achieved_per_s < 1e12) || !ns_ok(t->late_p50_ns) ||
+		    !(t->achieved_per_s >= 0 && t->achieved_per_s < 1e12) ||
+		    !(t->scheduled_per_s >= 0 && t->scheduled_per_s < 1e12) || !ns_ok(t->late_p50_ns) ||
 		    !ns_ok(t->late_p99_ns) || !ns_ok(t->late_max_ns))
-			return snprintf(err, errlen, "arrival is not one (offered_per_s, achieved_per_s and "
-					"lateness_ns in range)"), -1;
+			return snprintf(err, errlen, "arrival is not one (offered_per_s, scheduled_per_s, "
+					"achieved_per_s and lateness_ns in range)"), -1;
 	}
 	if (classes && (!json_is_array(classes) || json_array_size(classes) > 16))
 		return snprintf(err, errlen, "classes must be an array of at most 16"), -1;

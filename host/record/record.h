@@ -95,11 +95,14 @@ struct cl_trial_result {
 	/* A workload with open-loop arrivals (docs/results-schema.md,
 	 * "arrival"): response_ns is then from each task's scheduled time */
 	bool     open_loop;
-	double   offered_per_s;   /* the schedule's rate                          */
+	double   offered_per_s;   /* the configured rate                          */
+	double   scheduled_per_s; /* this schedule's own: the tasks between the
+				   * first and the last arrival over that span
+				   * (a Poisson draw differs from the rate)      */
 	double   achieved_per_s;  /* tasks done between the first and the last
 				   * arrival, over that span                      */
 	bool     overloaded;      /* it could not keep up: achieved below 90% of
-				   * offered and the backlog grew to the end     */
+				   * scheduled and the backlog grew to the end   */
 	int64_t  late_p50_ns, late_p99_ns, late_max_ns; /* start behind schedule */
 	/* Task classes: each class's tasks and their response times */
 	size_t   nclasses;

@@ -124,6 +124,7 @@ static void summarize_open_loop(struct cl_results_cell *c, double *scratch)
 			continue;
 		s->open_loop |= t->open_loop;
 		s->offered_per_s = t->open_loop ? t->offered_per_s : s->offered_per_s;
+		s->scheduled_per_s = t->open_loop && !s->scheduled_per_s ? t->scheduled_per_s : s->scheduled_per_s;
 		s->overloaded += t->overloaded;
 		s->nclasses = t->nclasses > s->nclasses ? t->nclasses : s->nclasses;
 	}

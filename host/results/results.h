@@ -53,6 +53,8 @@ struct cl_cell_summary {
 	 * from each task's scheduled arrival */
 	bool    open_loop;
 	double  offered_per_s;    /* the schedule's rate                       */
+	double  scheduled_per_s;  /* the schedule's own rate (the same draws in
+				   * every trial: the first counted trial's)    */
 	double  achieved_per_s;   /* median of the trials' achieved rates      */
 	double  late_p99_ns;      /* median of the trials' p99 lateness         */
 	size_t  overloaded;       /* counted trials that could not keep up: any

@@ -38,8 +38,8 @@ static json_t *summary_json(const struct cl_cell_summary *s)
 							     (json_int_t)s->counter_expected, "exact",
 							     (json_int_t)s->counter_exact));
 	if (s->open_loop)
-		json_object_set_new(j, "arrival", json_pack("{sf sf sf sI}", "offered_per_s", s->offered_per_s,
-			"achieved_per_s", s->achieved_per_s, "lateness_p99_ns", s->late_p99_ns,
+		json_object_set_new(j, "arrival", json_pack("{sf sf sf sf sI}", "offered_per_s", s->offered_per_s,
+			"scheduled_per_s", s->scheduled_per_s, "achieved_per_s", s->achieved_per_s, "lateness_p99_ns", s->late_p99_ns,
 			"overloaded", (json_int_t)s->overloaded));
 	if (s->nclasses) {
 		json_t *classes = json_array();

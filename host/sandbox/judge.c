@@ -44,7 +44,9 @@ static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 
 /* Open-loop arrivals: how well the schedule was kept, from the host's own
  * schedule (due: ns after lo) and the done tasks' ends. The achieved rate
- * counts the tasks done between the first and the last arrival; the
+ * counts the tasks done between the first and the last arrival, the
+ * scheduled one the tasks that arrived between them, each over that span;
+ * the
  * backlog (arrived, not done) at the last arrival against the one at the
  * middle arrival says whether it grew to the end. */
 static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, struct cl_tally *late,
@@ -66,10 +68,11 @@ static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, 
 	r->open_loop = true;
 	r->offered_per_s = (double)w->arrival_rate;
 	r->achieved_per_s = span_s > 0 ? (double)by_last / span_s : 0;
+	r->scheduled_per_s = span_s > 0 ? (double)(n - 1) / span_s : 0;
 	r->late_p50_ns = cl_tally_percentile(late, 50);
 	r->late_p99_ns = cl_tally_percentile(late, 99);
 	r->late_max_ns = late->max;
-	r->overloaded = span_s > 0 && r->achieved_per_s < 0.9 * r->offered_per_s &&
+	r->overloaded = span_s > 0 && r->achieved_per_s < 0.9 * r->scheduled_per_s &&
 			n - by_last > mid + 1 - by_mid;
 }
 

@@ -186,8 +186,8 @@ void clv_cell_notes(const struct cl_results_cell *c, struct cell_notes *cn)
 	if (s->lost_median > 0 && s->inexact)
 		snprintf(cn->part[cn->n++], sizeof cn->part[0], "race shown");
 	if (s->overloaded)
-		snprintf(cn->part[cn->n++], sizeof cn->part[0], "overloaded %zu/%zu (%.0f of %.0f/s)",
-			 s->overloaded, s->ok, s->achieved_per_s, s->offered_per_s);
+		snprintf(cn->part[cn->n++], sizeof cn->part[0], "overloaded %zu/%zu (%.0f of %.0f/s "
+			 "scheduled)", s->overloaded, s->ok, s->achieved_per_s, s->scheduled_per_s);
 	if (s->noisy)
 		snprintf(cn->part[cn->n++], sizeof cn->part[0], "noisy (cv %.1f%%)", 100 * cl_view_cv(c));
 	if (s->wall.outliers && !s->timed)

@@ -12,12 +12,15 @@
  * cell, else wall time) with its interval and that interval's coverage. */
 static void cells_table(FILE *out, const struct cl_results *r)
 {
-	char m[64], ival[64], cover[64], cnt[96], speed[64];
-	bool timed = cl_view_timed(r);
+	char m[64], ival[64], cover[64], cnt[96], speed[128];
+	bool timed = cl_view_timed(r), open_loop = cl_view_open_loop(r);
+	/* open loop: no speedup (the wall is the schedule's); its response
+	 * time and the rate it kept up with instead */
 	fprintf(out, "<h2>Cells</h2>\n<table><tr><th>cell</th><th>ok</th><th>%s (median)</th>"
 		"<th>interval (coverage)</th><th>cv</th>%s<th>cores</th><th>memory (all processes)</th>"
-		"<th>speedup</th><th>counter</th></tr>\n",
-		cl_view_figure_name(r), timed ? "<th>fairness</th>" : "");
+		"<th>%s</th><th>counter</th></tr>\n",
+		cl_view_figure_name(r), timed ? "<th>fairness</th>" : "",
+		open_loop ? "p99 response; achieved of scheduled" : "speedup");
 	for (size_t i = 0; i < r->ncells; i++) {
 		const struct cl_results_cell *c = &r->cells[i];
 		const struct cl_cell_summary *s = &c->summary;
@@ -32,6 +35,9 @@ static void cells_table(FILE *out, const struct cl_results *r)
 		}
 		cl_view_counter(c, cnt, sizeof cnt);
 		cl_view_speedup(c, speed, sizeof speed);
+		if (s->open_loop)
+			snprintf(speed, sizeof speed, "%.1f ms; %.0f of %.0f/s scheduled%s", s->resp_p99_ns / 1e6,
+				 s->achieved_per_s, s->scheduled_per_s, s->overloaded ? ", overloaded" : "");
 		cl_view_figure(c, m, ival, cover, sizeof m);
 		if (s->timed)
 			snprintf(fair, sizeof fair, "%.2f", s->jain);
