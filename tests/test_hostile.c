@@ -376,6 +376,14 @@ static void test_corrupt_header_and_records(void)
 
 		snprintf(params, sizeof params, "params = { fixture-header = { mode = %d; }; };", mode);
 		run_one(FX "/header.so", "none", params, "10", &r);
+		/* mode 5 writes from a process left behind, after the runtime's
+		 * own write: on a loaded machine it may get no CPU before the
+		 * host has read the header and killed it. Then the host read the
+		 * true figure, which is all the rule asks: believe no forgery. */
+		if (mode == 5 && r.status == CL_STATUS_OK && r.user_ns < 10000000000LL) {
+			cl_trial_result_free(&r);
+			continue;
+		}
 		if (r.status != CL_STATUS_WRONG)
 			fprintf(stderr, "\nmode %d: %s: %s\n", mode, cl_status_name(r.status), r.message);
 		CU_ASSERT_EQUAL(r.status, CL_STATUS_WRONG);

@@ -167,10 +167,20 @@ static void test_bad_settings(void)
 			    "a duration step (line 2) runs one window for every task's same steps: it cannot "
 			    "have arrivals");
 	cl_test_exp_refused("timeout = 1;\nworkload = { tasks = 100; arrival = { rate = 10; process = "
-			    "\"poisson\"; };\n  steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+			    "\"uniform\"; };\n  steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
 			    "strategies = ( \"serial\" ); syncs = ( \"none\" );\n",
-			    "workload.arrival.rate: 100 tasks at 10 a second arrive over 9.9 s, not within the "
-			    "trial's timeout (1.000 s): every trial would hang");
+			    ":2: workload.arrival.rate: 100 tasks at 10 a second: the last arrives 9.900 s after "
+			    "the start, not within the trial's timeout (1.000 s): every trial would hang");
+	/* a Poisson schedule's own last arrival, not the rate's mean: ten tasks
+	 * at 100 a second last arrive at 90 ms on average, and this seed's at
+	 * more than 120 */
+	cl_test_exp_refused("timeout = 0.12;\nworkload = { tasks = 10; seed = 2; arrival = { rate = 100; };\n"
+			    "  steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
+			    "strategies = ( \"serial\" ); syncs = ( \"none\" );\n",
+			    "10 tasks at 100 a second: the last arrives 0.1");
+	cl_test_exp_refused("workload = { tasks = 2; steps = ( { op = \"compute\"; iterations = { dist = "
+			    "\"uniform\"; min = 1.5; max = 3; }; } ); };\nstrategies = ( \"serial\" ); "
+			    "syncs = ( \"none\" );\n", "uniform's min and max are whole numbers");
 	cl_test_exp_refused("workload = { tasks = 2; arrival = { rate = 10; process = \"bursty\"; };\n"
 			    "  steps = ( { op = \"sleep\"; ms = 1; } ); };\n"
 			    "strategies = ( \"serial\" ); syncs = ( \"none\" );\n",

@@ -66,6 +66,8 @@ int cfg_read_dist(struct cfg_ctx *c, const config_setting_t *g, const struct cl_
 		return cfg_fail(c, g, what, "%s's %s must lie in %lld to %lld%s", name, f->a,
 				(long long)k->min, (long long)k->max,
 				f->kind == CLW_DIST_UNIFORM ? ", and max not below min" : "");
+	if (f->kind == CLW_DIST_UNIFORM && (a != floor(a) || b != floor(b)))
+		return cfg_fail(c, g, what, "uniform's min and max are whole numbers: it draws integers");
 	if ((f->kind == CLW_DIST_EXPONENTIAL || f->kind == CLW_DIST_LOGNORMAL ||
 	     f->kind == CLW_DIST_PARETO) && !(a > 0))
 		return cfg_fail(c, g, what, "%s's %s must be above 0", name, f->a);

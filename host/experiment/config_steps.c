@@ -301,9 +301,11 @@ static int read_steps(struct cfg_ctx *c, const config_setting_t *steps, const ch
 		return cfg_fail(c, steps, what, "must be a list ( { ... }, { ... } ), got %s",
 			    cfg_type_name(config_setting_type(steps)));
 	n = config_setting_length(steps);
-	if (n == 0 || first + n > CL_MAX_STEPS)
-		return cfg_fail(c, steps, what, "needs between 1 and %d steps%s, got %d", CL_MAX_STEPS - first,
-			    first ? " (the classes before it hold the rest of the workload's)" : "", n);
+	if (first && (n == 0 || first + n > CL_MAX_STEPS))
+		return cfg_fail(c, steps, what, "%d steps: with the %d of the classes before it, more than a "
+			    "workload's %d (or none)", n, first, CL_MAX_STEPS);
+	if (n == 0 || n > CL_MAX_STEPS)
+		return cfg_fail(c, steps, what, "needs between 1 and %d steps, got %d", CL_MAX_STEPS, n);
 	wl->nsteps = first + n;
 	for (int i = 0; i < n; i++)
 		if (read_step(c, config_setting_get_elem(steps, (unsigned)i), prefix, i, first + i))
@@ -377,15 +379,18 @@ static int check_draws(struct cfg_ctx *c, const config_setting_t *w, const char 
 		return cfg_fail(c, w, what, "a duration step (line %d) runs one window for every task's same "
 			    "steps: it cannot have %s", timed->line,
 			    wl->ndraws ? "drawn settings" : wl->nclasses ? "classes" : "arrivals");
-	/* the last task arrives (tasks - 1) / rate after the start, at the
-	 * first values of any sweep */
-	if (wl->arrival_process && wl->tasks > 1 &&
-	    (double)(wl->tasks - 1) / (double)wl->arrival_rate * 1000 >= (double)c->x->timeout_ms) {
-		snprintf(what, sizeof what, "%s.arrival.rate", prefix);
-		return cfg_fail(c, w, what, "%lld tasks at %lld a second arrive over %.1f s, not within the "
-			    "trial's timeout (%.3f s): every trial would hang", (long long)wl->tasks,
-			    (long long)wl->arrival_rate, (double)(wl->tasks - 1) / (double)wl->arrival_rate,
-			    (double)c->x->timeout_ms / 1000);
+	/* the last task's arrival in this schedule (a Poisson one's own, not
+	 * the rate's mean), at the first values of any sweep */
+	if (wl->arrival_process && wl->tasks > 1) {
+		double last_s = (double)clw_arrival_last(wl) / 1e9;
+
+		if (last_s * 1000 >= (double)c->x->timeout_ms) {
+			snprintf(what, sizeof what, "%s.arrival.rate", prefix);
+			return cfg_fail(c, config_setting_get_member(w, "arrival"), what, "%lld tasks at %lld a "
+				    "second: the last arrives %.3f s after the start, not within the trial's "
+				    "timeout (%.3f s): every trial would hang", (long long)wl->tasks,
+				    (long long)wl->arrival_rate, last_s, (double)c->x->timeout_ms / 1000);
+		}
 	}
 	return 0;
 }

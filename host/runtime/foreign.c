@@ -90,9 +90,9 @@ int cl_task_step_info(const struct cl_task *task, size_t i, struct cl_step_info 
 
 int64_t cl_task_due_ns(const struct cl_task *task)
 {
-	const struct cl_trial *t = clrt_trial_of((struct cl_task *)task);
+	struct cl_trial *t = clrt_trial_of((struct cl_task *)task);
 
-	return t->due ? t->run_start_ns + t->due[task->index] : 0;
+	return t->due ? clrt_schedule(t) + t->due[task->index] : 0;
 }
 
 uint64_t cl_task_seed(const struct cl_task *task, size_t step, enum cl_seed_purpose purpose)

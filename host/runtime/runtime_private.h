@@ -32,6 +32,8 @@ void clrt_io_task_done(struct cl_task *task);
  * it; false after failing the trial (a second worker). */
 bool clrt_task_enter(struct cl_task *task);
 void clrt_task_leave(struct cl_task *task);
+/* The schedule's time zero (trial_map.h), set by the first caller. */
+int64_t clrt_schedule(struct cl_trial *t);
 /* A duration step's sample, if one is due `since_start` into the window. */
 void clrt_take_sample(struct cl_trial *t, const struct cl_step_spec *s, int64_t since_start);
 #endif

@@ -271,7 +271,7 @@ static enum cl_step step(struct cl_task *task, struct cl_wait *wait, struct cl_i
 	if (!task->start_ns) {
 		/* open-loop arrivals: a task not yet due is a timed wait like any
 		 * other, so every strategy keeps the schedule unchanged */
-		int64_t due = t->due ? t->run_start_ns + t->due[task->index] : 0;
+		int64_t due = t->due ? clrt_schedule(t) + t->due[task->index] : 0;
 
 		if (due && cl_now_ns() < due) {
 			wait->until_ns = due;

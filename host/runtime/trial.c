@@ -156,6 +156,16 @@ void clrt_trial_unmap(struct cl_trial *trial, size_t map_size)
 		munmap(trial, map_size);
 }
 
+int64_t clrt_schedule(struct cl_trial *t)
+{
+	int64_t zero = atomic_load_explicit(&t->schedule_ns, memory_order_acquire), now;
+
+	if (zero)
+		return zero;
+	now = cl_now_ns();
+	return atomic_compare_exchange_strong(&t->schedule_ns, &zero, now) ? now : zero;
+}
+
 struct cl_trial *clrt_trial_of(struct cl_task *task)
 {
 	char *first = (char *)(task - task->index);

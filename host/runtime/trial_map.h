@@ -104,6 +104,11 @@ struct cl_trial {
 	 * (clw_arrival_offsets); NULL without. The runtime's schedule: the
 	 * host judges by its own copy. */
 	int64_t            *due;
+	/* The schedule's time zero: the first time a task asks whether it is
+	 * due, so a strategy's own start (an interpreter's, a pool's) is not
+	 * taken for the first tasks' queueing. The host reads it within the
+	 * run's interval, else takes the run's start. */
+	_Atomic int64_t     schedule_ns;
 
 	alignas(64) struct cl_task tasks[];
 };

@@ -42,38 +42,56 @@ static bool task_possible(const struct cl_task *k, int64_t lo, int64_t hi)
 	       (!k->done || (k->end_ns >= k->start_ns && k->end_ns <= hi));
 }
 
+/* The median of v[0..n) (sorted in place); INT64_MAX counts as never. */
+static int64_t median_i64(int64_t *v, size_t n)
+{
+	cl_sort_i64(v, n);
+	return n ? v[(n - 1) / 2] : 0;
+}
+
 /* Open-loop arrivals: how well the schedule was kept, from the host's own
- * schedule (due: ns after lo) and the done tasks' ends. The achieved rate
- * counts the tasks done between the first and the last arrival, the
- * scheduled one the tasks that arrived between them, each over that span;
- * the
- * backlog (arrived, not done) at the last arrival against the one at the
- * middle arrival says whether it grew to the end. */
-static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, struct cl_tally *late,
-			     struct cl_trial_result *r)
+ * schedule (due: ns after zero, the schedule's time zero) and the done
+ * tasks' ends. The achieved rate counts the tasks done between the first
+ * and the last arrival, the scheduled one the tasks that arrived between
+ * them, each over that span. Overloaded: the backlog grew to the end, seen
+ * in the queueing alone (a task's start behind its schedule, which a long
+ * service does not lengthen): the median lateness of the last tenth of the
+ * tasks is over twice that of the tenth before the middle, and a
+ * millisecond more (a task that never started is late without end). Not
+ * judged under 20 tasks. */
+static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, int64_t zero,
+			     struct cl_tally *late, struct cl_trial_result *r)
 {
 	const struct cl_workload *w = &e->cell->workload;
-	size_t n = (size_t)w->tasks, mid = n / 2, by_last = 0, by_mid = 0;
-	int64_t last_due = e->lo + due[n - 1], mid_due = e->lo + due[mid];
+	size_t n = (size_t)w->tasks, by_last = 0, tenth = n / 10;
+	int64_t last_due = zero + due[n - 1];
 	double span_s = (double)(due[n - 1] - due[0]) / 1e9;
+	int64_t *mid = cl_xmalloc((tenth + 1) * sizeof *mid), *end = cl_xmalloc((tenth + 1) * sizeof *end);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct cl_task *k = &e->t->tasks[i];
+		bool ran = k->start_ns && task_possible(k, e->lo, e->hi);
+		int64_t lateness = ran ? k->start_ns - (zero + due[i]) : INT64_MAX;
 
-		if (!k->done || !task_possible(k, e->lo, e->hi))
-			continue;
-		by_last += k->end_ns <= last_due;
-		by_mid += k->end_ns <= mid_due;
+		if (i >= n / 2 - tenth && i < n / 2)
+			mid[i - (n / 2 - tenth)] = lateness;
+		if (i >= n - tenth)
+			end[i - (n - tenth)] = lateness;
+		by_last += ran && k->done && k->end_ns <= last_due;
 	}
-	r->open_loop = true;
 	r->offered_per_s = (double)w->arrival_rate;
 	r->achieved_per_s = span_s > 0 ? (double)by_last / span_s : 0;
 	r->scheduled_per_s = span_s > 0 ? (double)(n - 1) / span_s : 0;
 	r->late_p50_ns = cl_tally_percentile(late, 50);
 	r->late_p99_ns = cl_tally_percentile(late, 99);
 	r->late_max_ns = late->max;
-	r->overloaded = span_s > 0 && r->achieved_per_s < 0.9 * r->scheduled_per_s &&
-			n - by_last > mid + 1 - by_mid;
+	if (n >= 20) {
+		int64_t m = median_i64(mid, tenth), z = median_i64(end, tenth);
+
+		r->overloaded = z == INT64_MAX || (m < INT64_MAX / 4 && z > 2 * m + 1000000);
+	}
+	free(mid);
+	free(end);
 }
 
 /* Each class's tasks and response times (resp: ns, -1 for a task not done). */
@@ -129,6 +147,12 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	cl_tally_init(&lat, ntasks);
 	cl_tally_init(&resp, ntasks);
 	cl_tally_init(&late, due ? ntasks : 0);
+	/* the schedule's time zero as the runtime set it, if it lies in the
+	 * run; a task must still not start before zero + its offset */
+	int64_t zero = atomic_load_explicit(&t->schedule_ns, memory_order_relaxed);
+
+	if (zero < e->lo || zero > e->hi)
+		zero = e->lo;
 	if (due)
 		clw_arrival_offsets(w, due);
 
@@ -141,7 +165,7 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 		r->records = cl_xcalloc(ntasks, sizeof *r->records);
 	for (size_t i = 0; i < ntasks; i++) {
 		const struct cl_task *k = &t->tasks[i];
-		int64_t due_at = e->lo + (due ? due[i] : 0);
+		int64_t due_at = due ? zero + due[i] : e->lo;
 		/* a task never starts before it is due: the runtime holds it */
 		bool possible = task_possible(k, e->lo, e->hi) && (!k->start_ns || k->start_ns >= due_at);
 		int64_t min_ns = same ? min_one : clw_task_min_ns(w, (uint32_t)i);
@@ -199,8 +223,9 @@ static void measure(const struct clsb_evidence *e, struct cl_trial_result *r, st
 	r->resp_p99_ns = cl_tally_percentile(&resp, 99);
 	r->resp_max_ns = resp.max;
 	r->start_skew_ns = last >= first ? last - first : 0;
+	r->open_loop = due != NULL;
 	if (due && ntasks > 1)
-		measure_arrivals(e, due, &late, r);
+		measure_arrivals(e, due, zero, &late, r);
 	if (task_resp)
 		measure_classes(w, task_resp, r);
 	cl_tally_free(&lat);

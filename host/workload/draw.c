@@ -116,6 +116,18 @@ void clw_arrival_offsets(const struct cl_workload *w, int64_t *offsets)
 	}
 }
 
+int64_t clw_arrival_last(const struct cl_workload *w)
+{
+	double at = 0, gap = w->arrival_rate > 0 ? 1e9 / (double)w->arrival_rate : 0;
+
+	/* the same sum as clw_arrival_offsets, kept nowhere */
+	for (int64_t i = 1; i < w->tasks; i++)
+		at += w->arrival_process == CLW_ARRIVAL_POISSON
+			      ? -gap * log1p(-uniform(w->seed, (uint32_t)(i - 1), 0, PURPOSE_ARRIVAL, 0))
+			      : gap;
+	return llround(at);
+}
+
 uint64_t clw_task_counted_ops(const struct cl_workload *w, uint32_t task)
 {
 	uint64_t per_loop = 0;

@@ -185,6 +185,8 @@ void clw_task_step(const struct cl_workload *w, uint32_t task, int64_t pos, stru
 /* When each task is due, ns after the run's start (ntasks of them), for a
  * workload with arrivals; nondecreasing, the first 0. */
 void clw_arrival_offsets(const struct cl_workload *w, int64_t *offsets);
+/* The last task's offset alone, without keeping the others. */
+int64_t clw_arrival_last(const struct cl_workload *w);
 /* Operations of one task's counted increment steps. */
 uint64_t clw_task_counted_ops(const struct cl_workload *w, uint32_t task);
 /* The least time task `task` can take: its sleeps and server delays. */

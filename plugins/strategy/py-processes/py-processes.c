@@ -1,12 +1,13 @@
-/* py-processes: the seed's multiprocessing, a Process per task or a Pool,
- * forked: each process has an interpreter and a GIL of its own. */
+/* py-processes: the seed's multiprocessing, a Process per task or a pool
+ * of forked processes: each has an interpreter and a GIL of its own. */
 #include "../common/python/embed.h"
 
 enum { P_WORKERS, P_HOOK, P_COUNT };
 
 static const struct cl_param_decl py_processes_params[] = {
 	[P_WORKERS] = { "workers", CL_PARAM_INT, 0, 0, 100000,
-			"processes of a multiprocessing.Pool; 0 = a multiprocessing.Process per task" },
+			"processes of a pool (concurrent.futures.ProcessPoolExecutor, forked); "
+			"0 = a multiprocessing.Process per task" },
 	[P_HOOK] = CLPY_HOOK_PARAM,
 	[P_COUNT] = { 0 },
 };
@@ -23,7 +24,7 @@ static const struct cl_strategy_ops py_processes_ops = {
 };
 
 CL_PLUGIN(.kind = CL_PLUGIN_STRATEGY, .name = "py-processes", .version = "1.0",
-	  .summary = "Python: multiprocessing.Process per task or a Pool (fork)",
+	  .summary = "Python: multiprocessing.Process per task or a process pool (fork)",
 	  .description = "The seed's multiprocessing model in CPython: every step runs as Python "
 			 "code in forked processes, each with its own interpreter and GIL, so "
 			 "CPU-bound steps run in parallel. The counter is shared memory, read and "

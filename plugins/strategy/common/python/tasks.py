@@ -242,8 +242,8 @@ async def run_task(i, io):
     try:
         for _ in range(LOOPS):
             for k, st in enumerate(steps):
-                if hook:
-                    hook(i, k)
+                if hook:  # the step's id, as messages and file names count
+                    hook(i, st[10])
                 kind = st[0]
                 if kind == SLEEP:
                     await io.sleep(st[4] / 1e9)
@@ -318,14 +318,22 @@ def threads(workers):
 
 
 def processes(workers):
-    """A process per task (multiprocessing.Process), or a Pool of `workers`
-    processes; fork, as the seed's examples start them on Linux."""
+    """A process per task (multiprocessing.Process), or a pool of `workers`
+    processes; fork, as the seed's examples start them on Linux. The pool
+    is concurrent.futures' over multiprocessing: where a worker dies
+    (os._exit, a signal) multiprocessing.Pool waits for it forever, this
+    one says so."""
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     n = cl.ntasks()
     if workers:
-        with ctx.Pool(min(workers, n)) as pool:
-            pool.map(run_blocking, range(n), chunksize=1)
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            with ProcessPoolExecutor(min(workers, n), mp_context=ctx) as pool:
+                list(pool.map(run_blocking, range(n)))
+        except BrokenProcessPool as e:
+            cl.fail("a process of the pool died before its tasks were done (%s)" % e)
         return
     cl.barrier_arm(n)
     started = [ctx.Process(target=thread_main, args=(i,)) for i in range(n)]
