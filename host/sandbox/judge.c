@@ -54,11 +54,12 @@ static int64_t median_i64(int64_t *v, size_t n)
  * tasks' ends. The achieved rate counts the tasks done between the first
  * and the last arrival, the scheduled one the tasks that arrived between
  * them, each over that span. Overloaded: the backlog grew to the end, seen
- * in the queueing alone (a task's start behind its schedule, which a long
- * service does not lengthen): the median lateness of the last tenth of the
- * tasks is over twice that of the tenth before the middle, and a
- * millisecond more (a task that never started is late without end). Not
- * judged under 20 tasks. */
+ * in the response times (from the schedule) growing along it: the median
+ * response of the last tenth of the tasks is over 1.5 times that of the
+ * tenth before the middle, and a millisecond more (a task not done has no
+ * end). A long service that does not grow is no backlog; an event loop
+ * that starts every task on time but finishes them ever later is one (its
+ * lateness alone would not show it). Not judged under 20 tasks. */
 static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, int64_t zero,
 			     struct cl_tally *late, struct cl_trial_result *r)
 {
@@ -71,12 +72,12 @@ static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, 
 	for (size_t i = 0; i < n; i++) {
 		const struct cl_task *k = &e->t->tasks[i];
 		bool ran = k->start_ns && task_possible(k, e->lo, e->hi);
-		int64_t lateness = ran ? k->start_ns - (zero + due[i]) : INT64_MAX;
+		int64_t response = ran && k->done ? k->end_ns - (zero + due[i]) : INT64_MAX;
 
 		if (i >= n / 2 - tenth && i < n / 2)
-			mid[i - (n / 2 - tenth)] = lateness;
+			mid[i - (n / 2 - tenth)] = response;
 		if (i >= n - tenth)
-			end[i - (n - tenth)] = lateness;
+			end[i - (n - tenth)] = response;
 		by_last += ran && k->done && k->end_ns <= last_due;
 	}
 	r->offered_per_s = (double)w->arrival_rate;
@@ -88,7 +89,7 @@ static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, 
 	if (n >= 20) {
 		int64_t m = median_i64(mid, tenth), z = median_i64(end, tenth);
 
-		r->overloaded = z == INT64_MAX || (m < INT64_MAX / 4 && z > 2 * m + 1000000);
+		r->overloaded = z == INT64_MAX || (m < INT64_MAX / 4 && z > m + m / 2 + 1000000);
 	}
 	free(mid);
 	free(end);
