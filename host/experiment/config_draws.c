@@ -10,17 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Each distribution and its two parameters, in config words. */
-static const struct dist_form {
-	int32_t     kind;
-	const char *a, *b; /* b NULL: one parameter */
-} forms[] = {
-	{ CLW_DIST_UNIFORM, "min", "max" },
-	{ CLW_DIST_EXPONENTIAL, "mean", NULL },
-	{ CLW_DIST_LOGNORMAL, "median", "sigma" },
-	{ CLW_DIST_PARETO, "min", "alpha" },
-};
-
 /* A number, integer or not, of group g; false when it is missing or not one. */
 static bool real_member(const config_setting_t *g, const char *name, double *out)
 {
@@ -42,56 +31,56 @@ int cfg_read_dist(struct cfg_ctx *c, const config_setting_t *g, const struct cl_
 {
 	struct cl_workload *w = &c->def->w;
 	const char *name = NULL;
-	const struct dist_form *f = NULL;
 	double a, b = 0, lo = (double)k->min, hi = (double)k->max;
 
 	if (!config_setting_lookup_string(g, "dist", &name))
 		return cfg_fail(c, g, what, "a distribution needs dist = \"uniform\", \"exponential\", "
 				"\"lognormal\" or \"pareto\"");
-	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
-		if (!strcmp(clw_dist_name(forms[i].kind), name))
-			f = &forms[i];
-	if (!f)
+	/* its parameters' names, in configs as in results: the workload's */
+	int32_t kind = clw_dist_kind(name);
+	const char *pa = clw_dist_param(kind, 0), *pb = clw_dist_param(kind, 1); /* pb NULL: one */
+
+	if (!kind)
 		return cfg_fail(c, config_setting_get_member(g, "dist"), what, "unknown dist \"%s\" "
 				"(uniform, exponential, lognormal or pareto)", name);
-	const char *allowed[] = { "dist", f->a, f->b, NULL };
+	const char *allowed[] = { "dist", pa, pb, NULL };
 
 	if (cfg_only_members(c, g, what, allowed))
 		return -1;
-	if (!real_member(g, f->a, &a) || (f->b && !real_member(g, f->b, &b)))
-		return cfg_fail(c, g, what, "%s takes %s%s%s, numbers", name, f->a, f->b ? " and " : "",
-				f->b ? f->b : "");
+	if (!real_member(g, pa, &a) || (pb && !real_member(g, pb, &b)))
+		return cfg_fail(c, g, what, "%s takes %s%s%s, numbers", name, pa, pb ? " and " : "",
+				pb ? pb : "");
 	/* the setting's own range, in its config unit */
-	if (a < lo || a > hi || (f->kind == CLW_DIST_UNIFORM && (b < a || b > hi)))
-		return cfg_fail(c, g, what, "%s's %s must lie in %lld to %lld%s", name, f->a,
+	if (a < lo || a > hi || (kind == CLW_DIST_UNIFORM && (b < a || b > hi)))
+		return cfg_fail(c, g, what, "%s's %s must lie in %lld to %lld%s", name, pa,
 				(long long)k->min, (long long)k->max,
-				f->kind == CLW_DIST_UNIFORM ? ", and max not below min" : "");
-	if (f->kind == CLW_DIST_UNIFORM && (a != floor(a) || b != floor(b)))
+				kind == CLW_DIST_UNIFORM ? ", and max not below min" : "");
+	if (kind == CLW_DIST_UNIFORM && (a != floor(a) || b != floor(b)))
 		return cfg_fail(c, g, what, "uniform's min and max are whole numbers: it draws integers");
-	if ((f->kind == CLW_DIST_EXPONENTIAL || f->kind == CLW_DIST_LOGNORMAL ||
-	     f->kind == CLW_DIST_PARETO) && !(a > 0))
-		return cfg_fail(c, g, what, "%s's %s must be above 0", name, f->a);
-	if (f->kind == CLW_DIST_LOGNORMAL && !(b > 0 && b <= 5))
+	if ((kind == CLW_DIST_EXPONENTIAL || kind == CLW_DIST_LOGNORMAL ||
+	     kind == CLW_DIST_PARETO) && !(a > 0))
+		return cfg_fail(c, g, what, "%s's %s must be above 0", name, pa);
+	if (kind == CLW_DIST_LOGNORMAL && !(b > 0 && b <= 5))
 		return cfg_fail(c, g, what, "lognormal's sigma must be above 0 and at most 5");
-	if (f->kind == CLW_DIST_PARETO && !(b > 0 && b <= 100))
+	if (kind == CLW_DIST_PARETO && !(b > 0 && b <= 100))
 		return cfg_fail(c, g, what, "pareto's alpha must be above 0 and at most 100");
 	if (w->ndraws == CLW_MAX_DRAWS)
 		return cfg_fail(c, g, what, "more than %d drawn settings in one workload", CLW_MAX_DRAWS);
 	struct clw_draw *d = &w->draws[w->ndraws++];
 
 	*d = (struct clw_draw){
-		.step = step, .offset = (int32_t)k->offset, .kind = f->kind,
+		.step = step, .offset = (int32_t)k->offset, .kind = kind,
 		.line = config_setting_source_line(g),
 		/* the stored unit (ns for ms and us), as a fixed value's; sigma
 		 * and alpha are shapes, without one */
 		.a = a * (double)k->scale,
-		.b = f->kind == CLW_DIST_UNIFORM ? b * (double)k->scale : b,
+		.b = kind == CLW_DIST_UNIFORM ? b * (double)k->scale : b,
 		.lo = k->min * k->scale, .hi = k->max * k->scale, .scale = k->scale,
 	};
 	snprintf(d->key, sizeof d->key, "%s", k->name);
 	/* the step's own number: the distribution's typical value, for what
 	 * reads a step without drawing (its label, a cell's spec) */
-	*field = f->kind == CLW_DIST_UNIFORM ? llround((d->a + d->b) / 2) : llround(d->a);
+	*field = kind == CLW_DIST_UNIFORM ? llround((d->a + d->b) / 2) : llround(d->a);
 	return 0;
 }
 

@@ -111,15 +111,13 @@ static void draws_json(const struct cl_workload *w, json_t *spec)
 			sum += (double)v[got++];
 		}
 		cl_sort_i64(v, got);
-		json_t *one = json_pack("{sI ss ss sf sf}", "step", (json_int_t)d->step, "key", d->key, "dist",
-					clw_dist_name(d->kind), d->kind == CLW_DIST_UNIFORM ? "min"
-					: d->kind == CLW_DIST_EXPONENTIAL ? "mean"
-					: d->kind == CLW_DIST_LOGNORMAL ? "median" : "min",
-					d->a / (double)d->scale, d->kind == CLW_DIST_UNIFORM ? "max"
-					: d->kind == CLW_DIST_LOGNORMAL ? "sigma" : d->kind == CLW_DIST_PARETO
-					? "alpha" : "unused", d->kind == CLW_DIST_UNIFORM ? d->b / (double)d->scale : d->b);
+		json_t *one = json_pack("{sI ss ss sf}", "step", (json_int_t)d->step, "key", d->key, "dist",
+					clw_dist_name(d->kind), clw_dist_param(d->kind, 0), d->a / unit);
 
-		json_object_del(one, "unused");
+		/* the second parameter: a bound in the key's unit, or a shape */
+		if (clw_dist_param(d->kind, 1))
+			json_object_set_new(one, clw_dist_param(d->kind, 1),
+					    json_real(d->kind == CLW_DIST_UNIFORM ? d->b / unit : d->b));
 		json_object_set_new(one, "drawn", json_pack("{sI sf sf sf}", "tasks", (json_int_t)got, "mean",
 			got ? sum / (double)got / unit : 0, "p50", (double)cl_percentile_i64(v, got, 50) / unit,
 			"p99", (double)cl_percentile_i64(v, got, 99) / unit));

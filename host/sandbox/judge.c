@@ -95,12 +95,16 @@ static void measure_arrivals(const struct clsb_evidence *e, const int64_t *due, 
 	free(end);
 }
 
-/* Each class's tasks and response times (resp: ns, -1 for a task not done). */
+/* Each class's tasks and response times (resp: ns, -1 for a task not done);
+ * each task's class drawn once. */
 static void measure_classes(const struct cl_workload *w, const int64_t *resp, struct cl_trial_result *r)
 {
 	size_t n = (size_t)w->tasks;
+	unsigned *cls = cl_xmalloc(n * sizeof *cls);
 	int64_t *mine = cl_xmalloc(n * sizeof *mine);
 
+	for (size_t i = 0; i < n; i++)
+		cls[i] = clw_task_class(w, (uint32_t)i);
 	r->nclasses = (size_t)w->nclasses;
 	for (size_t c = 0; c < r->nclasses; c++) {
 		struct cl_class_figures *f = &r->classes[c];
@@ -108,7 +112,7 @@ static void measure_classes(const struct cl_workload *w, const int64_t *resp, st
 
 		snprintf(f->name, sizeof f->name, "%s", w->classes[c].name);
 		for (size_t i = 0; i < n; i++) {
-			if (clw_task_class(w, (uint32_t)i) != c)
+			if (cls[i] != c)
 				continue;
 			f->tasks++;
 			if (resp[i] >= 0)
@@ -119,6 +123,7 @@ static void measure_classes(const struct cl_workload *w, const int64_t *resp, st
 		f->resp_p50_ns = cl_percentile_i64(mine, got, 50);
 		f->resp_p99_ns = cl_percentile_i64(mine, got, 99);
 	}
+	free(cls);
 	free(mine);
 }
 

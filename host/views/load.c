@@ -6,6 +6,7 @@
  * and the HTML report; the chart is the sweep chart's, of p99 response. */
 #define _GNU_SOURCE
 #include "chart.h"
+#include "format.h"
 #include "views.h"
 #include "xalloc.h"
 
@@ -58,14 +59,10 @@ static void rate_text(double v, char *buf, size_t len)
 		snprintf(buf, len, "%lld", n);
 }
 
+/* a time as every view writes it */
 static void ns_text(double ns, char *buf, size_t len)
 {
-	if (ns >= 1e9)
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-	else if (ns >= 1e6)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.0f us", ns / 1e3);
+	cl_format_ns(llround(ns), buf, len);
 }
 
 /* One line of a family's cells in rate order. */

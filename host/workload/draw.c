@@ -41,6 +41,23 @@ const char *clw_dist_name(int32_t kind)
 	return kind >= CLW_DIST_UNIFORM && kind <= CLW_DIST_PARETO ? names[kind] : NULL;
 }
 
+const char *clw_dist_param(int32_t kind, int which)
+{
+	static const char *const params[][2] = {
+		{ NULL, NULL }, { "min", "max" }, { "mean", NULL }, { "median", "sigma" }, { "min", "alpha" },
+	};
+
+	return clw_dist_name(kind) && (which == 0 || which == 1) ? params[kind][which] : NULL;
+}
+
+int32_t clw_dist_kind(const char *name)
+{
+	for (int32_t k = CLW_DIST_UNIFORM; k <= CLW_DIST_PARETO; k++)
+		if (name && !strcmp(clw_dist_name(k), name))
+			return k;
+	return 0;
+}
+
 double clw_dist_real(const struct clw_draw *d, uint64_t seed, uint32_t task)
 {
 	double u = uniform(seed, task, (uint32_t)d->step, (uint32_t)d->offset, 0);
@@ -103,28 +120,34 @@ void clw_task_step(const struct cl_workload *w, uint32_t task, int64_t pos, stru
 			*(int64_t *)((char *)out + w->draws[k].offset) = clw_dist_value(&w->draws[k], w->seed, task);
 }
 
+/* The gap after task i's arrival, ns: the rate's mean, or (Poisson) an
+ * exponential draw of it. */
+static double arrival_gap(const struct cl_workload *w, int64_t i)
+{
+	double gap = w->arrival_rate > 0 ? 1e9 / (double)w->arrival_rate : 0;
+
+	return w->arrival_process == CLW_ARRIVAL_POISSON
+		       ? -gap * log1p(-uniform(w->seed, (uint32_t)i, 0, PURPOSE_ARRIVAL, 0))
+		       : gap;
+}
+
 void clw_arrival_offsets(const struct cl_workload *w, int64_t *offsets)
 {
-	double at = 0, gap = w->arrival_rate > 0 ? 1e9 / (double)w->arrival_rate : 0;
+	double at = 0;
 
 	for (int64_t i = 0; i < w->tasks; i++) {
 		offsets[i] = llround(at);
-		/* Poisson: exponential gaps of the rate's mean */
-		at += w->arrival_process == CLW_ARRIVAL_POISSON
-			      ? -gap * log1p(-uniform(w->seed, (uint32_t)i, 0, PURPOSE_ARRIVAL, 0))
-			      : gap;
+		at += arrival_gap(w, i);
 	}
 }
 
 int64_t clw_arrival_last(const struct cl_workload *w)
 {
-	double at = 0, gap = w->arrival_rate > 0 ? 1e9 / (double)w->arrival_rate : 0;
+	double at = 0;
 
 	/* the same sum as clw_arrival_offsets, kept nowhere */
-	for (int64_t i = 1; i < w->tasks; i++)
-		at += w->arrival_process == CLW_ARRIVAL_POISSON
-			      ? -gap * log1p(-uniform(w->seed, (uint32_t)(i - 1), 0, PURPOSE_ARRIVAL, 0))
-			      : gap;
+	for (int64_t i = 0; i + 1 < w->tasks; i++)
+		at += arrival_gap(w, i);
 	return llround(at);
 }
 

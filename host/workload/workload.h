@@ -170,6 +170,11 @@ uint64_t clw_expected_counter(const struct cl_workload *w, const uint64_t *ops);
 
 /* "uniform", "exponential"...; NULL for another number. */
 const char *clw_dist_name(int32_t kind);
+/* Its parameters' names in configs and results: a's, and b's (NULL for a
+ * distribution of one parameter); NULL for another number. */
+const char *clw_dist_param(int32_t kind, int which);
+/* The kind of a distribution's name; 0 for none. */
+int32_t clw_dist_kind(const char *name);
 /* One draw of d for a task and step, before rounding and clamping: a real
  * number of the distribution (the tests check these). */
 double clw_dist_real(const struct clw_draw *d, uint64_t seed, uint32_t task);
